@@ -1,0 +1,87 @@
+# SI KoKoM — every set-up step lives here so a fresh machine needs only
+# `make run` or `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV    := .venv
+PY      := $(VENV)/bin/python
+PIP     := $(VENV)/bin/pip
+RASA    := $(VENV)/bin/rasa
+STAMP   := $(VENV)/.installed-$(shell cat requirements.txt 2>/dev/null | sha256sum | cut -c1-12)
+
+# Python 3.10 for Rasa 3.6: $PYTHON, the pyenv version named in .python-version,
+# python3.10 on PATH, or any pyenv-installed 3.10.
+PYTHON_VERSION := $(shell cat .python-version 2>/dev/null)
+PYENV_ROOT ?= $(HOME)/.pyenv
+BASE_PYTHON ?= $(firstword $(wildcard $(PYENV_ROOT)/versions/$(PYTHON_VERSION)/bin/python3.10) \
+                 $(shell command -v python3.10 2>/dev/null) \
+                 $(wildcard $(PYENV_ROOT)/versions/3.10*/bin/python3.10))
+
+# The trained model is named after a hash of everything that shapes it, so
+# `make train` is a no-op when data and config are unchanged.
+MODEL_HASH := $(shell cat config.yml domain.yml $$(find data -type f -name '*.yml' | LC_ALL=C sort) 2>/dev/null | sha256sum | cut -c1-16)
+MODEL      := models/kokom-$(MODEL_HASH).tar.gz
+
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+export RASA_TELEMETRY_ENABLED ?= false
+
+.PHONY: help install train run test eval shell validate freeze clean-models browser bench
+
+help:
+	@echo "make run      install, train if needed, start assistant + action server (Ctrl-C stops all)"
+	@echo "make test     install, train if needed, run every test"
+	@echo "make train    train the model unless one matches data and config ($(MODEL))"
+	@echo "make eval     NLU report on the held-out split (tests/nlu/test_split.yml)"
+	@echo "make shell    chat in the terminal (starts the action server too)"
+	@echo "make validate rasa data validate"
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt
+	@if [ -z "$(BASE_PYTHON)" ]; then echo "Python 3.10 not found (install it with pyenv: pyenv install 3.10.13)"; exit 1; fi
+	@if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null; then \
+		rm -rf $(VENV); $(BASE_PYTHON) -m venv $(VENV); fi
+	$(PIP) install --quiet --disable-pip-version-check --upgrade "pip<24.1" "setuptools<71" wheel
+	$(PIP) install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP) check
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+$(MODEL): | $(STAMP)
+	@mkdir -p models
+	$(RASA) train --fixed-model-name kokom-$(MODEL_HASH) --out models --num-threads 2
+	@ls -1t models/kokom-*.tar.gz | tail -n +4 | xargs -r rm -f  # keep the 3 newest
+
+train: install $(MODEL)
+
+validate: install
+	$(RASA) data validate --fail-on-warnings
+
+run: train
+	KOKOM_MODEL=$(MODEL) $(PY) scripts/run.py
+
+shell: train
+	KOKOM_MODEL=$(MODEL) $(PY) scripts/run.py --shell
+
+# Debian's Chromium drives the browser tests (never a downloaded browser build).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: train browser
+	KOKOM_MODEL=$(MODEL) $(PY) -m pytest -q
+
+eval: train
+	$(PY) scripts/eval_nlu.py --model $(MODEL) --data tests/nlu/test_split.yml
+
+bench: train
+	KOKOM_MODEL=$(MODEL) $(PY) bench/run.py
+
+freeze:
+	$(PIP) freeze --exclude-editable | sed '/^-e /d' > /tmp/kokom-freeze.txt
+	@echo "review /tmp/kokom-freeze.txt and copy it into requirements.txt (keep the header)"
+
+clean-models:
+	rm -f models/*.tar.gz

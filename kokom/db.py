@@ -1,0 +1,155 @@
+"""Database engine, sessions and migrations.
+
+SQLite in ``var/`` by default (``DATABASE_URL`` selects PostgreSQL in
+production). The schema is owned by Alembic (``kokom/migrations``); every
+process calls :func:`init_db` at start-up, which upgrades to the latest
+revision, so a fresh machine and an old database both end up on one schema.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator, TypeVar
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from kokom import REPO_ROOT, VAR_DIR
+
+T = TypeVar("T")
+
+_lock = threading.Lock()
+_engines: dict[str, Engine] = {}
+_migrated: set[str] = set()
+
+
+def database_url() -> str:
+    """The configured URL; a relative SQLite path is taken from the repo root."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{VAR_DIR / 'kokom.db'}"
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        rel = url[len("sqlite:///"):]
+        if rel and rel != ":memory:" and not Path(rel).is_absolute():
+            path = REPO_ROOT / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return f"sqlite:///{path}"
+    return url
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """Serialise writers with BEGIN IMMEDIATE and wait on locks instead of failing.
+
+    pysqlite's default deferred transactions can fail with "database is locked"
+    when two sessions upgrade a read lock at once; taking the write lock up front
+    makes concurrent case creation (and ticket counters) safe.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """One engine per URL per process."""
+    url = url or database_url()
+    with _lock:
+        engine = _engines.get(url)
+        if engine is None:
+            if url.startswith("sqlite"):
+                engine = create_engine(
+                    url, future=True, connect_args={"check_same_thread": False, "timeout": 30}
+                )
+                _configure_sqlite(engine)
+            else:
+                engine = create_engine(url, future=True, pool_pre_ping=True)
+            _engines[url] = engine
+        return engine
+
+
+def init_db(url: str | None = None) -> Engine:
+    """Upgrade the schema to the latest Alembic revision (once per process and URL)."""
+    url = url or database_url()
+    engine = get_engine(url)
+    with _lock:
+        if url in _migrated:
+            return engine
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    with _lock:
+        _migrated.add(url)
+    return engine
+
+
+_session_factories: dict[str, sessionmaker] = {}
+
+
+def _factory(url: str | None = None) -> sessionmaker:
+    url = url or database_url()
+    with _lock:
+        factory = _session_factories.get(url)
+    if factory is None:
+        engine = init_db(url)
+        factory = sessionmaker(bind=engine, future=True, expire_on_commit=False)
+        with _lock:
+            _session_factories[url] = factory
+    return factory
+
+
+@contextmanager
+def session_scope(url: str | None = None) -> Iterator[Session]:
+    """A transaction: committed on success, rolled back on any error (nothing half-saved)."""
+    session = _factory(url)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def run_in_transaction(work: Callable[[Session], T], attempts: int = 5) -> T:
+    """Run ``work`` in its own transaction, retrying briefly when the database is busy."""
+    for attempt in range(attempts):
+        try:
+            with session_scope() as session:
+                return work(session)
+        except OperationalError as exc:  # "database is locked" under heavy contention
+            if "locked" not in str(exc).lower() or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise RuntimeError("unreachable")
+
+
+def reset_engines() -> None:
+    """Forget engines (tests switch DATABASE_URL between cases)."""
+    with _lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+        _migrated.clear()
+        _session_factories.clear()

@@ -1,0 +1,151 @@
+"""SQLAlchemy models: residents, cases and their history, the handoff queue, feedback.
+
+The schema itself is created by Alembic migrations (``kokom/migrations``);
+these classes describe it for the ORM and for ``alembic revision --autogenerate``.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import declarative_base, relationship
+
+Base = declarative_base()
+
+
+def utcnow() -> datetime:
+    """Timestamps are stored in UTC (naive, for SQLite); display converts to WIB."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Resident(Base):
+    """A person writing to the office, keyed by their WhatsApp id (the Rasa sender id)."""
+
+    __tablename__ = "residents"
+
+    id = Column(Integer, primary_key=True)
+    wa_id = Column(String(64), nullable=False, unique=True)
+    profile_name = Column(String(200))
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    last_inbound_at = Column(DateTime)
+
+    cases = relationship("Case", back_populates="resident")
+
+
+class Case(Base):
+    """A complaint (ADU), document request (DOK) or consultation (KON)."""
+
+    __tablename__ = "cases"
+
+    id = Column(Integer, primary_key=True)
+    ticket = Column(String(32), nullable=False, unique=True)
+    kind = Column(String(20), nullable=False)  # complaint | document | consultation
+    status = Column(String(30), nullable=False)
+    resident_id = Column(Integer, ForeignKey("residents.id"), nullable=False, index=True)
+    category = Column(String(40))  # complaint category key
+    document_type = Column(String(40))  # catalog key for document requests
+    description = Column(Text)
+    location_text = Column(Text)
+    latitude = Column(Float)
+    longitude = Column(Float)
+    photo_path = Column(String(500))
+    reporter_name = Column(String(200))
+    anonymous = Column(Boolean, nullable=False, default=False)
+    full_name = Column(String(200))
+    nik = Column(String(16))  # stored for officers; shown masked in lists, never logged
+    address = Column(Text)
+    rt = Column(String(3))
+    rw = Column(String(3))
+    purpose = Column(Text)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+    resident = relationship("Resident", back_populates="cases")
+    events = relationship("CaseEvent", back_populates="case", order_by="CaseEvent.id")
+
+    __table_args__ = (Index("ix_cases_kind_status", "kind", "status"),)
+
+
+class CaseEvent(Base):
+    """One entry of a case's history: creation, status changes, notes."""
+
+    __tablename__ = "case_events"
+
+    id = Column(Integer, primary_key=True)
+    case_id = Column(Integer, ForeignKey("cases.id"), nullable=False, index=True)
+    at = Column(DateTime, nullable=False, default=utcnow)
+    actor = Column(String(100), nullable=False)  # "warga", "sistem" or an officer's username
+    from_status = Column(String(30))
+    to_status = Column(String(30))
+    note = Column(Text)
+
+    case = relationship("Case", back_populates="events")
+
+
+class TicketCounter(Base):
+    """Per prefix and day, the last ticket number handed out (atomic increments)."""
+
+    __tablename__ = "ticket_counters"
+
+    prefix = Column(String(3), primary_key=True)
+    day = Column(Date, primary_key=True)
+    value = Column(Integer, nullable=False, default=0)
+
+
+class Handoff(Base):
+    """A conversation waiting for (or being handled by) a human officer."""
+
+    __tablename__ = "handoffs"
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(64), nullable=False, index=True)
+    resident_id = Column(Integer, ForeignKey("residents.id"), nullable=False)
+    case_id = Column(Integer, ForeignKey("cases.id"))
+    reason = Column(String(30), nullable=False)  # requested | fallback | proactive
+    status = Column(String(20), nullable=False, default="waiting")  # waiting | claimed | closed
+    outside_hours = Column(Boolean, nullable=False, default=False)
+    requested_at = Column(DateTime, nullable=False, default=utcnow)
+    claimed_by = Column(String(100))
+    claimed_at = Column(DateTime)
+    closed_at = Column(DateTime)
+
+    case = relationship("Case")
+    resident = relationship("Resident")
+
+    __table_args__ = (Index("ix_handoffs_status_requested", "status", "requested_at"),)
+
+
+class Feedback(Base):
+    """A suggestion/opinion about the service, or a satisfaction rating (1-5)."""
+
+    __tablename__ = "feedback"
+
+    id = Column(Integer, primary_key=True)
+    resident_id = Column(Integer, ForeignKey("residents.id"), nullable=False, index=True)
+    text = Column(Text)
+    rating = Column(Integer)
+    handoff_id = Column(Integer, ForeignKey("handoffs.id"))
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+__all__ = [
+    "Base",
+    "Resident",
+    "Case",
+    "CaseEvent",
+    "TicketCounter",
+    "Handoff",
+    "Feedback",
+    "utcnow",
+]

@@ -1,0 +1,135 @@
+"""Validation of what residents type: NIK, phone numbers / WhatsApp ids, RT/RW.
+
+Every place that accepts a NIK or a phone number calls these functions, so the
+rules (and the Indonesian error messages residents see) exist once.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+# Province codes (first two digits of a NIK) as used by Dukcapil (BPS codes).
+_PROVINCE_CODES = frozenset(
+    {
+        11, 12, 13, 14, 15, 16, 17, 18, 19, 21,
+        31, 32, 33, 34, 35, 36,
+        51, 52, 53,
+        61, 62, 63, 64, 65,
+        71, 72, 73, 74, 75, 76,
+        81, 82,
+        91, 92, 93, 94, 95, 96, 97,
+    }
+)
+
+
+@dataclass(frozen=True)
+class NikResult:
+    """Outcome of checking a NIK: the cleaned value or a resident-facing error."""
+
+    value: str | None
+    error: str | None = None
+    birth_date: date | None = None
+    female: bool | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.value is not None
+
+
+def _clean_digits(text: str) -> str:
+    """Drop the separators residents put in numbers (spaces, dots, dashes)."""
+    return re.sub(r"[\s.\-_/]", "", text or "")
+
+
+def validate_nik(text: str, today: date | None = None) -> NikResult:
+    """Check a 16-digit NIK and explain in Indonesian what is wrong.
+
+    Digits 7-12 are the birth date DDMMYY; women have 40 added to the day.
+    The date must exist and not lie in the future.
+    """
+    today = today or date.today()
+    raw = _clean_digits(text)
+    if not raw:
+        return NikResult(None, "NIK belum diisi. Mohon ketik 16 digit NIK sesuai KTP/KK.")
+    if not raw.isdigit():
+        return NikResult(None, "NIK hanya boleh berisi angka. Mohon ketik 16 digit NIK sesuai KTP/KK.")
+    if len(raw) != 16:
+        return NikResult(
+            None,
+            f"NIK harus 16 digit, yang Bapak/Ibu kirim {len(raw)} digit. Mohon periksa kembali KTP/KK.",
+        )
+    if int(raw[:2]) not in _PROVINCE_CODES:
+        return NikResult(None, "Dua digit awal NIK bukan kode provinsi yang berlaku. Mohon periksa kembali.")
+    day, month, year2 = int(raw[6:8]), int(raw[8:10]), int(raw[10:12])
+    female = day > 40
+    if female:
+        day -= 40
+    century = 2000 if 2000 + year2 <= today.year else 1900
+    try:
+        born = date(century + year2, month, day)
+    except ValueError:
+        return NikResult(
+            None,
+            "Digit ke-7 sampai ke-12 NIK (tanggal lahir) tidak membentuk tanggal yang benar. "
+            "Mohon periksa kembali.",
+        )
+    if born > today:
+        return NikResult(None, "Tanggal lahir pada NIK berada di masa depan. Mohon periksa kembali.")
+    if raw[12:] == "0000":
+        return NikResult(None, "Empat digit terakhir NIK tidak boleh 0000. Mohon periksa kembali.")
+    return NikResult(raw, None, born, female)
+
+
+def mask_nik(nik: str | None) -> str:
+    """Hide the birth date and most digits: logs and lists never show a full NIK."""
+    digits = _clean_digits(nik or "")
+    if len(digits) < 8:
+        return "*" * len(digits)
+    return digits[:4] + "*" * (len(digits) - 8) + digits[-4:]
+
+
+def normalize_wa_id(value: str) -> str | None:
+    """Turn any Indonesian phone spelling into a WhatsApp id (``628...``).
+
+    Accepts "+62 812-3456-7890", "0812...", "62812...", "812...". Returns None
+    when the value cannot be a phone number. Non-Indonesian numbers in
+    international form (digits only, 8-15 long) are kept as they are.
+    """
+    digits = re.sub(r"[^\d]", "", value or "")
+    if not digits:
+        return None
+    if digits.startswith("0"):
+        digits = "62" + digits[1:]
+    elif digits.startswith("8"):
+        digits = "62" + digits
+    if not 8 <= len(digits) <= 15:
+        return None
+    if digits.startswith("62") and not 10 <= len(digits) <= 15:
+        return None
+    return digits
+
+
+def mask_phone(wa_id: str | None) -> str:
+    """Show a number as 6281******90 in places where the full number is not needed."""
+    digits = re.sub(r"[^\d]", "", wa_id or "")
+    if len(digits) < 6:
+        return digits
+    return digits[:4] + "*" * (len(digits) - 6) + digits[-2:]
+
+
+_RT_RW = re.compile(
+    r"\bRT\.?\s*[:/]?\s*0*(?P<rt>\d{1,3})\b.*?\bRW\.?\s*[:/]?\s*0*(?P<rw>\d{1,3})\b"
+    r"|\b0*(?P<rt2>\d{1,3})\s*/\s*0*(?P<rw2>\d{1,3})\b",
+    re.IGNORECASE,
+)
+
+
+def parse_rt_rw(text: str) -> tuple[str, str] | None:
+    """Find RT and RW in an address ("RT 02 RW 03", "rt2 rw3", "002/003")."""
+    match = _RT_RW.search(text or "")
+    if not match:
+        return None
+    rt = match.group("rt") or match.group("rt2")
+    rw = match.group("rw") or match.group("rw2")
+    return f"{int(rt):03d}", f"{int(rw):03d}"

@@ -1,0 +1,115 @@
+"""Starts the real action server and Rasa server as subprocesses for end-to-end tests."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+TOKEN = "test-token-not-secret"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float, proc: subprocess.Popen, log: Path) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{url} process exited:\n{log.read_text()[-4000:]}")
+        try:
+            if requests.get(url, timeout=2).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} not ready after {timeout}s:\n{log.read_text()[-4000:]}")
+
+
+class AssistantServers:
+    """Action server + Rasa with REST (and any extra channels), isolated databases in ``workdir``."""
+
+    def __init__(self, model: str, workdir: Path, extra_credentials: dict[str, Any] | None = None,
+                 extra_env: dict[str, str] | None = None) -> None:
+        self.model = model
+        self.workdir = workdir
+        self.action_port = free_port()
+        self.rasa_port = free_port()
+        self.extra_credentials = extra_credentials or {}
+        self.extra_env = extra_env or {}
+        self.procs: list[subprocess.Popen] = []
+        self.database_url = f"sqlite:///{workdir / 'kokom.db'}"
+        self.env = dict(
+            os.environ,
+            PYTHONPATH=str(ROOT),
+            DATABASE_URL=self.database_url,
+            TRACKER_DATABASE_URL=f"sqlite:///{workdir / 'tracker.db'}",
+            RASA_TOKEN=TOKEN,
+            RASA_TELEMETRY_ENABLED="false",
+            KOKOM_MEDIA_DIR=str(workdir / "media"),
+            **self.extra_env,
+        )
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def _start(self, name: str, cmd: list[str]) -> subprocess.Popen:
+        log = self.workdir / f"{name}.log"
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        proc.log = log  # type: ignore[attr-defined]
+        self.procs.append(proc)
+        return proc
+
+    def start(self) -> None:
+        endpoints = self.workdir / "endpoints.yml"
+        endpoints.write_text(yaml.safe_dump({
+            "action_endpoint": {"url": f"http://127.0.0.1:{self.action_port}/webhook"},
+            "tracker_store": {"type": "kokom.tracker_store.UrlSQLTrackerStore"},
+        }))
+        credentials = self.workdir / "credentials.yml"
+        credentials.write_text(yaml.safe_dump({"rest": None, **self.extra_credentials}))
+        actions = self._start("actions", [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
+                                          "--port", str(self.action_port)])
+        rasa = self._start("rasa", [str(BIN / "rasa"), "run", "--model", self.model, "--enable-api",
+                                    "--auth-token", TOKEN, "--port", str(self.rasa_port),
+                                    "--credentials", str(credentials), "--endpoints", str(endpoints)])
+        wait_http(f"http://127.0.0.1:{self.action_port}/health", 120, actions, actions.log)
+        wait_http(f"{self.url}/status?token={TOKEN}", 240, rasa, rasa.log)
+        # The first parse warms TensorFlow up; tests then see normal latency.
+        self.say("warmup-sender", "halo")
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+
+    def say(self, sender: str, text: str) -> list[dict[str, Any]]:
+        """One message over the REST channel; returns the bot's messages."""
+        response = requests.post(f"{self.url}/webhooks/rest/webhook",
+                                 json={"sender": sender, "message": text}, timeout=60)
+        response.raise_for_status()
+        return response.json()
+
+    def tracker(self, sender: str) -> dict[str, Any]:
+        response = requests.get(f"{self.url}/conversations/{sender}/tracker", params={"token": TOKEN}, timeout=30)
+        response.raise_for_status()
+        return response.json()
