@@ -1,0 +1,118 @@
+"""Helpers shared by the actions: office config, menus, reading the latest message."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from kokom.hours import now_local
+from kokom.office import OfficeConfig, load_office
+
+logger = logging.getLogger(__name__)
+
+# Intents that leave a form question unanswered: a rule answers them and the form resumes.
+ESCAPE_INTENTS = frozenset(
+    {
+        "cancel",
+        "request_human",
+        "ask_office_hours",
+        "ask_office_location",
+        "ask_requirements",
+        "check_status",
+        "bot_challenge",
+    }
+)
+ESCAPE_CONFIDENCE = 0.6
+
+MENU_ITEMS: list[tuple[str, str]] = [
+    ("Info syarat dokumen", "/ask_requirements"),
+    ("Ajukan dokumen", "/request_document"),
+    ("Buat pengaduan", "/file_complaint"),
+    ("Cek status", "/check_status"),
+    ("Jam layanan", "/ask_office_hours"),
+    ("Lokasi kantor", "/ask_office_location"),
+    ("Hubungi petugas", "/request_human"),
+    ("Kirim saran", "/give_feedback"),
+]
+
+
+def office() -> OfficeConfig:
+    """The office settings, re-read when the YAML file changes (no retraining)."""
+    return load_office()
+
+
+def now() -> Any:
+    return now_local(office())
+
+
+def menu_buttons() -> list[dict[str, str]]:
+    return [{"title": title, "payload": payload} for title, payload in MENU_ITEMS]
+
+
+def send_menu(dispatcher: CollectingDispatcher, text: str = "Silakan pilih layanan:") -> None:
+    dispatcher.utter_message(text=text, buttons=menu_buttons())
+
+
+def latest_text(tracker: Tracker) -> str:
+    return (tracker.latest_message.get("text") or "").strip()
+
+
+def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
+    intent = tracker.latest_message.get("intent") or {}
+    return intent.get("name"), float(intent.get("confidence") or 0.0)
+
+
+def is_payload(text: str) -> bool:
+    """Button payloads ("/affirm", '/inform{"x": 1}') are not free-text answers."""
+    return text.startswith("/")
+
+
+def is_escape(tracker: Tracker) -> bool:
+    """True when the resident asked something else instead of answering the form."""
+    name, confidence = latest_intent(tracker)
+    if name not in ESCAPE_INTENTS:
+        return False
+    return confidence >= ESCAPE_CONFIDENCE or is_payload(latest_text(tracker))
+
+
+def entity_values(tracker: Tracker, entity: str) -> list[Any]:
+    return [e.get("value") for e in tracker.latest_message.get("entities") or [] if e.get("entity") == entity]
+
+
+def message_metadata(tracker: Tracker) -> dict[str, Any]:
+    """Channel metadata of the latest message (media, location) sent by the WhatsApp channel."""
+    # Rasa keeps channel metadata on the user event, not in latest_message's parse data.
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            metadata = event.get("metadata") or {}
+            return metadata if isinstance(metadata, dict) else {}
+    return {}
+
+
+def shared_media(tracker: Tracker) -> dict[str, Any] | None:
+    media = message_metadata(tracker).get("media")
+    return media if isinstance(media, dict) and media.get("path") else None
+
+
+def shared_location(tracker: Tracker) -> dict[str, Any] | None:
+    location = message_metadata(tracker).get("location")
+    if isinstance(location, dict) and "latitude" in location and "longitude" in location:
+        return location
+    return None
+
+
+def doc_name(key: str | None) -> str:
+    if not key:
+        return "-"
+    info = office().document(key)
+    return info.name if info else key
+
+
+def document_list_buttons(payload_intent: str) -> list[dict[str, str]]:
+    """All catalog documents as buttons; the channel renders them as a WhatsApp list."""
+    buttons = []
+    for key, info in office().documents.items():
+        buttons.append({"title": info.name, "payload": f'/{payload_intent}{{"document_type": "{key}"}}'})
+    return buttons

@@ -1,0 +1,171 @@
+"""Information actions: greeting/menu, document catalog, office hours and location."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import (
+    document_list_buttons,
+    entity_values,
+    latest_text,
+    now,
+    office,
+    send_menu,
+)
+from kokom.hours import day_answer, office_status_text, resolve_day, weekly_schedule_text
+from kokom.office import DocumentInfo
+
+ISSUER_NAMES = {
+    "kelurahan": "Kelurahan Sogaten",
+    "kecamatan": "Kecamatan Manguharjo",
+    "dispendukcapil": "Dinas Kependudukan dan Pencatatan Sipil (Dispendukcapil) Kota Madiun",
+    "polres": "Polres Madiun Kota",
+    "polsek": "Polsek setempat",
+    "kua": "KUA Kecamatan",
+}
+
+
+def resolve_document(value: Any) -> str | None:
+    """A catalog key from an entity value or a document name; None if unknown."""
+    if not value:
+        return None
+    text = str(value).strip().lower()
+    documents = office().documents
+    if text in documents:
+        return text
+    for key, info in documents.items():
+        if info.name.lower() == text:
+            return key
+    return None
+
+
+def document_text(info: DocumentInfo) -> str:
+    """The full catalog answer for one document, formatted for WhatsApp."""
+    issuer = ISSUER_NAMES.get(info.issuer, info.issuer)
+    lines = [f"*{info.name}*"]
+    if info.issued_by_kelurahan:
+        lines.append(f"Diterbitkan oleh {issuer}.")
+    else:
+        lines.append(f"Diterbitkan oleh {issuer}; kelurahan memberikan surat pengantar/membantu pengurusannya.")
+    lines.append("")
+    lines.append("*Persyaratan:*")
+    lines += [f"• {item}" for item in info.requirements]
+    lines.append("")
+    lines.append("*Prosedur:*")
+    lines += [f"{i}. {step}" for i, step in enumerate(info.procedure, 1)]
+    lines.append("")
+    lines.append(f"*Lama proses:* {info.processing_time}")
+    lines.append(f"*Biaya:* {info.cost}")
+    if info.notes:
+        lines.append(f"*Catatan:* {info.notes}")
+    return "\n".join(lines)
+
+
+class ActionGreet(Action):
+    """Welcome with whether the office is open right now, then the menu."""
+
+    def name(self) -> str:
+        return "action_greet"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        cfg = office()
+        dispatcher.utter_message(
+            text=(
+                f"Halo Bapak/Ibu, selamat datang di layanan WhatsApp *{cfg.name}* (SI KoKoM) 🙏\n"
+                f"{office_status_text(cfg, now())}"
+            )
+        )
+        send_menu(dispatcher, "Ada yang bisa kami bantu? Silakan pilih layanan:")
+        return []
+
+
+class ActionShowMenu(Action):
+    def name(self) -> str:
+        return "action_show_menu"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        send_menu(dispatcher)
+        return []
+
+
+class ActionDocumentInfo(Action):
+    """Requirements, procedure, time and cost of a document from the catalog."""
+
+    def name(self) -> str:
+        return "action_document_info"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        mentioned = [resolve_document(v) for v in entity_values(tracker, "document_type")]
+        keys = [k for k in dict.fromkeys(mentioned) if k]
+        if not keys and not latest_text(tracker).startswith("/"):
+            # "syaratnya apa?" right after talking about a document: keep the context.
+            slot_key = resolve_document(tracker.get_slot("document_type"))
+            keys = [slot_key] if slot_key else []
+        if not keys:
+            dispatcher.utter_message(
+                text="Informasi dokumen apa yang Bapak/Ibu perlukan? Silakan pilih:",
+                buttons=document_list_buttons("ask_requirements"),
+            )
+            return []
+        for key in keys[:3]:
+            info = office().document(key)
+            if info:
+                dispatcher.utter_message(text=document_text(info))
+        dispatcher.utter_message(
+            text="Ingin langsung mengajukan permohonan lewat WhatsApp?",
+            buttons=[
+                {"title": "Ajukan sekarang", "payload": f'/request_document{{"document_type": "{keys[0]}"}}'},
+                {"title": "Menu", "payload": "/show_menu"},
+            ],
+        )
+        return [SlotSet("document_type", keys[0])]
+
+
+class ActionOfficeHours(Action):
+    """Weekly hours, today's status, or a specific day ("besok buka?", "sabtu buka?")."""
+
+    def name(self) -> str:
+        return "action_office_hours"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        cfg = office()
+        current = now()
+        text = latest_text(tracker)
+        day = None if text.startswith("/") else resolve_day(text, current.date())
+        if day is not None and day != current.date():
+            dispatcher.utter_message(text=day_answer(cfg, day, current.date()))
+            return []
+        dispatcher.utter_message(
+            text=(
+                f"🕗 *Jam layanan {cfg.name}*\n{weekly_schedule_text(cfg)}\n\n"
+                f"{office_status_text(cfg, current)}\n"
+                "Layanan WhatsApp ini (bot) aktif 24 jam."
+            )
+        )
+        return []
+
+
+class ActionOfficeLocation(Action):
+    def name(self) -> str:
+        return "action_office_location"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        cfg = office()
+        dispatcher.utter_message(
+            text=(
+                f"📍 *Kantor {cfg.name}*\n{cfg.address}\n"
+                f"Kecamatan {cfg.kecamatan}, {cfg.city}\n\n"
+                f"Peta: {cfg.maps_url}"
+            ),
+            custom={
+                "type": "location",
+                "latitude": cfg.latitude,
+                "longitude": cfg.longitude,
+                "name": f"Kantor {cfg.name}",
+                "address": cfg.address,
+            },
+        )
+        return []

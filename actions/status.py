@@ -1,0 +1,55 @@
+"""Checking the status of one's own cases; other residents' tickets read as not found."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import doc_name, entity_values, latest_text, office
+from kokom.cases import CaseView, find_case_for_sender, list_cases_for_sender
+from kokom.hours import format_date_id
+from kokom.tickets import find_tickets
+
+
+def case_line(case: CaseView) -> str:
+    """One case as the resident sees it: ticket, what it is, status, date."""
+    if case.kind == "document":
+        what = f"Permohonan {doc_name(case.document_type)}"
+    elif case.kind == "complaint":
+        category = office().category(case.category or "")
+        what = f"Pengaduan {category.title if category else ''}".strip()
+    else:
+        what = "Konsultasi dengan petugas"
+    return f"*{case.ticket}* – {what}\nStatus: *{case.status_label}* (diajukan {format_date_id(case.created_at.date())})"
+
+
+class ActionCheckStatus(Action):
+    def name(self) -> str:
+        return "action_check_status"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        tickets = find_tickets(" ".join(str(v) for v in entity_values(tracker, "ticket_id")))
+        tickets += [t for t in find_tickets(latest_text(tracker)) if t not in tickets]
+        if tickets:
+            for ticket in tickets[:5]:
+                case = find_case_for_sender(tracker.sender_id, ticket)
+                if case is None:
+                    dispatcher.utter_message(
+                        text=f"Tiket *{ticket}* tidak ditemukan untuk nomor WhatsApp ini. "
+                        "Mohon periksa kembali nomornya."
+                    )
+                else:
+                    dispatcher.utter_message(text=case_line(case))
+            return [SlotSet("ticket_id", None)]
+        cases = list_cases_for_sender(tracker.sender_id, only_open=True)
+        if not cases:
+            dispatcher.utter_message(
+                text="Belum ada laporan atau permohonan yang sedang berjalan dari nomor ini. "
+                "Jika punya nomor tiket, ketik misalnya: cek status ADU-20260101-0001"
+            )
+            return []
+        lines = "\n\n".join(case_line(c) for c in cases)
+        dispatcher.utter_message(text=f"Laporan/permohonan Bapak/Ibu yang masih berjalan:\n\n{lines}")
+        return []

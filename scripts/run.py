@@ -1,0 +1,127 @@
+"""Start SI KoKoM locally: the action server (5055) and Rasa (5005) with REST + HTTP API.
+
+Used by `make run`. Every process started here is stopped on Ctrl-C or
+SIGTERM (and if one of them dies, the others are stopped too), so nothing is
+left listening on the ports.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kokom import VAR_DIR  # noqa: E402
+from kokom.db import init_db  # noqa: E402
+from kokom.office import OfficeConfigError, load_office  # noqa: E402
+
+BIN = Path(sys.executable).parent
+
+
+def rasa_token() -> str:
+    """RASA_TOKEN from the environment, else one generated once into var/rasa_token."""
+    token = os.environ.get("RASA_TOKEN", "").strip()
+    if token:
+        return token
+    path = VAR_DIR / "rasa_token"
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def wait_for_port(port: int, timeout: float = 180.0) -> bool:
+    import socket
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        with socket.socket() as sock:
+            sock.settimeout(0.5)
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return True
+        time.sleep(0.5)
+    return False
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--shell", action="store_true", help="chat in the terminal instead of serving HTTP")
+    parser.add_argument("--model", default=os.environ.get("KOKOM_MODEL", "models"))
+    args = parser.parse_args()
+
+    try:
+        load_office()
+    except OfficeConfigError as exc:
+        print(f"office/kelurahan.yml is invalid:\n{exc}", file=sys.stderr)
+        return 1
+    init_db()
+    token = rasa_token()
+    env = dict(os.environ, RASA_TOKEN=token, PYTHONPATH=str(ROOT))
+    procs: list[subprocess.Popen] = []
+
+    def start(cmd: list[str], **kwargs: object) -> subprocess.Popen:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True, **kwargs)  # type: ignore[arg-type]
+        procs.append(proc)
+        return proc
+
+    def stop_all(*_: object) -> None:
+        for proc in procs:
+            if proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+        deadline = time.time() + 15
+        for proc in procs:
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.time()))
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+
+    signal.signal(signal.SIGTERM, lambda *_: (stop_all(), sys.exit(0)))
+    try:
+        start([str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", "5055"])
+        if not wait_for_port(5055, 120):
+            print("action server did not start", file=sys.stderr)
+            return 1
+        if args.shell:
+            shell = subprocess.Popen(
+                [str(BIN / "rasa"), "shell", "--model", args.model, "--endpoints", "endpoints.yml"],
+                cwd=ROOT, env=env,
+            )
+            return shell.wait()
+        start(
+            [
+                str(BIN / "rasa"), "run", "--model", args.model, "--enable-api", "--auth-token", token,
+                "--port", "5005", "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+            ]
+        )
+        if wait_for_port(5005, 300):
+            print(
+                "\nSI KoKoM is running:\n"
+                "  Rasa REST channel: POST http://localhost:5005/webhooks/rest/webhook\n"
+                f"  Rasa HTTP API token: var/rasa_token (or $RASA_TOKEN)\n"
+                "  Action server: http://localhost:5055\n"
+                "Press Ctrl-C to stop.\n",
+                flush=True,
+            )
+        while all(proc.poll() is None for proc in procs):
+            time.sleep(1)
+        print("a process stopped; shutting down the others", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop_all()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
