@@ -56,7 +56,7 @@ $(MODEL): | $(STAMP)
 train: install $(MODEL)
 
 validate: install
-	$(RASA) data validate --fail-on-warnings
+	$(RASA) data validate
 
 run: train
 	KOKOM_MODEL=$(MODEL) $(PY) scripts/run.py

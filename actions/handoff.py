@@ -5,7 +5,7 @@ import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, ConversationPaused, SlotSet
+from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import now, office
@@ -59,4 +59,4 @@ class ActionRequestHuman(Action):
             "Silakan tuliskan pertanyaan Bapak/Ibu; petugas akan membaca seluruh percakapan."
         )
         slots = [SlotSet(s, None) for s in COMPLAINT_SLOTS + DOCUMENT_SLOTS + ["feedback_text", "requested_slot"]]
-        return [ActiveLoop(None), *slots, ConversationPaused()]
+        return [*slots, ConversationPaused()]
