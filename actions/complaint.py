@@ -40,6 +40,19 @@ ANONYMOUS_WORDS = {"anonim", "anonym", "anonymous", "rahasia", "tanpa nama", "di
 SKIP_WORDS = {"lewati", "skip", "tidak ada", "ga ada", "gak ada", "nggak ada", "tdk ada", "tidak", "gak", "ga", "mboten", "lanjut"}
 
 
+LEAD_IN_WORDS = {
+    "pagi", "siang", "sore", "malam", "selamat", "halo", "hallo", "assalamualaikum", "permisi", "min", "admin",
+    "pak", "bu", "kak", "mas", "mbak", "saya", "sy", "aku", "kulo", "mau", "ingin", "pengen", "badhe", "lapor",
+    "melapor", "laporan", "ngadu", "mengadu", "pengaduan", "aduan", "buat", "bikin", "membuat", "nih", "ya",
+    "tolong", "mohon", "ada", "yg", "yang", "ini", "itu",
+}
+
+
+def _content_words(text: str) -> int:
+    """Words left after greetings and "mau lapor"-style lead-ins."""
+    return sum(1 for word in text.lower().split() if word.strip(",.!?") not in LEAD_IN_WORDS)
+
+
 def _requested(tracker: Tracker, slot: str) -> bool:
     return tracker.get_slot("requested_slot") == slot
 
@@ -83,8 +96,9 @@ class ValidateComplaintForm(FormValidationAction):
     ) -> dict[str, Any]:
         if tracker.get_slot("requested_slot") is None:
             text = latest_text(tracker)
-            # A concrete report at activation is the description already.
-            if not is_payload(text) and len(text.split()) >= 5 and match_category(office(), text):
+            # A concrete report at activation ("mau lapor sampah numpuk di gang 3
+            # sudah seminggu") is the description already; "mau lapor jalan rusak" is not.
+            if not is_payload(text) and _content_words(text) >= 5 and match_category(office(), text):
                 return {"complaint_description": text}
             return {}
         if _requested(tracker, "complaint_description"):

@@ -11,7 +11,6 @@ from rasa_sdk.types import DomainDict
 from actions.common import (
     doc_name,
     document_list_buttons,
-    entity_values,
     is_escape,
     is_payload,
     latest_intent,
@@ -19,7 +18,7 @@ from actions.common import (
     office,
 )
 from actions.complaint import reset_events
-from actions.info import resolve_document
+from actions.info import documents_in_message, resolve_document
 from kokom.cases import create_document_request
 from kokom.validators import mask_nik, parse_rt_rw, validate_nik
 
@@ -49,10 +48,9 @@ class ValidateDocumentForm(FormValidationAction):
         activating = tracker.get_slot("requested_slot") is None
         if not (activating or _requested(tracker, "request_document_type")):
             return {}
-        for value in entity_values(tracker, "document_type"):
-            key = resolve_document(value)
-            if key:
-                return {"request_document_type": key}
+        keys = documents_in_message(tracker)
+        if keys:
+            return {"request_document_type": keys[0]}
         if activating:
             return {}
         text = _answer(tracker)

@@ -1,7 +1,12 @@
 """Information actions: greeting/menu, document catalog, office hours and location."""
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -26,6 +31,47 @@ ISSUER_NAMES = {
     "polsek": "Polsek setempat",
     "kua": "KUA Kecamatan",
 }
+
+
+SYNONYMS_FILE = Path(__file__).resolve().parent.parent / "data" / "nlu" / "synonyms.yml"
+
+
+@lru_cache(maxsize=1)
+def _spellings() -> list[tuple[str, str]]:
+    """(spelling, key) pairs from the NLU synonyms, longest first: one list of spellings."""
+    pairs: list[tuple[str, str]] = []
+    data = yaml.safe_load(SYNONYMS_FILE.read_text(encoding="utf-8")) or {}
+    for block in data.get("nlu", []):
+        key = block.get("synonym")
+        for line in (block.get("examples") or "").splitlines():
+            spelling = line.strip()[2:].strip().lower() if line.strip().startswith("- ") else ""
+            if key and spelling:
+                pairs.append((spelling, key))
+    return sorted(pairs, key=lambda pair: -len(pair[0]))
+
+
+def detect_documents(text: str) -> list[str]:
+    """Document keys named in free text, for when the entity extractor missed or split them."""
+    normalized = " " + re.sub(r"[^\w\s-]", " ", (text or "").lower()) + " "
+    found: dict[str, int] = {}
+    for spelling, key in _spellings():
+        pattern = f" {spelling} "
+        position = normalized.find(pattern)
+        if position >= 0:
+            # Blank the match out (same length) so "kk" inside a longer spelling is not found again.
+            normalized = normalized.replace(pattern, " " + "\0" * len(spelling) + " ")
+            found.setdefault(key, position)
+    return sorted(found, key=found.__getitem__)
+
+
+def documents_in_message(tracker: Any) -> list[str]:
+    """Catalog keys of the latest message: entities first, the spelling list as a safety net."""
+    keys = [resolve_document(v) for v in entity_values(tracker, "document_type")]
+    keys = [k for k in dict.fromkeys(keys) if k]
+    text = latest_text(tracker)
+    if not text.startswith("/"):
+        keys += [k for k in detect_documents(text) if k not in keys and office().document(k)]
+    return keys
 
 
 def resolve_document(value: Any) -> str | None:
@@ -98,8 +144,7 @@ class ActionDocumentInfo(Action):
         return "action_document_info"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        mentioned = [resolve_document(v) for v in entity_values(tracker, "document_type")]
-        keys = [k for k in dict.fromkeys(mentioned) if k]
+        keys = documents_in_message(tracker)
         if not keys and not latest_text(tracker).startswith("/"):
             # "syaratnya apa?" right after talking about a document: keep the context.
             slot_key = resolve_document(tracker.get_slot("document_type"))

@@ -169,6 +169,12 @@ def test_concrete_report_prefills_category_and_description():
     assert slots["complaint_description"].startswith("mau lapor sampah")
 
 
+def test_short_trigger_is_not_taken_as_description():
+    t = complaint_tracker("pagi min mau lapor jalan rusak", None, intent="file_complaint")
+    slots = slot_events(run(ValidateComplaintForm(), t)[1])
+    assert slots["complaint_category"] == "infrastruktur" and "complaint_description" not in slots
+
+
 def test_description_limits():
     messages, events = run(ValidateComplaintForm(), complaint_tracker("rusak", "complaint_description"))
     assert slot_events(events)["complaint_description"] is None and "singkat" in messages[0]["text"]
@@ -287,3 +293,13 @@ def test_feedback_saved_and_short_request_asks_for_text(db_url):
     run(ActionSaveRating(), tracker('/rate{"rating": 4}', intent="rate", entities=[{"entity": "rating", "value": 4}]))
     with session_scope() as s:
         assert sorted(s.execute(select(Feedback.rating)).scalars(), key=str) == [4, None]
+
+
+def test_document_names_found_when_the_entity_is_split():
+    from actions.info import detect_documents
+
+    assert detect_documents("mau ajukan surat keterangan tidak mampu") == ["sktm"]
+    assert detect_documents("syarat kk sama akte lahir") == ["kk", "akta_kelahiran"]
+    t = tracker("mau ajukan surat keterangan tidak mampu", intent="request_document",
+                entities=[{"entity": "document_type", "value": "surat keterangan"}], active_loop="document_form")
+    assert slot_events(run(ValidateDocumentForm(), t)[1])["request_document_type"] == "sktm"

@@ -26,7 +26,7 @@ def db_rows(assistant, sql: str, **params):
 
 def test_complaint_from_start_to_ticket(assistant):
     sender = "rest-complaint-1"
-    reply = assistant.say(sender, "pagi min mau lapor jalan rusak")
+    reply = assistant.say(sender, "pagi min mau buat pengaduan")
     assert any("kategori" in (m.get("text") or "").lower() for m in reply), reply
     assistant.say(sender, '/inform{"complaint_category": "infrastruktur"}')
     reply = assistant.say(sender, "jalan berlubang besar depan SD, sudah 2 minggu bahaya buat motor")
