@@ -26,7 +26,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export RASA_TELEMETRY_ENABLED ?= false
 
-.PHONY: help install train run test eval shell validate freeze clean-models browser bench
+.PHONY: help install train run test eval shell validate freeze clean-models browser bench admin
 
 help:
 	@echo "make run      install, train if needed, start assistant + action server (Ctrl-C stops all)"
@@ -35,6 +35,7 @@ help:
 	@echo "make eval     NLU report on the held-out split (tests/nlu/test_split.yml)"
 	@echo "make shell    chat in the terminal (starts the action server too)"
 	@echo "make validate rasa data validate"
+	@echo "make admin    create the first console admin: make admin ADMIN=username (asks for the password)"
 
 install: $(STAMP)
 
@@ -60,6 +61,10 @@ validate: install
 
 run: train
 	KOKOM_MODEL=$(MODEL) $(PY) scripts/run.py
+
+ADMIN ?= admin
+admin: install
+	$(PY) -m console create-admin $(ADMIN)
 
 shell: train
 	KOKOM_MODEL=$(MODEL) $(PY) scripts/run.py --shell

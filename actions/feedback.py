@@ -11,6 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import entity_values, is_escape, is_payload, latest_text
 from kokom.cases import save_feedback
+from kokom.handoffs import history_for_sender
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +80,8 @@ class ActionSaveRating(Action):
         if not 1 <= rating <= 5:
             dispatcher.utter_message(text="Mohon pilih nilai 1 sampai 5.")
             return [SlotSet("rating", None)]
-        save_feedback(tracker.sender_id, rating=rating)
+        # Link the rating to the officer conversation it rates (the latest closed one).
+        closed = [h for h in history_for_sender(tracker.sender_id) if h.status == "closed"]
+        save_feedback(tracker.sender_id, rating=rating, handoff_id=closed[0].id if closed else None)
         dispatcher.utter_message(text="Terima kasih atas penilaiannya 🙏 Masukan Bapak/Ibu membantu kami melayani lebih baik.")
         return [SlotSet("rating", None)]

@@ -1,4 +1,7 @@
-"""Start SI KoKoM locally: the action server (5055) and Rasa (5005) with REST + HTTP API.
+"""Start SI KoKoM locally: action server (5055), Rasa (5005) and the officer console (5002).
+
+Rasa serves the REST channel, the token-protected HTTP API and the WhatsApp
+channel (a local sandbox with its simulator when no WhatsApp credentials are set).
 
 Used by `make run`. Every process started here is stopped on Ctrl-C or
 SIGTERM (and if one of them dies, the others are stopped too), so nothing is
@@ -65,6 +68,9 @@ def main() -> int:
     init_db()
     token = rasa_token()
     env = dict(os.environ, RASA_TOKEN=token, PYTHONPATH=str(ROOT))
+    # The console is served over plain http on localhost here; behind HTTPS in production.
+    env.setdefault("KOKOM_CONSOLE_INSECURE_COOKIES", "1")
+    env.setdefault("RASA_URL", "http://127.0.0.1:5005")
     procs: list[subprocess.Popen] = []
 
     def start(cmd: list[str], **kwargs: object) -> subprocess.Popen:
@@ -104,11 +110,21 @@ def main() -> int:
                 "--port", "5005", "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
             ]
         )
+        start([sys.executable, "-m", "console", "run", "--host", "127.0.0.1", "--port", "5002"])
         if wait_for_port(5005, 300):
+            from kokom.whatsapp.config import load_config
+
+            sandbox = load_config().sandbox
             print(
                 "\nSI KoKoM is running:\n"
+                + (
+                    "  WhatsApp simulator (sandbox): http://localhost:5005/webhooks/whatsapp/sandbox\n"
+                    if sandbox
+                    else "  WhatsApp webhook: https://<your-host>/webhooks/whatsapp/webhook\n"
+                )
+                + "  Officer console: http://localhost:5002  (first admin: make admin)\n"
                 "  Rasa REST channel: POST http://localhost:5005/webhooks/rest/webhook\n"
-                f"  Rasa HTTP API token: var/rasa_token (or $RASA_TOKEN)\n"
+                "  Rasa HTTP API token: var/rasa_token (or $RASA_TOKEN)\n"
                 "  Action server: http://localhost:5055\n"
                 "Press Ctrl-C to stop.\n",
                 flush=True,
