@@ -92,17 +92,16 @@ def mask_nik(nik: str | None) -> str:
 def normalize_wa_id(value: str) -> str | None:
     """Turn any Indonesian phone spelling into a WhatsApp id (``628...``).
 
-    Accepts "+62 812-3456-7890", "0812...", "62812...", "812...". Returns None
-    when the value cannot be a phone number. Non-Indonesian numbers in
-    international form (digits only, 8-15 long) are kept as they are.
+    Accepts "+62 812-3456-7890", "0812...", "62812...". Returns None when the
+    value cannot be a phone number. Numbers in international form (WhatsApp ids
+    from webhooks, e.g. "8190..." for Japan) are kept as they are: only the
+    local "0" prefix is rewritten, never a leading "8".
     """
     digits = re.sub(r"[^\d]", "", value or "")
     if not digits:
         return None
     if digits.startswith("0"):
         digits = "62" + digits[1:]
-    elif digits.startswith("8"):
-        digits = "62" + digits
     if not 8 <= len(digits) <= 15:
         return None
     if digits.startswith("62") and not 10 <= len(digits) <= 15:

@@ -16,6 +16,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TOKEN = "test-token-not-secret"
+WHATSAPP_CHANNEL = "channels.whatsapp.WhatsAppInput"
 
 
 def free_port() -> int:
@@ -59,6 +60,7 @@ class AssistantServers:
             RASA_TOKEN=TOKEN,
             RASA_TELEMETRY_ENABLED="false",
             KOKOM_MEDIA_DIR=str(workdir / "media"),
+            WHATSAPP_SPOOL_DIR=str(workdir / "whatsapp-spool"),
             **self.extra_env,
         )
 
@@ -109,7 +111,64 @@ class AssistantServers:
         response.raise_for_status()
         return response.json()
 
+    # --- WhatsApp channel helpers ----------------------------------------------------
+    @property
+    def whatsapp_url(self) -> str:
+        return f"{self.url}/webhooks/whatsapp"
+
+    @property
+    def webhook_url(self) -> str:
+        return f"{self.whatsapp_url}/webhook"
+
+    def query(self, sql: str, **params: Any) -> list[dict[str, Any]]:
+        """Read the assistant's application database (SQLite) from the test process."""
+        from sqlalchemy import create_engine, text
+
+        engine = getattr(self, "_engine", None)
+        if engine is None:
+            engine = self._engine = create_engine(self.database_url, future=True)
+        with engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(text(sql), params)]
+
+    def inbound(self, wa_id: str) -> list[dict[str, Any]]:
+        return self.query("SELECT * FROM wa_inbound_messages WHERE wa_id = :w ORDER BY id", w=wa_id)
+
+    def outbound(self, wa_id: str) -> list[dict[str, Any]]:
+        return self.query("SELECT * FROM wa_outbound_messages WHERE wa_id = :w ORDER BY id", w=wa_id)
+
+    def wait_handled(self, wa_id: str, count: int = 1, timeout: float = 90.0) -> list[dict[str, Any]]:
+        """Wait until ``count`` inbound messages of ``wa_id`` are recorded and all handled."""
+        deadline = time.time() + timeout
+        rows: list[dict[str, Any]] = []
+        while time.time() < deadline:
+            rows = self.inbound(wa_id)
+            if len(rows) >= count and all(r["status"] in ("done", "ignored", "failed") for r in rows):
+                return rows
+            time.sleep(0.1)
+        raise AssertionError(f"inbound messages of {wa_id} not handled in {timeout}s: {rows}")
+
     def tracker(self, sender: str) -> dict[str, Any]:
         response = requests.get(f"{self.url}/conversations/{sender}/tracker", params={"token": TOKEN}, timeout=30)
         response.raise_for_status()
         return response.json()
+
+
+def seed_pending_message(database_url: str, wa_id: str, text: str) -> str:
+    """Record an inbound WhatsApp message as accepted-but-not-handled in a (new) database.
+
+    Runs in a subprocess so this process's database engines are left alone. Returns its id.
+    """
+    wamid = f"wamid.SEEDED{int(time.time() * 1000)}"
+    code = (
+        "import sys\n"
+        "from kokom.db import init_db\n"
+        "from kokom.whatsapp import payloads, store\n"
+        "init_db()\n"
+        "data = payloads.build_delivery(sys.argv[1], payloads.text_message(sys.argv[2]), profile_name='Warga')\n"
+        "data['entry'][0]['changes'][0]['value']['messages'][0]['id'] = sys.argv[3]\n"
+        "delivery = payloads.parse_delivery(data)\n"
+        "assert store.accept_delivery(delivery.messages, delivery.statuses)\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT), DATABASE_URL=database_url)
+    subprocess.run([sys.executable, "-c", code, wa_id, text, wamid], cwd=ROOT, env=env, check=True, timeout=120)
+    return wamid

@@ -5,6 +5,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 from kokom.models import Base
+import kokom.whatsapp.models  # noqa: F401
 
 config = context.config
 target_metadata = Base.metadata

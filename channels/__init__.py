@@ -1,0 +1,1 @@
+"""Custom Rasa channels of SI KoKoM (``channels.whatsapp.WhatsAppInput``)."""

@@ -1,0 +1,225 @@
+"""Rasa custom channel for the WhatsApp Business Cloud API (``channels.whatsapp.WhatsAppInput``).
+
+Routes (under ``/webhooks/whatsapp``):
+- ``GET /webhook``: Meta's verification (``hub.mode``, ``hub.verify_token``, ``hub.challenge``).
+- ``POST /webhook``: deliveries. The ``X-Hub-Signature-256`` header is checked against the
+  raw body first (403 when missing or wrong, nothing processed); a malformed body is
+  400; otherwise the delivery is written to the spool (:mod:`kokom.whatsapp.spool`) and
+  200 is answered at once. In the background the ingester records it in the database
+  (messages de-duplicated on their id, status events stored) and the dispatcher hands
+  the messages to the assistant, in order per sender (:mod:`kokom.whatsapp.inbound`).
+- ``GET /health``: the channel's mode.
+- ``/sandbox...``: the local simulator, only in sandbox mode (:mod:`kokom.whatsapp.sandbox`).
+
+Settings come from environment variables (see :mod:`kokom.whatsapp.config` and
+docs/whatsapp.md); ``credentials.yml`` may only hold non-secret overrides.
+"""
+from __future__ import annotations
+
+import hmac
+import logging
+import time
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.shared.exceptions import RasaException
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from kokom.validators import mask_phone
+from kokom.whatsapp import formatting, payloads, signature
+from kokom.whatsapp.client import AsyncClient, SendResult
+from kokom.whatsapp.config import ConfigError, WhatsAppConfig, load_config
+from kokom.whatsapp.inbound import Conversion, InboundDispatcher, Ingester
+from kokom.whatsapp.spool import Spool
+
+logger = logging.getLogger(__name__)
+
+CHANNEL_NAME = "whatsapp"
+
+
+class WhatsAppOutput(OutputChannel):
+    """Sends the assistant's messages with WhatsApp's limits applied (see kokom.whatsapp.formatting)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return CHANNEL_NAME
+
+    def __init__(self, client: AsyncClient, sent_by: str | None = "bot") -> None:
+        self.client = client
+        self.sent_by = sent_by
+        self.results: list[SendResult] = []
+
+    async def _send(self, recipient_id: Text, plan: formatting.Plan) -> None:
+        if not plan.messages:
+            return
+        try:
+            self.results.extend(await self.client.send_plan(recipient_id, plan, self.sent_by))
+        except Exception:  # noqa: BLE001 - never break the conversation because a send failed
+            logger.exception("sending to %s failed", mask_phone(recipient_id))
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        """One bot message (text, buttons, image, attachment, custom location) in WhatsApp form."""
+        await self._send(recipient_id, formatting.plan_bot_message(message))
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self._send(recipient_id, formatting.Plan(formatting.text_messages(text)))
+
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: list, **kwargs: Any) -> None:
+        await self._send(recipient_id, formatting.plan_buttons(text, buttons))
+
+    async def send_image_url(self, recipient_id: Text, image: Text, **kwargs: Any) -> None:
+        await self._send(recipient_id, formatting.plan_bot_message({"image": image}))
+
+    async def send_attachment(self, recipient_id: Text, attachment: Any, **kwargs: Any) -> None:
+        await self._send(recipient_id, formatting.plan_bot_message({"attachment": attachment}))
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        await self._send(recipient_id, formatting.plan_bot_message({"custom": json_message}))
+
+
+class WhatsAppInput(InputChannel):
+    """The resident-facing channel: Meta's webhook in, the Cloud API out."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return CHANNEL_NAME
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WhatsAppInput":
+        try:
+            cfg = load_config(credentials or {})
+            cfg.require_real_credentials()
+        except ConfigError as exc:
+            raise RasaException(str(exc)) from None
+        return cls(cfg)
+
+    def __init__(self, cfg: WhatsAppConfig) -> None:
+        self.cfg = cfg
+        self.client = AsyncClient(cfg)
+        self.dispatcher: InboundDispatcher | None = None
+        self.spool = Spool(cfg.spool_dir)
+        self.ingester: Ingester | None = None
+        self._on_new_message: Callable[[UserMessage], Awaitable[Any]] | None = None
+        if cfg.sandbox:
+            logger.warning(
+                "WhatsApp channel in SANDBOX mode: nothing is sent to Meta; open "
+                "http://localhost:<port>/webhooks/whatsapp/sandbox to chat as a resident."
+            )
+        else:
+            logger.info("WhatsApp channel: phone number id %s, API %s", cfg.phone_number_id, cfg.api_url)
+            if not cfg.verify_token:
+                logger.warning("WHATSAPP_VERIFY_TOKEN is not set: Meta's webhook verification will be refused")
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        return WhatsAppOutput(self.client)
+
+    # --- handling ------------------------------------------------------------
+    async def _deliver(self, row: dict[str, Any], conversion: Conversion) -> None:
+        assert self._on_new_message is not None
+        message = UserMessage(
+            text=conversion.text,
+            output_channel=WhatsAppOutput(self.client),
+            sender_id=row["wa_id"],
+            input_channel=self.name(),
+            message_id=row["wamid"],
+            metadata=conversion.metadata,
+        )
+        await self._on_new_message(message)
+
+    async def _reply(self, wa_id: str, text: str) -> None:
+        await WhatsAppOutput(self.client).send_text_message(wa_id, text)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        self._on_new_message = on_new_message
+        bp = Blueprint("whatsapp_webhook", __name__)
+        channel = self
+
+        @bp.listener("after_server_start")
+        async def start(app: Any, loop: Any) -> None:
+            from kokom.db import init_db
+
+            await loop.run_in_executor(None, init_db)
+            agent = getattr(app.ctx, "agent", None)
+
+            def ready() -> bool:
+                current = getattr(app.ctx, "agent", None)
+                return current is not None and current.is_ready()
+
+            async def was_handled(wa_id: str, wamid: str) -> bool:
+                current = getattr(app.ctx, "agent", None) or agent
+                if current is None:
+                    return False
+                tracker = await current.tracker_store.retrieve(wa_id)
+                if tracker is None:
+                    return False
+                return any(getattr(e, "message_id", None) == wamid for e in tracker.events)
+
+            async def is_paused(wa_id: str) -> bool:
+                current = getattr(app.ctx, "agent", None)
+                if current is None:
+                    return False
+                tracker = await current.tracker_store.retrieve(wa_id)
+                return tracker is not None and tracker.is_paused()
+
+            channel.dispatcher = InboundDispatcher(channel.client, channel._deliver, channel._reply, ready,
+                                                   is_paused=is_paused)
+            # Unfinished messages first (older), then deliveries acknowledged but not yet recorded.
+            await channel.dispatcher.recover(was_handled)
+            channel.ingester = Ingester(channel.spool, channel.dispatcher.submit)
+            channel.ingester.start()
+
+        @bp.listener("before_server_stop")
+        async def stop(app: Any, loop: Any) -> None:
+            if channel.ingester is not None:
+                await channel.ingester.stop()
+            if channel.dispatcher is not None:
+                await channel.dispatcher.stop()
+            await channel.client.close()
+
+        @bp.route("/health", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok", "sandbox": channel.cfg.sandbox})
+
+        @bp.route("/webhook", methods=["GET"])
+        async def verify(request: Request) -> HTTPResponse:
+            mode = request.args.get("hub.mode")
+            token = request.args.get("hub.verify_token") or ""
+            challenge = request.args.get("hub.challenge") or ""
+            expected = channel.cfg.verify_token
+            if mode == "subscribe" and expected and hmac.compare_digest(token.encode(), expected.encode()):
+                return response.text(challenge)
+            return response.text("forbidden", status=403)
+
+        @bp.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            started = time.perf_counter()
+            raw = request.body or b""
+            if not signature.verify(channel.cfg.app_secret, raw, request.headers.get(signature.HEADER)):
+                logger.warning("WhatsApp webhook: missing or wrong signature from %s", request.ip)
+                return response.text("invalid signature", status=403)
+            try:
+                delivery = payloads.parse_delivery(payloads.parse_body(raw))
+            except payloads.MalformedPayload as exc:
+                logger.warning("WhatsApp webhook: malformed delivery (%s)", exc)
+                return response.json({"error": "malformed payload"}, status=400)
+            try:
+                # No waiting here (no database, no await): the 200 goes out at once and the
+                # ingester records the delivery (de-duplicated) right after.
+                channel.spool.put(raw)
+            except OSError:
+                logger.exception("WhatsApp webhook: could not store the delivery")
+                return response.json({"error": "temporarily unavailable"}, status=503)
+            if channel.ingester is not None:
+                channel.ingester.wake()
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            logger.debug("WhatsApp webhook: %d message(s), %d status(es) accepted in %.1f ms",
+                         len(delivery.messages), len(delivery.statuses), elapsed_ms)
+            return response.json({"status": "ok"}, headers={"Server-Timing": f"accept;dur={elapsed_ms:.1f}"})
+
+        if channel.cfg.sandbox:
+            from kokom.whatsapp import sandbox
+
+            sandbox.add_routes(bp, channel.cfg)
+        return bp

@@ -1,0 +1,337 @@
+"""Handling accepted inbound messages in the background, in order per sender.
+
+The webhook only records a delivery (``store.accept_delivery``) and answers 200;
+:class:`InboundDispatcher` then works through each sender's pending messages one
+at a time (the oldest first), in parallel across senders. A message is claimed
+(``pending`` -> ``processing``) before it is handled and marked ``done`` after,
+so after a restart :meth:`InboundDispatcher.recover` finds what was accepted but
+not handled.
+
+:func:`convert` turns a stored message into what the assistant receives: text (a
+button/list tap's id is the payload; a number answering a numbered menu becomes
+that option's payload), ``/share_media`` with ``metadata.media`` (the file is
+downloaded first), ``/share_location`` with ``metadata.location``, shared contacts
+as text ("Kontak: ..."), nothing for reactions and stickers, and a polite reply for
+unsupported messages.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Awaitable, Callable
+
+from kokom.validators import mask_phone
+from kokom.whatsapp import formatting, models as m, payloads, store
+from kokom.whatsapp.client import AsyncClient, MediaError
+from kokom.whatsapp.spool import Spool
+
+logger = logging.getLogger(__name__)
+
+UNSUPPORTED_REPLY = (
+    "Mohon maaf, jenis pesan ini belum bisa kami proses. Silakan kirim pesan teks, foto, dokumen, "
+    "atau lokasi. Ketik *menu* untuk melihat layanan kami."
+)
+MEDIA_FAILED_REPLY = (
+    "Mohon maaf, kiriman Bapak/Ibu belum berhasil kami terima. Silakan kirim ulang beberapa saat lagi."
+)
+SILENT_TYPES = frozenset({"reaction", "sticker"})
+IGNORED_TYPES = frozenset({"system", "ephemeral", "request_welcome"})
+MEDIA_KINDS = {"image": "image", "document": "document", "audio": "audio", "video": "video"}
+
+
+@dataclass
+class Conversion:
+    """What to do with one inbound message."""
+
+    text: str | None = None  # for the assistant; None: nothing to hand over
+    metadata: dict[str, Any] = field(default_factory=dict)
+    reply: str | None = None  # answered directly by the channel (not the assistant)
+    typing: bool = True  # show the typing indicator with the read receipt
+
+
+def base_metadata(row: dict[str, Any]) -> dict[str, Any]:
+    message = row["message"]
+    context = message.get("context") if isinstance(message.get("context"), dict) else {}
+    return {
+        "whatsapp": {
+            "message_id": row["wamid"],
+            "wa_id": row["wa_id"],
+            "profile_name": row.get("profile_name"),
+            "type": row["msg_type"],
+            "timestamp": message.get("timestamp"),
+            "context_message_id": context.get("id"),
+            "phone_number_id": row.get("phone_number_id"),
+        }
+    }
+
+
+async def convert(row: dict[str, Any], client: AsyncClient) -> Conversion:
+    message = row["message"]
+    kind = row["msg_type"]
+    metadata = base_metadata(row)
+    if kind in SILENT_TYPES:
+        return Conversion(typing=False)
+    if kind in IGNORED_TYPES:
+        return Conversion(typing=False)
+    if kind == "text":
+        body = (message.get("text") or {}).get("body") if isinstance(message.get("text"), dict) else None
+        return Conversion(text=str(body or ""), metadata=metadata)
+    if kind in ("interactive", "button"):
+        reply = payloads.interactive_reply(message)
+        if reply is None:
+            return Conversion(reply=UNSUPPORTED_REPLY, metadata=metadata)
+        payload, title = reply
+        metadata["whatsapp"]["reply_title"] = title
+        return Conversion(text=payload, metadata=metadata)
+    if kind in MEDIA_KINDS:
+        media = message.get(kind) if isinstance(message.get(kind), dict) else {}
+        media_id = str(media.get("id") or "")
+        if not media_id:
+            return Conversion(reply=MEDIA_FAILED_REPLY, metadata=metadata)
+        try:
+            saved = await client.download_media(media_id, media.get("mime_type"))
+        except (MediaError, OSError) as exc:
+            logger.warning("media of a message from %s not received: %s", mask_phone(row["wa_id"]), exc)
+            return Conversion(reply=MEDIA_FAILED_REPLY, metadata=metadata)
+        info: dict[str, Any] = {
+            "type": MEDIA_KINDS[kind],
+            "path": saved.path,
+            "mime_type": saved.mime_type,
+            "size": saved.size,
+            "caption": media.get("caption") or None,
+            "filename": media.get("filename") or None,  # as sent; never used as a path
+            "media_id": media_id,
+        }
+        if kind == "audio":
+            info["voice"] = bool(media.get("voice"))
+        metadata["media"] = info
+        return Conversion(text="/share_media", metadata=metadata)
+    if kind == "location":
+        location = message.get("location") if isinstance(message.get("location"), dict) else {}
+        try:
+            latitude, longitude = float(location["latitude"]), float(location["longitude"])
+        except (KeyError, TypeError, ValueError):
+            return Conversion(reply=UNSUPPORTED_REPLY, metadata=metadata)
+        metadata["location"] = {
+            "latitude": latitude,
+            "longitude": longitude,
+            "name": location.get("name") or None,
+            "address": location.get("address") or None,
+            "url": location.get("url") or None,
+        }
+        return Conversion(text="/share_location", metadata=metadata)
+    if kind == "contacts":
+        metadata["contacts"] = message.get("contacts") if isinstance(message.get("contacts"), list) else []
+        return Conversion(text=payloads.contacts_text(message), metadata=metadata)
+    return Conversion(reply=UNSUPPORTED_REPLY, metadata=metadata)
+
+
+def apply_choice(conversion: Conversion, choices: list[dict[str, str]] | None) -> None:
+    """A bare number answering the numbered menu sent just before becomes that option's payload."""
+    if not choices or conversion.text is None or conversion.metadata.get("whatsapp", {}).get("type") != "text":
+        return
+    number = formatting.choice_number(conversion.text)
+    if number is not None and 1 <= number <= len(choices):
+        conversion.metadata["whatsapp"]["choice"] = {"number": number, "title": choices[number - 1]["title"]}
+        conversion.text = choices[number - 1]["payload"]
+
+
+Deliver = Callable[[dict[str, Any], Conversion], Awaitable[None]]
+Reply = Callable[[str, str], Awaitable[None]]
+
+
+class InboundDispatcher:
+    """One worker per sender with pending messages; handled strictly one after another."""
+
+    def __init__(self, client: AsyncClient, deliver: Deliver, reply: Reply,
+                 is_ready: Callable[[], bool] = lambda: True, concurrency: int = 8,
+                 is_paused: Callable[[str], Awaitable[bool]] | None = None) -> None:
+        self.client = client
+        self.deliver = deliver
+        self.reply = reply
+        self.is_ready = is_ready
+        self.is_paused = is_paused
+        self._workers: dict[str, asyncio.Task] = {}
+        self._wanted: set[str] = set()
+        self._limit = asyncio.Semaphore(concurrency)
+
+    async def _blocking(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
+
+    def submit(self, wa_id: str) -> None:
+        """Tell the dispatcher that ``wa_id`` has pending messages."""
+        self._wanted.add(wa_id)
+        worker = self._workers.get(wa_id)
+        if worker is None or worker.done():
+            self._workers[wa_id] = asyncio.get_running_loop().create_task(self._work(wa_id))
+
+    async def _work(self, wa_id: str) -> None:
+        try:
+            while wa_id in self._wanted:
+                self._wanted.discard(wa_id)
+                while not self.is_ready():
+                    await asyncio.sleep(1)
+                while True:
+                    row = await self._blocking(store.claim_next, wa_id)
+                    if row is None:
+                        break
+                    async with self._limit:
+                        await self.handle(row)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 - a database outage: the rows stay pending for recover()
+            logger.exception("inbound worker for %s stopped", mask_phone(wa_id))
+        finally:
+            if self._workers.get(wa_id) is asyncio.current_task():
+                del self._workers[wa_id]
+
+    async def handle(self, row: dict[str, Any]) -> None:
+        read_task = None
+        try:
+            conversion = await convert(row, self.client)
+            typing = conversion.typing and conversion.reply is None
+            if typing and self.is_paused is not None:
+                try:
+                    # an officer has the conversation: the assistant will not answer, so no "typing..."
+                    typing = not await self.is_paused(row["wa_id"])
+                except Exception:  # noqa: BLE001
+                    logger.debug("could not check whether the conversation is paused", exc_info=True)
+            read_task = asyncio.get_running_loop().create_task(self.client.mark_read(row["wamid"], typing=typing))
+            if conversion.text is None and conversion.reply is None:
+                await self._blocking(store.finish_inbound, row["id"], m.IGNORED)
+                return
+            if conversion.text is not None:
+                choices = await self._blocking(store.take_choices, row["wa_id"])
+                apply_choice(conversion, choices)
+                await self.deliver(row, conversion)
+            else:
+                await self.reply(row["wa_id"], conversion.reply or "")
+            await self._blocking(store.finish_inbound, row["id"], m.DONE)
+        except asyncio.CancelledError:
+            raise  # stopping: the row stays "processing" and recover() decides after the restart
+        except Exception as exc:  # noqa: BLE001 - one bad message must not stop the sender's queue
+            logger.exception("handling a WhatsApp message from %s failed", mask_phone(row["wa_id"]))
+            try:
+                await self._blocking(store.finish_inbound, row["id"], m.FAILED, f"{exc.__class__.__name__}: {exc}")
+            except Exception:  # noqa: BLE001
+                logger.exception("could not mark the message failed")
+        finally:
+            if read_task is not None:
+                try:
+                    await read_task
+                except Exception:  # noqa: BLE001
+                    pass
+
+    async def recover(self, was_handled: Callable[[str, str], Awaitable[bool]]) -> int:
+        """After a start: hand every unfinished message (again) to its sender's worker.
+
+        A message left ``processing`` by a stop is handled again unless the
+        assistant's tracker already holds it (``was_handled(wa_id, wamid)``): then
+        its answers went out and it is only marked done, so nothing is answered twice.
+        """
+        rows = await self._blocking(store.unfinished_inbound)
+        senders: list[str] = []
+        for row in rows:
+            if row["status"] == m.PROCESSING:
+                try:
+                    handled = await was_handled(row["wa_id"], row["wamid"])
+                except Exception:  # noqa: BLE001
+                    logger.exception("could not check the tracker; handling the message again")
+                    handled = False
+                if handled:
+                    await self._blocking(store.finish_inbound, row["id"], m.DONE, "recovered: already in tracker")
+                    continue
+                await self._blocking(store.release_inbound, row["id"])
+            if row["wa_id"] not in senders:
+                senders.append(row["wa_id"])
+        for wa_id in senders:
+            self.submit(wa_id)
+        if rows:
+            logger.info("WhatsApp: %d unfinished message(s) from %d sender(s) resumed", len(rows), len(senders))
+        return len(rows)
+
+    async def idle(self, timeout: float = 30.0) -> bool:
+        """Wait until no worker runs (tests, shutdown)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self._workers:
+            if asyncio.get_running_loop().time() > deadline:
+                return False
+            await asyncio.sleep(0.05)
+        return True
+
+    async def stop(self) -> None:
+        for task in list(self._workers.values()):
+            task.cancel()
+        for task in list(self._workers.values()):
+            try:
+                await task
+            except (asyncio.CancelledError, Exception):  # noqa: BLE001
+                pass
+        self._workers.clear()
+
+
+def ingest_file(path: Path) -> list[str]:
+    """Record one spooled delivery in the database; the senders that have new messages."""
+    delivery = payloads.parse_delivery(payloads.parse_body(path.read_bytes()))
+    new_ids = store.accept_delivery(delivery.messages, delivery.statuses)
+    return list(dict.fromkeys(m.wa_id for m in delivery.messages)) if new_ids else []
+
+
+class Ingester:
+    """Moves spooled deliveries into the database, oldest first, and wakes the senders' workers."""
+
+    def __init__(self, spool: Spool, submit: Callable[[str], None], retry_delay: float = 1.0) -> None:
+        self.spool = spool
+        self.submit = submit
+        self.retry_delay = retry_delay
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task | None = None
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def drain(self) -> int:
+        """Ingest every spooled delivery now; returns how many files were moved in."""
+        loop = asyncio.get_running_loop()
+        done = 0
+        for path in self.spool.pending():
+            try:
+                senders = await loop.run_in_executor(None, ingest_file, path)
+            except payloads.MalformedPayload:
+                logger.error("spooled delivery %s is unreadable; kept as .bad", path.name)
+                path.rename(path.with_suffix(".bad"))
+                continue
+            except FileNotFoundError:
+                continue
+            self.spool.remove(path)
+            done += 1
+            for wa_id in senders:
+                self.submit(wa_id)
+        return done
+
+    async def run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            try:
+                await self.drain()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - the database is unavailable: keep the files, try again
+                logger.exception("could not record spooled WhatsApp deliveries; retrying")
+                await asyncio.sleep(self.retry_delay)
+                self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self.run())
+        self._wake.set()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except (asyncio.CancelledError, Exception):  # noqa: BLE001
+                pass

@@ -1,0 +1,261 @@
+"""A real HTTP server on 127.0.0.1 that plays the WhatsApp Cloud (Graph) API for tests.
+
+Endpoints (``{base}/{version}/...``):
+- ``POST /{version}/{phone_number_id}/messages``: a send (answers a ``wamid.FAKE...``) or a
+  read receipt (``{"status": "read"}``), after checking the Bearer token;
+- ``GET /{version}/{media_id}``: the media URL lookup (``{"url": ...}``);
+- ``GET /download/{media_id}``: the media bytes (Bearer token required).
+
+Every request is recorded. ``fail_next(n, status=500)`` or ``fail_next(n, code=131047)``
+makes the next ``n`` sends (optionally only those to one recipient) fail.
+Also helpers for the webhook side: signing and posting sample deliveries.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import random
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable
+
+import requests
+
+SAMPLES = Path("/work/shared/whatsapp-samples")
+if not SAMPLES.exists():  # the shared folder beside the checkout
+    SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "whatsapp-samples"
+SAMPLE_WA_ID = "6281234567890"
+VERSION = "v21.0"
+ACCESS_TOKEN = "test-access-token"
+APP_SECRET = "test-app-secret"
+VERIFY_TOKEN = "test-verify-token"
+PHONE_NUMBER_ID = "109876543210123"
+TEMPLATE_NAME = "kokom_balasan_petugas"
+
+# A minimal valid JPEG (1x1 pixel), a tiny PDF and an OGG header: enough to be stored as files.
+TINY_JPEG = bytes.fromhex(
+    "ffd8ffe000104a46494600010100000100010000ffdb004300080606070605080707070909080a0c140d0c0b0b0c1912130f"
+    "141d1a1f1e1d1a1c1c20242e2720222c231c1c2837292c30313434341f27393d38323c2e333432ffc0000b080001000101011100"
+    "ffc4001f0000010501010101010100000000000000000102030405060708090a0bffc400b5100002010303020403050504040000"
+    "017d01020300041105122131410613516107227114328191a1082342b1c11552d1f02433627282090a161718191a25262728292a"
+    "3435363738393a434445464748494a535455565758595a636465666768696a737475767778797a838485868788898a9293949596"
+    "9798999aa2a3a4a5a6a7a8a9aab2b3b4b5b6b7b8b9bac2c3c4c5c6c7c8c9cad2d3d4d5d6d7d8d9dae1e2e3e4e5e6e7e8e9eaf1f2"
+    "f3f4f5f6f7f8f9faffda0008010100003f00fbd3ffd9"
+)
+TINY_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+TINY_OGG = b"OggS\x00\x02" + b"\x00" * 60
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    headers: dict[str, str]
+    json: Any
+    status: int
+    response: Any
+    at: float = field(default_factory=time.time)
+
+
+class FakeGraph:
+    def __init__(self, access_token: str = ACCESS_TOKEN) -> None:
+        self.access_token = access_token
+        self.requests: list[Recorded] = []
+        self.media: dict[str, tuple[bytes, str]] = {
+            "1480374425981234": (TINY_JPEG, "image/jpeg"),
+            "1480374425985678": (TINY_PDF, "application/pdf"),
+            "1480374425989999": (TINY_OGG, "audio/ogg"),
+            "1480374425990000": (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "image/webp"),
+        }
+        self._failures: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self._counter = 0
+        self._server: ThreadingHTTPServer | None = None
+
+    # --- control ------------------------------------------------------------
+    def start(self) -> "FakeGraph":
+        graph = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:  # quiet
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                graph._handle(self, "GET")
+
+            def do_POST(self) -> None:  # noqa: N802
+                graph._handle(self, "POST")
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    @property
+    def base(self) -> str:
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base}/{VERSION}"
+
+    def fail_next(self, n: int = 1, *, status: int = 500, code: int | None = None, to: str | None = None,
+                  headers: dict[str, str] | None = None) -> None:
+        """The next ``n`` sends (to ``to`` only, if given) fail: HTTP ``status`` or Graph error ``code``."""
+        with self._lock:
+            for _ in range(n):
+                self._failures.append({"status": 400 if code and status == 500 else status, "code": code, "to": to,
+                                       "headers": headers or {}})
+
+    def add_media(self, content: bytes, mime_type: str, media_id: str | None = None) -> str:
+        media_id = media_id or str(random.randint(10**15, 10**16 - 1))
+        self.media[media_id] = (content, mime_type)
+        return media_id
+
+    # --- queries ------------------------------------------------------------
+    def recorded(self, predicate: Callable[[Recorded], bool] = lambda r: True) -> list[Recorded]:
+        with self._lock:
+            return [r for r in self.requests if predicate(r)]
+
+    def sends(self, to: str, ok_only: bool = True) -> list[dict[str, Any]]:
+        """Message payloads posted to ``to`` (successful ones unless ok_only=False), in order."""
+        return [r.json for r in self.recorded(
+            lambda r: r.method == "POST" and isinstance(r.json, dict) and r.json.get("to") == to
+            and (r.status == 200 or not ok_only))]
+
+    def sends_records(self, to: str) -> list[Recorded]:
+        return self.recorded(lambda r: r.method == "POST" and isinstance(r.json, dict) and r.json.get("to") == to)
+
+    def reads(self, wamid: str | None = None) -> list[dict[str, Any]]:
+        return [r.json for r in self.recorded(
+            lambda r: r.method == "POST" and isinstance(r.json, dict) and r.json.get("status") == "read"
+            and (wamid is None or r.json.get("message_id") == wamid))]
+
+    def wamid_of(self, payload: dict[str, Any]) -> str | None:
+        for r in self.recorded(lambda r: r.json is payload or r.json == payload):
+            if r.status == 200 and isinstance(r.response, dict) and r.response.get("messages"):
+                return r.response["messages"][0]["id"]
+        return None
+
+    # --- the API --------------------------------------------------------------
+    def _handle(self, handler: BaseHTTPRequestHandler, method: str) -> None:
+        length = int(handler.headers.get("Content-Length") or 0)
+        raw = handler.rfile.read(length) if length else b""
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = None
+        path = handler.path.split("?")[0]
+        headers = {k.lower(): v for k, v in handler.headers.items()}
+        status, response, content_type, extra = self._route(method, path, headers, body)
+        with self._lock:
+            self.requests.append(Recorded(method, path, headers, body, status,
+                                          response if not isinstance(response, bytes) else None))
+        data = response if isinstance(response, bytes) else json.dumps(response).encode()
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(data)))
+        for key, value in extra.items():
+            handler.send_header(key, value)
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    def _route(self, method: str, path: str, headers: dict[str, str], body: Any) -> tuple[int, Any, str, dict]:
+        json_type = "application/json"
+        if headers.get("authorization") != f"Bearer {self.access_token}":
+            return 401, {"error": {"message": "Invalid OAuth access token.", "type": "OAuthException",
+                                   "code": 190}}, json_type, {}
+        parts = [p for p in path.split("/") if p]
+        if method == "POST" and len(parts) == 3 and parts[0] == VERSION and parts[2] == "messages":
+            if not isinstance(body, dict) or body.get("messaging_product") != "whatsapp":
+                return 400, {"error": {"message": "Invalid parameter", "code": 100}}, json_type, {}
+            if body.get("status") == "read":
+                return 200, {"success": True}, json_type, {}
+            with self._lock:
+                failure = next((f for f in self._failures if f["to"] in (None, body.get("to"))), None)
+                if failure is not None:
+                    self._failures.remove(failure)
+                self._counter += 1
+                counter = self._counter
+            if failure is not None:
+                if failure["code"]:
+                    error = {"message": f"(#{failure['code']}) simulated", "type": "OAuthException",
+                             "code": failure["code"], "error_data": {"details": "simulated by the fake Graph API"}}
+                else:
+                    error = {"message": "simulated server error", "type": "OAuthException", "code": 2}
+                return failure["status"], {"error": error}, json_type, failure["headers"]
+            wamid = f"wamid.FAKE{counter:06d}{uuid.uuid4().hex[:8]}"
+            return 200, {"messaging_product": "whatsapp", "contacts": [{"input": body.get("to"),
+                                                                        "wa_id": body.get("to")}],
+                         "messages": [{"id": wamid}]}, json_type, {}
+        if method == "GET" and len(parts) == 2 and parts[0] == VERSION:
+            media = self.media.get(parts[1])
+            if media is None:
+                return 404, {"error": {"message": "Unsupported get request", "code": 100}}, json_type, {}
+            content, mime_type = media
+            return 200, {"messaging_product": "whatsapp", "url": f"{self.base}/download/{parts[1]}?ext=1",
+                         "mime_type": mime_type, "sha256": hashlib.sha256(content).hexdigest(),
+                         "file_size": len(content), "id": parts[1]}, json_type, {}
+        if method == "GET" and len(parts) == 2 and parts[0] == "download":
+            media = self.media.get(parts[1])
+            if media is None:
+                return 404, b"not found", "text/plain", {}
+            return 200, media[0], media[1], {}
+        return 404, {"error": {"message": "Unknown path", "code": 100}}, json_type, {}
+
+
+# --- webhook side ---------------------------------------------------------------
+
+def sign(raw: bytes, secret: str = APP_SECRET) -> str:
+    return "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
+
+
+def new_wa_id() -> str:
+    """A made-up Indonesian WhatsApp id, unique per test."""
+    return "6289" + "".join(random.choice("0123456789") for _ in range(9))
+
+
+def sample(name: str, wa_id: str | None = None) -> dict[str, Any]:
+    """A sample delivery with the sender replaced by ``wa_id`` and fresh message ids."""
+    data = json.loads((SAMPLES / f"{name}.json").read_text(encoding="utf-8"))
+    text = json.dumps(data)
+    if wa_id:
+        text = text.replace(SAMPLE_WA_ID, wa_id)
+    data = json.loads(text)
+    suffix = uuid.uuid4().hex[:10].upper()
+    for entry in data["entry"]:
+        for change in entry["changes"]:
+            for message in change["value"].get("messages", []):
+                message["id"] = f"{message['id']}.{suffix}"
+                message["timestamp"] = str(int(time.time()))
+    return data
+
+
+def message_ids(delivery: dict[str, Any]) -> list[str]:
+    return [m["id"] for e in delivery["entry"] for c in e["changes"] for m in c["value"].get("messages", [])]
+
+
+def first_message(delivery: dict[str, Any]) -> dict[str, Any]:
+    return delivery["entry"][0]["changes"][0]["value"]["messages"][0]
+
+
+def post_signed(url: str, payload: Any, secret: str = APP_SECRET, raw: bytes | None = None,
+                signature: str | None = None) -> requests.Response:
+    body = raw if raw is not None else json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    headers = {"Content-Type": "application/json"}
+    headers["X-Hub-Signature-256"] = signature if signature is not None else sign(body, secret)
+    return requests.post(url, data=body, headers=headers, timeout=30)
+
