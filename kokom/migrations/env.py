@@ -6,6 +6,7 @@ from sqlalchemy import create_engine
 
 from kokom.models import Base
 import kokom.whatsapp.models  # noqa: F401
+import console.models  # noqa: F401
 
 config = context.config
 target_metadata = Base.metadata

@@ -1,0 +1,106 @@
+"""Command line of the officer console.
+
+    python -m console run [--host 127.0.0.1] [--port 5002]
+    python -m console create-admin USERNAME
+
+``create-admin`` asks for the password twice (or reads ``KOKOM_ADMIN_PASSWORD``
+for scripted use). An existing account gets the new password and the admin
+role, which is also how a lost admin password is recovered on the server.
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import re
+import signal
+import sys
+import threading
+
+
+def _create_admin(username: str) -> int:
+    from console import auth
+    from kokom.db import init_db
+
+    init_db()
+    password = os.environ.get("KOKOM_ADMIN_PASSWORD")
+    if password is None:
+        if not sys.stdin.isatty():
+            print("Tidak ada terminal: isi kata sandi lewat variabel KOKOM_ADMIN_PASSWORD.", file=sys.stderr)
+            return 2
+        password = getpass.getpass("Kata sandi admin baru: ")
+        if getpass.getpass("Ulangi kata sandi: ") != password:
+            print("Kata sandi tidak sama. Akun tidak dibuat.", file=sys.stderr)
+            return 1
+    name = auth.normalize_username(username)
+    existing = [o for o in auth.list_officers() if o["username"] == name]
+    try:
+        if existing:
+            auth.set_password(name, password, actor="cli")
+            auth.update_officer(existing[0]["id"], role="admin", active=True, actor="cli")
+            print(f"Akun '{name}' sudah ada: kata sandi diganti, peran admin, aktif.")
+        else:
+            auth.create_officer(name, password, role="admin", actor="cli")
+            print(f"Admin '{name}' dibuat. Masuk ke konsol dengan akun ini.")
+    except auth.AccountError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    return 0
+
+
+_LONG_NUMBER = re.compile(r"\d{16}")
+
+
+def _request_handler():  # type: ignore[no-untyped-def]
+    from werkzeug.serving import WSGIRequestHandler
+
+    class MaskingRequestHandler(WSGIRequestHandler):
+        """Access log lines never show a 16-digit number (a NIK typed into a search, say)."""
+
+        def log(self, type: str, message: str, *args) -> None:  # noqa: A002
+            masked = tuple(_LONG_NUMBER.sub(lambda m: mask_nik(m.group(0)), str(a)) for a in args)
+            super().log(type, message, *masked)
+
+    from kokom.validators import mask_nik
+
+    return MaskingRequestHandler
+
+
+def _run(host: str, port: int) -> int:
+    from werkzeug.serving import make_server
+
+    from console.app import create_app
+
+    app = create_app()
+    server = make_server(host, port, app, threaded=True, request_handler=_request_handler())
+    stop = threading.Event()
+
+    def shutdown(*_: object) -> None:
+        if not stop.is_set():
+            stop.set()
+            threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, shutdown)
+    signal.signal(signal.SIGINT, shutdown)
+    scheme = "http"
+    print(f"Konsol petugas SI KoKoM: {scheme}://{host}:{server.port}/", flush=True)
+    server.serve_forever()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m console", description="Konsol petugas SI KoKoM")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="jalankan konsol (server web)")
+    run.add_argument("--host", default=os.environ.get("KOKOM_CONSOLE_HOST", "127.0.0.1"))
+    run.add_argument("--port", type=int, default=int(os.environ.get("KOKOM_CONSOLE_PORT", "5002")))
+    admin = sub.add_parser("create-admin", help="buat (atau pulihkan) akun admin")
+    admin.add_argument("username")
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return _run(args.host, args.port)
+    return _create_admin(args.username)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,486 @@
+"""Live chat takeover: transcripts, officer replies, notes, claim/finish/takeover.
+
+The conversation itself lives in Rasa's tracker (the resident's messages are
+logged there even while the assistant is paused); officer replies are sent
+over WhatsApp (:mod:`kokom.whatsapp.outbound`) and then appended to the
+tracker as bot events with ``metadata.officer``. Every attempt is also stored
+in ``officer_replies`` so a failed send is shown, not hidden.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from console.auth import audit
+from console.models import InternalNote, OfficerReply
+from kokom import handoffs, rasa_api
+from kokom.db import run_in_transaction
+from kokom.models import Resident, utcnow
+from kokom.validators import mask_nik
+
+logger = logging.getLogger(__name__)
+
+MAX_REPLY = 4000
+WINDOW = timedelta(hours=24)
+
+CLOSING_TEXT = (
+    "Terima kasih telah menghubungi {office}. Percakapan dengan petugas sudah selesai 🙏\n"
+    "Selanjutnya Bapak/Ibu kembali dilayani asisten otomatis SI KoKoM; ketik *menu* untuk melihat layanan."
+)
+RATING_TEXT = "Bagaimana penilaian Bapak/Ibu terhadap pelayanan petugas kami tadi? Pilih salah satu:"
+RATING_BUTTONS: list[dict[str, str]] = [
+    {"title": "⭐⭐⭐⭐⭐ Sangat puas", "payload": '/rate{"rating": 5}'},
+    {"title": "⭐⭐⭐⭐ Puas", "payload": '/rate{"rating": 4}'},
+    {"title": "⭐⭐⭐ Cukup", "payload": '/rate{"rating": 3}'},
+    {"title": "⭐⭐ Kurang puas", "payload": '/rate{"rating": 2}'},
+    {"title": "⭐ Tidak puas", "payload": '/rate{"rating": 1}'},
+]
+
+
+class ChatError(ValueError):
+    """An action the officer cannot do now (Indonesian message, shown as is)."""
+
+
+@dataclass
+class Outcome:
+    """Result of a console action: shown to the officer (errors are never hidden)."""
+
+    ok: bool
+    message: str
+    warnings: list[str] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "message": self.message, "warnings": self.warnings, **self.data}
+
+
+def _outbound():
+    from kokom.whatsapp import outbound
+
+    return outbound
+
+
+def _office_name() -> str:
+    try:
+        from kokom.office import load_office
+
+        return load_office().name
+    except Exception:  # noqa: BLE001
+        return "Kelurahan Sogaten"
+
+
+# ---------------------------------------------------------------------------
+# Residents, window
+# ---------------------------------------------------------------------------
+
+
+def resident_info(sender_id: str) -> dict[str, Any] | None:
+    def work(session: Session) -> dict[str, Any] | None:
+        r = session.execute(select(Resident).where(Resident.wa_id == sender_id)).scalar_one_or_none()
+        if r is None:
+            return None
+        return {"id": r.id, "wa_id": r.wa_id, "name": r.profile_name, "last_inbound_at": r.last_inbound_at,
+                "created_at": r.created_at}
+
+    return run_in_transaction(work)
+
+
+def window_state(sender_id: str) -> dict[str, Any]:
+    """Whether free text may be sent now (WhatsApp's 24-hour customer-service window)."""
+    info = resident_info(sender_id) or {}
+    last = info.get("last_inbound_at")
+    closes_at = last + WINDOW if last else None
+    try:
+        is_open = bool(_outbound().within_service_window(sender_id))
+    except Exception as exc:  # noqa: BLE001
+        logger.warning("service window check failed: %s", type(exc).__name__)
+        is_open = bool(closes_at and closes_at > utcnow())
+    return {"open": is_open, "closes_at": closes_at, "last_inbound_at": last}
+
+
+# ---------------------------------------------------------------------------
+# Transcript
+# ---------------------------------------------------------------------------
+
+
+def _epoch(dt: datetime) -> float:
+    return dt.replace(tzinfo=timezone.utc).timestamp() if dt.tzinfo is None else dt.timestamp()
+
+
+def media_relpath(path: str | None, media_dir: Path) -> str | None:
+    """A stored media path as a path inside ``media_dir`` (None if it is outside)."""
+    if not path:
+        return None
+    p = Path(str(path))
+    base = media_dir.resolve()
+    try:
+        full = (p if p.is_absolute() else base / p).resolve()
+        rel = full.relative_to(base)
+    except (ValueError, OSError):
+        return None
+    return rel.as_posix() if rel.parts else None
+
+
+_NIK_IN_TEXT = re.compile(r"(?<!\d)(\d[\s.\-]?){15}\d(?!\d)")
+
+
+def mask_niks(text: str) -> str:
+    """Residents type their NIK in the document form: transcripts show it masked (full NIK: case page, audited)."""
+    return _NIK_IN_TEXT.sub(lambda m: mask_nik(m.group(0)), text or "")
+
+
+def _user_message(ev: dict[str, Any], media_dir: Path) -> dict[str, Any]:
+    meta = ev.get("metadata") or {}
+    msg: dict[str, Any] = {"who": "warga", "text": mask_niks(ev.get("text") or ""), "ts": ev.get("timestamp") or 0}
+    media = meta.get("media") if isinstance(meta.get("media"), dict) else None
+    if media:
+        rel = media_relpath(media.get("path"), media_dir)
+        msg["media"] = {"path": rel, "type": str(media.get("mime_type") or media.get("type") or ""),
+                        "caption": media.get("caption")}
+    location = meta.get("location") if isinstance(meta.get("location"), dict) else None
+    if location:
+        lat = location.get("latitude", location.get("lat"))
+        lon = location.get("longitude", location.get("lon", location.get("lng")))
+        try:
+            msg["location"] = {"lat": float(lat), "lon": float(lon),
+                               "name": location.get("name") or location.get("address")}
+        except (TypeError, ValueError):
+            pass
+    text = msg["text"]
+    if text.startswith("/") and ("{" in text or text[1:].isidentifier()):
+        # a button/list choice (e.g. /rate{"rating": 5}) or a shared file/location:
+        # show what the resident saw and tapped, not the internal payload
+        msg["payload"] = text
+        whatsapp = meta.get("whatsapp") if isinstance(meta.get("whatsapp"), dict) else {}
+        choice = whatsapp.get("choice") if isinstance(whatsapp.get("choice"), dict) else {}
+        title = whatsapp.get("reply_title") or choice.get("title")
+        if title:
+            msg["text"] = f"[Pilih] {title}"
+        elif media or location:
+            msg["text"] = ""
+    return msg
+
+
+def _bot_message(ev: dict[str, Any]) -> dict[str, Any]:
+    meta = ev.get("metadata") or {}
+    data = ev.get("data") or {}
+    officer = meta.get("officer")
+    msg: dict[str, Any] = {
+        "who": "petugas" if officer else "asisten",
+        "officer": officer,
+        "text": mask_niks(ev.get("text") or ""),
+        "ts": ev.get("timestamp") or 0,
+    }
+    if meta.get("template"):
+        msg["template"] = True
+    buttons = data.get("buttons") or []
+    if buttons:
+        msg["buttons"] = [str(b.get("title", "")) for b in buttons if isinstance(b, dict)]
+    if meta.get("kind"):
+        msg["kind"] = meta.get("kind")
+    if data.get("image"):
+        msg["text"] = (msg["text"] + "\n[gambar]").strip()
+    return msg
+
+
+def transcript(sender_id: str, media_dir: Path) -> dict[str, Any]:
+    """The whole conversation (assistant, resident, officers), oldest first."""
+    messages: list[dict[str, Any]] = []
+    error = None
+    paused = None
+    try:
+        tracker = rasa_api.get_tracker(sender_id)
+        paused = bool(tracker.get("paused"))
+        for ev in tracker.get("events") or []:
+            kind = ev.get("event")
+            if kind == "user":
+                messages.append(_user_message(ev, media_dir))
+            elif kind == "bot":
+                messages.append(_bot_message(ev))
+            elif kind in ("pause", "resume"):
+                messages.append({"who": "sistem", "ts": ev.get("timestamp") or 0,
+                                 "text": "Asisten dijeda (petugas menangani)" if kind == "pause"
+                                 else "Asisten aktif kembali"})
+    except rasa_api.RasaApiError as exc:
+        error = str(exc)
+
+    def replies(session: Session) -> list[dict[str, Any]]:
+        rows = session.execute(
+            select(OfficerReply).where(OfficerReply.sender_id == sender_id, OfficerReply.in_history.is_(False))
+            .order_by(OfficerReply.id)
+        ).scalars()
+        return [{"who": "petugas", "officer": r.officer, "text": r.text, "ts": _epoch(r.created_at),
+                 "kind": r.kind, "failed": not r.ok, "error": r.error, "not_in_history": r.ok,
+                 "template": bool(r.used_template)} for r in rows]
+
+    messages.extend(run_in_transaction(replies))
+    messages.sort(key=lambda m: m["ts"])
+    deduped: list[dict[str, Any]] = []
+    for msg in messages:  # "paused" twice in a row (queue + claim) is one state change
+        if msg["who"] == "sistem" and deduped and deduped[-1]["who"] == "sistem" and deduped[-1]["text"] == msg["text"]:
+            continue
+        deduped.append(msg)
+    return {"messages": deduped, "error": error, "paused": paused}
+
+
+# ---------------------------------------------------------------------------
+# Notes
+# ---------------------------------------------------------------------------
+
+
+def add_note(sender_id: str, officer: str, text: str, ip: str | None = None) -> None:
+    text = (text or "").strip()
+    if not text:
+        raise ChatError("Catatan kosong.")
+    active = handoffs.active_for_sender(sender_id)
+
+    def work(session: Session) -> None:
+        session.add(InternalNote(sender_id=sender_id, handoff_id=active.id if active else None, author=officer,
+                                 text=text[:MAX_REPLY]))
+        audit(officer, "catatan.tambah", f"warga:{sender_id}", None, ip, session=session)
+
+    run_in_transaction(work)
+
+
+def notes(sender_id: str) -> list[dict[str, Any]]:
+    def work(session: Session) -> list[dict[str, Any]]:
+        rows = session.execute(
+            select(InternalNote).where(InternalNote.sender_id == sender_id).order_by(InternalNote.id)
+        ).scalars()
+        return [{"id": n.id, "author": n.author, "text": n.text, "at": n.created_at} for n in rows]
+
+    return run_in_transaction(work)
+
+
+# ---------------------------------------------------------------------------
+# Sending
+# ---------------------------------------------------------------------------
+
+
+def _record(sender_id: str, officer: str, kind: str, text: str, result: Any, in_history: bool,
+            handoff_id: int | None) -> int:
+    def work(session: Session) -> int:
+        row = OfficerReply(
+            sender_id=sender_id, handoff_id=handoff_id, officer=officer, kind=kind, text=text[:MAX_REPLY],
+            ok=bool(getattr(result, "ok", False)), used_template=bool(getattr(result, "used_template", False)),
+            outbound_id=getattr(result, "outbound_id", None), wamid=getattr(result, "wamid", None),
+            error=getattr(result, "error", None), in_history=in_history,
+        )
+        session.add(row)
+        session.flush()
+        return row.id
+
+    return run_in_transaction(work)
+
+
+@dataclass(frozen=True)
+class _Failed:
+    ok: bool = False
+    outbound_id: int | None = None
+    wamid: str | None = None
+    error: str | None = None
+    used_template: bool = False
+
+
+def _send(fn_name: str, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return getattr(_outbound(), fn_name)(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - shown to the officer
+        logger.exception("WhatsApp %s failed", fn_name)
+        return _Failed(error=f"{type(exc).__name__}: {exc}")
+
+
+def deliver(sender_id: str, officer: str, text: str, *, kind: str = "text", handoff_id: int | None = None,
+            buttons: list[dict[str, str]] | None = None, template_params: list[str] | None = None,
+            history_text: str | None = None) -> tuple[Any, list[str]]:
+    """Send one message and record it (DB + Rasa history); returns (SendResult, warnings)."""
+    warnings: list[str] = []
+    if template_params is not None:
+        result = _send("send_template_sync", sender_id, params=template_params or None, sent_by=officer)
+    elif buttons:
+        result = _send("send_buttons_sync", sender_id, text, buttons, sent_by=officer)
+    else:
+        result = _send("send_text_sync", sender_id, text, sent_by=officer)
+    in_history = False
+    fell_back = template_params is None and bool(getattr(result, "used_template", False))
+    if fell_back:
+        # WhatsApp refused free text (24-hour window): only the template reached the resident.
+        history_text = TEMPLATE_TEXT.format(office=_office_name())
+        warnings.append("Teks TIDAK terkirim karena jendela 24 jam sudah tertutup; yang terkirim hanya template.")
+    if result.ok:
+        try:
+            extra: dict[str, Any] = {"kind": kind}
+            if getattr(result, "wamid", None):
+                extra["wamid"] = result.wamid
+            if getattr(result, "used_template", False):
+                extra["template"] = True
+            rasa_api.append_bot_message(sender_id, history_text or text, officer, **extra)
+            in_history = True
+        except rasa_api.RasaApiError as exc:
+            warnings.append(f"Pesan terkirim, tetapi belum tercatat di riwayat asisten: {exc}")
+    _record(sender_id, officer, kind, history_text or text, result, in_history, handoff_id)
+    return result, warnings
+
+
+def record_notification(sender_id: str, officer: str, text: str, result: Any) -> None:
+    """Keep a status notification in the conversation history (and failed ones in the console)."""
+    in_history = False
+    if getattr(result, "ok", False):
+        try:
+            rasa_api.append_bot_message(sender_id, text, officer, kind="notification")
+            in_history = True
+        except rasa_api.RasaApiError as exc:
+            logger.warning("notification not recorded in the Rasa history: %s", exc)
+    _record(sender_id, officer, "notification", text, result, in_history, None)
+
+
+def _require_claim(sender_id: str, officer: str, is_admin: bool, *, admin_may_act: bool = True) -> handoffs.HandoffItem:
+    active = handoffs.active_for_sender(sender_id)
+    if active is None:
+        raise ChatError("Percakapan ini tidak sedang ditangani petugas. Ambil alih dulu untuk membalas.")
+    if active.status == "waiting":
+        raise ChatError("Ambil alih percakapan ini dulu sebelum membalas.")
+    if active.claimed_by != officer and not (is_admin and admin_may_act):
+        raise ChatError(f"Percakapan ini ditangani oleh petugas {active.claimed_by}.")
+    return active
+
+
+def send_reply(sender_id: str, officer: str, text: str, *, is_admin: bool = False, ip: str | None = None) -> Outcome:
+    text = (text or "").strip()
+    if not text:
+        raise ChatError("Pesan kosong.")
+    if len(text) > MAX_REPLY:
+        raise ChatError(f"Pesan terlalu panjang (maksimal {MAX_REPLY} karakter).")
+    # One voice per conversation: only the officer who claimed it writes to the resident.
+    active = _require_claim(sender_id, officer, is_admin, admin_may_act=False)
+    if not window_state(sender_id)["open"]:
+        raise ChatError("Jendela 24 jam WhatsApp sudah tertutup: hanya template resmi yang dapat dikirim.")
+    result, warnings = deliver(sender_id, officer, text, handoff_id=active.id)
+    audit(officer, "chat.balas", f"warga:{sender_id}", "terkirim" if result.ok else f"gagal: {result.error}", ip)
+    if not result.ok:
+        return Outcome(False, f"Pesan GAGAL terkirim: {result.error or 'tanpa keterangan'}", warnings)
+    if getattr(result, "used_template", False):
+        return Outcome(False, "Teks tidak terkirim: jendela 24 jam tertutup, hanya template yang dikirim.", warnings)
+    return Outcome(True, "Pesan terkirim.", warnings)
+
+
+TEMPLATE_TEXT = "[Template] Ada pesan dari petugas {office}. Silakan balas pesan ini untuk melanjutkan percakapan."
+
+
+def send_template(sender_id: str, officer: str, *, is_admin: bool = False, ip: str | None = None) -> Outcome:
+    """Outside the 24-hour window: the approved template invites the resident to write back."""
+    active = _require_claim(sender_id, officer, is_admin, admin_may_act=False)
+    office = _office_name()
+    result, warnings = deliver(
+        sender_id, officer, TEMPLATE_TEXT.format(office=office), kind="template", handoff_id=active.id,
+        template_params=[],
+    )
+    audit(officer, "chat.template", f"warga:{sender_id}", "terkirim" if result.ok else f"gagal: {result.error}", ip)
+    if not result.ok:
+        return Outcome(False, f"Template GAGAL terkirim: {result.error or 'tanpa keterangan'}", warnings)
+    return Outcome(True, "Template terkirim.", warnings)
+
+
+# ---------------------------------------------------------------------------
+# Claim, takeover, finish
+# ---------------------------------------------------------------------------
+
+
+def claim(handoff_id: int, officer: str, ip: str | None = None) -> Outcome:
+    result = handoffs.claim(handoff_id, officer)
+    if not result.ok or result.item is None:
+        return Outcome(False, result.message)
+    audit(officer, "handoff.ambil", f"handoff:{handoff_id}", result.item.ticket, ip)
+    warnings = []
+    try:
+        if not rasa_api.is_paused(result.item.sender_id):  # normally paused already by the assistant
+            rasa_api.pause(result.item.sender_id)
+    except rasa_api.RasaApiError as exc:
+        warnings.append(f"Asisten belum dapat dijeda: {exc}")
+    return Outcome(True, result.message, warnings, {"sender_id": result.item.sender_id})
+
+
+def take_over(sender_id: str, officer: str, ip: str | None = None) -> Outcome:
+    """Proactive takeover of an active conversation: pause the assistant, queue and claim it."""
+    if resident_info(sender_id) is None:
+        return Outcome(False, "Warga dengan nomor ini belum pernah menghubungi kelurahan.")
+    try:
+        from kokom.hours import is_open, now_local
+        from kokom.office import load_office
+
+        cfg = load_office()
+        outside = not is_open(cfg, now_local(cfg))
+    except Exception:  # noqa: BLE001
+        outside = False
+    # Queue and claim first: if someone else already has it, the assistant is left alone.
+    result = handoffs.take_over(sender_id, officer, outside_hours=outside)
+    if not result.ok:
+        return Outcome(False, result.message)
+    try:
+        rasa_api.pause(sender_id, end_form=True)
+    except rasa_api.RasaApiError as exc:
+        if result.item is not None:
+            handoffs.finish(result.item.id, officer, "Pengambilalihan gagal: asisten tidak dapat dijeda.", force=True)
+        return Outcome(False, f"Tidak dapat mengambil alih: {exc}")
+    audit(officer, "handoff.ambil_proaktif", f"warga:{sender_id}", result.item.ticket if result.item else None, ip)
+    return Outcome(True, "Percakapan diambil alih; asisten dijeda untuk warga ini.")
+
+
+def finish(sender_id: str, officer: str, note: str | None, *, is_admin: bool = False,
+           ip: str | None = None) -> Outcome:
+    """Hand the conversation back to the assistant, close the handoff and its KON case, ask for a rating."""
+    active = _require_claim(sender_id, officer, is_admin)
+    # Resume first so a failure leaves the handoff open for another try; if closing
+    # then fails, pause again so the assistant and an officer never both answer.
+    try:
+        rasa_api.resume(sender_id)
+    except rasa_api.RasaApiError as exc:
+        return Outcome(False, f"Percakapan belum diselesaikan: {exc}")
+    try:
+        item = handoffs.finish(active.id, officer, note, force=is_admin)
+    except handoffs.HandoffError as exc:
+        try:
+            rasa_api.pause(sender_id)
+        except rasa_api.RasaApiError:
+            logger.exception("could not pause %s again after a failed finish", sender_id)
+        return Outcome(False, str(exc))
+    audit(officer, "handoff.selesai", f"handoff:{active.id}", item.ticket, ip)
+    warnings: list[str] = []
+    if window_state(sender_id)["open"]:
+        closing, w1 = deliver(sender_id, officer, CLOSING_TEXT.format(office=_office_name()), kind="closing",
+                              handoff_id=active.id)
+        rating, w2 = deliver(sender_id, officer, RATING_TEXT, kind="rating", handoff_id=active.id,
+                             buttons=RATING_BUTTONS)
+        warnings += w1 + w2
+        for what, res in (("Pesan penutup", closing), ("Pertanyaan penilaian", rating)):
+            if not res.ok:
+                warnings.append(f"{what} GAGAL terkirim: {res.error or 'tanpa keterangan'}")
+    else:
+        warnings.append("Jendela 24 jam sudah tertutup: pesan penutup dan pertanyaan penilaian tidak dikirim.")
+    return Outcome(True, "Percakapan selesai dan dikembalikan ke asisten.", warnings)
+
+
+__all__ = [
+    "ChatError",
+    "Outcome",
+    "RATING_BUTTONS",
+    "add_note",
+    "claim",
+    "deliver",
+    "finish",
+    "media_relpath",
+    "notes",
+    "resident_info",
+    "send_reply",
+    "send_template",
+    "take_over",
+    "transcript",
+    "window_state",
+]

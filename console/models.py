@@ -1,0 +1,128 @@
+"""Console tables: officer accounts, audit log, canned replies, internal notes,
+login attempts (rate limiting) and the officers' replies (sent or failed).
+
+They live on :data:`kokom.models.Base` so the one Alembic history
+(``kokom/migrations``, revision 0003) creates them beside the domain tables.
+Only SQLAlchemy is imported here (see ``console/__init__.py``).
+"""
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, String, Text
+
+from kokom.models import Base, utcnow
+
+ROLES = ("petugas", "admin")
+ROLE_LABELS = {"petugas": "Petugas", "admin": "Admin"}
+
+
+class Officer(Base):
+    """A person who logs in to the console (role petugas or admin)."""
+
+    __tablename__ = "officers"
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(64), nullable=False, unique=True)
+    full_name = Column(String(200))
+    password_hash = Column(String(255), nullable=False)  # argon2id
+    role = Column(String(20), nullable=False, default="petugas")
+    active = Column(Boolean, nullable=False, default=True)
+    # Part of the login session id: rotated on password change / deactivation,
+    # which ends every open session of that account.
+    session_token = Column(String(64), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    last_login_at = Column(DateTime)
+
+
+class AuditLog(Base):
+    """Who changed what, when, on which target (never a full NIK)."""
+
+    __tablename__ = "audit_log"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    actor = Column(String(64), nullable=False)  # officer username (or "cli")
+    action = Column(String(64), nullable=False)  # e.g. "case.status", "handoff.claim"
+    target = Column(String(200))  # e.g. a ticket, "handoff:12", "officer:budi"
+    detail = Column(Text)
+    ip = Column(String(64))
+
+
+class CannedReply(Base):
+    """A quick reply officers can insert into the reply box (edited by admins)."""
+
+    __tablename__ = "canned_replies"
+
+    id = Column(Integer, primary_key=True)
+    title = Column(String(80), nullable=False)
+    text = Column(Text, nullable=False)
+    position = Column(Integer, nullable=False, default=0)
+    updated_by = Column(String(64))
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+
+
+class InternalNote(Base):
+    """A note officers leave on a conversation; never sent to the resident."""
+
+    __tablename__ = "internal_notes"
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(64), nullable=False, index=True)
+    handoff_id = Column(Integer, ForeignKey("handoffs.id"))
+    author = Column(String(64), nullable=False)
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class LoginAttempt(Base):
+    """One login try (for the per-username and per-IP rate limits)."""
+
+    __tablename__ = "login_attempts"
+
+    id = Column(Integer, primary_key=True)
+    at = Column(DateTime, nullable=False, default=utcnow)
+    username = Column(String(64), nullable=False)
+    ip = Column(String(64), nullable=False)
+    success = Column(Boolean, nullable=False, default=False)
+
+    __table_args__ = (
+        Index("ix_login_attempts_username_at", "username", "at"),
+        Index("ix_login_attempts_ip_at", "ip", "at"),
+    )
+
+
+class OfficerReply(Base):
+    """A message an officer sent (or tried to send) to a resident.
+
+    Successful replies also appear in Rasa's conversation history (bot events
+    with ``metadata.officer``); failed ones are kept here so the console shows
+    them instead of hiding them.
+    """
+
+    __tablename__ = "officer_replies"
+
+    id = Column(Integer, primary_key=True)
+    sender_id = Column(String(64), nullable=False, index=True)
+    handoff_id = Column(Integer, ForeignKey("handoffs.id"))
+    officer = Column(String(64), nullable=False)
+    kind = Column(String(20), nullable=False, default="text")  # text | template | closing | rating | notification
+    text = Column(Text, nullable=False)
+    ok = Column(Boolean, nullable=False, default=False)
+    used_template = Column(Boolean, nullable=False, default=False)
+    outbound_id = Column(Integer)
+    wamid = Column(String(200))
+    error = Column(Text)
+    in_history = Column(Boolean, nullable=False, default=False)  # appended to the Rasa tracker
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+__all__ = [
+    "ROLES",
+    "ROLE_LABELS",
+    "Officer",
+    "AuditLog",
+    "CannedReply",
+    "InternalNote",
+    "LoginAttempt",
+    "OfficerReply",
+]
