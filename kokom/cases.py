@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Iterable
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kokom import case_states
@@ -259,7 +260,11 @@ def request_handoff(
             handoff.id, sender_id, case.ticket, reason, handoff.status, outside_hours, handoff.requested_at
         )
 
-    return run_in_transaction(work)
+    try:
+        return run_in_transaction(work)
+    except IntegrityError:
+        # A concurrent request opened the handoff first (unique open handoff per sender): join it.
+        return run_in_transaction(work)
 
 
 def find_case_for_sender(sender_id: str, ticket: str) -> CaseView | None:
@@ -318,7 +323,9 @@ def change_status(ticket: str, new_status: str, *, actor: str, note: str | None 
     """Move a case along its state machine and record who did it and why."""
 
     def work(session: Session) -> CaseView:
-        case = session.execute(select(Case).where(Case.ticket == ticket)).scalar_one()
+        # Row lock on PostgreSQL (SQLite serialises writers anyway): two officers moving the
+        # same case at once cannot both succeed from the same status.
+        case = session.execute(select(Case).where(Case.ticket == ticket).with_for_update()).scalar_one()
         case_states.check_transition(case.kind, case.status, new_status, note)
         session.add(
             CaseEvent(case_id=case.id, actor=actor, from_status=case.status, to_status=new_status, note=_clip(note))

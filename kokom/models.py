@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import declarative_base, relationship
 
@@ -123,7 +124,17 @@ class Handoff(Base):
     case = relationship("Case")
     resident = relationship("Resident")
 
-    __table_args__ = (Index("ix_handoffs_status_requested", "status", "requested_at"),)
+    __table_args__ = (
+        Index("ix_handoffs_status_requested", "status", "requested_at"),
+        # At most one open handoff per conversation, even under concurrent requests.
+        Index(
+            "uq_handoffs_one_open_per_sender",
+            "sender_id",
+            unique=True,
+            sqlite_where=text("status IN ('waiting', 'claimed')"),
+            postgresql_where=text("status IN ('waiting', 'claimed')"),
+        ),
+    )
 
 
 class Feedback(Base):

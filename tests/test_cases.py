@@ -130,3 +130,21 @@ def test_feedback_and_rating(db_url):
 def test_find_tickets_normalises():
     assert find_tickets("cek ADU-20261127-0003 dan dok-20261120-12") == ["ADU-20261127-0003", "DOK-20261120-0012"]
     assert normalize_ticket("tidak ada") is None
+
+
+def test_concurrent_handoff_requests_open_one_handoff(db_url):
+    results = []
+    start = threading.Barrier(10)
+
+    def worker() -> None:
+        start.wait()
+        results.append(cases.request_handoff("6285555555555", reason="requested", outside_hours=False, today=DAY))
+
+    threads = [threading.Thread(target=worker) for _ in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 10 and len({r.id for r in results}) == 1
+    with session_scope() as s:
+        assert s.execute(select(func.count(Handoff.id))).scalar_one() == 1
