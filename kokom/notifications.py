@@ -20,7 +20,6 @@ from kokom.cases import CaseView
 
 logger = logging.getLogger(__name__)
 
-SIGNATURE = "Petugas Kelurahan Sogaten"
 
 
 def _office() -> Any | None:
@@ -137,7 +136,7 @@ def status_message(case: CaseView, note: str | None = None, cfg: Any | None = No
             body = f"Konsultasi Bapak/Ibu nomor {ticket} telah *selesai*.{note_text}"
         else:
             body = f"Status konsultasi nomor {ticket} kini: *{case_states.label(status)}*.{note_text}"
-    return f"{body}\n\n— {SIGNATURE}"
+    return f"{body}\n\n— Petugas {office}"
 
 
 def template_params(case: CaseView, note: str | None = None, cfg: Any | None = None) -> list[str]:
