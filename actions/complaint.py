@@ -172,6 +172,12 @@ class ValidateComplaintForm(FormValidationAction):
         cfg = office()
         key = value if cfg.category(str(value)) else match_category(cfg, str(value))
         if key:
+            if tracker.get_slot("requested_slot") is None:
+                # Taken from the resident's first message: say so, since the list is skipped.
+                dispatcher.utter_message(
+                    text=f"Baik, kami bantu buat pengaduan kategori *{_category_title(key)}*. "
+                    "Ketik *batal* kapan saja untuk berhenti."
+                )
             return {"complaint_category": key}
         dispatcher.utter_message(text="Maaf, kategori tidak dikenali. Silakan pilih salah satu dari daftar.")
         return {"complaint_category": None}

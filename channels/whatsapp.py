@@ -16,6 +16,8 @@ docs/whatsapp.md); ``credentials.yml`` may only hold non-secret overrides.
 """
 from __future__ import annotations
 
+import asyncio
+
 import hmac
 import logging
 import time
@@ -157,14 +159,15 @@ class WhatsAppInput(InputChannel):
                 return any(getattr(e, "message_id", None) == wamid for e in tracker.events)
 
             async def is_paused(wa_id: str) -> bool:
-                current = getattr(app.ctx, "agent", None)
-                if current is None:
-                    return False
-                tracker = await current.tracker_store.retrieve(wa_id)
-                return tracker is not None and tracker.is_paused()
+                # The handoff queue says whether an officer has the conversation; asking the
+                # tracker store would load the whole conversation on the event loop per message.
+                from kokom.handoffs import active_for_sender
+
+                loop = asyncio.get_running_loop()
+                return await loop.run_in_executor(None, active_for_sender, wa_id) is not None
 
             channel.dispatcher = InboundDispatcher(channel.client, channel._deliver, channel._reply, ready,
-                                                   is_paused=is_paused)
+                                                   concurrency=channel.cfg.concurrency, is_paused=is_paused)
             # Unfinished messages first (older), then deliveries acknowledged but not yet recorded.
             await channel.dispatcher.recover(was_handled)
             channel.ingester = Ingester(channel.spool, channel.dispatcher.submit)

@@ -164,9 +164,11 @@ def test_category_from_list_payload_and_free_text():
 
 def test_concrete_report_prefills_category_and_description():
     t = complaint_tracker("mau lapor sampah numpuk di depan gang 3 sudah seminggu", None, intent="file_complaint")
-    slots = slot_events(run(ValidateComplaintForm(), t)[1])
+    messages, events = run(ValidateComplaintForm(), t)
+    slots = slot_events(events)
     assert slots["complaint_category"] == "kebersihan"
     assert slots["complaint_description"].startswith("mau lapor sampah")
+    assert "Kebersihan" in messages[0]["text"]
 
 
 def test_short_trigger_is_not_taken_as_description():
