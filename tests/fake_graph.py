@@ -26,9 +26,9 @@ from typing import Any, Callable
 
 import requests
 
-SAMPLES = Path("/work/shared/whatsapp-samples")
-if not SAMPLES.exists():  # the shared folder beside the checkout
-    SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "whatsapp-samples"
+# Copies of the Cloud API sample deliveries (made-up numbers/ids) so tests need nothing
+# outside the repository.
+SAMPLES = Path(__file__).resolve().parent / "fixtures" / "whatsapp"
 SAMPLE_WA_ID = "6281234567890"
 VERSION = "v21.0"
 ACCESS_TOKEN = "test-access-token"
