@@ -82,7 +82,7 @@ eval: train
 	$(PY) scripts/eval_nlu.py --model $(MODEL) --data tests/nlu/test_split.yml
 
 bench: train
-	KOKOM_MODEL=$(MODEL) $(PY) bench/run.py
+	KOKOM_MODEL=$(MODEL) $(PY) bench/run.py --train
 
 freeze:
 	$(PIP) freeze --exclude-editable | sed '/^-e /d' > /tmp/kokom-freeze.txt

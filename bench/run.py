@@ -1,4 +1,4 @@
-"""Latency benchmark: NLU parse, REST round trip, and the WhatsApp webhook's acknowledgement.
+"""Benchmark: training time, NLU parse, REST round trip, and the webhook's acknowledgement.
 
 `make bench` runs it against the current model with a real action server, Rasa
 server and a fake Graph API on 127.0.0.1 (the same harness as the tests), then
@@ -94,14 +94,28 @@ def bench_webhook(servers: AssistantServers, rounds: int, concurrency: int) -> l
         return list(pool.map(one, range(rounds)))
 
 
+def bench_training() -> str:
+    """Wall time of a full `rasa train` (NLU + policies) into a scratch folder."""
+    out = Path(tempfile.mkdtemp(prefix="kokom-bench-train-"))
+    env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2")
+    start = time.perf_counter()
+    subprocess.run(
+        [str(Path(sys.executable).parent / "rasa"), "train", "--out", str(out), "--num-threads", "2"],
+        cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    return f"- Full training (`rasa train`, 2 threads): {time.perf_counter() - start:.0f} s"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", default=os.environ.get("KOKOM_MODEL"))
     parser.add_argument("--rounds", type=int, default=100)
+    parser.add_argument("--train", action="store_true", help="also time a full training run")
     args = parser.parse_args()
     if not args.model:
         models = sorted((ROOT / "models").glob("kokom-*.tar.gz"), key=lambda p: p.stat().st_mtime)
         args.model = str(models[-1])
+    training = bench_training() if args.train else None
     graph = fg.FakeGraph().start()
     workdir = Path(tempfile.mkdtemp(prefix="kokom-bench-"))
     servers = AssistantServers(args.model, workdir, extra_credentials={WHATSAPP_CHANNEL: None},
@@ -112,6 +126,7 @@ def main() -> int:
             f"## {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC — model {Path(args.model).name}",
             f"Machine: {machine()}",
             "",
+            *([training] if training else []),
             f"- NLU parse (`/model/parse`, sequential): {percentiles(bench_parse(servers, args.rounds))}",
             f"- REST round trip (message in, all replies out, sequential): "
             f"{percentiles(bench_rest(servers, max(20, args.rounds // 4)))}",

@@ -17,7 +17,6 @@ WhatsApp the one of :mod:`kokom.whatsapp.outbound`.
 from __future__ import annotations
 
 import os
-import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -27,6 +26,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from console import auth
 from kokom import VAR_DIR
+from kokom.local_secrets import env_or_file_secret
 
 # Endpoints reachable without logging in; everything else requires a session.
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
@@ -41,16 +41,7 @@ csrf = CSRFProtect()
 
 
 def secret_key() -> str:
-    value = os.environ.get("KOKOM_CONSOLE_SECRET", "").strip()
-    if value:
-        return value
-    path = VAR_DIR / "console_secret"
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(48))
-    return path.read_text().strip()
+    return env_or_file_secret("KOKOM_CONSOLE_SECRET", VAR_DIR / "console_secret", 48)
 
 
 def _env_flag(name: str) -> bool:

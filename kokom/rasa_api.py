@@ -18,6 +18,7 @@ from urllib.parse import quote
 import requests
 
 from kokom import VAR_DIR
+from kokom.local_secrets import read_env_or_file
 
 DEFAULT_URL = "http://127.0.0.1:5005"
 CONNECT_TIMEOUT = 3.0
@@ -37,15 +38,7 @@ def base_url() -> str:
 
 
 def token() -> str | None:
-    value = os.environ.get("RASA_TOKEN", "").strip()
-    if value:
-        return value
-    path = VAR_DIR / "rasa_token"
-    try:
-        value = path.read_text().strip()
-    except OSError:
-        return None
-    return value or None
+    return read_env_or_file("RASA_TOKEN", VAR_DIR / "rasa_token")
 
 
 def _url(sender_id: str, suffix: str = "") -> str:

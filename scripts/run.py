@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -23,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from kokom import VAR_DIR  # noqa: E402
 from kokom.db import init_db  # noqa: E402
+from kokom.local_secrets import env_or_file_secret  # noqa: E402
 from kokom.office import OfficeConfigError, load_office  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -30,15 +30,7 @@ BIN = Path(sys.executable).parent
 
 def rasa_token() -> str:
     """RASA_TOKEN from the environment, else one generated once into var/rasa_token."""
-    token = os.environ.get("RASA_TOKEN", "").strip()
-    if token:
-        return token
-    path = VAR_DIR / "rasa_token"
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return env_or_file_secret("RASA_TOKEN", VAR_DIR / "rasa_token")
 
 
 def wait_for_port(port: int, timeout: float = 180.0) -> bool:

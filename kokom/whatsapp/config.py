@@ -17,12 +17,12 @@ import hashlib
 import hmac
 import logging
 import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
 from kokom import REPO_ROOT, VAR_DIR
+from kokom.local_secrets import file_secret
 
 logger = logging.getLogger(__name__)
 
@@ -116,25 +116,11 @@ def read_credentials_overrides(path: Path | None = None) -> dict[str, Any]:
 
 
 def _sandbox_secret(sandbox_dir: Path) -> str:
-    """Generated once (atomically) into var/; both Rasa and the console read the same file."""
-    sandbox_dir.mkdir(parents=True, exist_ok=True)
-    path = sandbox_dir / "app_secret"
-    if not path.exists():
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "w") as handle:
-                handle.write(secrets.token_hex(32))
-    for _ in range(50):
-        secret = path.read_text().strip()
-        if secret:
-            return secret
-        import time
-
-        time.sleep(0.02)
-    raise ConfigError(f"sandbox secret file {path} is empty")
+    """Generated once into var/; Rasa and the console read the same file."""
+    try:
+        return file_secret(sandbox_dir / "app_secret")
+    except RuntimeError as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def load_config(overrides: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> WhatsAppConfig:
