@@ -75,3 +75,17 @@ class ActionMediaOutsideForm(Action):
             ],
         )
         return []
+
+
+class ActionMediaInForm(Action):
+    """A photo, file or location sent where the form expects typed text: say so, then ask again."""
+
+    def name(self) -> str:
+        return "action_media_in_form"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        dispatcher.utter_message(
+            text="Terima kasih, kiriman sudah kami terima, tetapi untuk pertanyaan ini mohon jawab dengan "
+            "*mengetik teks*. Ketik *batal* jika ingin berhenti."
+        )
+        return []

@@ -101,3 +101,11 @@ def test_bad_input_gets_an_answer_and_nothing_crashes(assistant, message):
     assert isinstance(reply, list)
     # The server is still fine afterwards.
     assert assistant.say(sender, "halo")
+
+
+def test_media_where_text_is_expected_is_explained_and_the_form_goes_on(assistant):
+    sender = "rest-media-in-form-1"
+    assistant.say(sender, "mau ajukan sktm")
+    reply = texts(assistant.say(sender, "/share_media"))
+    assert "mengetik teks" in reply and "nama lengkap" in reply.lower()
+    assert "nik" in texts(assistant.say(sender, "Budi Santoso")).lower()
