@@ -5,6 +5,7 @@ import logging
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from kokom.hours import now_local
@@ -116,3 +117,36 @@ def document_list_buttons(payload_intent: str) -> list[dict[str, str]]:
     for key, info in office().documents.items():
         buttons.append({"title": info.name, "payload": f'/{payload_intent}{{"document_type": "{key}"}}'})
     return buttons
+
+
+def requested(tracker: Tracker, slot: str) -> bool:
+    """True when the running form just asked for ``slot``."""
+    return tracker.get_slot("requested_slot") == slot
+
+
+def free_text_answer(tracker: Tracker) -> str | None:
+    """The latest message as a form answer, unless it was a question/command or a payload."""
+    text = latest_text(tracker)
+    if not text or is_payload(text) or is_escape(tracker):
+        return None
+    return text
+
+
+def confirmation(tracker: Tracker, dispatcher: CollectingDispatcher, slot: str) -> dict[str, Any]:
+    """The Ya/Tidak answer to a form's summary; anything else is asked again."""
+    if not requested(tracker, slot):
+        return {}
+    name, _ = latest_intent(tracker)
+    if name == "affirm":
+        return {slot: True}
+    if name == "deny":
+        return {slot: False}
+    if not is_escape(tracker):
+        dispatcher.utter_message(text="Mohon pilih *Ya* untuk mengirim atau *Tidak* untuk membatalkan.")
+        return {slot: None}
+    return {}
+
+
+def reset_events(slots: list[str]) -> list[dict[str, Any]]:
+    """Forget a form's answers (after submitting, declining or cancelling)."""
+    return [SlotSet(slot, None) for slot in slots] + [SlotSet("requested_slot", None)]

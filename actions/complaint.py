@@ -8,13 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
+    confirmation,
+    free_text_answer,
+    requested,
+    reset_events,
     entity_values,
-    is_escape,
     is_payload,
     latest_intent,
     latest_text,
@@ -53,21 +55,9 @@ def _content_words(text: str) -> int:
     return sum(1 for word in text.lower().split() if word.strip(",.!?") not in LEAD_IN_WORDS)
 
 
-def _requested(tracker: Tracker, slot: str) -> bool:
-    return tracker.get_slot("requested_slot") == slot
-
-
 def _category_title(key: str | None) -> str:
     category = office().category(key) if key else None
     return category.title if category else (key or "-")
-
-
-def _free_text(tracker: Tracker) -> str | None:
-    """The latest message as an answer, unless it was a question/command or a payload."""
-    text = latest_text(tracker)
-    if not text or is_payload(text) or is_escape(tracker):
-        return None
-    return text
 
 
 class ValidateComplaintForm(FormValidationAction):
@@ -85,8 +75,8 @@ class ValidateComplaintForm(FormValidationAction):
             # Activation: "mau lapor sampah numpuk di gang 3" already says kebersihan.
             key = match_category(office(), latest_text(tracker))
             return {"complaint_category": key} if key else {}
-        if _requested(tracker, "complaint_category"):
-            text = _free_text(tracker)
+        if requested(tracker, "complaint_category"):
+            text = free_text_answer(tracker)
             if text is not None:
                 return {"complaint_category": text}
         return {}
@@ -101,8 +91,8 @@ class ValidateComplaintForm(FormValidationAction):
             if not is_payload(text) and _content_words(text) >= 5 and match_category(office(), text):
                 return {"complaint_description": text}
             return {}
-        if _requested(tracker, "complaint_description"):
-            text = _free_text(tracker)
+        if requested(tracker, "complaint_description"):
+            text = free_text_answer(tracker)
             if text is not None:
                 return {"complaint_description": text}
             if shared_media(tracker):
@@ -113,19 +103,19 @@ class ValidateComplaintForm(FormValidationAction):
     async def extract_complaint_location(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if not _requested(tracker, "complaint_location"):
+        if not requested(tracker, "complaint_location"):
             return {}
         location = shared_location(tracker)
         if location:
             label = location.get("name") or location.get("address") or "Lokasi dibagikan lewat WhatsApp"
             return {"complaint_location": str(label)}
-        text = _free_text(tracker)
+        text = free_text_answer(tracker)
         return {"complaint_location": text} if text is not None else {}
 
     async def extract_complaint_photo(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if not _requested(tracker, "complaint_photo"):
+        if not requested(tracker, "complaint_photo"):
             return {}
         media = shared_media(tracker)
         if media:
@@ -134,36 +124,26 @@ class ValidateComplaintForm(FormValidationAction):
         text = latest_text(tracker).lower()
         if name == "deny" or text in SKIP_WORDS:
             return {"complaint_photo": "-"}
-        if _free_text(tracker) is not None:
+        if free_text_answer(tracker) is not None:
             return {"complaint_photo": "__text__"}
         return {}
 
     async def extract_reporter_name(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if not _requested(tracker, "reporter_name"):
+        if not requested(tracker, "reporter_name"):
             return {}
         name, _ = latest_intent(tracker)
         text = latest_text(tracker)
         if name == "deny" or text.lower() in ANONYMOUS_WORDS:
             return {"reporter_name": "-"}
-        answer = _free_text(tracker)
+        answer = free_text_answer(tracker)
         return {"reporter_name": answer} if answer is not None else {}
 
     async def extract_complaint_confirm(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if not _requested(tracker, "complaint_confirm"):
-            return {}
-        name, _ = latest_intent(tracker)
-        if name == "affirm":
-            return {"complaint_confirm": True}
-        if name == "deny":
-            return {"complaint_confirm": False}
-        if not is_escape(tracker):
-            dispatcher.utter_message(text="Mohon pilih *Ya* untuk mengirim atau *Tidak* untuk membatalkan.")
-            return {"complaint_confirm": None}
-        return {}
+        return confirmation(tracker, dispatcher, "complaint_confirm")
 
     # --- validation ---------------------------------------------------
     def validate_complaint_category(
@@ -281,10 +261,6 @@ class ActionAskComplaintConfirm(Action):
             buttons=[{"title": "Ya, kirim", "payload": "/affirm"}, {"title": "Tidak", "payload": "/deny"}],
         )
         return []
-
-
-def reset_events(slots: list[str]) -> list[dict[str, Any]]:
-    return [SlotSet(slot, None) for slot in slots] + [SlotSet("requested_slot", None)]
 
 
 class ActionSubmitComplaint(Action):

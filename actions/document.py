@@ -9,15 +9,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import (
+    confirmation,
+    free_text_answer,
+    requested,
+    reset_events,
     doc_name,
     document_list_buttons,
-    is_escape,
-    is_payload,
-    latest_intent,
     latest_text,
     office,
 )
-from actions.complaint import reset_events
 from actions.info import documents_in_message, resolve_document
 from kokom.cases import create_document_request
 from kokom.validators import mask_nik, parse_rt_rw, validate_nik
@@ -25,17 +25,6 @@ from kokom.validators import mask_nik, parse_rt_rw, validate_nik
 logger = logging.getLogger(__name__)
 
 FORM_SLOTS = ["request_document_type", "applicant_name", "nik", "applicant_address", "purpose", "document_confirm"]
-
-
-def _requested(tracker: Tracker, slot: str) -> bool:
-    return tracker.get_slot("requested_slot") == slot
-
-
-def _answer(tracker: Tracker) -> str | None:
-    text = latest_text(tracker)
-    if not text or is_payload(text) or is_escape(tracker):
-        return None
-    return text
 
 
 class ValidateDocumentForm(FormValidationAction):
@@ -46,66 +35,56 @@ class ValidateDocumentForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         activating = tracker.get_slot("requested_slot") is None
-        if not (activating or _requested(tracker, "request_document_type")):
+        if not (activating or requested(tracker, "request_document_type")):
             return {}
         keys = documents_in_message(tracker)
         if keys:
             return {"request_document_type": keys[0]}
         if activating:
             return {}
-        text = _answer(tracker)
+        text = free_text_answer(tracker)
         return {"request_document_type": text} if text is not None else {}
 
     async def extract_applicant_name(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if not _requested(tracker, "applicant_name"):
+        if not requested(tracker, "applicant_name"):
             return {}
-        text = _answer(tracker)
+        text = free_text_answer(tracker)
         return {"applicant_name": text} if text is not None else {}
 
     async def extract_nik(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if not _requested(tracker, "nik"):
+        if not requested(tracker, "nik"):
             return {}
         text = latest_text(tracker)
         # A NIK is digits: accept it whatever intent the classifier guessed.
         if text and any(ch.isdigit() for ch in text):
             return {"nik": text}
-        text = _answer(tracker)
+        text = free_text_answer(tracker)
         return {"nik": text} if text is not None else {}
 
     async def extract_applicant_address(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if not _requested(tracker, "applicant_address"):
+        if not requested(tracker, "applicant_address"):
             return {}
-        text = _answer(tracker)
+        text = free_text_answer(tracker)
         return {"applicant_address": text} if text is not None else {}
 
     async def extract_purpose(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if not _requested(tracker, "purpose"):
+        if not requested(tracker, "purpose"):
             return {}
-        text = _answer(tracker)
+        text = free_text_answer(tracker)
         return {"purpose": text} if text is not None else {}
 
     async def extract_document_confirm(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        if not _requested(tracker, "document_confirm"):
-            return {}
-        name, _ = latest_intent(tracker)
-        if name == "affirm":
-            return {"document_confirm": True}
-        if name == "deny":
-            return {"document_confirm": False}
-        if not is_escape(tracker):
-            dispatcher.utter_message(text="Mohon pilih *Ya* untuk mengirim atau *Tidak* untuk membatalkan.")
-            return {"document_confirm": None}
-        return {}
+        return confirmation(tracker, dispatcher, "document_confirm")
 
     def validate_request_document_type(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
