@@ -1,7 +1,10 @@
 """Start SI KoKoM locally: action server (5055), Rasa (5005) and the officer console (5002).
 
-Rasa serves the REST channel, the token-protected HTTP API and the WhatsApp
-channel (a local sandbox with its simulator when no WhatsApp credentials are set).
+Rasa serves the REST channel (loopback only), the token-protected HTTP API and
+the WhatsApp channel (a local sandbox with its simulator when no WhatsApp
+credentials are set). Every process listens on 127.0.0.1 (``KOKOM_BIND``); the
+secrets (Rasa's API token, the action server's token) travel in the environment,
+never on a command line.
 
 Used by `make run`. Every process started here is stopped on Ctrl-C or
 SIGTERM (and if one of them dies, the others are stopped too), so nothing is
@@ -24,8 +27,9 @@ from kokom import VAR_DIR  # noqa: E402
 from kokom.db import init_db  # noqa: E402
 from kokom.local_secrets import env_or_file_secret  # noqa: E402
 from kokom.office import OfficeConfigError, load_office  # noqa: E402
+from kokom.privacy import make_private, secure_process  # noqa: E402
+from kokom.settings import action_token, bind_host  # noqa: E402
 
-BIN = Path(sys.executable).parent
 
 
 def rasa_token() -> str:
@@ -52,6 +56,8 @@ def main() -> int:
     parser.add_argument("--model", default=os.environ.get("KOKOM_MODEL", "models"))
     args = parser.parse_args()
 
+    secure_process()
+    make_private(VAR_DIR)  # files an older version created with the default umask
     try:
         load_office()
     except OfficeConfigError as exc:
@@ -59,7 +65,7 @@ def main() -> int:
         return 1
     init_db()
     token = rasa_token()
-    env = dict(os.environ, RASA_TOKEN=token, PYTHONPATH=str(ROOT))
+    env = dict(os.environ, RASA_TOKEN=token, KOKOM_ACTION_TOKEN=action_token(), PYTHONPATH=str(ROOT))
     # The console is served over plain http on localhost here; behind HTTPS in production.
     env.setdefault("KOKOM_CONSOLE_INSECURE_COOKIES", "1")
     env.setdefault("RASA_URL", "http://127.0.0.1:5005")
@@ -86,23 +92,24 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, lambda *_: (stop_all(), sys.exit(0)))
     try:
-        start([str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", "5055"])
+        start([sys.executable, str(ROOT / "scripts" / "action_server.py"), "--actions", "actions", "--port", "5055"])
         if not wait_for_port(5055, 120):
             print("action server did not start", file=sys.stderr)
             return 1
         if args.shell:
             shell = subprocess.Popen(
-                [str(BIN / "rasa"), "shell", "--model", args.model, "--endpoints", "endpoints.yml"],
+                [sys.executable, str(ROOT / "scripts" / "rasa_server.py"), "shell", "--model", args.model,
+                 "--endpoints", "endpoints.yml"],
                 cwd=ROOT, env=env,
             )
             return shell.wait()
         start(
             [
-                str(BIN / "rasa"), "run", "--model", args.model, "--enable-api", "--auth-token", token,
-                "--port", "5005", "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+                sys.executable, str(ROOT / "scripts" / "rasa_server.py"), "run", "--model", args.model,
+                "--enable-api", "--port", "5005", "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
             ]
         )
-        start([sys.executable, "-m", "console", "run", "--host", "127.0.0.1", "--port", "5002"])
+        start([sys.executable, "-m", "console", "run", "--host", bind_host(), "--port", "5002"])
         if wait_for_port(5005, 300):
             from kokom.whatsapp.config import load_config
 
@@ -115,7 +122,7 @@ def main() -> int:
                     else "  WhatsApp webhook: https://<your-host>/webhooks/whatsapp/webhook\n"
                 )
                 + "  Officer console: http://localhost:5002  (first admin: make admin)\n"
-                "  Rasa REST channel: POST http://localhost:5005/webhooks/rest/webhook\n"
+                "  Rasa REST channel (this machine only): POST http://localhost:5005/webhooks/rest/webhook\n"
                 "  Rasa HTTP API token: var/rasa_token (or $RASA_TOKEN)\n"
                 "  Action server: http://localhost:5055\n"
                 "Press Ctrl-C to stop.\n",

@@ -16,7 +16,13 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TOKEN = "test-token-not-secret"
+ACTION_TOKEN = "test-action-token-not-secret"
 WHATSAPP_CHANNEL = "channels.whatsapp.WhatsAppInput"
+
+
+def rest_sender(sender: str) -> str:
+    """The conversation id of a REST sender (channels.rest namespaces them: "rest:<sender>")."""
+    return sender if sender.startswith("rest:") else f"rest:{sender}"
 
 
 def free_port() -> int:
@@ -58,6 +64,7 @@ class AssistantServers:
             DATABASE_URL=self.database_url,
             TRACKER_DATABASE_URL=f"sqlite:///{workdir / 'tracker.db'}",
             RASA_TOKEN=TOKEN,
+            KOKOM_ACTION_TOKEN=ACTION_TOKEN,
             RASA_TELEMETRY_ENABLED="false",
             KOKOM_MEDIA_DIR=str(workdir / "media"),
             WHATSAPP_SPOOL_DIR=str(workdir / "whatsapp-spool"),
@@ -79,15 +86,17 @@ class AssistantServers:
     def start(self) -> None:
         endpoints = self.workdir / "endpoints.yml"
         endpoints.write_text(yaml.safe_dump({
-            "action_endpoint": {"url": f"http://127.0.0.1:{self.action_port}/webhook"},
+            "action_endpoint": {"url": f"http://127.0.0.1:{self.action_port}/webhook",
+                                "headers": {"X-Kokom-Action-Token": "${KOKOM_ACTION_TOKEN}"}},
             "tracker_store": {"type": "kokom.tracker_store.UrlSQLTrackerStore"},
         }))
         credentials = self.workdir / "credentials.yml"
-        credentials.write_text(yaml.safe_dump({"rest": None, **self.extra_credentials}))
-        actions = self._start("actions", [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
-                                          "--port", str(self.action_port)])
-        rasa = self._start("rasa", [str(BIN / "rasa"), "run", "--model", self.model, "--enable-api",
-                                    "--auth-token", TOKEN, "--port", str(self.rasa_port),
+        credentials.write_text(yaml.safe_dump({"channels.rest.LocalRestInput": None, **self.extra_credentials}))
+        # The same launchers as `make run`: loopback only, tokens from the environment.
+        actions = self._start("actions", [sys.executable, str(ROOT / "scripts" / "action_server.py"),
+                                          "--actions", "actions", "--port", str(self.action_port)])
+        rasa = self._start("rasa", [sys.executable, str(ROOT / "scripts" / "rasa_server.py"), "run",
+                                    "--model", self.model, "--enable-api", "--port", str(self.rasa_port),
                                     "--credentials", str(credentials), "--endpoints", str(endpoints)])
         wait_http(f"http://127.0.0.1:{self.action_port}/health", 120, actions, actions.log)
         wait_http(f"{self.url}/status?token={TOKEN}", 240, rasa, rasa.log)
@@ -148,6 +157,7 @@ class AssistantServers:
         raise AssertionError(f"inbound messages of {wa_id} not handled in {timeout}s: {rows}")
 
     def tracker(self, sender: str) -> dict[str, Any]:
+        """The tracker of a conversation id (a REST sender's is ``rest_sender(name)``)."""
         response = requests.get(f"{self.url}/conversations/{sender}/tracker", params={"token": TOKEN}, timeout=30)
         response.raise_for_status()
         return response.json()

@@ -6,6 +6,8 @@ import re
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.servers import rest_sender
+
 pytestmark = pytest.mark.e2e
 
 TICKET = re.compile(r"\b(ADU|DOK|KON)-\d{8}-\d{4}\b")
@@ -81,16 +83,16 @@ def test_cancel_saves_nothing_and_interruption_resumes(assistant):
     reply = assistant.say(sender, "batal")
     assert "dibatalkan" in texts(reply)
     assert db_rows(assistant, "select count(*) from cases c join residents r on r.id = c.resident_id "
-                              "where r.wa_id = :s", s=sender) == [(0,)]
+                              "where r.wa_id = :s", s=rest_sender(sender)) == [(0,)]
 
 
 def test_request_human_pauses_the_conversation(assistant):
     sender = "rest-human-1"
     reply = assistant.say(sender, "saya mau bicara dengan petugas")
     assert TICKET.search(texts(reply)).group(0).startswith("KON-")
-    assert assistant.tracker(sender)["paused"] is True
+    assert assistant.tracker(rest_sender(sender))["paused"] is True
     assert assistant.say(sender, "halo, ada orang?") == []  # logged for the officer, bot silent
-    rows = db_rows(assistant, "select status from handoffs where sender_id = :s", s=sender)
+    rows = db_rows(assistant, "select status from handoffs where sender_id = :s", s=rest_sender(sender))
     assert rows == [("waiting",)]
 
 

@@ -1,0 +1,51 @@
+"""Start the Rasa server without secrets on its command line.
+
+``rasa run --auth-token T`` puts the HTTP API token where every local user can read
+it (``ps``). This wrapper takes the token from ``RASA_TOKEN`` (or ``var/rasa_token``),
+adds it to Rasa's arguments inside the process (the process's visible command line
+stays as it was started), binds to ``KOKOM_BIND`` (default 127.0.0.1) unless
+``--interface`` is given, makes new files private and masks NIKs in the logs; then it
+is Rasa's own ``rasa run``.
+
+Usage: ``python scripts/rasa_server.py run --model M --enable-api --port 5005 ...``.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kokom import VAR_DIR  # noqa: E402
+from kokom.local_secrets import env_or_file_secret  # noqa: E402
+from kokom.privacy import secure_process  # noqa: E402
+from kokom.settings import action_token, bind_host  # noqa: E402
+
+
+def rasa_argv(argv: list[str]) -> list[str]:
+    args = list(argv)
+    if "--auth-token" in args or any(a.startswith("--auth-token=") for a in args):
+        raise SystemExit("pass the token in RASA_TOKEN, not on the command line")
+    if args[:1] == ["run"] and "--enable-api" in args:
+        args += ["--auth-token", env_or_file_secret("RASA_TOKEN", VAR_DIR / "rasa_token")]
+    if args[:1] == ["run"] and "--interface" not in args and "-i" not in args:
+        args += ["--interface", bind_host()]
+    return args
+
+
+def main() -> int:
+    import os
+
+    secure_process()
+    # endpoints.yml reads the action server's secret from the environment.
+    os.environ.setdefault("KOKOM_ACTION_TOKEN", action_token())
+    sys.argv = ["rasa", *rasa_argv(sys.argv[1:])]
+    from rasa.__main__ import main as rasa_main
+
+    rasa_main()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
