@@ -1,12 +1,7 @@
 """Information actions: greeting/menu, document catalog, office hours and location."""
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -20,6 +15,7 @@ from actions.common import (
     office,
     send_menu,
 )
+from kokom import doc_names
 from kokom.hours import day_answer, office_status_text, resolve_day, weekly_schedule_text
 from kokom.office import DocumentInfo
 
@@ -33,39 +29,13 @@ ISSUER_NAMES = {
 }
 
 
-SYNONYMS_FILE = Path(__file__).resolve().parent.parent / "data" / "nlu" / "synonyms.yml"
-
-
-@lru_cache(maxsize=1)
-def _spellings() -> list[tuple[str, str]]:
-    """(spelling, key) pairs from the NLU synonyms, longest first: one list of spellings."""
-    pairs: list[tuple[str, str]] = []
-    data = yaml.safe_load(SYNONYMS_FILE.read_text(encoding="utf-8")) or {}
-    for block in data.get("nlu", []):
-        key = block.get("synonym")
-        for line in (block.get("examples") or "").splitlines():
-            spelling = line.strip()[2:].strip().lower() if line.strip().startswith("- ") else ""
-            if key and spelling:
-                pairs.append((spelling, key))
-    return sorted(pairs, key=lambda pair: -len(pair[0]))
-
-
 def detect_documents(text: str) -> list[str]:
-    """Document keys named in free text, for when the entity extractor missed or split them."""
-    normalized = " " + re.sub(r"[^\w\s-]", " ", (text or "").lower()) + " "
-    found: dict[str, int] = {}
-    for spelling, key in _spellings():
-        pattern = f" {spelling} "
-        position = normalized.find(pattern)
-        if position >= 0:
-            # Blank the match out (same length) so "kk" inside a longer spelling is not found again.
-            normalized = normalized.replace(pattern, " " + "\0" * len(spelling) + " ")
-            found.setdefault(key, position)
-    return sorted(found, key=found.__getitem__)
+    """Document keys named in free text (the one alias list, exact then fuzzy: kokom.doc_names)."""
+    return doc_names.find_keys(text)
 
 
 def documents_in_message(tracker: Any) -> list[str]:
-    """Catalog keys of the latest message: entities first, the spelling list as a safety net."""
+    """Catalog keys of the latest message: entities first, the alias matcher as a safety net."""
     keys = [resolve_document(v) for v in entity_values(tracker, "document_type")]
     keys = [k for k in dict.fromkeys(keys) if k]
     text = latest_text(tracker)
@@ -75,17 +45,9 @@ def documents_in_message(tracker: Any) -> list[str]:
 
 
 def resolve_document(value: Any) -> str | None:
-    """A catalog key from an entity value or a document name; None if unknown."""
-    if not value:
-        return None
-    text = str(value).strip().lower()
-    documents = office().documents
-    if text in documents:
-        return text
-    for key, info in documents.items():
-        if info.name.lower() == text:
-            return key
-    return None
+    """A catalog key from an entity value or a document name/alias; None if unknown."""
+    key = doc_names.resolve(value)
+    return key if key and office().document(key) else None
 
 
 def document_text(info: DocumentInfo) -> str:

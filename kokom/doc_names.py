@@ -1,0 +1,210 @@
+"""Document names as residents write them -> catalog keys (one alias list, one matcher).
+
+The alias list is ``data/nlu/synonyms.yml`` (the same spellings the NLU's
+EntitySynonymMapper uses), plus each catalog key and display name from the
+office file. Matching, in order:
+
+1. exact: an alias appears as whole words in the text (longest aliases first,
+   so "kk" inside "surat pindah kk" is not read twice);
+2. fuzzy: a window of words scores >= ``FUZZY_MIN`` against an alias of at
+   least ``FUZZY_MIN_LEN`` letters with RapidFuzz (typos: "surat keterngan usaha");
+3. head + core: "surat"/"keterangan"/"pengantar"/"akta"/"izin" followed (within
+   three words) by a word that fuzzily matches the distinctive part of an alias
+   ("surat keterangan buat usaha", "akte anak lahir" -> kelahiran).
+
+Short aliases ("kk", "sku", "n1") only ever match exactly.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz, process
+
+ROOT = Path(__file__).resolve().parent.parent
+SYNONYMS_FILE = ROOT / "data" / "nlu" / "synonyms.yml"
+
+FUZZY_MIN = 87.0
+FUZZY_MIN_LEN = 8
+CORE_MIN = 85.0
+CORE_MIN_LEN = 5
+
+# Words that say "a document" without saying which one.
+HEAD_WORDS = frozenset({"surat", "keterangan", "ket", "sk", "pengantar", "akta", "akte", "izin", "ijin", "kartu"})
+GENERIC_WORDS = HEAD_WORDS | {"nya", "yang", "yg", "untuk", "utk", "buat", "dari", "e", "el"}
+
+_TOKEN = re.compile(r"[0-9a-z]+")
+
+
+def tokenize(text: str) -> list[tuple[str, int, int]]:
+    """Lowercased words with their character spans in ``text``."""
+    return [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer((text or "").lower())]
+
+
+def normalize(text: str) -> str:
+    return " ".join(tok for tok, _, _ in tokenize(text))
+
+
+@dataclass(frozen=True)
+class Match:
+    key: str
+    start: int  # character offsets in the original text
+    end: int
+    alias: str
+    score: float  # 100 for exact matches
+
+    @property
+    def text_span(self) -> tuple[int, int]:
+        return self.start, self.end
+
+
+def _catalog_names() -> dict[str, str]:
+    try:
+        from kokom.office import load_office
+
+        return {key: info.name for key, info in load_office().documents.items()}
+    except Exception:  # noqa: BLE001 - the NLU must work without a valid office file
+        return {}
+
+
+@lru_cache(maxsize=1)
+def aliases() -> tuple[tuple[str, str], ...]:
+    """(normalized alias, key), longest first."""
+    pairs: dict[str, str] = {}
+    data = yaml.safe_load(SYNONYMS_FILE.read_text(encoding="utf-8")) or {}
+    for block in data.get("nlu", []):
+        key = block.get("synonym")
+        if not key:
+            continue
+        pairs.setdefault(normalize(key.replace("_", " ")), key)
+        for line in (block.get("examples") or "").splitlines():
+            line = line.strip()
+            if line.startswith("- "):
+                alias = normalize(line[2:])
+                if alias:
+                    pairs.setdefault(alias, key)
+    for key, name in _catalog_names().items():
+        alias = normalize(name.replace("Ket.", "Keterangan"))
+        if alias:
+            pairs.setdefault(alias, key)
+    return tuple(sorted(pairs.items(), key=lambda pair: (-len(pair[0]), pair[0])))
+
+
+def keys() -> set[str]:
+    return {key for _, key in aliases()}
+
+
+@lru_cache(maxsize=1)
+def _cores() -> tuple[tuple[str, str], ...]:
+    """The distinctive part of each alias ("surat keterangan usaha" -> "usaha")."""
+    out: dict[str, set[str]] = {}
+    for alias, key in aliases():
+        core = " ".join(w for w in alias.split() if w not in GENERIC_WORDS)
+        if len(core) >= CORE_MIN_LEN:
+            out.setdefault(core, set()).add(key)
+    # A core shared by two documents says nothing.
+    return tuple((core, next(iter(ks))) for core, ks in out.items() if len(ks) == 1)
+
+
+def find(text: str) -> list[Match]:
+    """Every document named in ``text``, in order of appearance, one match per document."""
+    tokens = tokenize(text)
+    if not tokens:
+        return []
+    words = [t for t, _, _ in tokens]
+    used = [False] * len(words)
+    found: list[tuple[int, int, Match]] = []  # (first token, last token + 1, match)
+
+    def claim(i: int, j: int, key: str, alias: str, score: float) -> None:
+        for k in range(i, j):
+            used[k] = True
+        found.append((i, j, Match(key, tokens[i][1], tokens[j - 1][2], alias, score)))
+
+    def free(i: int, j: int) -> bool:
+        return j <= len(words) and not any(used[i:j])
+
+    # 1. exact
+    for alias, key in aliases():
+        parts = alias.split()
+        n = len(parts)
+        for i in range(len(words) - n + 1):
+            if words[i:i + n] == parts and free(i, i + n):
+                claim(i, i + n, key, alias, 100.0)
+    # 2. fuzzy over windows of the alias's length (and one word more or less)
+    for alias, key in aliases():
+        if len(alias) < FUZZY_MIN_LEN:
+            continue
+        n = len(alias.split())
+        core = " ".join(w for w in alias.split() if w not in GENERIC_WORDS)
+        best: tuple[float, int, int] | None = None
+        for size in {max(1, n - 1), n, n + 1}:
+            for i in range(len(words) - size + 1):
+                if not free(i, i + size):
+                    continue
+                window = " ".join(words[i:i + size])
+                if abs(len(window) - len(alias)) > max(3, len(alias) // 4):
+                    continue
+                score = fuzz.ratio(window, alias)
+                # The generic words ("surat keterangan") must not carry the score alone.
+                if score >= FUZZY_MIN and core and fuzz.partial_ratio(core, window) < CORE_MIN:
+                    continue
+                if score >= FUZZY_MIN and (best is None or score > best[0]):
+                    best = (score, i, i + size)
+        if best:
+            claim(best[1], best[2], key, alias, best[0])
+    # 3. a head word followed by a document's distinctive word(s)
+    cores = _cores()
+    core_texts = [c for c, _ in cores]
+    for i, word in enumerate(words):
+        if word not in HEAD_WORDS or used[i]:
+            continue
+        for j in range(i + 1, min(i + 4, len(words))):
+            if used[j] or words[j] in GENERIC_WORDS:
+                continue
+            hit = None
+            for size in (2, 1):
+                if not free(j, j + size):
+                    continue
+                candidate = " ".join(words[j:j + size])
+                if len(candidate) < CORE_MIN_LEN:
+                    continue
+                result = process.extractOne(candidate, core_texts, scorer=fuzz.ratio, score_cutoff=CORE_MIN)
+                if result:
+                    hit = (result, size)
+                    break
+            if hit:
+                (core, score, index), size = hit
+                claim(i, j + size, cores[index][1], core, float(score))
+                break
+    found.sort(key=lambda item: item[0])
+    seen: set[str] = set()
+    out = []
+    for _, _, match in found:
+        if match.key not in seen:
+            seen.add(match.key)
+            out.append(match)
+    return out
+
+
+def find_keys(text: str) -> list[str]:
+    return [m.key for m in find(text)]
+
+
+def resolve(value: object) -> str | None:
+    """A catalog key from an entity value, a key or a name ("Surat Ket. Usaha (SKU)"); None if unknown."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not text:
+        return None
+    if text.lower() in keys():
+        return text.lower()
+    norm = normalize(text.replace("Ket.", "Keterangan"))
+    for alias, key in aliases():
+        if alias == norm:
+            return key
+    matches = find(text)
+    return matches[0].key if matches else None
