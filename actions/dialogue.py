@@ -1,18 +1,20 @@
-"""Conversation plumbing: cancelling a form, not-understood messages, media outside a form."""
+"""Conversation plumbing: cancelling a form, not-understood messages (asking when unsure), media."""
 from __future__ import annotations
 
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import latest_text, send_menu
+from actions.common import entity_values, latest_text, office, send_menu
 from actions.complaint import FORM_SLOTS as COMPLAINT_SLOTS
 from actions.document import FORM_SLOTS as DOCUMENT_SLOTS
 from actions.handoff import recent_fallbacks
+from kokom.office import match_category
+from kokom.understanding import FALLBACK_INTENT, SERVICE_OF_INTENT, SERVICE_TITLES, candidate_services
 
-ALL_FORM_SLOTS = COMPLAINT_SLOTS + DOCUMENT_SLOTS + ["feedback_text"]
+ALL_FORM_SLOTS = COMPLAINT_SLOTS + DOCUMENT_SLOTS + ["feedback_text", "feedback_kind"]
 
 
 class ActionCancelForm(Action):
@@ -27,8 +29,22 @@ class ActionCancelForm(Action):
         return [ActiveLoop(None), *[SlotSet(s, None) for s in ALL_FORM_SLOTS], SlotSet("requested_slot", None)]
 
 
+def choice_payload(intent: str) -> str:
+    return f'/choose_service{{"service": "{intent}"}}'
+
+
+def clarification_buttons(ranking: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """One button per service the message may mean, then "Lainnya"; empty if none is a service."""
+    services = candidate_services(ranking)
+    if not services:
+        return []
+    buttons = [{"title": SERVICE_TITLES[s], "payload": choice_payload(s)} for s in services]
+    return buttons + [{"title": "Lainnya", "payload": choice_payload("other")}]
+
+
 class ActionFallback(Action):
-    """Not understood: explain once; the second time in a row offer an officer."""
+    """Unsure: ask which service, with buttons (two-stage fallback). Not understood at all:
+    explain once; the second time in a row offer an officer."""
 
     def name(self) -> str:
         return "action_fallback"
@@ -38,6 +54,11 @@ class ActionFallback(Action):
         if not text:
             dispatcher.utter_message(text="Pesan Bapak/Ibu kosong. Silakan tuliskan keperluan Bapak/Ibu, atau ketik *menu*.")
             return []
+        if (tracker.latest_message.get("intent") or {}).get("name") == FALLBACK_INTENT and not text.startswith("/"):
+            buttons = clarification_buttons(tracker.latest_message.get("intent_ranking") or [])
+            if buttons:
+                dispatcher.utter_message(text="Mohon maaf, agar tidak keliru: maksud Bapak/Ibu?", buttons=buttons)
+                return []
         if recent_fallbacks(tracker) >= 1:
             dispatcher.utter_message(
                 text="Mohon maaf, saya masih belum memahami maksud Bapak/Ibu. Ingin dibantu langsung oleh petugas?",
@@ -89,3 +110,59 @@ class ActionMediaInForm(Action):
             "*mengetik teks*. Ketik *batal* jika ingin berhenti."
         )
         return []
+
+
+def _original_message(tracker: Tracker) -> dict[str, Any] | None:
+    """The message the clarifying question was about: the user turn right before this choice."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    if len(users) < 2:
+        return None
+    previous = users[-2]
+    parse = previous.get("parse_data") or {}
+    if (parse.get("intent") or {}).get("name") != FALLBACK_INTENT:
+        return None
+    return previous
+
+
+class ActionContinueWithChoice(Action):
+    """The resident picked a service from the clarifying question: continue with that service
+    as if the ORIGINAL message had been read that way (Rasa's two-stage fallback does the same
+    rewrite). A complaint keeps the message as its description."""
+
+    def name(self) -> str:
+        return "action_continue_with_choice"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        values = entity_values(tracker, "service")
+        chosen = str(values[0]) if values else ""
+        if chosen not in SERVICE_OF_INTENT:
+            dispatcher.utter_message(text="Baik. Silakan tuliskan keperluan Bapak/Ibu dengan kalimat lain, atau pilih layanan.")
+            send_menu(dispatcher, "Pilihan layanan:")
+            return []
+        original = _original_message(tracker)
+        if original is None:
+            # A stale button (pressed later): start the chosen service from scratch.
+            return [
+                UserUtteranceReverted(),
+                ActionExecuted("action_listen"),
+                UserUttered(f"/{chosen}", parse_data={"intent": {"name": chosen, "confidence": 1.0},
+                                                      "entities": [], "text": f"/{chosen}"}),
+            ]
+        text = original.get("text") or ""
+        parse = dict(original.get("parse_data") or {})
+        ranking = [r for r in parse.get("intent_ranking") or [] if r.get("name") != FALLBACK_INTENT]
+        parse.update({"intent": {"name": chosen, "confidence": 1.0}, "intent_ranking": ranking, "text": text})
+        events: list[dict[str, Any]] = [
+            UserUtteranceReverted(),  # the button press
+            UserUtteranceReverted(),  # the unsure reading of the original message
+            ActionExecuted("action_listen"),
+            UserUttered(text, parse_data=parse, input_channel=original.get("input_channel")),
+        ]
+        if chosen == "file_complaint":
+            events.append(SlotSet("complaint_description", text))
+            category = match_category(office(), text)
+            if category:
+                events.append(SlotSet("complaint_category", category))
+        elif chosen == "give_feedback":
+            events.append(SlotSet("feedback_text", text))
+        return events

@@ -1,22 +1,32 @@
-"""Suggestions about the service and satisfaction ratings (monitoring dan evaluasi)."""
+"""Suggestions about the service and satisfaction ratings (monitoring dan evaluasi).
+
+A suggestion is saved only after the resident confirms it; one that reports a
+concrete problem (a place, a broken thing, "tolong", "mohon diperbaiki") is
+first offered as a complaint, which then continues in complaint_form with the
+text as its description (issue #8: nothing is lost to a misreading).
+"""
 from __future__ import annotations
 
 import logging
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.common import entity_values, is_escape, is_payload, latest_text
+from actions.common import entity_values, is_escape, is_payload, latest_intent, latest_text, office, requested
 from kokom.cases import save_feedback
 from kokom.handoffs import history_for_sender
+from kokom.office import match_category
+from kokom.understanding import reports_problem
 
 logger = logging.getLogger(__name__)
 
 # "mau kasih saran" is the request, not the suggestion itself.
 MIN_FEEDBACK_WORDS = 5
+FEEDBACK_KINDS = {"saran", "pengaduan", "batal"}
+FEEDBACK_SLOTS = ["feedback_text", "feedback_kind"]
 
 
 class ValidateFeedbackForm(FormValidationAction):
@@ -36,6 +46,27 @@ class ValidateFeedbackForm(FormValidationAction):
             return {"feedback_text": text}
         return {}
 
+    async def extract_feedback_kind(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if not requested(tracker, "feedback_kind"):
+            return {}
+        chosen = [str(v) for v in entity_values(tracker, "feedback_kind") if str(v) in FEEDBACK_KINDS]
+        if chosen:
+            return {"feedback_kind": chosen[0]}
+        problem = reports_problem(tracker.get_slot("feedback_text") or "")
+        name, _ = latest_intent(tracker)
+        if name == "affirm":
+            return {"feedback_kind": "pengaduan" if problem else "saran"}
+        if name == "deny":
+            return {"feedback_kind": "saran" if problem else "batal"}
+        text = latest_text(tracker).lower()
+        if not is_escape(tracker) and any(w in text for w in ("lapor", "aduan", "pengaduan", "masalah")):
+            return {"feedback_kind": "pengaduan"}
+        if not is_escape(tracker) and "saran" in text:
+            return {"feedback_kind": "saran"}
+        return {}
+
     def validate_feedback_text(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -46,23 +77,68 @@ class ValidateFeedbackForm(FormValidationAction):
         return {"feedback_text": text[:2000]}
 
 
+def _quote(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class ActionAskFeedbackKind(Action):
+    """Confirm before saving a suggestion; offer a report of a concrete problem as a complaint."""
+
+    def name(self) -> str:
+        return "action_ask_feedback_kind"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        text = tracker.get_slot("feedback_text") or ""
+        complaint = {"title": "Ya, laporkan", "payload": '/inform{"feedback_kind": "pengaduan"}'}
+        suggestion = {"title": "Bukan, ini saran", "payload": '/inform{"feedback_kind": "saran"}'}
+        if reports_problem(text):
+            dispatcher.utter_message(
+                text=f"\"{_quote(text)}\"\n\nApakah ini laporan yang perlu ditindaklanjuti petugas? "
+                "Jika ya, kami buatkan pengaduan dengan nomor tiket.",
+                buttons=[complaint, suggestion, {"title": "Batal", "payload": "/cancel"}],
+            )
+        else:
+            dispatcher.utter_message(
+                text=f"\"{_quote(text)}\"\n\nKirim ini sebagai saran untuk Kelurahan Sogaten?",
+                buttons=[
+                    {"title": "Ya, kirim saran", "payload": '/inform{"feedback_kind": "saran"}'},
+                    {"title": "Ini laporan masalah", "payload": '/inform{"feedback_kind": "pengaduan"}'},
+                    {"title": "Batal", "payload": "/cancel"},
+                ],
+            )
+        return []
+
+
 class ActionSaveFeedback(Action):
     def name(self) -> str:
         return "action_save_feedback"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         text = tracker.get_slot("feedback_text")
+        kind = tracker.get_slot("feedback_kind")
+        reset = [SlotSet(s, None) for s in FEEDBACK_SLOTS] + [SlotSet("requested_slot", None)]
+        if text and kind == "pengaduan":
+            # Continue as a complaint whose description is what the resident wrote.
+            events = reset + [SlotSet("complaint_description", text)]
+            category = match_category(office(), text)
+            if category:
+                events.append(SlotSet("complaint_category", category))
+            return events + [FollowupAction("complaint_form")]
+        if kind != "saran":
+            dispatcher.utter_message(text="Baik, tidak ada yang disimpan. Ketik *menu* jika ada yang bisa kami bantu.")
+            return reset
         if text:
             try:
                 save_feedback(tracker.sender_id, text=text)
             except Exception:  # noqa: BLE001
                 logger.exception("saving feedback failed")
                 dispatcher.utter_message(text="Mohon maaf, saran belum tersimpan karena gangguan sistem.")
-                return [SlotSet("feedback_text", None), SlotSet("requested_slot", None)]
+                return reset
             dispatcher.utter_message(
                 text="Terima kasih atas saran dan masukannya 🙏 Kami catat untuk evaluasi pelayanan Kelurahan Sogaten."
             )
-        return [SlotSet("feedback_text", None), SlotSet("requested_slot", None)]
+        return reset
 
 
 class ActionSaveRating(Action):

@@ -58,5 +58,5 @@ class ActionRequestHuman(Action):
             text=f"👤 {lead}{ticket}\n{handoff_eta_text(cfg, current)}\n"
             "Silakan tuliskan pertanyaan Bapak/Ibu; petugas akan membaca seluruh percakapan."
         )
-        slots = [SlotSet(s, None) for s in COMPLAINT_SLOTS + DOCUMENT_SLOTS + ["feedback_text", "requested_slot"]]
+        slots = [SlotSet(s, None) for s in COMPLAINT_SLOTS + DOCUMENT_SLOTS + ["feedback_text", "feedback_kind", "requested_slot"]]
         return [*slots, ConversationPaused()]

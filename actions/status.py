@@ -1,4 +1,8 @@
-"""Checking the status of one's own cases; other residents' tickets read as not found."""
+"""Checking the status of one's own cases; other residents' tickets read as not found.
+
+Without a ticket number the resident's own open cases are listed, only those of
+the kind asked about ("ktp saya sudah jadi belum" -> KTP requests, "mau lacak
+pengaduan" -> complaints)."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,7 +11,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+import re
+
 from actions.common import doc_name, entity_values, latest_text, office
+from actions.info import documents_in_message
 from kokom.cases import CaseView, find_case_for_sender, list_cases_for_sender
 from kokom.hours import format_date_id
 from kokom.tickets import find_tickets
@@ -23,6 +30,26 @@ def case_line(case: CaseView) -> str:
     else:
         what = "Konsultasi dengan petugas"
     return f"*{case.ticket}* – {what}\nStatus: *{case.status_label}* (diajukan {format_date_id(case.created_at.date())})"
+
+
+COMPLAINT_WORDS = re.compile(r"\b(pengaduan|aduan|aduanku|laporan|laporanku|lapor|keluhan|ngadu|komplain)\b")
+DOCUMENT_WORDS = re.compile(r"\b(permohonan|pengajuan|surat|dokumen|berkas|permintaan)\b")
+KIND_LABELS = {"complaint": "pengaduan", "document": "permohonan dokumen"}
+
+
+def wanted(tracker: Tracker) -> tuple[str | None, list[str]]:
+    """(kind, document keys) the resident asks about; (None, []) when unspecified."""
+    text = latest_text(tracker).lower()
+    if text.startswith("/"):
+        return None, []
+    docs = documents_in_message(tracker)
+    if docs:
+        return "document", docs
+    if COMPLAINT_WORDS.search(text):
+        return "complaint", []
+    if DOCUMENT_WORDS.search(text):
+        return "document", []
+    return None, []
 
 
 class ActionCheckStatus(Action):
@@ -44,6 +71,20 @@ class ActionCheckStatus(Action):
                     dispatcher.utter_message(text=case_line(case))
             return [SlotSet("ticket_id", None)]
         cases = list_cases_for_sender(tracker.sender_id, only_open=True)
+        kind, docs = wanted(tracker)
+        if kind and cases:
+            mine = [c for c in cases if c.kind == kind and (not docs or c.document_type in docs)]
+            if not mine:
+                what = ", ".join(doc_name(d) for d in docs) if docs else KIND_LABELS[kind]
+                others = "\n\n".join(case_line(c) for c in cases)
+                dispatcher.utter_message(
+                    text=f"Belum ada {'permohonan ' if docs else ''}{what} yang sedang berjalan dari nomor ini.\n\n"
+                    f"Laporan/permohonan lain yang masih berjalan:\n\n{others}"
+                )
+                return []
+            lines = "\n\n".join(case_line(c) for c in mine)
+            dispatcher.utter_message(text=f"{KIND_LABELS[kind].capitalize()} Bapak/Ibu yang masih berjalan:\n\n{lines}")
+            return []
         if not cases:
             dispatcher.utter_message(
                 text="Belum ada laporan atau permohonan yang sedang berjalan dari nomor ini. "
