@@ -39,6 +39,30 @@ from kokom.whatsapp.spool import Spool
 logger = logging.getLogger(__name__)
 
 CHANNEL_NAME = "whatsapp"
+# Meta's deliveries are a few kilobytes; anything near this is not from Meta.
+MAX_WEBHOOK_BODY = 1024 * 1024
+
+
+async def read_capped(request: Request, limit: int) -> Optional[bytes]:
+    """The body of a streamed request, or None as soon as it is known to exceed ``limit``.
+
+    A declared Content-Length over the limit is refused before anything is read; a body
+    sent without one (chunked) is read only up to the limit.
+    """
+    declared = (request.headers.get("content-length") or "").strip()
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        chunk = await request.stream.read()  # type: ignore[union-attr]
+        if chunk is None:
+            break
+        total += len(chunk)
+        if total > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 class WhatsAppOutput(OutputChannel):
@@ -195,10 +219,13 @@ class WhatsAppInput(InputChannel):
                 return response.text(challenge)
             return response.text("forbidden", status=403)
 
-        @bp.route("/webhook", methods=["POST"])
+        @bp.route("/webhook", methods=["POST"], stream=True)
         async def receive(request: Request) -> HTTPResponse:
             started = time.perf_counter()
-            raw = request.body or b""
+            raw = await read_capped(request, MAX_WEBHOOK_BODY)
+            if raw is None:
+                logger.warning("WhatsApp webhook: body over %d bytes refused from %s", MAX_WEBHOOK_BODY, request.ip)
+                return response.json({"error": "payload too large"}, status=413)
             if not signature.verify(channel.cfg.app_secret, raw, request.headers.get(signature.HEADER)):
                 logger.warning("WhatsApp webhook: missing or wrong signature from %s", request.ip)
                 return response.text("invalid signature", status=403)
@@ -221,8 +248,10 @@ class WhatsAppInput(InputChannel):
                          len(delivery.messages), len(delivery.statuses), elapsed_ms)
             return response.json({"status": "ok"}, headers={"Server-Timing": f"accept;dur={elapsed_ms:.1f}"})
 
-        if channel.cfg.sandbox:
+        if channel.cfg.serve_simulator:
             from kokom.whatsapp import sandbox
 
             sandbox.add_routes(bp, channel.cfg)
+        elif channel.cfg.sandbox:
+            logger.warning("WhatsApp sandbox without its simulator (real credentials set or KOKOM_ENV=production)")
         return bp

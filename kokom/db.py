@@ -20,6 +20,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from kokom import REPO_ROOT, VAR_DIR
+from kokom.privacy import private_dir, private_sqlite_file
 
 T = TypeVar("T")
 
@@ -32,7 +33,7 @@ def database_url() -> str:
     """The configured URL; a relative SQLite path is taken from the repo root."""
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        private_dir(VAR_DIR)
         return f"sqlite:///{VAR_DIR / 'kokom.db'}"
     if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
         rel = url[len("sqlite:///"):]
@@ -72,6 +73,7 @@ def get_engine(url: str | None = None) -> Engine:
         engine = _engines.get(url)
         if engine is None:
             if url.startswith("sqlite"):
+                private_sqlite_file(url)
                 engine = create_engine(
                     url, future=True, connect_args={"check_same_thread": False, "timeout": 30}
                 )

@@ -15,7 +15,9 @@ from pathlib import Path
 
 def file_secret(path: Path, nbytes: int = 32) -> str:
     """The secret stored in ``path``, generating it first if the file does not exist."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from kokom.privacy import private_dir
+
+    private_dir(path.parent)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

@@ -121,3 +121,30 @@ def secure_process(var_dir: Path | None = None) -> None:
     private_umask()
     private_dir(var_dir or VAR_DIR)
     install_log_masking()
+
+
+def private_sqlite_file(url: str) -> None:
+    """Create a SQLite database file (and its folder) private before SQLite opens it.
+
+    SQLite gives its WAL and journal files the database file's mode, so they stay private too.
+    """
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        return
+    path = url[len(prefix):].split("?", 1)[0]
+    if not path or path == ":memory:":
+        return
+    target = Path(path)
+    private_dir(target.parent) if target.parent == _var_dir() else target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(target, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+        os.chmod(target, 0o600)
+    except OSError:
+        pass
+
+
+def _var_dir() -> Path:
+    from kokom import VAR_DIR
+
+    return VAR_DIR

@@ -13,13 +13,14 @@ from rasa.core.tracker_store import SQLTrackerStore
 from sqlalchemy.engine import make_url
 
 from kokom import REPO_ROOT, VAR_DIR
+from kokom.privacy import private_dir, private_sqlite_file
 
 
 def _tracker_url() -> str:
     url = os.environ.get("TRACKER_DATABASE_URL", "").strip()
     if url:
         return url
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    private_dir(VAR_DIR)
     return f"sqlite:///{VAR_DIR / 'tracker.db'}"
 
 
@@ -31,6 +32,8 @@ class UrlSQLTrackerStore(SQLTrackerStore):
         db = url.database or "tracker.db"
         if url.get_backend_name() == "sqlite" and not os.path.isabs(db):
             db = str(REPO_ROOT / db)
+        if url.get_backend_name() == "sqlite":
+            private_sqlite_file(f"sqlite:///{db}")
         kwargs.pop("host", None)
         super().__init__(
             domain=domain,

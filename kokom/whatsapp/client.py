@@ -21,13 +21,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Generator, TypeVar
+from urllib.parse import urlparse
 
+from kokom.privacy import private_dir
 from kokom.validators import mask_phone
 from kokom.whatsapp import formatting, store
 from kokom.whatsapp.config import WhatsAppConfig
@@ -302,12 +305,13 @@ class SavedMedia:
 def save_media_file(media_dir: Path, content: bytes, mime_type: str) -> SavedMedia:
     """Write under ``media_dir/YYYY-MM/`` with a random name; never overwrite, never leave it readable to all."""
     folder = media_dir / datetime.utcnow().strftime("%Y-%m")
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(media_dir)
+    private_dir(folder)
     path = folder / f"wa-{datetime.utcnow():%Y%m%d%H%M%S}-{secrets.token_hex(8)}{extension_for(mime_type)}"
     with open(path, "xb") as handle:
         handle.write(content)
     try:
-        path.chmod(0o640)
+        path.chmod(0o600)
     except OSError:
         pass
     return SavedMedia(str(path.resolve()), mime_type, len(content))
@@ -317,21 +321,69 @@ class MediaError(RuntimeError):
     pass
 
 
-def download_media_flow(cfg: WhatsAppConfig, media_id: str, mime_hint: str | None = None) -> Flow[SavedMedia]:
-    """Media id -> URL (valid ~5 minutes) -> bytes, both with the access token -> a file under media_dir."""
+# WhatsApp's own size limits per media type (Cloud API reference); the configured
+# WHATSAPP_MAX_MEDIA_BYTES can only lower them.
+MEDIA_LIMITS = {
+    "image": 5 * 1024 * 1024,
+    "audio": 16 * 1024 * 1024,
+    "video": 16 * 1024 * 1024,
+    "sticker": 500 * 1024,
+    "document": 100 * 1024 * 1024,
+}
+# Where Meta serves media from (the URL answered for a media id). A configured
+# WHATSAPP_API_URL's own host is allowed too, so a local Graph API server works in tests.
+META_MEDIA_HOSTS = ("lookaside.fbsbx.com",)
+META_MEDIA_HOST_SUFFIXES = (".fbsbx.com", ".fbcdn.net", ".whatsapp.net")
+_MEDIA_ID = re.compile(r"^[0-9]{1,32}$")
+
+
+def media_limit(cfg: WhatsAppConfig, kind: str | None) -> int:
+    return min(cfg.max_media_bytes, MEDIA_LIMITS.get(kind or "", MEDIA_LIMITS["document"]))
+
+
+def allowed_media_url(cfg: WhatsAppConfig, url: str) -> bool:
+    """Only https URLs on Meta's media hosts (or the configured API's own host) are fetched."""
+    try:
+        parsed = urlparse(url)
+    except ValueError:
+        return False
+    if cfg.sandbox:
+        return parsed.scheme == "sandbox" and parsed.netloc == "media"
+    host = (parsed.hostname or "").lower()
+    if not host or parsed.username or parsed.password:
+        return False
+    api = urlparse(cfg.api_url)
+    if (parsed.scheme, host, parsed.port) == (api.scheme, (api.hostname or "").lower(), api.port):
+        return True
+    if parsed.scheme != "https" or parsed.port not in (None, 443):
+        return False
+    return host in META_MEDIA_HOSTS or host.endswith(META_MEDIA_HOST_SUFFIXES)
+
+
+def download_media_flow(cfg: WhatsAppConfig, media_id: str, mime_hint: str | None = None,
+                        kind: str | None = None) -> Flow[SavedMedia]:
+    """Media id -> URL (valid ~5 minutes) -> bytes, both with the access token -> a file under media_dir.
+
+    The id must be numeric (it becomes part of a URL), the URL must be Meta's, and the
+    size is capped per type, announced or not.
+    """
+    if not _MEDIA_ID.match(str(media_id or "")):
+        raise MediaError("media id is not numeric")
+    limit = media_limit(cfg, kind)
     info, _ = yield from request_with_retry(cfg, Http("GET", cfg.media_info_url(media_id)), attempts=3)
     if not (200 <= info.status < 300) or not isinstance(info.data, dict) or not info.data.get("url"):
         raise MediaError(f"media lookup failed: {info.describe()}")
+    url = str(info.data["url"])
+    if not allowed_media_url(cfg, url):
+        raise MediaError("media URL is not on Meta's media hosts")
     try:
         size = int(info.data.get("file_size") or 0)
     except (TypeError, ValueError):
         size = 0
-    if size > cfg.max_media_bytes:
-        raise MediaError(f"media too large: {size} bytes")
+    if size > limit:
+        raise MediaError(f"media too large: {size} bytes (limit {limit})")
     mime_type = str(info.data.get("mime_type") or mime_hint or "application/octet-stream")
-    download, _ = yield from request_with_retry(
-        cfg, Http("GET", str(info.data["url"]), binary=True, max_bytes=cfg.max_media_bytes), attempts=3
-    )
+    download, _ = yield from request_with_retry(cfg, Http("GET", url, binary=True, max_bytes=limit), attempts=3)
     if not (200 <= download.status < 300) or download.content is None:
         raise MediaError(f"media download failed: {download.describe()}")
     content = download.content
@@ -359,7 +411,8 @@ class SyncClient:
         headers = {"Authorization": f"Bearer {self.cfg.access_token}"}
         try:
             response = requests.request(op.method, op.url, json=op.json, headers=headers,
-                                        timeout=self.cfg.http_timeout, stream=op.binary)
+                                        timeout=self.cfg.http_timeout, stream=op.binary,
+                                        allow_redirects=not op.binary)
             if op.binary and response.status_code < 300:
                 chunks, total = [], 0
                 for chunk in response.iter_content(65536):
@@ -421,7 +474,8 @@ class AsyncClient:
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.cfg.http_timeout))
         headers = {"Authorization": f"Bearer {self.cfg.access_token}"}
         try:
-            async with self._session.request(op.method, op.url, json=op.json, headers=headers) as response:
+            async with self._session.request(op.method, op.url, json=op.json, headers=headers,
+                                             allow_redirects=not op.binary) as response:
                 if op.binary and response.status < 300:
                     chunks, total = [], 0
                     async for chunk in response.content.iter_chunked(65536):
@@ -477,8 +531,9 @@ class AsyncClient:
             logger.exception("read receipt failed")
             return False
 
-    async def download_media(self, media_id: str, mime_hint: str | None = None) -> SavedMedia:
-        return await self.run(download_media_flow(self.cfg, media_id, mime_hint))
+    async def download_media(self, media_id: str, mime_hint: str | None = None,
+                             kind: str | None = None) -> SavedMedia:
+        return await self.run(download_media_flow(self.cfg, media_id, mime_hint, kind))
 
 
 __all__ = [

@@ -62,7 +62,15 @@ class WhatsAppConfig:
     media_dir: Path = VAR_DIR / "media"
     sandbox_dir: Path = VAR_DIR / "whatsapp-sandbox"
     spool_dir: Path = VAR_DIR / "whatsapp-spool"
-    sandbox_allow_remote: bool = False
+    # Real credentials are in the environment: the simulator is never served then,
+    # whatever WHATSAPP_SANDBOX says (it would let anyone post as any resident).
+    credentials_present: bool = False
+
+    @property
+    def serve_simulator(self) -> bool:
+        from kokom.settings import is_production
+
+        return self.sandbox and not self.credentials_present and not is_production()
 
     def messages_url(self) -> str:
         return f"{self.api_url}/{self.phone_number_id}/messages"
@@ -175,7 +183,7 @@ def load_config(overrides: Mapping[str, Any] | None = None, env: Mapping[str, st
         media_dir=media_dir,
         sandbox_dir=sandbox_dir,
         spool_dir=spool_dir,
-        sandbox_allow_remote=bool(_truthy(env.get("WHATSAPP_SANDBOX_ALLOW_REMOTE"))),
+        credentials_present=bool(app_secret or access_token),
     )
     if sandbox:
         secret = _sandbox_secret(sandbox_dir)

@@ -91,7 +91,7 @@ async def convert(row: dict[str, Any], client: AsyncClient) -> Conversion:
         if not media_id:
             return Conversion(reply=MEDIA_FAILED_REPLY, metadata=metadata)
         try:
-            saved = await client.download_media(media_id, media.get("mime_type"))
+            saved = await client.download_media(media_id, media.get("mime_type"), kind)
         except (MediaError, OSError) as exc:
             logger.warning("media of a message from %s not received: %s", mask_phone(row["wa_id"]), exc)
             return Conversion(reply=MEDIA_FAILED_REPLY, metadata=metadata)

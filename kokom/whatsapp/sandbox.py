@@ -6,8 +6,9 @@
   uploaded in the simulator is looked up and downloaded like Meta's (id -> URL ->
   bytes, with the access token).
 - :func:`add_routes` adds the simulator page and its endpoints to the channel's
-  blueprint, in sandbox mode only, reachable from this machine only (unless
-  ``WHATSAPP_SANDBOX_ALLOW_REMOTE=1``). The page sends webhook deliveries shaped and
+  blueprint, in sandbox mode only, never when real credentials are set or in
+  production, and answers direct loopback clients only (a request relayed by a
+  proxy is refused: the simulator posts as any resident). The page sends webhook deliveries shaped and
   signed exactly as Meta's to the real webhook route, so the real verification and
   handling code runs.
 """
@@ -17,12 +18,14 @@ import base64
 import hashlib
 import json
 import logging
+import os
 import re
 import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+from kokom.privacy import private_dir
 from kokom.validators import normalize_wa_id
 from kokom.whatsapp import formatting, payloads, store
 from kokom.whatsapp.config import SANDBOX_DISPLAY_NUMBER, WhatsAppConfig
@@ -36,6 +39,11 @@ STATIC_DIR = Path(__file__).parent / "static"
 UPLOAD_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
 MAX_UPLOAD = 5 * 1024 * 1024  # WhatsApp's image limit
 _MEDIA_ID = re.compile(r"^\d{6,20}$")
+
+
+def _write_private(path: Path, content: bytes) -> None:
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
+        handle.write(content)
 
 
 def _sniff_image(content: bytes) -> str | None:
@@ -60,9 +68,10 @@ class SandboxMedia:
         mime_type = _sniff_image(content)
         if mime_type is None:
             raise ValueError("Hanya foto JPG, PNG atau WEBP yang bisa dikirim.")
-        self.folder.mkdir(parents=True, exist_ok=True)
+        private_dir(self.folder.parent)
+        private_dir(self.folder)
         media_id = str(10**15 + secrets.randbelow(9 * 10**15))
-        (self.folder / f"{media_id}{UPLOAD_TYPES[mime_type]}").write_bytes(content)
+        _write_private(self.folder / f"{media_id}{UPLOAD_TYPES[mime_type]}", content)
         meta = {
             "id": media_id,
             "mime_type": mime_type,
@@ -70,7 +79,7 @@ class SandboxMedia:
             "file_size": len(content),
             "file": f"{media_id}{UPLOAD_TYPES[mime_type]}",
         }
-        (self.folder / f"{media_id}.json").write_text(json.dumps(meta))
+        _write_private(self.folder / f"{media_id}.json", json.dumps(meta).encode())
         return meta
 
     def info(self, media_id: str) -> dict[str, Any] | None:
@@ -252,9 +261,13 @@ def add_routes(blueprint: Any, cfg: WhatsAppConfig, webhook_path: str = "/webhoo
 
     media = SandboxMedia(cfg)
 
+    from kokom.netguard import is_direct_loopback
+
+    if not cfg.serve_simulator:
+        raise RuntimeError("the simulator is only served in sandbox mode without real credentials")
+
     def allowed(request: Any) -> bool:
-        ip = request.ip or ""
-        return cfg.sandbox_allow_remote or ip.startswith("127.") or ip in ("::1", "localhost")
+        return is_direct_loopback(request)
 
     def forbidden() -> Any:
         return response.json({"error": "Sandbox hanya bisa dibuka dari komputer ini."}, status=403)

@@ -15,11 +15,13 @@ import os
 import time
 from pathlib import Path
 
+from kokom.privacy import private_dir
+
 
 class Spool:
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
+        private_dir(self.folder)
         # Names sort in arrival order: the start time of this process, then a counter
         # (immune to the wall clock moving backwards while the process runs).
         self._base = time.time_ns()
@@ -36,7 +38,8 @@ class Spool:
         name = f"{self._base:020d}-{os.getpid():07d}-{next(self._counter):012d}"
         tmp = self.folder / f"{name}.tmp"
         final = self.folder / f"{name}.json"
-        with open(tmp, "wb") as handle:
+        # Private whatever the umask: a delivery holds a resident's message.
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
             handle.write(raw)
             handle.flush()
         os.replace(tmp, final)
