@@ -67,11 +67,24 @@ def _request_handler():  # type: ignore[no-untyped-def]
 
 
 def _run(host: str, port: int) -> int:
+    """Werkzeug's server, for development on this machine (production: gunicorn, docs/deploy.md)."""
     from werkzeug.serving import make_server
 
     from console.app import create_app
+    from kokom.netguard import is_loopback_ip
+    from kokom.privacy import secure_process
+    from kokom.settings import is_production
 
-    app = create_app()
+    if is_production():
+        print("KOKOM_ENV=production: start the console with gunicorn (see docs/deploy.md), "
+              "not the development server.", file=sys.stderr)
+        return 2
+    secure_process()
+    config: dict = {}
+    if not is_loopback_ip(host):
+        # Reachable from other computers: cookies only over HTTPS, whatever the environment says.
+        config["SESSION_COOKIE_SECURE"] = True
+    app = create_app(config)
     server = make_server(host, port, app, threaded=True, request_handler=_request_handler())
     stop = threading.Event()
 

@@ -4,8 +4,9 @@ Settings (app config keys win over the environment):
 
 - ``SECRET_KEY``: env ``KOKOM_CONSOLE_SECRET``, else generated once into
   ``var/console_secret`` (mode 0600).
-- ``SESSION_COOKIE_SECURE``: True unless env ``KOKOM_CONSOLE_INSECURE_COOKIES=1``
-  (plain-http localhost, as ``make run`` does).
+- ``SESSION_COOKIE_SECURE``: True (and HSTS sent) unless env ``KOKOM_CONSOLE_INSECURE_COOKIES=1``
+  outside production, for the development server on loopback (``make run``); the
+  development server forces it back on when bound to another interface.
 - ``MEDIA_DIR``: env ``KOKOM_MEDIA_DIR``, else ``var/media``.
 - ``LOGIN_WINDOW_SECONDS`` / ``LOGIN_MAX_PER_USER`` / ``LOGIN_MAX_PER_IP``: the login rate limit.
 - ``TRUST_PROXY``: env ``KOKOM_CONSOLE_TRUST_PROXY=1`` behind one reverse proxy (X-Forwarded-For).
@@ -27,6 +28,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 from console import auth
 from kokom import VAR_DIR
 from kokom.local_secrets import env_or_file_secret
+from kokom.settings import is_production
 
 # Endpoints reachable without logging in; everything else requires a session.
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
@@ -61,7 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_NAME="kokom_console",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=not _env_flag("KOKOM_CONSOLE_INSECURE_COOKIES"),
+        SESSION_COOKIE_SECURE=not (_env_flag("KOKOM_CONSOLE_INSECURE_COOKIES") and not is_production()),
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),

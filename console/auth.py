@@ -5,6 +5,7 @@ CLI (``python -m console create-admin``) both use them.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from flask_login import UserMixin
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from console.models import ROLES, AuditLog, LoginAttempt, Officer
+from console.models import ROLES, AuditLog, ConsoleSession, LoginAttempt, Officer
 from kokom.db import run_in_transaction
 from kokom.models import utcnow
 
@@ -48,10 +49,12 @@ class OfficerUser(UserMixin):
     role: str
     active: bool
     session_token: str
+    session_key: str = ""
 
     def get_id(self) -> str:
-        # The token is rotated on password change/deactivation: old sessions end.
-        return f"{self.id}:{self.session_token}"
+        # The officer's token is rotated on password change/deactivation (every session
+        # ends); the session key is this login's, revoked at logout (a copied cookie dies).
+        return f"{self.id}:{self.session_token}:{self.session_key}"
 
     @property
     def is_active(self) -> bool:  # type: ignore[override]
@@ -66,8 +69,12 @@ class OfficerUser(UserMixin):
         return self.full_name or self.username
 
 
-def _user(o: Officer) -> OfficerUser:
-    return OfficerUser(o.id, o.username, o.full_name, o.role, bool(o.active), o.session_token)
+def _user(o: Officer, session_key: str = "") -> OfficerUser:
+    return OfficerUser(o.id, o.username, o.full_name, o.role, bool(o.active), o.session_token, session_key)
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def normalize_username(username: str) -> str:
@@ -97,18 +104,40 @@ def audit(actor: str, action: str, target: str | None = None, detail: str | None
 
 
 def load_user(user_id: str) -> OfficerUser | None:
-    """Flask-Login loader: ``"<id>:<session token>"`` of an active officer."""
-    raw_id, _, token = (user_id or "").partition(":")
-    if not raw_id.isdigit() or not token:
+    """Flask-Login loader: ``"<id>:<officer token>:<session key>"`` of an active officer
+    whose session has not been logged out."""
+    parts = (user_id or "").split(":")
+    if len(parts) != 3 or not parts[0].isdigit() or not parts[1] or not parts[2]:
         return None
+    raw_id, token, key = parts
 
     def work(session: Session) -> OfficerUser | None:
         o = session.get(Officer, int(raw_id))
         if o is None or not o.active or not secrets.compare_digest(o.session_token, token):
             return None
-        return _user(o)
+        row = session.execute(
+            select(ConsoleSession.id).where(ConsoleSession.key_hash == _key_hash(key),
+                                            ConsoleSession.officer_id == o.id,
+                                            ConsoleSession.revoked_at.is_(None))
+        ).first()
+        return _user(o, key) if row else None
 
     return run_in_transaction(work)
+
+
+def end_session(user: OfficerUser) -> None:
+    """Logout: this session stops working, whoever holds a copy of its cookie."""
+    if not user.session_key:
+        return
+
+    def work(session: Session) -> None:
+        row = session.execute(
+            select(ConsoleSession).where(ConsoleSession.key_hash == _key_hash(user.session_key))
+        ).scalar_one_or_none()
+        if row is not None and row.revoked_at is None:
+            row.revoked_at = utcnow()
+
+    run_in_transaction(work)
 
 
 def create_officer(username: str, password: str, role: str = "petugas", full_name: str | None = None,
@@ -215,22 +244,27 @@ class LoginResult:
         return self.user is not None
 
 
-def _failures_since(session: Session, column, value: str, since: datetime) -> tuple[int, datetime | None]:
+def _failures_since(session: Session, since: datetime, *conditions) -> tuple[int, datetime | None]:  # type: ignore[no-untyped-def]
     row = session.execute(
         select(func.count(LoginAttempt.id), func.min(LoginAttempt.at)).where(
-            column == value, LoginAttempt.success.is_(False), LoginAttempt.at >= since
+            *conditions, LoginAttempt.success.is_(False), LoginAttempt.at >= since
         )
     ).one()
     return int(row[0] or 0), row[1]
 
 
 def login(username: str, password: str, ip: str, *, window_seconds: int = LOGIN_WINDOW_SECONDS,
-          max_per_user: int = LOGIN_MAX_PER_USER, max_per_ip: int = LOGIN_MAX_PER_IP) -> LoginResult:
+          max_per_user: int = LOGIN_MAX_PER_USER, max_per_ip: int = LOGIN_MAX_PER_IP,
+          purpose: str = "masuk") -> LoginResult:
     """Check credentials under the rate limit; every try is stored (persisted limit).
 
-    A username with ``max_per_user`` failures since its last successful login
-    within the window, or an IP with ``max_per_ip`` failures in the window, is
-    refused without checking the password until the oldest failure ages out.
+    A (username, client address) pair with ``max_per_user`` failures since that
+    pair's last successful login within the window, or a client address with
+    ``max_per_ip`` failures in the window, is refused without checking the password
+    until the oldest failure ages out. The lock is per pair, so someone guessing an
+    officer's password from one computer does not lock the officer out everywhere.
+    Behind the reverse proxy the client address is the real one only with
+    ``KOKOM_CONSOLE_TRUST_PROXY=1`` (see docs/deploy.md).
     """
     username = normalize_username(username)[:64]
     ip = (ip or "unknown")[:64]
@@ -239,11 +273,13 @@ def login(username: str, password: str, ip: str, *, window_seconds: int = LOGIN_
 
     def check_limit(session: Session) -> int:
         last_ok = session.execute(
-            select(func.max(LoginAttempt.at)).where(LoginAttempt.username == username, LoginAttempt.success.is_(True))
+            select(func.max(LoginAttempt.at)).where(LoginAttempt.username == username, LoginAttempt.ip == ip,
+                                                    LoginAttempt.success.is_(True))
         ).scalar_one()
         since_user = max(window_start, last_ok) if last_ok else window_start
-        user_fails, user_oldest = _failures_since(session, LoginAttempt.username, username, since_user)
-        ip_fails, ip_oldest = _failures_since(session, LoginAttempt.ip, ip, window_start)
+        user_fails, user_oldest = _failures_since(session, since_user, LoginAttempt.username == username,
+                                                  LoginAttempt.ip == ip)
+        ip_fails, ip_oldest = _failures_since(session, window_start, LoginAttempt.ip == ip)
         waits = []
         if user_fails >= max_per_user and user_oldest:
             waits.append((user_oldest - window_start).total_seconds())
@@ -280,8 +316,12 @@ def login(username: str, password: str, ip: str, *, window_seconds: int = LOGIN_
         o.last_login_at = utcnow()
         if new_hash:
             o.password_hash = new_hash
+        if purpose != "masuk":  # re-checking the password (e.g. to change it): no new session
+            return _user(o)
+        key = secrets.token_urlsafe(32)
+        session.add(ConsoleSession(officer_id=o.id, key_hash=_key_hash(key), ip=ip))
         audit(o.username, "masuk", f"petugas:{o.username}", None, ip, session=session)
-        return _user(o)
+        return _user(o, key)
 
     return LoginResult(run_in_transaction(record))
 

@@ -9,7 +9,6 @@ in ``officer_replies`` so a failed send is shown, not hidden.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -23,7 +22,7 @@ from console.models import InternalNote, OfficerReply
 from kokom import handoffs, rasa_api
 from kokom.db import run_in_transaction
 from kokom.models import Resident, utcnow
-from kokom.validators import mask_nik
+from kokom.privacy import mask_niks
 
 logger = logging.getLogger(__name__)
 
@@ -128,29 +127,22 @@ def media_relpath(path: str | None, media_dir: Path) -> str | None:
     return rel.as_posix() if rel.parts else None
 
 
-_NIK_IN_TEXT = re.compile(r"(?<!\d)(\d[\s.\-]?){15}\d(?!\d)")
-
-
-def mask_niks(text: str) -> str:
-    """Residents type their NIK in the document form: transcripts show it masked (full NIK: case page, audited)."""
-    return _NIK_IN_TEXT.sub(lambda m: mask_nik(m.group(0)), text or "")
-
-
 def _user_message(ev: dict[str, Any], media_dir: Path) -> dict[str, Any]:
     meta = ev.get("metadata") or {}
     msg: dict[str, Any] = {"who": "warga", "text": mask_niks(ev.get("text") or ""), "ts": ev.get("timestamp") or 0}
     media = meta.get("media") if isinstance(meta.get("media"), dict) else None
     if media:
         rel = media_relpath(media.get("path"), media_dir)
+        caption = media.get("caption")
         msg["media"] = {"path": rel, "type": str(media.get("mime_type") or media.get("type") or ""),
-                        "caption": media.get("caption")}
+                        "caption": mask_niks(caption) if caption else None}
     location = meta.get("location") if isinstance(meta.get("location"), dict) else None
     if location:
         lat = location.get("latitude", location.get("lat"))
         lon = location.get("longitude", location.get("lon", location.get("lng")))
         try:
-            msg["location"] = {"lat": float(lat), "lon": float(lon),
-                               "name": location.get("name") or location.get("address")}
+            name = location.get("name") or location.get("address")
+            msg["location"] = {"lat": float(lat), "lon": float(lon), "name": mask_niks(name) if name else None}
         except (TypeError, ValueError):
             pass
     text = msg["text"]
@@ -190,24 +182,81 @@ def _bot_message(ev: dict[str, Any]) -> dict[str, Any]:
     return msg
 
 
+ANONYMOUS_HIDDEN = "[Pengaduan anonim: isi percakapan ini disembunyikan]"
+ANONYMOUS_FORM = "complaint_form"
+
+
+def _anonymous_tickets(sender_id: str) -> set[str]:
+    from console.queries import anonymous_tickets
+
+    return anonymous_tickets(sender_id)
+
+
+def _mentions(msg: dict[str, Any], tickets: set[str]) -> bool:
+    text = msg.get("text") or ""
+    return bool(tickets) and any(t in text for t in tickets)
+
+
+def _event_messages(events: list[dict[str, Any]], media_dir: Path, hidden_tickets: set[str]) -> list[dict[str, Any]]:
+    """Transcript messages from Rasa events, with a resident's anonymous complaints taken out.
+
+    An anonymous complaint stays anonymous to officers reading the reporter's conversation:
+    the complaint form's exchange that ended in such a ticket, and every later message that
+    names one, become a single neutral line.
+    """
+    out: list[dict[str, Any]] = []
+    segment: list[dict[str, Any]] | None = None  # messages of a complaint form, held back
+    closing = False  # the form has ended; its submit reply (with the ticket) may follow
+
+    def hide(ts: float) -> None:
+        if not (out and out[-1].get("text") == ANONYMOUS_HIDDEN):
+            out.append({"who": "sistem", "ts": ts, "text": ANONYMOUS_HIDDEN})
+
+    for ev in events:
+        kind = ev.get("event")
+        ts = ev.get("timestamp") or 0
+        if kind == "active_loop":
+            if ev.get("name") == ANONYMOUS_FORM and segment is None:
+                # the message that opened the form belongs to the complaint
+                segment = [out.pop()] if out and out[-1]["who"] == "warga" else []
+                closing = False
+            elif ev.get("name") != ANONYMOUS_FORM and segment is not None:
+                closing = True
+            continue
+        if kind == "user":
+            msg = _user_message(ev, media_dir)
+        elif kind == "bot":
+            msg = _bot_message(ev)
+        elif kind in ("pause", "resume"):
+            msg = {"who": "sistem", "ts": ts,
+                   "text": "Asisten dijeda (petugas menangani)" if kind == "pause" else "Asisten aktif kembali"}
+        else:
+            continue
+        if segment is not None and closing and msg["who"] == "warga":
+            out.extend(segment)  # the form ended without an anonymous ticket
+            segment, closing = None, False
+        if _mentions(msg, hidden_tickets):
+            segment, closing = None, False
+            hide(msg["ts"])
+        elif segment is not None:
+            segment.append(msg)
+        else:
+            out.append(msg)
+    if segment:
+        out.extend(segment)
+    return out
+
+
 def transcript(sender_id: str, media_dir: Path) -> dict[str, Any]:
     """The whole conversation (assistant, resident, officers), oldest first."""
     messages: list[dict[str, Any]] = []
     error = None
     paused = None
+    hidden_tickets = _anonymous_tickets(sender_id)
     try:
         tracker = rasa_api.get_tracker(sender_id)
         paused = bool(tracker.get("paused"))
-        for ev in tracker.get("events") or []:
-            kind = ev.get("event")
-            if kind == "user":
-                messages.append(_user_message(ev, media_dir))
-            elif kind == "bot":
-                messages.append(_bot_message(ev))
-            elif kind in ("pause", "resume"):
-                messages.append({"who": "sistem", "ts": ev.get("timestamp") or 0,
-                                 "text": "Asisten dijeda (petugas menangani)" if kind == "pause"
-                                 else "Asisten aktif kembali"})
+        messages.extend(_event_messages(tracker.get("events") or [], media_dir, hidden_tickets))
     except rasa_api.RasaApiError as exc:
         error = str(exc)
 
@@ -216,11 +265,11 @@ def transcript(sender_id: str, media_dir: Path) -> dict[str, Any]:
             select(OfficerReply).where(OfficerReply.sender_id == sender_id, OfficerReply.in_history.is_(False))
             .order_by(OfficerReply.id)
         ).scalars()
-        return [{"who": "petugas", "officer": r.officer, "text": r.text, "ts": _epoch(r.created_at),
+        return [{"who": "petugas", "officer": r.officer, "text": mask_niks(r.text), "ts": _epoch(r.created_at),
                  "kind": r.kind, "failed": not r.ok, "error": r.error, "not_in_history": r.ok,
                  "template": bool(r.used_template)} for r in rows]
 
-    messages.extend(run_in_transaction(replies))
+    messages.extend(m for m in run_in_transaction(replies) if not _mentions(m, hidden_tickets))
     messages.sort(key=lambda m: m["ts"])
     deduped: list[dict[str, Any]] = []
     for msg in messages:  # "paused" twice in a row (queue + claim) is one state change

@@ -33,6 +33,20 @@ class Officer(Base):
     last_login_at = Column(DateTime)
 
 
+class ConsoleSession(Base):
+    """One login of an officer (server side): logging out revokes it, so a copied
+    cookie stops working; only a hash of the session key is stored."""
+
+    __tablename__ = "console_sessions"
+
+    id = Column(Integer, primary_key=True)
+    officer_id = Column(Integer, ForeignKey("officers.id", ondelete="CASCADE"), nullable=False, index=True)
+    key_hash = Column(String(64), nullable=False, unique=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    revoked_at = Column(DateTime)
+    ip = Column(String(64))
+
+
 class AuditLog(Base):
     """Who changed what, when, on which target (never a full NIK)."""
 

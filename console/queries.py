@@ -3,21 +3,41 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Mapping
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from kokom import case_states
 from kokom.cases import view
 from kokom.db import run_in_transaction
 from kokom.models import Case, CaseEvent, Resident
+from kokom.privacy import mask_niks
 from kokom.validators import mask_nik, normalize_wa_id
 
 PER_PAGE = 50
 EXPORT_LIMIT = 50_000
+
+# An anonymous complaint was promised anonymity, to officers too: nothing that leads
+# from it to the resident (number, name, transcript) nor from the resident to it.
+ANONYMOUS_COMPLAINT = and_(Case.kind == "complaint", Case.anonymous.is_(True))
+
+
+def is_anonymous_complaint(case: Any) -> bool:
+    return getattr(case, "kind", None) == "complaint" and bool(getattr(case, "anonymous", False))
+
+
+def anonymous_tickets(sender_id: str) -> set[str]:
+    """The tickets of a resident's anonymous complaints (to keep them out of their pages)."""
+    def work(session: Session) -> set[str]:
+        rows = session.execute(
+            select(Case.ticket).join(Resident).where(Resident.wa_id == sender_id, ANONYMOUS_COMPLAINT)
+        ).scalars()
+        return set(rows)
+
+    return run_in_transaction(work)
 
 
 def office_tz():
@@ -107,8 +127,7 @@ def _apply(query, f: CaseFilters):  # type: ignore[no-untyped-def]
     if f.q:
         text = f.q.strip()
         like = f"%{text.lower()}%"
-        conditions = [
-            func.lower(Case.ticket).like(like),
+        identity = [
             func.lower(Case.full_name).like(like),
             func.lower(Case.reporter_name).like(like),
             func.lower(Resident.profile_name).like(like),
@@ -116,8 +135,10 @@ def _apply(query, f: CaseFilters):  # type: ignore[no-untyped-def]
         ]
         wa = normalize_wa_id(text)
         if wa:
-            conditions.append(Resident.wa_id == wa)
-        query = query.where(or_(*conditions))
+            identity.append(Resident.wa_id == wa)
+        # A number or a name never finds an anonymous complaint (its ticket still does).
+        query = query.where(or_(func.lower(Case.ticket).like(like),
+                                and_(or_(*identity), not_(ANONYMOUS_COMPLAINT))))
     return query
 
 
@@ -141,7 +162,7 @@ def category_label(kind: str, key: str | None) -> str | None:
 def _row(case: Case) -> dict[str, Any]:
     name = case.full_name or case.reporter_name or (case.resident.profile_name if case.resident else None)
     # An anonymous complaint was promised anonymity: no number or profile name in lists/CSV.
-    hidden = bool(case.anonymous) and case.kind == "complaint"
+    hidden = is_anonymous_complaint(case)
     return {
         "ticket": case.ticket,
         "kind": case.kind,
@@ -150,7 +171,7 @@ def _row(case: Case) -> dict[str, Any]:
         "status_label": case_states.label(case.status),
         "final": case_states.is_final(case.kind, case.status),
         "category": category_label(case.kind, case.category or case.document_type),
-        "name": name if not case.anonymous or case.kind != "complaint" else "(anonim)",
+        "name": name if not hidden else "(anonim)",
         "wa_id": case.resident.wa_id if case.resident and not hidden else "",
         "resident_name": case.resident.profile_name if case.resident and not hidden else None,
         "nik_masked": mask_nik(case.nik) if case.nik else None,
@@ -158,7 +179,7 @@ def _row(case: Case) -> dict[str, Any]:
         "rw": case.rw,
         "created_at": case.created_at,
         "updated_at": case.updated_at,
-        "summary": (case.description or case.purpose or "")[:140],
+        "summary": mask_niks((case.description or case.purpose or "")[:160])[:140],
     }
 
 
@@ -223,17 +244,54 @@ def case_detail(ticket: str) -> dict[str, Any] | None:
         events = session.execute(
             select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
         ).scalars()
+        snapshot = view(case)
+        snapshot = replace(
+            snapshot,
+            description=mask_niks(snapshot.description) if snapshot.description else None,
+            location_text=mask_niks(snapshot.location_text) if snapshot.location_text else None,
+            address=mask_niks(snapshot.address) if snapshot.address else None,
+            purpose=mask_niks(snapshot.purpose) if snapshot.purpose else None,
+        )
+        hidden = is_anonymous_complaint(case)
+        if hidden:
+            snapshot = replace(snapshot, sender_id="", reporter_name=None)
         return {
-            "case": view(case),
-            "resident_name": case.resident.profile_name,
+            "case": snapshot,
+            "anonymous": hidden,
+            "resident_name": None if hidden else case.resident.profile_name,
             "events": [
-                {"at": e.at, "actor": e.actor, "from": e.from_status, "to": e.to_status, "note": e.note,
+                {"at": e.at, "actor": e.actor, "from": e.from_status, "to": e.to_status,
+                 "note": mask_niks(e.note) if e.note else None,
                  "from_label": case_states.label(e.from_status) if e.from_status else None,
                  "to_label": case_states.label(e.to_status) if e.to_status else None}
                 for e in events
             ],
             "allowed_next": case_states.allowed_next(case.kind, case.status),
         }
+
+    return run_in_transaction(work)
+
+
+def case_sender(ticket: str) -> str | None:
+    """The resident's number of a case, for the server side only (notifications), never a page."""
+    def work(session: Session) -> str | None:
+        return session.execute(
+            select(Resident.wa_id).join(Case, Case.resident_id == Resident.id).where(Case.ticket == ticket)
+        ).scalar_one_or_none()
+
+    return run_in_transaction(work)
+
+
+def reporter_identity(ticket: str) -> dict[str, Any] | None:
+    """Who filed a case (the admin's audited reveal of an anonymous reporter)."""
+    def work(session: Session) -> dict[str, Any] | None:
+        case = session.execute(
+            select(Case).options(joinedload(Case.resident)).where(Case.ticket == ticket)
+        ).scalar_one_or_none()
+        if case is None:
+            return None
+        return {"wa_id": case.resident.wa_id, "profile_name": case.resident.profile_name,
+                "reporter_name": case.reporter_name}
 
     return run_in_transaction(work)
 
@@ -248,7 +306,8 @@ def full_nik(ticket: str) -> str | None:
 def cases_for_sender(sender_id: str) -> list[dict[str, Any]]:
     def work(session: Session) -> list[dict[str, Any]]:
         rows = session.execute(
-            select(Case).join(Resident).options(joinedload(Case.resident)).where(Resident.wa_id == sender_id)
+            select(Case).join(Resident).options(joinedload(Case.resident))
+            .where(Resident.wa_id == sender_id, not_(ANONYMOUS_COMPLAINT))
             .order_by(Case.created_at.desc(), Case.id.desc()).limit(100)
         ).scalars()
         return [_row(c) for c in rows]

@@ -32,7 +32,7 @@ from flask_login import current_user, login_user, logout_user
 from console import auth, canned, chat, queries
 from console.app import wants_json
 from console.filters import duration, wib, wib_epoch
-from console.chat import mask_niks
+from kokom.privacy import mask_niks
 from console.models import ROLE_LABELS, ROLES
 from kokom import case_states, handoffs
 from kokom.models import utcnow
@@ -131,6 +131,7 @@ def login():  # type: ignore[no-untyped-def]
 @auth_bp.route("/keluar", methods=["POST"])
 def logout():  # type: ignore[no-untyped-def]
     auth.audit(me(), "keluar", f"petugas:{me()}", None, client_ip())
+    auth.end_session(current_user._get_current_object())  # a copied cookie stops working too
     logout_user()
     flash("Anda sudah keluar.", "info")
     return redirect(url_for("auth.login"))
@@ -142,7 +143,7 @@ def account():  # type: ignore[no-untyped-def]
         current = request.form.get("current_password") or ""
         new = request.form.get("new_password") or ""
         repeat = request.form.get("new_password_repeat") or ""
-        check = auth.login(me(), current, client_ip())
+        check = auth.login(me(), current, client_ip(), purpose="ganti_sandi")
         if not check.ok:
             flash("Kata sandi lama salah." if not check.blocked else "Terlalu banyak percobaan. Coba lagi nanti.",
                   "error")
@@ -392,6 +393,10 @@ def case_page(ticket: str):  # type: ignore[no-untyped-def]
     detail = queries.case_detail(ticket)
     if detail is None:
         abort(404)
+    return _render_case(detail)
+
+
+def _render_case(detail: dict[str, Any], revealed: dict[str, Any] | None = None):  # type: ignore[no-untyped-def]
     case = detail["case"]
     office = None
     try:
@@ -401,14 +406,41 @@ def case_page(ticket: str):  # type: ignore[no-untyped-def]
     except Exception:  # noqa: BLE001
         pass
     photo_rel = chat.media_relpath(case.photo_path, _media_dir()) if case.photo_path else None
-    active = handoffs.active_for_sender(case.sender_id)
+    anonymous = detail["anonymous"]
+    # An anonymous complaint's page has no way to the resident: no number, no transcript,
+    # no take-over (only an admin's audited reveal).
+    active = None if anonymous else handoffs.active_for_sender(case.sender_id)
     consult_locked = case.kind == "consultation" and active is not None and active.ticket == case.ticket
     return render_template(
         "case.html", detail=detail, case=case, office=office, photo_rel=photo_rel,
         photo_is_image=(mimetypes.guess_type(photo_rel or "")[0] or "").startswith("image/"),
         active=active, consult_locked=consult_locked, final_states=case_states.MACHINES[case.kind].final,
-        data=conversation_data(case.sender_id),
+        data=None if anonymous else conversation_data(case.sender_id), anonymous=anonymous,
+        revealed=revealed, reveal_min=REVEAL_REASON_MIN,
     )
+
+
+REVEAL_REASON_MIN = 10
+
+
+@cases_bp.route("/<ticket>/pelapor", methods=["POST"])
+@admin_required
+def reveal_reporter(ticket: str):  # type: ignore[no-untyped-def]
+    """An admin reveals an anonymous reporter, with a stated reason; the look is audited."""
+    ticket = _ticket(ticket)
+    detail = queries.case_detail(ticket)
+    if detail is None or not detail["anonymous"]:
+        abort(404)
+    reason = " ".join((request.form.get("reason") or "").split())[:500]
+    if len(reason) < REVEAL_REASON_MIN:
+        flash(f"Tuliskan alasan membuka identitas pelapor (minimal {REVEAL_REASON_MIN} karakter).", "error")
+        return redirect(url_for("cases.case_page", ticket=ticket))
+    identity = queries.reporter_identity(ticket)
+    if identity is None:
+        abort(404)
+    # The audit names the case and the reason, never the identity revealed.
+    auth.audit(me(), "kasus.buka_pelapor", ticket, f"alasan: {mask_niks(reason)}", client_ip())
+    return _render_case(detail, revealed=identity)
 
 
 @cases_bp.route("/<ticket>/status", methods=["POST"])
@@ -424,7 +456,7 @@ def change_status(ticket: str):  # type: ignore[no-untyped-def]
     case = detail["case"]
     new_status = (request.form.get("status") or "").strip()
     note = (request.form.get("note") or "").strip()
-    active = handoffs.active_for_sender(case.sender_id)
+    active = None if detail["anonymous"] else handoffs.active_for_sender(case.sender_id)
     if case.kind == "consultation" and active is not None and active.ticket == case.ticket:
         flash("Konsultasi ini masih terhubung dengan percakapan aktif: selesaikan lewat halaman percakapan.", "error")
         return redirect(target)

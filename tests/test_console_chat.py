@@ -171,7 +171,8 @@ def test_finish_resumes_closes_and_asks_for_a_rating(app, fake_rasa):
 
 
 def test_proactive_takeover_pauses_the_assistant(app, fake_rasa):
-    complaint = cases.create_complaint(SENDER, category="kebersihan", description="Sampah menumpuk")
+    complaint = cases.create_complaint(SENDER, category="kebersihan", description="Sampah menumpuk",
+                                       reporter_name="Sari")
     budi = logged_in(app, "budi")
     response = budi.post(f"/percakapan/{SENDER}/ambil-alih", follow_redirects=True)
     assert "Percakapan diambil alih" in response.get_data(as_text=True)
