@@ -1,0 +1,256 @@
+"""Reading a resident's message beyond the classifier: cues, document names, when to ask.
+
+Pure functions (usable by actions, scripts and tests without Rasa) plus the NLU
+component ``ResidentUnderstanding`` that runs after DIET and the synonym
+mapper in config.yml. The component
+
+1. maps document names through the one alias list (``kokom.doc_names``): it
+   corrects or adds ``document_type`` entities when DIET split or missed a name;
+2. applies a few documented cues the issue #8 measurements asked for:
+   * a status question ("ktp saya sudah jadi belum", "mau lacak pengaduan")
+     read as a new request/complaint becomes ``check_status``;
+   * a how/what-to-bring/how-long/cost question read as ``request_document``
+     becomes ``ask_requirements`` (the answer offers "Ajukan sekarang"), unless
+     the resident clearly asks to apply now;
+   * a long message that opens with a greeting is read by what it asks: the
+     best non-chat intent replaces ``greet``;
+3. replaces Rasa's FallbackClassifier (kokom.nlu_component runs this in the pipeline): it predicts ``nlu_fallback`` when the
+   top intent is below ``threshold``, or when its margin over the second is
+   below ``ambiguity_threshold`` *and the two lead to different services*.
+   The intent ranking is kept, so the fallback action can ask "Maksud
+   Bapak/Ibu: [A] [B] [Lainnya]". A message a cue decided is never sent to fallback.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Dict, List, Optional, Text
+
+logger = logging.getLogger(__name__)
+
+FALLBACK_INTENT = "nlu_fallback"
+
+# What each intent leads to. Intents in the same group never need a question
+# between them ("halo" vs "makasih"); answers (affirm/deny/inform/cancel) each
+# stand alone because the difference matters inside a form.
+SERVICE_OF_INTENT: dict[str, str] = {
+    "file_complaint": "complaint",
+    "give_feedback": "suggestion",
+    "request_document": "document",
+    "ask_requirements": "requirements",
+    "check_status": "status",
+    "request_human": "officer",
+    "ask_office_hours": "hours",
+    "ask_office_location": "location",
+}
+GROUP_OF_INTENT: dict[str, str] = {
+    **SERVICE_OF_INTENT,
+    "greet": "chat",
+    "thank": "chat",
+    "goodbye": "chat",
+    "bot_challenge": "chat",
+    "show_menu": "menu",
+    "out_of_scope": "other",
+}
+CHAT_INTENTS = frozenset({"greet", "thank", "goodbye"})
+
+# Button titles (WhatsApp reply buttons: at most 20 characters).
+SERVICE_TITLES: dict[str, str] = {
+    "file_complaint": "Lapor masalah",
+    "give_feedback": "Kirim saran",
+    "request_document": "Ajukan dokumen",
+    "ask_requirements": "Info syarat dokumen",
+    "check_status": "Cek status",
+    "request_human": "Hubungi petugas",
+    "ask_office_hours": "Jam layanan",
+    "ask_office_location": "Lokasi kantor",
+}
+
+
+def group(intent: str | None) -> str:
+    return GROUP_OF_INTENT.get(intent or "", intent or "")
+
+
+def normalized(text: str) -> str:
+    return " " + " ".join(re.findall(r"[0-9a-z?]+", (text or "").lower().replace("?", " ? "))) + " "
+
+
+# --- cues -------------------------------------------------------------------------
+
+_W = r"(?<![0-9a-z])"
+_E = r"(?![0-9a-z])"
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(_W + "(?:" + pattern + ")" + _E)
+
+
+TRACK = _rx(
+    r"lacak|melacak|ngelacak|dilacak|tracking|track|status|progres|progress|progresnya|perkembangan|perkembangannya"
+    r"|sampai mana|sampe mana|sampai dimana|sampe dimana|sampai di mana|tekan ngendi|dugi pundi|kabarnya|kabare"
+)
+NOT_TRACK = _rx(r"(ubah|ganti|rubah|merubah|mengubah|perubahan) status|status (perkawinan|kawin|pekerjaan|pendidikan|hubungan)")
+DONE = _rx(
+    r"(sudah|udah|sdh|sudh|dah|uda|wis|uwis|wes|sampun|apa sudah|apakah sudah) (bisa |sempat )?"
+    r"(jadi|jd|jadinya|selesai|rampung|dados|beres|diproses|diperiksa|ditindaklanjuti|ditindak lanjuti|ditangani"
+    r"|diambil|keluar|terbit|acc|di acc|disetujui|ditandatangani|ditanda tangani|dikerjakan|diperbaiki|dibalas"
+    r"|dadi|direspon|ditanggapi|diurus|diverifikasi|proses|jalan)"
+)
+ASKING = _rx(r"\?|belum|blm|blom|durung|dereng|dhereng|rung|apa|apakah|kah|ya|yo|nggih|gimana|gmn|piye|pripun|kapan|tah|to|kok")
+PAST_APPLY = _rx(
+    r"(yang|yg|ingkang|sing) (saya|sy|aku|kulo|tak|dak|sampun kulo|tadi saya|kemarin saya|kemaren saya|wingi) ?"
+    r"(ajukan|ajuin|ajukno|urus|uruskan|daftarkan|daftar|laporkan|lapor|laporke|kirim|masukkan|masukin|setorkan|aturaken|ajengaken)"
+)
+MY_PENDING = _rx(
+    r"(saya|sy|aku|kulo|gue|gw) (sudah|udah|sdh|dah|wis|wes|sampun|kemarin|kemaren|wingi|tadi|minggu lalu|kmrn|kemarin sudah|sudah pernah) "
+    r"(ngajuin|mengajukan|ajukan|ngajukan|ngurus|urus|mengurus|daftar|mendaftar|masukin|memasukkan|nyerahke|nyerahkan|setor"
+    r"|lapor|melapor|ngelapor|laporan|ngadu|mengadu|ngirim|kirim|mengirim|nyuwun|matur|ngajokaken)"
+)
+WHEN_READY = _rx(r"kapan (jadi|jd|jadinya|selesai|rampung|dados|dadi|bisa diambil|diambil|keluar|terbit|ditindaklanjuti|diperbaiki)")
+MINE = _rx(r"saya|sy|ku|kulo|aku|kula|punya saya|punyaku|anak saya|anakku|ibu saya|bapak saya|suami saya|istri saya|gue|gw")
+
+HOW_QUESTION = _rx(
+    r"syarat\w*|persyaratan\w*|bawa apa|bawa apa aja|perlu apa|butuh apa|perlu bawa|harus bawa|apa yang (harus|perlu) dibawa"
+    r"|pripun|piye|kados pundi|kadospundi|gimana|gmn|gmna|bagaimana|bgmn|bgm|caranya|cara|carane|prosedur\w*|alur\w*|langkah\w*"
+    r"|berapa lama|brp lama|berapa hari|brp hari|pinten dinten|suwene|suwe|lama ga|lama gak|lama nggak|lama tidak"
+    r"|biaya\w*|bayar|mbayar|gratis|tarif|ongkos|harga|pinten|pira|berapa|brp"
+    r"|apa saja|apa aja|apa aj|apa sj|opo wae|opo ae|menapa kemawon|napa mawon|napa kemawon|nopo mawon|perlu opo|butuh opo"
+)
+APPLY_NOW = _rx(
+    r"ajukan sekarang|langsung ajukan|ajukan langsung|daftar sekarang|daftarkan sekarang|isi form\w*|lewat wa|lewat whatsapp"
+    r"|lewat sini|di sini saja|disini saja|tolong (buatkan|dibuatkan|diproses|proses)|mohon (dibuatkan|diproses)|sekalian ajukan"
+)
+
+GREETING_WORDS = frozenset(
+    """
+    assalamualaikum assalamu alaikum asalamualaikum assalamualaikum wr wb warahmatullahi wabarakatuh salam
+    halo hallo hai hi hay helo pagi siang sore malam selamat met sugeng enjing siyang sonten dalu
+    permisi punten nuwun sewu maaf mohon ngapunten mengganggu ganggu sebentar waktunya minta
+    min mimin admin pak bu bapak ibu kak mas mbak mba dik om bang nak
+    semoga sehat selalu apa kabar kabare pripun nggih ya yo nih dong sih deh
+    """.split()
+)
+
+
+def status_cue(text: str) -> bool:
+    norm = normalized(text)
+    if TRACK.search(norm) and not NOT_TRACK.search(norm):
+        return True
+    if DONE.search(norm) and ASKING.search(norm):
+        return True
+    if PAST_APPLY.search(norm) or MY_PENDING.search(norm):
+        return True
+    return bool(WHEN_READY.search(norm) and MINE.search(norm))
+
+
+def question_cue(text: str) -> bool:
+    norm = normalized(text)
+    return bool(HOW_QUESTION.search(norm)) and not APPLY_NOW.search(norm)
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in normalized(text).split() if w != "?" and w not in GREETING_WORDS]
+
+
+# Words that make a message a report of a concrete problem rather than an opinion.
+PROBLEM = _rx(
+    r"tolong|mohon (segera )?(di)?(perbaiki|ditindaklanjuti|tindak lanjuti|ditangani|dibersihkan|diangkut|dicek|dibetulkan|diganti|dibenahi)"
+    r"|rusak|bocor|mampet|tersumbat|buntu|banjir|genangan|tergenang|padam|mati|berlubang|lubang|sampah|bau|longsor|roboh|ambruk|tumbang"
+    r"|kabel|lampu jalan|pju|got|selokan|saluran|gorong|drainase|jalan|gang|jembatan|pohon|liar|berisik|bising|maling|pencurian|nyolong"
+    r"|rt ?\d+|rw ?\d+|depan rumah|belakang rumah|samping rumah|dekat|sebelah|perbaiki|diperbaiki|ditindaklanjuti"
+)
+
+
+def reports_problem(text: str) -> bool:
+    """True when a "suggestion" names a place, a broken thing or asks for action."""
+    return bool(PROBLEM.search(normalized(text)))
+
+
+# --- reading one parse result ---------------------------------------------------
+
+
+def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[dict], str | None]:
+    """Apply the cues to (intent, ranking); returns the new pair and the cue's name (or None)."""
+    name = intent.get("name")
+    confidence = float(intent.get("confidence") or 0.0)
+    cue = None
+    new_name = name
+    if name in {"request_document", "ask_requirements", "file_complaint", "give_feedback", "out_of_scope", "greet", "inform"} \
+            and status_cue(text):
+        new_name, cue = "check_status", "status"
+    elif name == "request_document" and question_cue(text):
+        new_name, cue = "ask_requirements", "question"
+    elif name == "greet" and len(content_words(text)) >= 3:
+        for item in ranking:
+            if item.get("name") not in CHAT_INTENTS and item.get("name") != FALLBACK_INTENT \
+                    and float(item.get("confidence") or 0.0) >= 0.05:
+                new_name, cue = item["name"], "greeting_first"
+                break
+    if cue is None or new_name == name:
+        return intent, ranking, None
+    new_intent = {"name": new_name, "confidence": confidence}
+    rest = [item for item in ranking if item.get("name") != new_name]
+    return new_intent, [dict(new_intent)] + rest, cue
+
+
+def should_ask(intent: dict, ranking: list[dict], threshold: float, ambiguity: float) -> bool:
+    """Fallback when unsure: low confidence, or a small margin between two different services."""
+    confidence = float(intent.get("confidence") or 0.0)
+    if confidence < threshold:
+        return True
+    others = [r for r in ranking if r.get("name") not in (intent.get("name"), FALLBACK_INTENT)]
+    if not others:
+        return False
+    second = others[0]
+    margin = confidence - float(second.get("confidence") or 0.0)
+    return margin < ambiguity and group(intent.get("name")) != group(second.get("name"))
+
+
+def candidate_services(ranking: list[dict], limit: int = 2) -> list[str]:
+    """The service intents among the top two readings (for the clarifying buttons)."""
+    names = [r.get("name") for r in ranking if r.get("name") != FALLBACK_INTENT][:2]
+    out = [n for n in names if n in SERVICE_OF_INTENT]
+    return list(dict.fromkeys(out))[:limit]
+
+
+def document_entities(text: str, entities: list[dict]) -> list[dict]:
+    """document_type entities corrected and completed from the alias list."""
+    from kokom import doc_names
+
+    matches = doc_names.find(text)
+    out: list[dict] = []
+    for entity in entities:
+        if entity.get("entity") != "document_type":
+            out.append(entity)
+            continue
+        start, end = entity.get("start"), entity.get("end")
+        overlapping = [m for m in matches if start is not None and m.start < end and start < m.end]
+        exact = [m for m in overlapping if m.score >= 100]
+        key = exact[0].key if exact else doc_names.resolve(entity.get("value")) or (
+            doc_names.resolve(text[start:end]) if start is not None else None
+        )
+        if key is None and overlapping:
+            key = overlapping[0].key
+        if key is None:
+            continue  # a fragment ("surat") DIET took for a name: the matcher decides below
+        if overlapping:  # the matcher's span covers the whole name DIET may have split
+            entity = {**entity, "start": min(start, overlapping[0].start), "end": max(end, overlapping[0].end)}
+            entity["text"] = text[entity["start"]:entity["end"]]
+        if key != entity.get("value"):
+            entity = {**entity, "value": key}
+            entity.setdefault("processors", [])
+            entity["processors"] = list(entity["processors"]) + ["ResidentUnderstanding"]
+        out.append(entity)
+    have = {e.get("value") for e in out if e.get("entity") == "document_type"}
+    spans = [(e.get("start"), e.get("end")) for e in out if e.get("entity") == "document_type"]
+    for m in matches:
+        if m.key in have:
+            continue
+        if any(s is not None and m.start < e and s < m.end for s, e in spans):
+            continue
+        out.append({
+            "entity": "document_type", "value": m.key, "start": m.start, "end": m.end,
+            "confidence_entity": round(m.score / 100, 2), "extractor": "ResidentUnderstanding",
+        })
+        have.add(m.key)
+    return sorted(out, key=lambda e: (e.get("start") or 0))
