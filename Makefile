@@ -32,7 +32,7 @@ help:
 	@echo "make run      install, train if needed, start assistant + action server (Ctrl-C stops all)"
 	@echo "make test     install, train if needed, run every test"
 	@echo "make train    train the model unless one matches data and config ($(MODEL))"
-	@echo "make eval     NLU report on the held-out split (tests/nlu/test_split.yml)"
+	@echo "make eval     NLU (split + unseen residents) and routing report through the real assistant"
 	@echo "make shell    chat in the terminal (starts the action server too)"
 	@echo "make validate rasa data validate"
 	@echo "make admin    create the first console admin: make admin ADMIN=username (asks for the password)"
@@ -78,8 +78,12 @@ browser:
 test: train browser
 	KOKOM_MODEL=$(MODEL) $(PY) -m pytest -q
 
+# NLU on the split and on residents' unseen messages, fallback thresholds, and routing
+# through the real assistant (starts Rasa + action server on free ports; a few minutes).
 eval: train
-	$(PY) scripts/eval_nlu.py --model $(MODEL) --data tests/nlu/test_split.yml
+	$(PY) scripts/eval_nlu.py --model $(MODEL) --data tests/nlu/test_split.yml \
+		--unseen tests/nlu/unseen_residents.yml --routing tests/conversations/routing.yml \
+		--thresholds --json var/eval.json
 
 bench: train
 	KOKOM_MODEL=$(MODEL) $(PY) bench/run.py --train
