@@ -1,31 +1,23 @@
 """The complaint (pengaduan) form: category, description, location, optional photo, name.
 
-Slots use custom extraction so that a question asked mid-form is answered by a
-rule (and the form resumes) instead of being stored as an answer.
+The form listens (actions/forms_base.py): a report that already names its problem and
+place ("got di samping balai rw 3 rt 2 meluap ke jalan") fills category, description
+and location at once; every choice can be typed; answers can be corrected.
 """
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
-from actions.common import (
-    confirmation,
-    free_text_answer,
-    requested,
-    reset_events,
-    entity_values,
-    is_payload,
-    latest_intent,
-    latest_text,
-    office,
-    shared_location,
-    shared_media,
-)
+from actions import form_facts as ff
+from actions.common import entity_values, office, reset_events, shared_location, shared_media
+from actions.forms_base import Answer, ListeningForm, Turn
 from kokom.cases import create_complaint
-from kokom.office import match_category
+
+logger = logging.getLogger(__name__)
 
 FORM_SLOTS = [
     "complaint_category",
@@ -35,24 +27,13 @@ FORM_SLOTS = [
     "complaint_photo",
     "reporter_name",
     "complaint_confirm",
+    "form_state",
 ]
+REQUIRED = ["complaint_category", "complaint_description", "complaint_location", "complaint_photo",
+            "reporter_name", "complaint_confirm"]
 MIN_DESCRIPTION = 10
 MAX_DESCRIPTION = 2000
-ANONYMOUS_WORDS = {"anonim", "anonym", "anonymous", "rahasia", "tanpa nama", "dirahasiakan", "-"}
-SKIP_WORDS = {"lewati", "skip", "tidak ada", "ga ada", "gak ada", "nggak ada", "tdk ada", "tidak", "gak", "ga", "mboten", "lanjut"}
-
-
-LEAD_IN_WORDS = {
-    "pagi", "siang", "sore", "malam", "selamat", "halo", "hallo", "assalamualaikum", "permisi", "min", "admin",
-    "pak", "bu", "kak", "mas", "mbak", "saya", "sy", "aku", "kulo", "mau", "ingin", "pengen", "badhe", "lapor",
-    "melapor", "laporan", "ngadu", "mengadu", "pengaduan", "aduan", "buat", "bikin", "membuat", "nih", "ya",
-    "tolong", "mohon", "ada", "yg", "yang", "ini", "itu",
-}
-
-
-def _content_words(text: str) -> int:
-    """Words left after greetings and "mau lapor"-style lead-ins."""
-    return sum(1 for word in text.lower().split() if word.strip(",.!?") not in LEAD_IN_WORDS)
+MIN_OPENING_WORDS = 4  # content words that make an opening message a description already
 
 
 def _category_title(key: str | None) -> str:
@@ -60,207 +41,215 @@ def _category_title(key: str | None) -> str:
     return category.title if category else (key or "-")
 
 
-class ValidateComplaintForm(FormValidationAction):
+def category_buttons() -> list[dict[str, str]]:
+    return [
+        {"title": c.title, "payload": f'/inform{{"complaint_category": "{c.key}"}}'}
+        for c in office().complaint_categories
+    ]
+
+
+class ValidateComplaintForm(ListeningForm):
+    required = REQUIRED
+    form_slots = FORM_SLOTS[:-1]
+    what = "laporan"
+    labels = {
+        "complaint_category": "kategori",
+        "complaint_description": "keterangan",
+        "complaint_location": "lokasi",
+        "complaint_photo": "foto",
+        "reporter_name": "nama pelapor",
+    }
+    optional = {"complaint_photo": "-", "reporter_name": "-"}
+    field_words = {
+        "complaint_category": r"\bkategori(?:nya)?\b",
+        "complaint_description": r"\b(?:keterangan|deskripsi|cerita|isi laporan|masalah)(?:nya)?\b",
+        "complaint_location": r"\b(?:lokasi|tempat|alamat|lokasine|panggenan)(?:nya|e)?\b",
+        "reporter_name": r"\b(?:nama|nami)(?:nya| saya| pelapor| kulo)?\b",
+        "complaint_photo": r"\bfoto(?:nya)?\b(?=.*\b(?:salah|ganti|ubah)\b)",
+    }
+
     def name(self) -> str:
         return "validate_complaint_form"
 
-    # --- extraction ---------------------------------------------------
-    async def extract_complaint_category(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        chosen = entity_values(tracker, "complaint_category")
+    # --- facts in any message -------------------------------------------------
+    def facts(self, text: str, tracker: Tracker, slots: dict[str, Any], activating: bool) -> dict[str, tuple[Any, bool]]:
+        found: dict[str, tuple[Any, bool]] = {}
+        if not text or text.startswith("/"):
+            return found
+        cfg = office()
+        category = ff.find_category(cfg, text)
+        if category and category != "lainnya":
+            found["complaint_category"] = (category, False)
+        place = ff.find_place(text)
+        if place:
+            found["complaint_location"] = (place, False)
+        if activating and ff.content_words(text) >= MIN_OPENING_WORDS and len(text) >= MIN_DESCRIPTION:
+            found["complaint_description"] = (text.strip()[:MAX_DESCRIPTION], False)
+        name = ff.find_name(text)
+        if name:
+            found["reporter_name"] = (name, True)
+        elif ff.ANONYMOUS.search(ff.norm(text)):
+            found["reporter_name"] = ("-", False)
+        if ff.mentions_no_photo(text):
+            found["complaint_photo"] = ("-", False)
+        return found
+
+    def _take_payload_entities(self, tracker: Tracker, slots: dict[str, Any], turn: Turn) -> bool:
+        chosen = [str(v) for v in entity_values(tracker, "complaint_category") if office().category(str(v))]
         if chosen:
-            return {"complaint_category": str(chosen[0])}
-        if tracker.get_slot("requested_slot") is None:
-            # Activation: "mau lapor sampah numpuk di gang 3" already says kebersihan.
-            key = match_category(office(), latest_text(tracker))
-            return {"complaint_category": key} if key else {}
-        if requested(tracker, "complaint_category"):
-            text = free_text_answer(tracker)
-            if text is not None:
-                return {"complaint_category": text}
-        return {}
+            self._set(turn, slots, "complaint_category", chosen[0], say=slots.get("complaint_category") is not None)
+            return True
+        return False
 
-    async def extract_complaint_description(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if tracker.get_slot("requested_slot") is None:
-            text = latest_text(tracker)
-            # A concrete report at activation ("mau lapor sampah numpuk di gang 3
-            # sudah seminggu") is the description already; "mau lapor jalan rusak" is not.
-            if not is_payload(text) and _content_words(text) >= 5 and match_category(office(), text):
-                return {"complaint_description": text}
-            return {}
-        if requested(tracker, "complaint_description"):
-            text = free_text_answer(tracker)
-            if text is not None:
-                return {"complaint_description": text}
-            if shared_media(tracker):
-                caption = (shared_media(tracker) or {}).get("caption")
-                return {"complaint_description": caption} if caption else {}
-        return {}
+    def accepts_media(self, slot: str, tracker: Tracker) -> bool:
+        if slot == "complaint_location":
+            return shared_location(tracker) is not None
+        if slot == "complaint_photo":
+            return shared_media(tracker) is not None
+        if slot == "complaint_description":
+            return bool((shared_media(tracker) or {}).get("caption"))
+        return False
 
-    async def extract_complaint_location(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if not requested(tracker, "complaint_location"):
-            return {}
+    # --- one answer -------------------------------------------------------------
+    def answer(self, slot: str, text: str, tracker: Tracker, slots: dict[str, Any]) -> Answer:
+        return getattr(self, f"_answer_{slot}")(text, tracker, slots)
+
+    def _answer_complaint_category(self, text: str, tracker: Tracker, slots: dict[str, Any]) -> Answer:
+        key = ff.find_category(office(), text, fuzzy=True)
+        if key:
+            return Answer(key)
+        if ff.content_words(text) >= MIN_OPENING_WORDS and not ff.is_question(text):
+            # A description typed instead of a category: keep it, file it under "Lainnya".
+            return Answer("lainnya", note="Kategori kami catat *Lainnya* (bisa diubah di ringkasan).")
+        names = ", ".join(f"{i}. {c.title}" for i, c in enumerate(office().complaint_categories, 1))
+        return Answer(error=f"Maaf, kategori belum kami kenali. Ketik nama atau nomornya: {names}.")
+
+    def _answer_complaint_description(self, text: str, tracker: Tracker, slots: dict[str, Any]) -> Answer:
+        media = shared_media(tracker)
+        if media and media.get("caption"):
+            text = str(media["caption"])
+        value = " ".join((text or "").split())
+        if len(value) < MIN_DESCRIPTION or not any(ch.isalpha() for ch in value):
+            return Answer(error="Keterangannya terlalu singkat. Mohon jelaskan masalahnya dalam satu atau dua "
+                                "kalimat, misalnya: *lampu jalan mati sejak 3 hari, gelap dan rawan*.")
+        if len(value) > MAX_DESCRIPTION:
+            return Answer(error=f"Keterangannya terlalu panjang ({len(value)} karakter). Mohon ringkas menjadi "
+                                f"paling banyak {MAX_DESCRIPTION} karakter.")
+        return Answer(value)
+
+    def _answer_complaint_location(self, text: str, tracker: Tracker, slots: dict[str, Any]) -> Answer:
         location = shared_location(tracker)
         if location:
             label = location.get("name") or location.get("address") or "Lokasi dibagikan lewat WhatsApp"
-            return {"complaint_location": str(label)}
-        text = free_text_answer(tracker)
-        return {"complaint_location": text} if text is not None else {}
+            coords = {"latitude": float(location["latitude"]), "longitude": float(location["longitude"])}
+            return Answer(str(label), extra={"complaint_coords": coords})
+        value = " ".join((text or "").split()).strip(" ,.")
+        value = ff.clean_value(value)
+        if len(value) > 500:
+            return Answer(error="Lokasinya terlalu panjang. Mohon tulis singkat (paling banyak 500 karakter).")
+        if not ff.looks_like_place(value):
+            return Answer(error="Mohon tuliskan *lokasi* kejadian: nama jalan/patokan dan RT/RW, misalnya "
+                                "*depan SD Sogaten RT 02 RW 03*, atau kirim lokasi lewat WhatsApp.")
+        return Answer(value, extra={"complaint_coords": None})
 
-    async def extract_complaint_photo(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if not requested(tracker, "complaint_photo"):
-            return {}
+    def _answer_complaint_photo(self, text: str, tracker: Tracker, slots: dict[str, Any]) -> Answer:
         media = shared_media(tracker)
         if media:
-            return {"complaint_photo": str(media["path"])}
-        name, _ = latest_intent(tracker)
-        text = latest_text(tracker).lower()
-        if name == "deny" or text in SKIP_WORDS:
-            return {"complaint_photo": "-"}
-        if free_text_answer(tracker) is not None:
-            return {"complaint_photo": "__text__"}
-        return {}
+            return Answer(str(media["path"]))
+        if ff.is_photo_skip(text) or ff.is_deny(text):
+            return Answer("-", note="Baik, tanpa foto.")
+        if ff.norm(text) in ("sebentar", "bentar", "tunggu", "tunggu sebentar", "sebentar ya", "otw"):
+            return Answer(no_strike=True, note="Baik, silakan kirim fotonya. Jika tidak ada, ketik *lewati*.")
+        name = ff.clean_name(text)
+        if ff.looks_like_name(name) or ff.is_anonymous(text):
+            # Typed a name where a photo was asked: no photo, and that is the reporter.
+            return Answer("-", note="Baik, tanpa foto.")
+        return Answer(error="Untuk foto, silakan kirim *gambar* lewat WhatsApp. Jika tidak ada foto, ketik *lewati*.")
 
-    async def extract_reporter_name(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if not requested(tracker, "reporter_name"):
-            return {}
-        name, _ = latest_intent(tracker)
-        text = latest_text(tracker)
-        if name == "deny" or text.lower() in ANONYMOUS_WORDS:
-            return {"reporter_name": "-"}
-        answer = free_text_answer(tracker)
-        return {"reporter_name": answer} if answer is not None else {}
+    def _answer_reporter_name(self, text: str, tracker: Tracker, slots: dict[str, Any]) -> Answer:
+        if ff.is_anonymous(text) or ff.is_deny(text):
+            return Answer("-")
+        name = ff.find_name(text) or ff.clean_name(text)
+        if ff.looks_like_name(name):
+            return Answer(name)
+        return Answer(error="Mohon tuliskan nama dengan huruf, misalnya *Siti Aminah*, atau ketik *anonim* "
+                            "jika ingin merahasiakan nama.")
 
-    async def extract_complaint_confirm(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return confirmation(tracker, dispatcher, "complaint_confirm")
+    # --- what the resident reads --------------------------------------------------
+    def display(self, slot: str, value: Any) -> str:
+        if slot == "complaint_category":
+            return _category_title(value)
+        if slot == "reporter_name":
+            return "Anonim" if not value or value == "-" else str(value)
+        if slot == "complaint_photo":
+            return "ada" if value and value != "-" else "tidak ada"
+        return str(value)
 
-    # --- validation ---------------------------------------------------
-    def validate_complaint_category(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        cfg = office()
-        key = value if cfg.category(str(value)) else match_category(cfg, str(value))
-        if key:
-            if tracker.get_slot("requested_slot") is None:
-                # Taken from the resident's first message: say so, since the list is skipped.
-                dispatcher.utter_message(
-                    text=f"Baik, kami bantu buat pengaduan kategori *{_category_title(key)}*. "
-                    "Ketik *batal* kapan saja untuk berhenti."
-                )
-            return {"complaint_category": key}
-        dispatcher.utter_message(text="Maaf, kategori tidak dikenali. Silakan pilih salah satu dari daftar.")
-        return {"complaint_category": None}
+    def intro(self, slots: dict[str, Any]) -> str:
+        key = slots.get("complaint_category")
+        head = (f"Baik, kami bantu buat pengaduan kategori *{_category_title(key)}*." if key
+                else "Baik, kami bantu buat pengaduan.")
+        return (f"{head} Ketik *batal* kapan saja untuk berhenti; jika ada yang salah, tulis saja "
+                "misalnya *lokasinya salah* atau *bukan kebersihan tapi lingkungan*.")
 
-    def validate_complaint_description(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        text = str(value or "").strip()
-        if len(text) < MIN_DESCRIPTION:
-            dispatcher.utter_message(
-                text="Keterangannya terlalu singkat. Mohon jelaskan masalahnya dalam satu atau dua kalimat."
-            )
-            return {"complaint_description": None}
-        if len(text) > MAX_DESCRIPTION:
-            dispatcher.utter_message(
-                text=f"Keterangannya terlalu panjang ({len(text)} karakter). Mohon ringkas menjadi "
-                f"paling banyak {MAX_DESCRIPTION} karakter."
-            )
-            return {"complaint_description": None}
-        return {"complaint_description": text}
+    def question(self, slot: str, slots: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
+        if slot == "complaint_category":
+            return "Apa kategori masalahnya? Ketik atau pilih salah satu.", category_buttons()
+        if slot == "complaint_description":
+            return "Silakan ceritakan masalahnya secara singkat (apa yang terjadi dan sejak kapan).", []
+        if slot == "complaint_location":
+            return ("Di mana lokasinya? Tuliskan alamat/patokan beserta RT/RW, atau kirim *lokasi* lewat "
+                    "WhatsApp."), []
+        if slot == "complaint_photo":
+            return ("Jika ada, kirimkan *foto* kejadian. Jika tidak ada, ketik *lewati*.",
+                    [{"title": "Lewati", "payload": "/deny"}])
+        if slot == "reporter_name":
+            return ("Boleh kami tahu nama Bapak/Ibu? Jika ingin merahasiakan identitas, ketik *anonim*.",
+                    [{"title": "Anonim", "payload": "/deny"}])
+        return "", []
 
-    def validate_complaint_location(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        text = str(value or "").strip()
-        if len(text) < 3 or len(text) > 500:
-            dispatcher.utter_message(
-                text="Mohon tuliskan lokasi dengan jelas (nama jalan/patokan dan RT/RW), paling banyak 500 karakter."
-            )
-            return {"complaint_location": None}
-        # Coordinates travel with the slot they belong to (the SDK only returns
-        # validated slots, so they are set here rather than at extraction).
-        location = shared_location(tracker)
-        coords = (
-            {"latitude": float(location["latitude"]), "longitude": float(location["longitude"])}
-            if location
-            else None
-        )
-        return {"complaint_location": text, "complaint_coords": coords}
+    def example(self, slot: str) -> str:
+        return {
+            "complaint_category": "Contoh: *kebersihan*, *jalan rusak*, atau nomor *1*.",
+            "complaint_description": "Contoh: *sampah di gang 3 belum diangkut seminggu, bau*.",
+            "complaint_location": "Contoh: *Jl. Cendrawasih depan masjid, RT 02 RW 03*.",
+            "complaint_photo": "Kirim fotonya sebagai gambar, atau lewati saja.",
+            "reporter_name": "Contoh: *Siti Aminah*.",
+            "complaint_confirm": "Balas *ya* untuk mengirim atau *tidak* untuk membatalkan.",
+        }.get(slot, "")
 
-    def validate_complaint_photo(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if value == "__text__":
-            dispatcher.utter_message(
-                text="Silakan kirim *foto* (gambar), atau pilih *Lewati* jika tidak ada foto.",
-                buttons=[{"title": "Lewati", "payload": "/deny"}],
-            )
-            return {"complaint_photo": None}
-        return {"complaint_photo": value}
+    def extra_slots(self, slot: str) -> list[str]:
+        return ["complaint_coords"] if slot == "complaint_location" else []
 
-    def validate_reporter_name(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        text = str(value or "").strip()
-        if text.lower().startswith(("nama saya ", "nama sy ", "saya ")):
-            text = text.split(" ", 2)[-1] if text.lower().startswith("nama") else text.split(" ", 1)[-1]
-        if text != "-" and not 2 <= len(text) <= 100:
-            dispatcher.utter_message(text="Mohon tuliskan nama (2-100 huruf), atau pilih *Anonim*.")
-            return {"reporter_name": None}
-        if text != "-" and not any(ch.isalpha() for ch in text):
-            dispatcher.utter_message(text="Nama sebaiknya berisi huruf. Mohon tuliskan nama, atau pilih *Anonim*.")
-            return {"reporter_name": None}
-        return {"reporter_name": text}
+    def summary(self, slots: dict[str, Any]) -> str:
+        return complaint_summary(slots)
+
+    def _answer_turn(self, text, tracker, requested, slots, state, turn):  # type: ignore[override]
+        super()._answer_turn(text, tracker, requested, slots, state, turn)
+        # A name typed at the photo question is the reporter's name.
+        if requested == "complaint_photo" and turn.changes.get("complaint_photo") == "-" and \
+                self._merged(slots, turn).get("reporter_name") is None and not ff.is_photo_skip(text):
+            if ff.is_anonymous(text):
+                turn.changes["reporter_name"] = "-"
+            else:
+                name = ff.clean_name(text)
+                if ff.looks_like_name(name):
+                    turn.changes["reporter_name"] = name
+                    turn.notes.append(f"Nama pelapor kami catat: *{name}*.")
 
 
-def complaint_summary(tracker: Tracker) -> str:
-    name = tracker.get_slot("reporter_name")
-    photo = tracker.get_slot("complaint_photo")
+def complaint_summary(slots: dict[str, Any]) -> str:
+    name = slots.get("reporter_name")
+    photo = slots.get("complaint_photo")
     return (
         "Mohon periksa laporan Bapak/Ibu:\n"
-        f"• Kategori: {_category_title(tracker.get_slot('complaint_category'))}\n"
-        f"• Keterangan: {tracker.get_slot('complaint_description')}\n"
-        f"• Lokasi: {tracker.get_slot('complaint_location')}\n"
+        f"• Kategori: {_category_title(slots.get('complaint_category'))}\n"
+        f"• Keterangan: {slots.get('complaint_description')}\n"
+        f"• Lokasi: {slots.get('complaint_location')}\n"
         f"• Foto: {'ada' if photo and photo != '-' else 'tidak ada'}\n"
-        f"• Pelapor: {'Anonim' if not name or name == '-' else name}\n\n"
-        "Kirim laporan ini?"
+        f"• Pelapor: {'Anonim' if not name or name == '-' else name}\n"
+        "Kirim laporan ini? Balas *ya* atau *tidak*; jika ada yang salah, tulis misalnya *lokasinya salah*."
     )
-
-
-class ActionAskComplaintCategory(Action):
-    def name(self) -> str:
-        return "action_ask_complaint_category"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        buttons = [
-            {"title": c.title, "payload": f'/inform{{"complaint_category": "{c.key}"}}'}
-            for c in office().complaint_categories
-        ]
-        dispatcher.utter_message(text="Baik, kami bantu buat pengaduan. Apa kategori masalahnya?", buttons=buttons)
-        return []
-
-
-class ActionAskComplaintConfirm(Action):
-    def name(self) -> str:
-        return "action_ask_complaint_confirm"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(
-            text=complaint_summary(tracker),
-            buttons=[{"title": "Ya, kirim", "payload": "/affirm"}, {"title": "Tidak", "payload": "/deny"}],
-        )
-        return []
 
 
 class ActionSubmitComplaint(Action):
@@ -290,9 +279,7 @@ class ActionSubmitComplaint(Action):
                 reporter_name=None if not name or name == "-" else name,
             )
         except Exception:  # noqa: BLE001 - the resident must get an answer, the error goes to the log
-            import logging
-
-            logging.getLogger(__name__).exception("saving a complaint failed")
+            logger.exception("saving a complaint failed")
             dispatcher.utter_message(
                 text="Mohon maaf, laporan belum berhasil disimpan karena gangguan sistem. "
                 "Silakan coba lagi beberapa saat lagi, atau ketik *petugas*."

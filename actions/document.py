@@ -1,173 +1,199 @@
-"""The document request (permohonan dokumen) form: type, name, NIK, address, purpose."""
+"""The document request (permohonan dokumen) form: type, name, NIK, address, purpose.
+
+The form listens (actions/forms_base.py): "saya mau buat surat domisili, nama Hendra
+Wijaya NIK 3577..., alamat jl cendrawasih 5 rt 1 rw 3, untuk daftar sekolah anak"
+goes straight to the confirmation; "bukan SKTM tapi surat domisili" changes only
+the document.
+"""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
-from actions.common import (
-    confirmation,
-    free_text_answer,
-    requested,
-    reset_events,
-    doc_name,
-    document_list_buttons,
-    latest_text,
-    office,
-)
-from actions.info import documents_in_message, resolve_document
+from actions import form_facts as ff
+from actions.common import doc_name, document_list_buttons, entity_values, office, reset_events
+from actions.forms_base import Answer, ListeningForm, Turn
 from kokom.cases import create_document_request
 from kokom.validators import mask_nik, parse_rt_rw, validate_nik
 
 logger = logging.getLogger(__name__)
 
-FORM_SLOTS = ["request_document_type", "applicant_name", "nik", "applicant_address", "purpose", "document_confirm"]
+FORM_SLOTS = ["request_document_type", "applicant_name", "nik", "applicant_address", "purpose", "document_confirm",
+              "form_state"]
+REQUIRED = FORM_SLOTS[:6]
+MAX_ADDRESS = 300
+MAX_PURPOSE = 300
 
 
-class ValidateDocumentForm(FormValidationAction):
+class ValidateDocumentForm(ListeningForm):
+    required = REQUIRED
+    form_slots = FORM_SLOTS[:-1]
+    what = "permohonan"
+    labels = {
+        "request_document_type": "jenis dokumen",
+        "applicant_name": "nama",
+        "nik": "NIK",
+        "applicant_address": "alamat",
+        "purpose": "keperluan",
+    }
+    field_words = {
+        "applicant_name": r"\b(?:nama|nami|asma)(?:nya|ne| saya| pemohon| lengkap(?:nya)?)?\b",
+        "nik": r"\bnik(?:nya|e)?\b",
+        "applicant_address": r"\balamat(?:nya|e)?\b",
+        "purpose": r"\b(?:keperluan|tujuan|kegunaan|kebutuhan)(?:nya|e)?\b",
+        "request_document_type": r"\b(?:dokumen(?:nya)?|jenis surat(?:nya)?|jenis dokumen(?:nya)?|suratnya)\b",
+    }
+
     def name(self) -> str:
         return "validate_document_form"
 
-    async def extract_request_document_type(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        activating = tracker.get_slot("requested_slot") is None
-        if not (activating or requested(tracker, "request_document_type")):
-            return {}
-        keys = documents_in_message(tracker)
+    # --- facts in any message -------------------------------------------------
+    def facts(self, text: str, tracker: Tracker, slots: dict[str, Any], activating: bool) -> dict[str, tuple[Any, bool]]:
+        found: dict[str, tuple[Any, bool]] = {}
+        if not text or text.startswith("/"):
+            return found
+        mentions = ff.find_documents(text)
+        keys = [m.key for m in mentions if office().document(m.key)]
         if keys:
-            return {"request_document_type": keys[0]}
-        if activating:
-            return {}
-        text = free_text_answer(tracker)
-        return {"request_document_type": text} if text is not None else {}
+            found["request_document_type"] = (keys[0], False)
+        name = ff.find_name(text)
+        if name:
+            found["applicant_name"] = (name, True)
+        nik = ff.find_nik(text)
+        if nik and validate_nik(nik).ok:
+            found["nik"] = (nik, bool(re.search(r"\bnik\b", text, re.IGNORECASE)))
+        address, explicit = ff.find_address(text)
+        if address and parse_rt_rw(address) and len(address) <= MAX_ADDRESS:
+            found["applicant_address"] = (address, explicit)
+        purpose = ff.find_purpose(text, [(m.start, m.end) for m in mentions])
+        if purpose:
+            explicit = bool(re.search(r"\b(?:keperluan|tujuan)", text, re.IGNORECASE))
+            found["purpose"] = (purpose[:MAX_PURPOSE], explicit)
+        return found
 
-    async def extract_applicant_name(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if not requested(tracker, "applicant_name"):
-            return {}
-        text = free_text_answer(tracker)
-        return {"applicant_name": text} if text is not None else {}
+    def _take_payload_entities(self, tracker: Tracker, slots: dict[str, Any], turn: Turn) -> bool:
+        keys = [ff.resolve_document(v) for v in entity_values(tracker, "document_type")]
+        keys = [k for k in keys if k and office().document(k)]
+        if keys:
+            self._set(turn, slots, "request_document_type", keys[0],
+                      say=self._merged(slots, turn).get("request_document_type") is not None)
+            return True
+        return False
 
-    async def extract_nik(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if not requested(tracker, "nik"):
-            return {}
-        text = latest_text(tracker)
-        # A NIK is digits: accept it whatever intent the classifier guessed.
-        if text and any(ch.isdigit() for ch in text):
-            return {"nik": text}
-        text = free_text_answer(tracker)
-        return {"nik": text} if text is not None else {}
+    # --- one answer -------------------------------------------------------------
+    def answer(self, slot: str, text: str, tracker: Tracker, slots: dict[str, Any]) -> Answer:
+        return getattr(self, f"_answer_{slot}")(text, tracker, slots)
 
-    async def extract_applicant_address(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if not requested(tracker, "applicant_address"):
-            return {}
-        text = free_text_answer(tracker)
-        return {"applicant_address": text} if text is not None else {}
+    def _answer_request_document_type(self, text: str, tracker: Tracker, slots: dict[str, Any]) -> Answer:
+        keys = [m.key for m in ff.find_documents(text) if office().document(m.key)]
+        key = keys[0] if keys else ff.resolve_document(text)
+        if key and office().document(key):
+            return Answer(key)
+        return Answer(error="Maaf, jenis dokumen belum kami kenali. Ketik namanya, misalnya *surat domisili*, "
+                            "*SKTM* atau *pengantar SKCK*, atau pilih dari daftar.")
 
-    async def extract_purpose(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        if not requested(tracker, "purpose"):
-            return {}
-        text = free_text_answer(tracker)
-        return {"purpose": text} if text is not None else {}
+    def _answer_applicant_name(self, text: str, tracker: Tracker, slots: dict[str, Any]) -> Answer:
+        name = ff.find_name(text)
+        if not name:
+            # The part before any other fact: "Hendra Wijaya, NIK 3577..." -> "Hendra Wijaya".
+            head = re.split(r"[,;]|\bnik\b|\balamat\b|\d", text, maxsplit=1, flags=re.IGNORECASE)[0]
+            name = ff.clean_name(head)
+        if ff.looks_like_name(name) and 3 <= len(name) <= 100:
+            return Answer(name)
+        return Answer(error="Nama lengkap ditulis dengan huruf sesuai KTP/KK, misalnya *Siti Aminah*.")
 
-    async def extract_document_confirm(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        return confirmation(tracker, dispatcher, "document_confirm")
-
-    def validate_request_document_type(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        key = resolve_document(value)
-        if key:
-            return {"request_document_type": key}
-        dispatcher.utter_message(text="Maaf, jenis dokumen tidak dikenali. Silakan pilih dari daftar.")
-        return {"request_document_type": None}
-
-    def validate_applicant_name(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        text = " ".join(str(value or "").split())
-        if not 3 <= len(text) <= 100 or not any(ch.isalpha() for ch in text) or any(ch.isdigit() for ch in text):
-            dispatcher.utter_message(text="Nama lengkap harus berupa huruf (3-100 karakter), sesuai KTP/KK.")
-            return {"applicant_name": None}
-        return {"applicant_name": text}
-
-    def validate_nik(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        result = validate_nik(str(value or ""))
+    def _answer_nik(self, text: str, tracker: Tracker, slots: dict[str, Any]) -> Answer:
+        digits = ff.find_nik(text) or re.sub(r"[\s.\-_/]", "", text or "")
+        if not any(ch.isdigit() for ch in digits):
+            if re.search(r"\b(lupa|ga tau|gak tau|tidak tahu|nggak tau|belum punya|ga punya|gak punya)\b",
+                         ff.norm(text)):
+                return Answer(error="NIK ada di KTP atau Kartu Keluarga (16 angka). Mohon ketik NIK pemohon "
+                                    "dari KTP/KK.")
+            return Answer(error="NIK berupa *16 angka* yang ada di KTP/KK. Mohon ketik NIK pemohon.")
+        result = validate_nik(digits)
         if not result.ok:
-            logger.info("rejected NIK %s", mask_nik(str(value or "")))
-            dispatcher.utter_message(text=f"❌ {result.error}")
-            return {"nik": None}
-        return {"nik": result.value}
+            logger.info("rejected NIK %s", mask_nik(digits))
+            return Answer(error=f"❌ {result.error}")
+        return Answer(result.value)
 
-    def validate_applicant_address(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        text = str(value or "").strip()
-        if len(text) > 300:
-            dispatcher.utter_message(text="Alamat terlalu panjang. Mohon tulis paling banyak 300 karakter.")
-            return {"applicant_address": None}
-        if not parse_rt_rw(text):
-            dispatcher.utter_message(
-                text="Mohon sertakan RT dan RW pada alamat. Contoh: Jl. Melati No. 5 RT 02 RW 03."
-            )
-            return {"applicant_address": None}
-        return {"applicant_address": text}
+    def _answer_applicant_address(self, text: str, tracker: Tracker, slots: dict[str, Any]) -> Answer:
+        address, _ = ff.find_address(text)
+        value = ff.clean_value(re.sub(r"^\s*(?:alamat(?:nya| saya| rumah)?|tinggal di|di)\s*:?\s+", "", text or "",
+                                      flags=re.IGNORECASE))
+        if address and parse_rt_rw(address) and not parse_rt_rw(value):
+            value = address
+        if len(value) > MAX_ADDRESS:
+            return Answer(error=f"Alamat terlalu panjang. Mohon tulis paling banyak {MAX_ADDRESS} karakter.")
+        if not parse_rt_rw(value):
+            hint = " Alamat bisa dilihat di KTP atau KK." if re.search(r"\b(lupa|ga tau|gak tau|tidak tahu)\b",
+                                                                      ff.norm(text)) else ""
+            return Answer(error="Mohon sertakan RT dan RW pada alamat. Contoh: Jl. Melati No. 5 RT 02 RW 03."
+                          + hint)
+        return Answer(value)
 
-    def validate_purpose(
-        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        text = str(value or "").strip()
-        if not 3 <= len(text) <= 300:
-            dispatcher.utter_message(text="Mohon tuliskan keperluan secara singkat (3-300 karakter).")
-            return {"purpose": None}
-        return {"purpose": text}
+    def _answer_purpose(self, text: str, tracker: Tracker, slots: dict[str, Any]) -> Answer:
+        value = ff.clean_purpose(text)
+        if ff.is_question(text) and len(ff.words(text)) <= 3:
+            return Answer(error="Mohon tuliskan keperluannya secara singkat, misalnya *melamar kerja*.")
+        if not ff.looks_like_purpose(value) or len(value) > MAX_PURPOSE:
+            return Answer(error="Mohon tuliskan keperluan secara singkat (beberapa kata), misalnya *melamar kerja*, "
+                                "*daftar sekolah*, atau *pengajuan bantuan*.")
+        return Answer(value)
+
+    # --- what the resident reads --------------------------------------------------
+    def display(self, slot: str, value: Any) -> str:
+        if slot == "request_document_type":
+            return doc_name(value)
+        if slot == "nik":
+            return mask_nik(value)
+        return str(value)
+
+    def intro(self, slots: dict[str, Any]) -> str:
+        key = slots.get("request_document_type")
+        head = (f"Baik, kami bantu permohonan *{doc_name(key)}*." if key
+                else "Baik, kami bantu permohonan dokumen.")
+        return (f"{head} Ketik *batal* kapan saja untuk berhenti; jika ada yang salah, tulis saja misalnya "
+                "*bukan SKTM tapi surat domisili* atau *ganti alamat jadi ...*.")
+
+    def question(self, slot: str, slots: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
+        if slot == "request_document_type":
+            return ("Dokumen apa yang ingin Bapak/Ibu ajukan? Ketik namanya atau pilih dari daftar.",
+                    document_list_buttons("inform"))
+        return {
+            "applicant_name": "Tuliskan *nama lengkap* pemohon sesuai KTP/KK.",
+            "nik": "Tuliskan *NIK* pemohon (16 digit, ada di KTP/KK).",
+            "applicant_address": "Tuliskan *alamat* pemohon lengkap dengan RT/RW. Contoh: Jl. Melati No. 5 RT 02 RW 03.",
+            "purpose": "Untuk keperluan apa dokumen ini? Contoh: melamar kerja, daftar sekolah, pengajuan bantuan.",
+        }.get(slot, ""), []
+
+    def example(self, slot: str) -> str:
+        return {
+            "request_document_type": "Contoh: *surat domisili*, *SKTM*, *KK*, *pengantar SKCK*.",
+            "applicant_name": "Contoh: *Siti Aminah*.",
+            "nik": "Contoh: *3577011203850001* (16 angka di KTP/KK).",
+            "applicant_address": "Contoh: *Jl. Melati No. 5 RT 02 RW 03*.",
+            "purpose": "Contoh: *melamar kerja* atau *daftar sekolah anak*.",
+            "document_confirm": "Balas *ya* untuk mengirim atau *tidak* untuk membatalkan.",
+        }.get(slot, "")
+
+    def summary(self, slots: dict[str, Any]) -> str:
+        return document_summary(slots)
 
 
-class ActionAskRequestDocumentType(Action):
-    def name(self) -> str:
-        return "action_ask_request_document_type"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(
-            text="Baik, kami bantu permohonan dokumen. Dokumen apa yang ingin Bapak/Ibu ajukan?",
-            buttons=document_list_buttons("inform"),
-        )
-        return []
-
-
-class ActionAskDocumentConfirm(Action):
-    def name(self) -> str:
-        return "action_ask_document_confirm"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(
-            text=(
-                "Mohon periksa data permohonan:\n"
-                f"• Dokumen: {doc_name(tracker.get_slot('request_document_type'))}\n"
-                f"• Nama: {tracker.get_slot('applicant_name')}\n"
-                f"• NIK: {mask_nik(tracker.get_slot('nik'))}\n"
-                f"• Alamat: {tracker.get_slot('applicant_address')}\n"
-                f"• Keperluan: {tracker.get_slot('purpose')}\n\n"
-                "Kirim permohonan ini?"
-            ),
-            buttons=[{"title": "Ya, kirim", "payload": "/affirm"}, {"title": "Tidak", "payload": "/deny"}],
-        )
-        return []
+def document_summary(slots: dict[str, Any]) -> str:
+    return (
+        "Mohon periksa data permohonan:\n"
+        f"• Dokumen: {doc_name(slots.get('request_document_type'))}\n"
+        f"• Nama: {slots.get('applicant_name')}\n"
+        f"• NIK: {mask_nik(slots.get('nik'))}\n"
+        f"• Alamat: {slots.get('applicant_address')}\n"
+        f"• Keperluan: {slots.get('purpose')}\n"
+        "Kirim permohonan ini? Balas *ya* atau *tidak*; jika ada yang salah, tulis misalnya *alamat salah*."
+    )
 
 
 class ActionSubmitDocument(Action):

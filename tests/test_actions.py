@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from actions.complaint import ActionSubmitComplaint, ValidateComplaintForm
 from actions.dialogue import ActionCancelForm, ActionFallback
-from actions.document import ActionAskDocumentConfirm, ActionSubmitDocument, ValidateDocumentForm
+from actions.document import ActionSubmitDocument, ValidateDocumentForm, document_summary
 from actions.feedback import ActionSaveFeedback, ActionSaveRating, ValidateFeedbackForm
 from actions.handoff import ActionRequestHuman
 from actions.info import ActionDocumentInfo, ActionGreet, ActionOfficeHours, ActionOfficeLocation
@@ -40,14 +40,23 @@ def tracker(
     active_loop: str | None = None,
     events: list[dict[str, Any]] | None = None,
     metadata: dict[str, Any] | None = None,
+    input_channel: str | None = None,
 ) -> Tracker:
     latest = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": entities or []}
-    user_event = {"event": "user", "text": text, "parse_data": latest, "metadata": metadata or {}}
+    user_event = {"event": "user", "text": text, "parse_data": latest, "metadata": metadata or {},
+                  "input_channel": input_channel}
+    # A form calls its validation action with these events after the message (activation
+    # adds the active_loop event); without them the action knows it runs in action_extract_slots.
+    form_events = []
+    if active_loop:
+        if (slots or {}).get("requested_slot") is None:
+            form_events.append({"event": "active_loop", "name": active_loop})
+        form_events.append({"event": "action", "name": active_loop})
     return Tracker(
         sender_id=sender,
         slots=dict(slots or {}),
         latest_message=latest,
-        events=(events or []) + [user_event],
+        events=(events or []) + [user_event] + form_events,
         paused=False,
         followup_action=None,
         active_loop={"name": active_loop} if active_loop else {},
@@ -88,7 +97,7 @@ def doc_form_tracker(text: str, requested: str, intent: str = "inform", **slots:
 )
 def test_invalid_nik_is_explained_and_asked_again(nik, fragment):
     messages, events = run(ValidateDocumentForm(), doc_form_tracker(nik, "nik", applicant_name="Budi"))
-    assert slot_events(events)["nik"] is None
+    assert slot_events(events).get("nik") is None
     assert any(fragment in (m.get("text") or "") for m in messages)
 
 
@@ -106,7 +115,7 @@ def test_question_mid_form_is_not_taken_as_an_answer():
 
 def test_address_needs_rt_rw():
     messages, events = run(ValidateDocumentForm(), doc_form_tracker("jalan melati 5", "applicant_address"))
-    assert slot_events(events)["applicant_address"] is None
+    assert slot_events(events).get("applicant_address") is None
     assert "RT" in messages[0]["text"]
 
 
@@ -118,10 +127,9 @@ def test_document_type_from_entity_at_activation():
 
 
 def test_summary_masks_nik():
-    t = tracker(slots={"request_document_type": "sktm", "applicant_name": "Budi", "nik": VALID_NIK,
-                       "applicant_address": "RT 1 RW 2", "purpose": "beasiswa"})
-    messages, _ = run(ActionAskDocumentConfirm(), t)
-    assert VALID_NIK not in messages[0]["text"] and "3577********0001" in messages[0]["text"]
+    text = document_summary({"request_document_type": "sktm", "applicant_name": "Budi", "nik": VALID_NIK,
+                             "applicant_address": "RT 1 RW 2", "purpose": "beasiswa"})
+    assert VALID_NIK not in text and "3577********0001" in text
 
 
 def test_confirmed_document_request_is_saved(db_url, fixed_now):
@@ -159,7 +167,7 @@ def test_category_from_list_payload_and_free_text():
     t = complaint_tracker("lampu jalan", "complaint_category")
     assert slot_events(run(ValidateComplaintForm(), t)[1])["complaint_category"] == "infrastruktur"
     messages, events = run(ValidateComplaintForm(), complaint_tracker("zzz", "complaint_category"))
-    assert slot_events(events)["complaint_category"] is None and "kategori" in messages[0]["text"]
+    assert slot_events(events).get("complaint_category") is None and "kategori" in messages[0]["text"]
 
 
 def test_concrete_report_prefills_category_and_description():
@@ -179,9 +187,9 @@ def test_short_trigger_is_not_taken_as_description():
 
 def test_description_limits():
     messages, events = run(ValidateComplaintForm(), complaint_tracker("rusak", "complaint_description"))
-    assert slot_events(events)["complaint_description"] is None and "singkat" in messages[0]["text"]
+    assert slot_events(events).get("complaint_description") is None and "singkat" in messages[0]["text"]
     messages, events = run(ValidateComplaintForm(), complaint_tracker("a" * 5000, "complaint_description"))
-    assert slot_events(events)["complaint_description"] is None and "panjang" in messages[0]["text"]
+    assert slot_events(events).get("complaint_description") is None and "panjang" in messages[0]["text"]
 
 
 def test_shared_location_and_photo_from_channel_metadata():
@@ -194,7 +202,7 @@ def test_shared_location_and_photo_from_channel_metadata():
                           metadata={"media": {"type": "image", "path": "var/media/x.jpg"}})
     assert slot_events(run(ValidateComplaintForm(), t)[1])["complaint_photo"] == "var/media/x.jpg"
     messages, events = run(ValidateComplaintForm(), complaint_tracker("ini fotonya", "complaint_photo"))
-    assert slot_events(events)["complaint_photo"] is None and "foto" in messages[0]["text"]
+    assert slot_events(events).get("complaint_photo") is None and "foto" in messages[0]["text"]
 
 
 def test_anonymous_reporter():
@@ -248,8 +256,13 @@ def test_hours_for_tomorrow_and_saturday(fixed_now):
 
 
 def test_location_has_map_link():
-    messages, _ = run(ActionOfficeLocation(), tracker("alamat kantor", intent="ask_office_location"))
+    messages, _ = run(ActionOfficeLocation(), tracker("alamat kantor", intent="ask_office_location",
+                                                      input_channel="whatsapp"))
     assert "maps" in messages[0]["text"] and messages[0]["custom"]["type"] == "location"
+    # Elsewhere (REST) no pin: it would arrive as a message without text.
+    messages, _ = run(ActionOfficeLocation(), tracker("alamat kantor", intent="ask_office_location",
+                                                      input_channel="rest"))
+    assert len(messages) == 1 and "maps" in messages[0]["text"] and not messages[0].get("custom")
 
 
 # --- status, handoff, feedback ---------------------------------------

@@ -1,0 +1,591 @@
+"""Reading form facts out of what a resident typed (pure functions, no Rasa).
+
+Residents type rather than tap, and often put several facts in one message:
+"saya mau buat surat domisili, nama Hendra Wijaya NIK 3577..., alamat jl
+cendrawasih 5 rt 1 rw 3, untuk daftar sekolah anak". The functions here find
+those facts (name, NIK, address with RT/RW, purpose, document, category,
+place, description, photo skip, anonymity) and read typed choices (yes, no,
+skip, anonymous, cancel) so that the forms never depend on buttons.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from kokom.office import OfficeConfig, match_category
+from kokom.validators import parse_rt_rw
+
+try:  # one alias list + fuzzy matcher for document names (issue #8)
+    from kokom import doc_names as _doc_names
+except Exception:  # noqa: BLE001 - fall back to the NLU synonyms list
+    _doc_names = None
+
+# --- words ------------------------------------------------------------------
+
+_WORD = re.compile(r"[0-9a-z]+")
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall((text or "").lower())
+
+
+def norm(text: str) -> str:
+    return " ".join(words(text))
+
+
+def _has(pattern: str, text: str) -> bool:
+    return re.search(pattern, norm(text)) is not None
+
+
+FILLER = {
+    "min", "admin", "pak", "bu", "bapak", "ibu", "kak", "mas", "mbak", "mba", "dik", "dong", "deh", "aja", "saja",
+    "ae", "wae", "mawon", "ya", "yah", "kok", "sih", "nih", "kan", "tuh", "lah", "nya", "semua", "semuanya",
+    "data", "datanya", "itu", "ini", "tolong", "segera", "terima", "kasih", "makasih", "matur", "nuwun",
+    "sudah", "udah", "udh", "sdh", "sampun", "dah", "cukup", "gitu", "begitu", "kalau", "kalo", "rek", "lur",
+    "laporan", "permohonan", "pengaduan", "nggih", "please", "plis", "mohon", "silakan", "silahkan",
+}
+AFFIRM_WORDS = {
+    "ya", "iya", "iyaa", "iyaaa", "iye", "iyo", "yo", "y", "yes", "yup", "yap", "ok", "oke", "okey", "okay", "okeh",
+    "oce", "sip", "siap", "betul", "benar", "bener", "leres", "nggih", "enggih", "inggih", "injih", "njih", "ngih",
+    "kirim", "kirimkan", "kirimin", "kirimlah", "lanjut", "lanjutkan", "setuju", "cocok", "pas", "mantap", "gas",
+    "boleh", "yoi", "hooh", "he", "eh", "sampun", "valid", "tepat", "sesuai",
+}
+DENY_WORDS = {
+    "tidak", "tdk", "gak", "ga", "gk", "nggak", "ngga", "enggak", "engga", "ndak", "no", "nope", "jangan", "jgn",
+    "batal", "batalkan", "mboten", "ora", "belum", "blm", "cancel", "emoh", "moh",
+}
+# Words that never occur in a person's name (they mark a sentence, not a name).
+NOT_NAME_WORDS = FILLER | AFFIRM_WORDS | DENY_WORDS | {
+    "ada", "foto", "gambar", "nanti", "ntar", "skip", "lewati", "lewat", "mau", "ingin", "pengen", "minta",
+    "saya", "aku", "kulo", "sy", "gue", "gw", "nama", "namanya", "anonim", "rahasia", "rahasiakan", "jl", "jalan",
+    "gang", "gg", "rt", "rw", "no", "nomor", "di", "ke", "dari", "yang", "yg", "untuk", "utk", "buat", "bikin",
+    "surat", "dokumen", "lapor", "ngadu", "punya", "usah", "perlu", "apa", "kapan", "berapa", "dimana", "mana",
+    "gimana", "bagaimana", "kenapa", "bisa", "halo", "hallo", "hai", "assalamualaikum", "permisi", "selamat",
+    "pagi", "siang", "sore", "malam", "bentar", "sebentar", "tunggu", "wonten", "gadhah", "sama", "dan", "atau",
+    "karena", "soalnya", "kantor", "kelurahan", "alamat", "nik", "keperluan", "lokasi", "tempat", "depan",
+    "belakang", "samping", "dekat", "sebelah", "petugas", "salah", "bukan", "ganti", "maaf", "lupa", "tau", "tahu",
+    "kirim", "sampah", "rusak", "banjir", "lampu", "got", "rumah", "sekolah", "kerja", "daftar",
+}
+HONORIFICS = {"pak", "bapak", "bpk", "bu", "ibu", "mas", "mbak", "mba", "kak", "sdr", "saudara", "saudari",
+              "ny", "nyonya", "tn", "tuan", "dik", "adik", "mbah", "bude", "pakde"}
+GREETING_WORDS = {"halo", "hallo", "hai", "hi", "hello", "assalamualaikum", "assalamu", "alaikum", "asalamualaikum",
+                  "permisi", "selamat", "pagi", "siang", "sore", "malam", "sugeng", "enjing", "ndalu", "min", "admin",
+                  "pak", "bu", "kak", "mas", "mbak", "wr", "wb", "salam", "punten", "sampurasun", "met"}
+
+QUESTION = re.compile(
+    r"\?|\b(apa|apakah|apa saja|apa aja|kapan|jam berapa|berapa|dimana|di mana|mana|gimana|gmn|gmana|bagaimana|"
+    r"pripun|piye|kenapa|mengapa|knp|bisakah|opo|ngendi|pundi|sinten|siapa)\b",
+    re.IGNORECASE,
+)
+
+
+def is_question(text: str) -> bool:
+    return QUESTION.search(text or "") is not None
+
+
+_CLEAR_GREETINGS = {"halo", "hallo", "hai", "hi", "hello", "assalamualaikum", "asalamualaikum", "assalamu",
+                    "permisi", "punten", "sampurasun", "wr", "wb"}
+
+
+def is_greeting_only(text: str) -> bool:
+    """ "halo min", "selamat pagi": but "Sugeng" or "Selamat" alone may be a name, so a single
+    word counts only when it cannot be one."""
+    ws = words(text)
+    if not ws or not all(w in GREETING_WORDS for w in ws):
+        return False
+    return len(ws) >= 2 or ws[0] in _CLEAR_GREETINGS
+
+
+def is_affirm(text: str) -> bool:
+    ws = words(text)
+    if not ws or any(w in DENY_WORDS for w in ws) or any(w in ("salah", "bukan", "keliru", "ganti") for w in ws):
+        return False
+    return any(w in AFFIRM_WORDS for w in ws) and all(w in AFFIRM_WORDS or w in FILLER for w in ws)
+
+
+def is_deny(text: str) -> bool:
+    ws = words(text)
+    if not ws or len(ws) > 6:
+        return False
+    if not any(w in DENY_WORDS for w in ws):
+        return _has(r"\b(ga|gak|nggak|tidak|ndak|mboten|ora) (jadi|sido|sios)\b", text)
+    return all(w in DENY_WORDS or w in FILLER or w in {"jadi", "kirim", "dikirim", "usah", "perlu", "sido",
+                                                       "sios", "dulu", "mau", "deh", "aja"} for w in ws)
+
+
+CANCEL = re.compile(
+    r"\b(batal|batalkan|dibatalkan|cancel|(?:ga|gak|gk|nggak|ngga|enggak|tidak|tdk|ndak|mboten|ora) (?:jadi|sido|sios)|"
+    r"berhenti|stop|udahan|sudahi|ga usah dilanjut|gak usah dilanjut|tidak usah dilanjutkan)\b"
+)
+
+
+def is_cancel(text: str) -> bool:
+    """A short, unmistakable "stop": "batal", "gak jadi deh", "stop aja"."""
+    ws = words(text)
+    return 0 < len(ws) <= 6 and CANCEL.search(norm(text)) is not None
+
+
+OFFICER = re.compile(r"\b(petugas|operator|manusia|orang|cs|customer service|pegawai|staf|staff|admin asli|"
+                     r"admin manusia|pak lurah|bu lurah|lurah)\b")
+TALK = re.compile(r"\b(bicara|ngomong|ngobrol|hubungi|hubungkan|sambung|sambungkan|minta|mau|ingin|pengen|chat|"
+                  r"telp|telepon|telpon|tanya langsung|dilayani|dengan|sama|kalih|kaliyan)\b")
+
+
+def asks_for_officer(text: str) -> bool:
+    n = norm(text)
+    return len(n.split()) <= 10 and OFFICER.search(n) is not None and TALK.search(n) is not None
+
+
+# --- typed choices ----------------------------------------------------------
+
+SKIP_PHOTO = re.compile(
+    r"\b(skip|lewat|lewati|lewatin|lanjut|lanjutkan|nanti|ntar|entar|mengko|kapan kapan|kapan2|"
+    r"(?:ga|gak|gk|nggak|ngga|enggak|engga|tidak|tdk|ndak|belum|blm|ora|mboten) "
+    r"(?:ada|ado|ono|ana|punya|wonten|gadhah|duwe|nduwe|usah|perlu|sempat|bisa|motret|foto)|"
+    r"gada|gaada|gakada|mboten wonten|mboten gadhah|ora ono|ora duwe|no photo|no foto|tanpa foto)\b"
+)
+
+
+def is_photo_skip(text: str) -> bool:
+    """A typed "no photo" at the photo question: "ga ada", "nanti aja", "mboten wonten", "skip"."""
+    n = norm(text)
+    if not n:
+        return False
+    if n in {"tidak", "gak", "ga", "gk", "nggak", "ngga", "no", "ndak", "mboten", "ora", "belum", "-", "lewat"}:
+        return True
+    return SKIP_PHOTO.search(n) is not None
+
+
+def mentions_no_photo(text: str) -> bool:
+    """Outside the photo question only an explicit "tidak ada foto" counts."""
+    n = norm(text)
+    return is_photo_skip(n) and re.search(r"\b(foto|fotonya|gambar|gambarnya|bukti|buktinya)\b", n) is not None
+
+
+ANONYMOUS = re.compile(
+    r"\b(anonim|anonym|anonymous|anon|rahasia|rahasiakan|dirahasiakan|merahasiakan|tanpa nama|hamba allah|"
+    r"sembunyikan|disembunyikan|samarkan|"
+    r"(?:ga|gak|gk|nggak|ngga|tidak|tdk|ndak|mboten|ora|jangan|jgn) (?:usah |perlu |mau |ingin |purun |kersa )?"
+    r"(?:pakai |pake |nganggo |sebut |disebut |disebutkan |disebutaken |cantumkan |dicantumkan |tulis |ditulis |"
+    r"kasih |menyebutkan |nyebut )?(?:nama|nami|asma|identitas))\b"
+)
+
+
+def is_anonymous(text: str) -> bool:
+    n = norm(text)
+    return n in {"-", "tidak", "gak", "ga", "no", "mboten"} or ANONYMOUS.search(n) is not None or \
+        (text or "").strip() == "-"
+
+
+# --- names ------------------------------------------------------------------
+
+_NAME_PREFIX = re.compile(
+    r"^\s*(?:(?:nama|nm|namanya|nami|asma)\s*(?:saya|sy|aku|kulo|lengkap(?:nya)?|pemohon(?:nya)?|pelapor(?:nya)?|"
+    r"ku|kula)?\s*(?:adalah|yaitu|ialah|:|=)?|saya|sy|aku|kulo|kula|atas nama|a\.\s?n\.?|an\.)\s+",
+    re.IGNORECASE,
+)
+_NAME_CHARS = re.compile(r"^[A-Za-z][A-Za-z.'\-]*$")
+
+
+def clean_name(text: str) -> str:
+    """ "nama saya Agus Salim." -> "Agus Salim"; honorifics and trailing fillers dropped."""
+    t = " ".join((text or "").split()).strip(" ,.;:!")
+    for _ in range(2):
+        t = _NAME_PREFIX.sub("", t).strip(" ,.;:!")
+    parts = t.split()
+    while parts and parts[0].lower().strip(".") in HONORIFICS and len(parts) > 1:
+        parts = parts[1:]
+    while parts and parts[-1].lower().strip(".,!") in FILLER | {"pak", "bu", "min", "kak", "nggih", "ya"}:
+        parts = parts[:-1]
+    return " ".join(parts).strip(" ,;:!")
+
+
+def looks_like_name(text: str) -> bool:
+    """A person's name: 1-6 words of letters (dots, apostrophes, dashes allowed), no sentence words."""
+    parts = (text or "").split()
+    if not 1 <= len(parts) <= 6:
+        return False
+    letters = sum(ch.isalpha() for ch in text)
+    if not 2 <= letters <= 100:
+        return False
+    for part in parts:
+        if not _NAME_CHARS.match(part):
+            return False
+    lowered = [p.lower().strip(".'-") for p in parts]
+    if any(w in NOT_NAME_WORDS for w in lowered if len(w) > 1):
+        return False
+    return True
+
+
+_NAME_STOP = r"(?=\s*(?:[,;]|\.\s|\bnik\b|\bnomor\b|\balamat|\btinggal|\bwarga\b|\bdari\b|\bmau\b|\bingin\b|\bpengen\b|" \
+             r"\bbadhe\b|\barep\b|\buntuk\b|\butk\b|\bbuat\b|\bkeperluan|\brt\b|\bdi\b|\bno\b|\bumur|\bhp\b|\bwa\b|\d|$))"
+_NAME_IN_TEXT = [
+    re.compile(r"\b(?:nama|namanya|nami)(?:\s+(?:saya|sy|aku|kulo|lengkap(?:nya)?|pemohon(?:nya)?|pelapor))?\s*"
+               r"(?:adalah|yaitu|:|=)?\s+([A-Za-z][A-Za-z.'\- ]{1,80}?)" + _NAME_STOP, re.IGNORECASE),
+    re.compile(r"(?:\batas nama|\ba\.\s?n\.?)\s*:?\s*([A-Za-z][A-Za-z.'\- ]{1,80}?)" + _NAME_STOP, re.IGNORECASE),
+    # "saya Tri Handayani mau ..." only when capitalised as a name.
+    re.compile(r"\b(?:saya|sy|aku|kulo)\s+((?:[A-Z][a-z.'\-]+)(?:\s+[A-Z][a-z.'\-]+){0,4})" + _NAME_STOP),
+]
+
+
+def find_name(text: str) -> str | None:
+    for pattern in _NAME_IN_TEXT:
+        for match in pattern.finditer(text or ""):
+            name = clean_name(match.group(1))
+            if looks_like_name(name):
+                return name
+    return None
+
+
+# --- NIK --------------------------------------------------------------------
+
+_DIGIT_RUN = re.compile(r"(?<![\d])(\d[\d .\-]{6,30}\d)(?![\d])")
+
+
+def find_nik(text: str) -> str | None:
+    """A NIK-looking number in the text (16 digits, separators allowed), or any long
+    number right after the word "nik" (so a wrong length can be explained)."""
+    after_keyword = re.search(r"\bnik(?:nya| saya| sy| pemohon)?\s*(?:adalah|:|=)?\s*(\d[\d .\-]*\d)", text or "",
+                              re.IGNORECASE)
+    if after_keyword:
+        return re.sub(r"\D", "", after_keyword.group(1))
+    for match in _DIGIT_RUN.finditer(text or ""):
+        digits = re.sub(r"\D", "", match.group(1))
+        if len(digits) == 16:
+            return digits
+    return None
+
+
+# --- address / place --------------------------------------------------------
+
+STREET = r"(?:jl|jln|jalan|gg|gang|perum|perumahan|komplek|kompleks|blok|dusun|dsn|kampung|kp|desa|lingkungan|lorong)"
+_RT_RW_TEXT = re.compile(
+    r"\bRT\.?\s*[:/]?\s*\d{1,3}\b(?:.*?\bRW\.?\s*[:/]?\s*\d{1,3}\b)?|\bRW\.?\s*[:/]?\s*\d{1,3}\b(?:\s*,?\s*RT\.?\s*\d{1,3}\b)?",
+    re.IGNORECASE,
+)
+_FIELD_KEYWORDS = r"(?:nik|nama|keperluan(?:nya)?|untuk|utk|guna|kangge|buat keperluan|tujuan(?:nya)?|no\.? hp|hp|wa)"
+_ADDRESS_EXPLICIT = re.compile(
+    r"\b(?:alamat(?:nya)?(?:\s+(?:saya|sy|rumah|lengkap(?:nya)?|pemohon|ktp|sesuai ktp|domisili))?|tinggal di|"
+    r"beralamat di|rumah saya di|rumahnya di|domisili di|alamate)\s*(?:di|:|adalah|=)?\s+"
+    r"(.+?)(?=\s*[,;]\s*(?:buat|gawe|damel)\b|\s*(?:[,;]\s*)?\b" + _FIELD_KEYWORDS + r"\b|$)",
+    re.IGNORECASE,
+)
+_ADDRESS_IMPLICIT = re.compile(
+    r"\b(" + STREET + r"\b\.?.{0,60}?\bRT\.?\s*[:/]?\s*\d{1,3}\b(?:.{0,12}?\bRW\.?\s*[:/]?\s*\d{1,3}\b)?)",
+    re.IGNORECASE,
+)
+
+
+def clean_value(text: str) -> str:
+    return " ".join((text or "").split()).strip(" ,;:.!-")
+
+
+def find_address(text: str) -> tuple[str | None, bool]:
+    """(address, explicit): "alamat ..." (explicit) or a street ... RT/RW stretch."""
+    match = _ADDRESS_EXPLICIT.search(text or "")
+    if match:
+        value = clean_value(match.group(1))
+        if value and (parse_rt_rw(value) or re.search(r"\b" + STREET + r"\b", value, re.IGNORECASE)):
+            return value, True
+    match = _ADDRESS_IMPLICIT.search(text or "")
+    if match and parse_rt_rw(match.group(1)):
+        return clean_value(match.group(1)), False
+    rt_rw = _RT_RW_TEXT.search(text or "")
+    if rt_rw and parse_rt_rw(rt_rw.group(0)):
+        return clean_value(rt_rw.group(0)), False
+    return None, False
+
+
+def has_rt_rw(text: str) -> bool:
+    return parse_rt_rw(text or "") is not None
+
+
+def has_rt_or_rw(text: str) -> bool:
+    return re.search(r"\b(rt|rw)\.?\s*[:/]?\s*\d{1,3}\b", text or "", re.IGNORECASE) is not None
+
+
+# Landmarks and place words (Indonesian and Javanese).
+PLACE_WORDS = {
+    "jl", "jln", "jalan", "gg", "gang", "perum", "perumahan", "komplek", "kompleks", "blok", "dusun", "dsn",
+    "kampung", "kp", "desa", "lorong", "rt", "rw", "depan", "belakang", "samping", "sebelah", "dekat", "seberang",
+    "pojok", "ujung", "tengah", "pinggir", "perempatan", "pertigaan", "simpang", "bundaran", "balai", "masjid",
+    "mesjid", "musholla", "mushola", "musala", "langgar", "surau", "gereja", "pura", "klenteng", "sekolah", "sd",
+    "sdn", "smp", "smpn", "sma", "sman", "smk", "tk", "paud", "pasar", "toko", "warung", "indomaret", "alfamart",
+    "lapangan", "makam", "kuburan", "tpu", "sungai", "kali", "jembatan", "rumah", "griya", "kos", "kost", "kontrakan",
+    "kantor", "pos", "gardu", "poskamling", "taman", "stasiun", "terminal", "puskesmas", "posyandu", "rs",
+    "sawah", "kebun", "tps", "rel", "loket", "ruang", "ruangan", "halaman", "parkiran", "area", "kawasan",
+    "wilayah", "utara", "selatan", "timur", "barat", "lor", "kidul", "wetan", "kulon", "ngajeng", "wingking",
+    "mburi", "ngarep", "sandhing", "cedhak", "caket", "margi", "dalan", "lurung", "mergi", "no", "nomor", "kelurahan",
+    "kecamatan", "sogaten", "manguharjo", "madiun", "got", "selokan", "saluran", "trotoar", "bank", "mall",
+    "gedung", "lingkungan", "sekitar", "pertokoan", "ruko", "sentra",
+}
+# Words that end a place phrase inside a sentence (what happened, when, how bad).
+PLACE_STOP = {
+    "rusak", "berlubang", "bolong", "meluap", "mampet", "tersumbat", "mati", "padam", "banjir", "numpuk",
+    "menumpuk", "bau", "sudah", "udah", "udh", "sdh", "sejak", "belum", "blm", "tidak", "gak", "ga", "ada", "dan",
+    "yang", "yg", "tolong", "mohon", "sangat", "parah", "banget", "bgt", "lagi", "terus", "tiap", "setiap", "kalau",
+    "kalo", "bikin", "jadi", "karena", "soalnya", "itu", "ini", "mau", "minta", "ke", "dari", "sama", "berisik",
+    "bahaya", "ambruk", "tumbang", "jatuh", "ilang", "hilang", "dicuri", "kena", "ra", "ora", "wis", "sampun",
+    "dipun", "nutupi", "diresiki", "diganti", "diperbaiki", "gelap", "macet", "sering", "selalu", "pas", "waktu",
+    "saat", "malam", "siang", "pagi", "sore", "hari", "minggu", "bulan", "kemarin", "tadi", "airnya", "air",
+    "masuk", "keluar", "sampe", "sampai", "hingga", "dengan", "atau", "untuk", "buat", "juga", "pak", "bu", "min",
+    "wonten", "kulo", "saya", "sy", "aku", "warga", "motor", "mobil", "orang", "anak", "di", "neng", "nang", "teng",
+}
+_PLACE_START = re.compile(
+    r"\b(?:di|neng|nang|ing|teng|wonten|sekitar|lokasi(?:nya)?|tempat(?:nya)?)\s+|"
+    r"\b(?=(?:" + STREET + r"|depan|belakang|samping|sebelah|dekat|seberang|pojok|ujung|ngajeng|wingking|mburi|"
+    r"perempatan|pertigaan|balai|masjid|mushola|musholla|rt|rw)\b)",
+    re.IGNORECASE,
+)
+_GENERIC_PLACE_ONLY = {"jalan", "rumah", "trotoar", "got", "selokan", "saluran", "kali", "sungai", "sini", "situ",
+                       "margi", "dalan", "depan", "belakang", "samping", "sebelah", "dekat", "kampung", "lingkungan",
+                       "tengah", "pinggir", "sekitar", "area", "wilayah", "kawasan"}
+
+
+def find_place(text: str) -> str | None:
+    """A specific place inside a sentence ("got di samping balai rw 3 rt 2 meluap" ->
+    "samping balai rw 3 rt 2"); None for generic ones ("di trotoar", "ke jalan")."""
+    raw = text or ""
+    best: str | None = None
+    for start in _PLACE_START.finditer(raw):
+        tail = raw[start.end():]
+        tokens = re.findall(r"[A-Za-z0-9][A-Za-z0-9.'/\-]*", tail)
+        kept: list[str] = []
+        names_after_place = 0
+        for tok in tokens:
+            low = tok.lower().strip(".")
+            if low in PLACE_STOP and not (kept and kept[-1].lower().strip(".") in ("rt", "rw", "no", "nomor")):
+                break
+            if low in PLACE_WORDS or re.fullmatch(r"\d{1,4}[a-z]?", low):
+                kept.append(tok)
+                names_after_place = 0
+                continue
+            if kept and names_after_place < 3:
+                kept.append(tok)  # the name of the street/landmark ("jl yos sudarso", "mushola al huda")
+                names_after_place += 1
+                continue
+            break
+        if not kept:
+            continue
+        if kept[0].lower() in ("rt", "rw") and not start.group(0).strip():
+            # "jembatan kayu penghubung RT 2": the landmark before the RT belongs to the place.
+            before = re.findall(r"[A-Za-z0-9][A-Za-z0-9.'/\-]*", raw[: start.start()])[-4:]
+            for i in range(len(before)):
+                low = before[i].lower().strip(".")
+                if low in PLACE_WORDS and low not in _GENERIC_PLACE_ONLY | {"no", "nomor", "di"} and not any(
+                    b.lower().strip(".") in PLACE_STOP for b in before[i + 1:]
+                ):
+                    kept = before[i:] + kept
+                    break
+        phrase = " ".join(kept)
+        lows = [k.lower().strip(".") for k in kept]
+        specific = (
+            has_rt_or_rw(phrase)
+            or any(w in ("jl", "jln", "gg", "gang", "perum", "perumahan", "komplek", "kompleks", "blok", "dusun")
+                   for w in lows[:-1])
+            or sum(1 for w in lows if w in PLACE_WORDS) >= 2 and any(w not in _GENERIC_PLACE_ONLY for w in lows)
+            or (len(lows) >= 2 and lows[0] in PLACE_WORDS and lows[0] not in _GENERIC_PLACE_ONLY)
+            or (lows[0] in ("jalan",) and len(lows) >= 2)
+        )
+        if specific and (best is None or len(phrase) > len(best)):
+            best = clean_value(phrase)
+    return best
+
+
+def looks_like_place(text: str) -> bool:
+    """An answer to "where?": a street, landmark, RT/RW or named place; not "gak ada foto"."""
+    n = norm(text)
+    ws = n.split()
+    if not ws or is_photo_skip(n) and not any(w in PLACE_WORDS for w in ws if w not in ("no",)):
+        return False
+    if has_rt_or_rw(text):
+        return True
+    if is_question(text):
+        return False
+    if any(w in PLACE_WORDS and w not in ("no", "nomor") for w in ws):
+        return True
+    # "Cendrawasih 5", "Perum Griya Asri": a named place with a number or two capitalised words.
+    if re.search(r"[A-Za-z]{3,}\s+\d{1,4}\b", text or ""):
+        return True
+    return False
+
+
+# --- purpose ----------------------------------------------------------------
+
+_PURPOSE_MARKER = re.compile(
+    r"\b(?:untuk keperluan|buat keperluan|keperluan(?:nya)?(?:\s+(?:untuk|buat|utk|ganti|diganti|jadi))?|"
+    r"tujuan(?:nya)?(?:\s+(?:untuk|buat))?|dipakai (?:untuk|buat)|digunakan untuk|untuk|utk|guna|buat|kangge|"
+    r"kanggo|damel|gawe)\s*[:=]?\s+",
+    re.IGNORECASE,
+)
+_PURPOSE_END = re.compile(r"\s*(?:[,;]\s*(?:nik|nama|alamat|daftar(?:in|kan)|tolong|mohon|ya\b)|\b(?:nik|nama|alamat)\b|$)",
+                          re.IGNORECASE)
+_NOT_PURPOSE_START = re.compile(
+    r"^(?:surat|dokumen|bikin|buat|membuat|bikinin|buatkan|mengurus|ngurus|urus|ajukan|mengajukan|pengajuan|"
+    r"permohonan|minta|saya|sy|aku|kulo|ya|apa|pengantar|akta|akte|kartu|ktp|kk|sktm|sku|skck|n1)\b",
+    re.IGNORECASE,
+)
+
+
+def clean_purpose(text: str) -> str:
+    """ "untuk daftar sekolah anak." -> "daftar sekolah anak" """
+    value = clean_value(text)
+    for _ in range(2):
+        value = re.sub(r"^(?:untuk keperluan|buat keperluan|keperluan(?:nya)?|tujuan(?:nya)?|untuk|utk|buat|guna|"
+                       r"kangge|kanggo|damel|gawe|ganti|diganti|jadi|menjadi)\s*[:=]?\s+", "", value,
+                       flags=re.IGNORECASE)
+    return clean_value(value)
+
+
+def looks_like_purpose(text: str) -> bool:
+    ws = words(text)
+    if not ws or len(text.strip()) < 3 or len(text.strip()) > 300:
+        return False
+    if all(w in FILLER or w in AFFIRM_WORDS or w in DENY_WORDS or w in GREETING_WORDS for w in ws):
+        return False
+    return sum(ch.isalpha() for ch in text) >= 3
+
+
+def find_purpose(text: str, document_spans: list[tuple[int, int]] | None = None) -> str | None:
+    """ "... surat domisili untuk daftar sekolah anak" -> "daftar sekolah anak"."""
+    raw = text or ""
+    spans = document_spans or []
+    for marker in _PURPOSE_MARKER.finditer(raw):
+        rest = raw[marker.end():]
+        if _NOT_PURPOSE_START.match(rest):
+            continue
+        # "buat" before the document is "make", not "for".
+        if marker.group(0).strip().lower() in ("buat", "gawe", "damel") and spans and marker.start() < spans[0][0]:
+            continue
+        end = _PURPOSE_END.search(rest)
+        value = clean_purpose(rest[: end.start()] if end else rest)
+        value = re.sub(r"\s+(?:ya|yah|min|pak|bu|nggih|kak)$", "", value, flags=re.IGNORECASE)
+        if looks_like_purpose(value) and len(value) >= 3:
+            return value
+    return None
+
+
+# --- documents and categories -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DocMention:
+    key: str
+    start: int
+    end: int
+
+
+def find_documents(text: str) -> list[DocMention]:
+    """Catalog documents named in the text, in order (aliases, misspellings)."""
+    if _doc_names is not None:
+        try:
+            return [DocMention(m.key, m.start, m.end) for m in _doc_names.find(text or "")]
+        except Exception:  # noqa: BLE001
+            pass
+    from actions.info import detect_documents
+
+    return [DocMention(key, 0, 0) for key in detect_documents(text or "")]
+
+
+def resolve_document(value: object) -> str | None:
+    if _doc_names is not None:
+        try:
+            return _doc_names.resolve(value)
+        except Exception:  # noqa: BLE001
+            pass
+    from actions.info import resolve_document as resolve
+
+    return resolve(value)
+
+
+def find_category(cfg: OfficeConfig, text: str, fuzzy: bool = False) -> str | None:
+    """A complaint category: number, key, title, keywords; with ``fuzzy`` also misspellings
+    ("kebersian", "pelayan", "infrastuktur")."""
+    key = match_category(cfg, text or "")
+    if key or not fuzzy:
+        return key
+    ws = [w for w in words(text) if len(w) >= 4]
+    if not ws or len(ws) > 4:
+        return None
+    choices: dict[str, str] = {}
+    for cat in cfg.complaint_categories:
+        choices[norm(cat.key)] = cat.key
+        for part in norm(cat.title).split():
+            if len(part) >= 5:
+                choices.setdefault(part, cat.key)
+        for keyword in cat.keywords:
+            if len(keyword) >= 5:
+                choices.setdefault(norm(keyword), cat.key)
+    best: tuple[float, str] | None = None
+    for w in ws + [" ".join(ws)]:
+        hit = process.extractOne(w, list(choices), scorer=fuzz.ratio, score_cutoff=80)
+        if hit and (best is None or hit[1] > best[0]):
+            best = (hit[1], choices[hit[0]])
+    return best[1] if best else None
+
+
+LEAD_IN_WORDS = {
+    "pagi", "siang", "sore", "malam", "malem", "selamat", "halo", "hallo", "hai", "assalamualaikum", "permisi", "min",
+    "admin", "pak", "bu", "kak", "mas", "mbak", "saya", "sy", "aku", "kulo", "mau", "ingin", "pengen", "badhe",
+    "arep", "lapor", "melapor", "laporan", "ngadu", "mengadu", "pengaduan", "aduan", "komplain", "keluhan",
+    "mengeluh", "buat", "bikin", "membuat", "nih", "ya", "tolong", "mohon", "ada", "yg", "yang", "ini", "itu",
+    "soal", "tentang", "masalah", "sesuatu", "maaf", "mengganggu", "rek", "lur", "dong", "aja", "saja", "saran",
+}
+
+
+def content_words(text: str) -> int:
+    """Words left after greetings and "mau lapor"-style lead-ins."""
+    return sum(1 for w in words(text) if w not in LEAD_IN_WORDS)
+
+
+def strip_lead_in(text: str) -> str:
+    """ "pagi min, mau lapor jalan rusak" -> "jalan rusak" (keeps the resident's own spelling)."""
+    tokens = re.split(r"(\s+)", (text or "").strip())
+    parts = (text or "").strip().split()
+    i = 0
+    while i < len(parts) and (parts[i].lower().strip(",.!:;") in LEAD_IN_WORDS or
+                              re.fullmatch(r"[,.!:;]+", parts[i])):
+        i += 1
+    del tokens
+    return " ".join(parts[i:]).strip(" ,.;:") if i < len(parts) else ""
+
+
+# --- corrections --------------------------------------------------------------
+
+CORRECTION_MARKER = re.compile(
+    r"\b(bukan|salah|keliru|ralat|ganti|gantinya|diganti|ubah|diubah|rubah|dirubah|koreksi|maksud(?:nya|ku| saya| sy|e)?|"
+    r"yang benar|yg benar|yang bener|yg bener|harusnya|seharusnya|mestinya|sing bener|ingkang leres|lepat|salah ketik|typo)\b",
+    re.IGNORECASE,
+)
+_NEW_VALUE = re.compile(
+    r"\b(?:tapi|tetapi|tp|melainkan|yang benar|yg benar|yang bener|yg bener|harusnya|seharusnya|mestinya|"
+    r"seharuse|sing bener|ingkang leres|jadi|menjadi|dadi|maksud(?:nya|ku| saya| sy|e)?|yang saya butuhkan|"
+    r"yg saya butuhkan|yang saya perlukan|yang dibutuhkan|ganti(?:nya)?|diganti|diubah|ubah|rubah)\s*(?:jadi|ke|menjadi)?"
+    r"\s*[:=]?\s*",
+    re.IGNORECASE,
+)
+
+
+def is_correction(text: str) -> bool:
+    return CORRECTION_MARKER.search(text or "") is not None
+
+
+def drop_negated(text: str) -> str:
+    """Remove "bukan X" parts: "bukan SKTM tapi surat domisili" -> " tapi surat domisili"."""
+    return re.sub(r"\bbukan\s+.+?(?=\b(?:tapi|tetapi|tp|melainkan|namun)\b|[,;]|$)", " ", text or "",
+                  flags=re.IGNORECASE)
+
+
+def new_value_part(text: str) -> str | None:
+    """The part after "tapi/yang benar/jadi/maksud saya ..." (the new value), if any."""
+    last = None
+    for match in _NEW_VALUE.finditer(text or ""):
+        last = match
+    if last is None:
+        if ":" in (text or ""):
+            return clean_value(text.split(":", 1)[1]) or None
+        return None
+    value = clean_value(text[last.end():])
+    return value or None

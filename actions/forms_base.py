@@ -1,0 +1,453 @@
+"""One behaviour for every form that listens (issue #9).
+
+A form's validation action (``validate_<form>``) does all the talking for its form:
+
+- **take what was said**: the opening message and every answer are read for all the
+  form's facts (name, NIK, address, purpose, document, category, place, ...); the
+  form then asks only for what is still missing;
+- **an answer is an answer**: while a question is open the reply is read as its answer;
+  only an unmistakable change of topic (a question about something else, "batal",
+  asking for an officer) is handed to the rules, and the form resumes afterwards;
+- **typed answers** for every choice (yes/no, skip, anonymous, names of categories
+  and documents, misspelt too);
+- **corrections** ("bukan X tapi Y", "salah, maksud saya ...", "ganti alamatnya jadi ...",
+  "alamatnya salah") change one answer, keep the others and say what changed;
+- **no loops**: a failed answer gets one message; the second failure in a row explains
+  with an example and offers skip (optional fields), an officer, or cancelling.
+
+How it plugs into Rasa 3.6: Rasa calls ``validate_<form>`` from ``action_extract_slots``
+after every message (we do nothing there) and from the form itself (activation, each
+answer, the return after an interruption). The domain has no ``utter_ask_<slot>`` /
+``action_ask_<slot>`` for these forms, so each turn's single message comes from here:
+what was understood, the error if any, and the next question or the summary. Returning
+no events for an open question rejects the form, which lets the rules answer a question
+or cancel; every other answer returns at least ``form_state``.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from abc import abstractmethod
+from dataclasses import dataclass, field
+from typing import Any
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import form_facts as ff
+from actions.common import ESCAPE_INTENTS, entity_values, is_payload, latest_intent, latest_text
+
+logger = logging.getLogger(__name__)
+
+STATE_SLOT = "form_state"
+STRIKES_BEFORE_HELP = 2
+OFFICER_BUTTON = {"title": "Hubungi petugas", "payload": "/request_human"}
+CANCEL_BUTTON = {"title": "Batal", "payload": "/cancel"}
+YES_NO_BUTTONS = [{"title": "Ya, kirim", "payload": "/affirm"}, {"title": "Tidak", "payload": "/deny"}]
+QUESTION_INTENTS = {"ask_office_hours", "ask_office_location", "ask_requirements", "check_status", "bot_challenge"}
+MEDIA_INTENTS = {"share_media", "share_location"}
+
+# Words that follow a field's name in a correction and are not the new value.
+_CORRECTION_FILLER = re.compile(
+    r"^(?:\s|[,.:;=!-]|\b(?:nya|ne|e|salah|keliru|lepat|yang|yg|benar|bener|betul|leres|sing|ingkang|jadi|menjadi|dadi|"
+    r"harusnya|seharusnya|mestinya|ganti|gantinya|diganti|diubah|ubah|rubah|dirubah|ke|itu|ya|mohon|tolong|min|pak|"
+    r"bu|saya|sy|pemohon|pelapor|adalah|maksud|maksudnya|maksud saya|tapi|tetapi|tp|mau|minta|dong)\b)+",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Answer:
+    """What one message says for one slot: a value, or why it does not fit."""
+
+    value: Any = None
+    error: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # other slots set with it (coordinates)
+    note: str | None = None  # say this even though it fits ("Foto dilewati")
+    no_strike: bool = False  # not an answer, not a failure either ("sebentar ya")
+
+    @property
+    def ok(self) -> bool:
+        return self.value is not None and self.error is None
+
+
+@dataclass
+class Turn:
+    """Everything one message changes and everything the reply will say."""
+
+    changes: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+    error_slot: str | None = None
+    help_buttons: list[dict[str, str]] | None = None
+    intro: str | None = None
+    resumed: bool = False
+    done: bool = False  # end the form now (cancelled by a typed "batal")
+
+
+def _context(tracker: Tracker, form: str) -> str:
+    """Who is calling: "extract" (action_extract_slots), "activate", "answer" or "resume"."""
+    events = tracker.events or []
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+    after = events[last_user + 1:]
+    if any(e.get("event") == "active_loop" and e.get("name") == form for e in after):
+        return "activate"
+    actions = [e.get("name") for e in after if e.get("event") == "action"]
+    if form not in actions:
+        return "extract"
+    rejected = any(e.get("event") == "action_execution_rejected" for e in after)
+    if rejected or any(name not in (form, "action_listen", None) for name in actions):
+        return "resume"
+    return "answer"
+
+
+class ListeningForm(FormValidationAction):
+    """Base of complaint_form and document_form validation; subclasses describe their slots."""
+
+    #: required slots in asking order; the last one is the Ya/Tidak confirmation
+    required: list[str] = []
+    #: every slot the form owns (reset together)
+    form_slots: list[str] = []
+    #: how a slot is called in messages ("alamat", "NIK")
+    labels: dict[str, str] = {}
+    #: optional slots and the value that means "skipped"
+    optional: dict[str, str] = {}
+    #: a regex per slot that names the field inside a correction ("alamatnya salah")
+    field_words: dict[str, str] = {}
+    #: "pengaduan" / "permohonan": used in "Kita lanjutkan ..."
+    what: str = "pengisian"
+
+    # --- to implement ------------------------------------------------------
+    @abstractmethod
+    def name(self) -> str:
+        """validate_<form>"""
+
+    def facts(self, text: str, tracker: Tracker, slots: dict[str, Any], activating: bool) -> dict[str, tuple[Any, bool]]:
+        """Facts in ``text``: slot -> (value, explicit). Explicit facts ("alamat ...") may
+        overwrite an earlier answer; implicit ones only fill empty slots."""
+        raise NotImplementedError
+
+    def answer(self, slot: str, text: str, tracker: Tracker, slots: dict[str, Any]) -> Answer:
+        """``text`` read as the answer to the open question ``slot``."""
+        raise NotImplementedError
+
+    def question(self, slot: str, slots: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
+        raise NotImplementedError
+
+    def summary(self, slots: dict[str, Any]) -> str:
+        raise NotImplementedError
+
+    def intro(self, slots: dict[str, Any]) -> str:
+        raise NotImplementedError
+
+    def example(self, slot: str) -> str:
+        """One example answer for the help after two failures."""
+        return ""
+
+    def display(self, slot: str, value: Any) -> str:
+        return str(value)
+
+    def extra_slots(self, slot: str) -> list[str]:
+        """Slots that travel with ``slot`` (cleared with it)."""
+        return []
+
+    # --- the turn -------------------------------------------------------------
+    @property
+    def confirm_slot(self) -> str:
+        return self.required[-1]
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        form = self.form_name()
+        context = _context(tracker, form)
+        if context == "extract":
+            return []
+        slots = {s: tracker.get_slot(s) for s in self.form_slots}
+        state = tracker.get_slot(STATE_SLOT)
+        state = dict(state) if isinstance(state, dict) and state.get("form") == form else {"form": form}
+        requested = tracker.get_slot("requested_slot") if context != "activate" else None
+        if requested not in self.required:
+            requested = None
+        text = latest_text(tracker)
+        turn = Turn()
+
+        if context == "activate":
+            state = {"form": form}
+            if not is_payload(text):
+                self._take_facts(text, tracker, slots, turn, activating=True)
+            self._take_payload_entities(tracker, slots, turn)
+            turn.intro = self.intro(self._merged(slots, turn))
+        elif context == "resume" or requested is None:
+            turn.resumed = True
+        else:
+            if self.should_escape(tracker, requested, text):
+                logger.debug("form %s: '%s' leaves the question %s to the rules", form, requested, text[:40])
+                return []
+            self._answer_turn(text, tracker, requested, slots, state, turn)
+
+        merged = self._merged(slots, turn)
+        next_slot = None if turn.done else next((s for s in self.required if merged.get(s) is None), None)
+
+        # Strikes: failed answers in a row to the same question.
+        previous = state.get("strikes") or {}
+        if turn.error and turn.error_slot:
+            count = int(previous.get("n", 0)) + 1 if previous.get("slot") == turn.error_slot else 1
+            state["strikes"] = {"slot": turn.error_slot, "n": count}
+            if count >= STRIKES_BEFORE_HELP:
+                self._help(turn, turn.error_slot)
+        elif previous.get("slot") != next_slot:
+            state.pop("strikes", None)
+        state["slot"] = next_slot
+        if context == "answer" and requested and requested in turn.changes:
+            state["last"] = requested
+
+        if not turn.done:
+            self._say(dispatcher, turn, next_slot, merged)
+        events = [{"event": "slot", "timestamp": None, "name": k, "value": v} for k, v in turn.changes.items()]
+        events.append({"event": "slot", "timestamp": None, "name": STATE_SLOT, "value": state})
+        events.append({"event": "slot", "timestamp": None, "name": "requested_slot", "value": next_slot})
+        return events
+
+    # --- reading one answer ----------------------------------------------------
+    def _answer_turn(self, text: str, tracker: Tracker, requested: str, slots: dict[str, Any],
+                     state: dict[str, Any], turn: Turn) -> None:
+        intent, _ = latest_intent(tracker)
+        if is_payload(text) and intent in MEDIA_INTENTS:
+            text = ""  # a photo or pin: the slot's answer reads it from the channel metadata
+        elif is_payload(text):
+            if intent == "affirm":
+                text = "ya"
+            elif intent == "deny":
+                text = "tidak"
+            elif intent == "cancel":
+                turn.changes[self.confirm_slot] = False
+                turn.done = True
+                return
+            if self._take_payload_entities(tracker, slots, turn) and requested != self.confirm_slot:
+                return
+            if intent not in ("affirm", "deny"):
+                return  # a button of another menu: ask the open question again
+        if ff.is_cancel(text) and not ff.is_photo_skip(text):
+            # A typed "batal" the classifier did not read as cancel: end here, nothing is saved.
+            turn.changes[self.confirm_slot] = False
+            turn.done = True
+            return
+        if ff.is_greeting_only(text):
+            turn.notes.append("Halo juga, Bapak/Ibu 🙏")
+            return
+        if requested == self.confirm_slot:
+            self._confirm_turn(text, tracker, slots, state, turn)
+            return
+        if ff.is_correction(text) and self._correction(text, tracker, requested, slots, state, turn):
+            return
+        answer = self.answer(requested, text, tracker, self._merged(slots, turn))
+        if answer.ok:
+            self._set(turn, slots, requested, answer.value, say=False)
+            turn.changes.update(answer.extra)
+            if answer.note:
+                turn.notes.append(answer.note)
+            self._take_facts(text, tracker, slots, turn, activating=False, skip={requested})
+        elif answer.no_strike:
+            if answer.note:
+                turn.notes.append(answer.note)
+        else:
+            # Even a failed answer may carry other facts ("gak ada foto" at the location question).
+            before = dict(turn.changes)
+            self._take_facts(text, tracker, slots, turn, activating=False, skip={requested})
+            if turn.changes != before and not answer.value:
+                return  # it answered something else: say so and ask again, no strike
+            turn.error = answer.error or "Maaf, jawaban belum sesuai."
+            turn.error_slot = requested
+
+    def _confirm_turn(self, text: str, tracker: Tracker, slots: dict[str, Any], state: dict[str, Any],
+                      turn: Turn) -> None:
+        confirm = self.confirm_slot
+        if ff.is_affirm(text):
+            turn.changes[confirm] = True
+            return
+        if ff.is_deny(text) and not self._named_field(text):
+            turn.changes[confirm] = False
+            return
+        if self._correction(text, tracker, confirm, slots, state, turn):
+            return
+        if re.search(r"\b(salah|keliru|lepat|ralat|koreksi|ganti|ubah|perbaiki|revisi)\b", ff.norm(text)):
+            turn.notes.append(
+                "Bagian mana yang perlu diperbaiki? Tulis misalnya *alamat salah*, atau *ganti nama jadi ...*. "
+                "Ketik *tidak* jika tidak jadi mengirim."
+            )
+            return
+        turn.error = ("Mohon balas *Ya* untuk mengirim, atau *Tidak* untuk membatalkan. Jika ada yang salah, "
+                      "tulis misalnya *alamat salah*.")
+        turn.error_slot = confirm
+
+    # --- corrections -------------------------------------------------------------
+    def _named_field(self, text: str) -> tuple[str, int] | None:
+        """The first field named in the text ("alamatnya salah" -> applicant_address) and where it ends."""
+        best: tuple[int, str, int] | None = None
+        for slot, pattern in self.field_words.items():
+            match = re.search(pattern, text, re.IGNORECASE)
+            if match and (best is None or match.start() < best[0]):
+                best = (match.start(), slot, match.end())
+        return (best[1], best[2]) if best else None
+
+    def _correction(self, text: str, tracker: Tracker, requested: str, slots: dict[str, Any],
+                    state: dict[str, Any], turn: Turn) -> bool:
+        """Apply a correction; True when the message was one (handled, with its own reply)."""
+        named = self._named_field(text)
+        if named:
+            slot, end = named
+            rest = _CORRECTION_FILLER.sub("", text[end:]).strip()
+            if not rest or not ff.words(rest):
+                self._clear(turn, slots, slot)
+                turn.notes.append(f"Baik, silakan tuliskan {self.labels.get(slot, slot)} yang benar.")
+                return True
+            answer = self.answer(slot, rest, tracker, self._merged(slots, turn))
+            if answer.ok:
+                self._set(turn, slots, slot, answer.value, say=True)
+                turn.changes.update(answer.extra)
+                return True
+            turn.error = answer.error
+            turn.error_slot = slot
+            self._clear(turn, slots, slot)
+            return True
+        # No field named: the facts in the corrected part decide what changes.
+        new_part = ff.new_value_part(text)
+        kept = ff.drop_negated(text)
+        found = self.facts(new_part or kept, tracker, self._merged(slots, turn), activating=False)
+        changed = False
+        for slot, (value, _explicit) in found.items():
+            if value is not None and self._merged(slots, turn).get(slot) != value and slot in self.required:
+                self._set(turn, slots, slot, value, say=True)
+                changed = True
+        if changed:
+            return True
+        if new_part:
+            # "salah, maksud saya Budi Santoso": the answer just given (or the open question).
+            target = requested if requested != self.confirm_slot else state.get("last")
+            if target in self.required and target != self.confirm_slot:
+                answer = self.answer(target, new_part, tracker, self._merged(slots, turn))
+                if answer.ok:
+                    self._set(turn, slots, target, answer.value, say=target != requested)
+                    turn.changes.update(answer.extra)
+                    return True
+        return False
+
+    # --- facts ------------------------------------------------------------------
+    def _take_facts(self, text: str, tracker: Tracker, slots: dict[str, Any], turn: Turn, activating: bool,
+                    skip: set[str] | None = None) -> None:
+        found = self.facts(text, tracker, self._merged(slots, turn), activating)
+        taken = []
+        for slot, (value, explicit) in found.items():
+            if value is None or slot in (skip or set()) or slot == self.confirm_slot:
+                continue
+            current = self._merged(slots, turn).get(slot)
+            if current is None:
+                turn.changes[slot] = value
+                taken.append(slot)
+            elif explicit and current != value and not activating:
+                self._set(turn, slots, slot, value, say=True)
+        if taken and not activating:
+            listed = ", ".join(f"{self.labels.get(s, s)} *{self.display(s, turn.changes[s])}*" for s in taken)
+            turn.notes.append(f"Sekalian kami catat: {listed}.")
+        elif taken:
+            turn.notes.append("Yang sudah kami catat: " + ", ".join(
+                f"{self.labels.get(s, s)} *{self.display(s, turn.changes[s])}*" for s in self.required if s in taken
+            ) + ".")
+
+    def _take_payload_entities(self, tracker: Tracker, slots: dict[str, Any], turn: Turn) -> bool:
+        """Button payloads ('/inform{"complaint_category": "x"}') carry their answer as entities."""
+        return False
+
+    # --- escapes ----------------------------------------------------------------
+    def accepts_media(self, slot: str, tracker: Tracker) -> bool:
+        return False
+
+    def should_escape(self, tracker: Tracker, requested: str, text: str) -> bool:
+        """Only an unmistakable change of topic leaves the open question."""
+        intent, confidence = latest_intent(tracker)
+        if is_payload(text):
+            if intent in MEDIA_INTENTS:
+                return not self.accepts_media(requested, tracker)
+            return intent in ESCAPE_INTENTS
+        if intent in MEDIA_INTENTS:
+            return not self.accepts_media(requested, tracker)
+        if intent not in ESCAPE_INTENTS or confidence < 0.5:
+            return False
+        if intent == "cancel":
+            return ff.is_cancel(text)
+        if intent == "request_human":
+            return ff.asks_for_officer(text)
+        if intent in QUESTION_INTENTS:
+            return ff.is_question(text)
+        return False
+
+    # --- helpers --------------------------------------------------------------------
+    @staticmethod
+    def _merged(slots: dict[str, Any], turn: Turn) -> dict[str, Any]:
+        return {**slots, **turn.changes}
+
+    def _set(self, turn: Turn, slots: dict[str, Any], slot: str, value: Any, say: bool) -> None:
+        old = self._merged(slots, turn).get(slot)
+        turn.changes[slot] = value
+        if say and old is not None and old != value:
+            turn.notes.append(f"Baik, {self.labels.get(slot, slot)} diubah menjadi *{self.display(slot, value)}*.")
+        elif say and old is None:
+            turn.notes.append(f"Baik, {self.labels.get(slot, slot)} kami catat: *{self.display(slot, value)}*.")
+
+    def _clear(self, turn: Turn, slots: dict[str, Any], slot: str) -> None:
+        turn.changes[slot] = None
+        for extra in self.extra_slots(slot):
+            turn.changes[extra] = None
+
+    def _help(self, turn: Turn, slot: str) -> None:
+        example = self.example(slot)
+        options = []
+        buttons = []
+        if slot in self.optional:
+            options.append("*lewati*")
+            buttons.append({"title": "Lewati", "payload": "/deny"})
+        options += ["*petugas* untuk dibantu petugas", "*batal* untuk berhenti"]
+        buttons += [OFFICER_BUTTON, CANCEL_BUTTON]
+        if example and "contoh" not in (turn.error or "").lower():
+            turn.error = f"{turn.error}\n{example}"
+        turn.error = f"{turn.error}\nAtau ketik " + ", ".join(options[:-1]) + f", atau {options[-1]}."
+        turn.help_buttons = buttons
+
+    def _say(self, dispatcher: CollectingDispatcher, turn: Turn, next_slot: str | None,
+             slots: dict[str, Any]) -> None:
+        lines: list[str] = []
+        buttons: list[dict[str, str]] = []
+        if turn.intro:
+            lines.append(turn.intro)
+        if turn.resumed:
+            lines.append(f"Kita lanjutkan {self.what} Bapak/Ibu.")
+        lines += turn.notes
+        if turn.error:
+            lines.append(turn.error)
+            if turn.help_buttons is not None:
+                buttons = turn.help_buttons
+            elif turn.error_slot and next_slot == turn.error_slot:
+                buttons = self.question(next_slot, slots)[1]
+            elif next_slot:
+                text, buttons = self.question(next_slot, slots)
+                lines.append(text)
+        elif next_slot == self.confirm_slot:
+            lines.append(self.summary(slots))
+            buttons = YES_NO_BUTTONS
+        elif next_slot:
+            text, buttons = self.question(next_slot, slots)
+            lines.append(text)
+        message = "\n".join(line.strip() for line in lines if line and line.strip())
+        message = re.sub(r"\n{2,}", "\n", message)
+        if not message:
+            return
+        if buttons:
+            dispatcher.utter_message(text=message, buttons=buttons)
+        else:
+            dispatcher.utter_message(text=message)
+
+
+def state_json(value: Any) -> str:
+    """For logs: the form state without personal data."""
+    return json.dumps({k: v for k, v in (value or {}).items() if k in ("form", "slot", "strikes", "last")})
