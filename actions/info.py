@@ -161,12 +161,18 @@ class ActionOfficeLocation(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         cfg = office()
+        text = (
+            f"📍 *Kantor {cfg.name}*\n{cfg.address}\n"
+            f"Kecamatan {cfg.kecamatan}, {cfg.city}\n\n"
+            f"Peta: {cfg.maps_url}"
+        )
+        if tracker.get_latest_input_channel() != "whatsapp":
+            # Only WhatsApp renders the pin; elsewhere (REST) a custom payload arrives as a
+            # separate message without text, i.e. an empty bubble after the address.
+            dispatcher.utter_message(text=text)
+            return []
         dispatcher.utter_message(
-            text=(
-                f"📍 *Kantor {cfg.name}*\n{cfg.address}\n"
-                f"Kecamatan {cfg.kecamatan}, {cfg.city}\n\n"
-                f"Peta: {cfg.maps_url}"
-            ),
+            text=text,
             custom={
                 "type": "location",
                 "latitude": cfg.latitude,

@@ -139,6 +139,25 @@ class FakeGraph:
     def sends_records(self, to: str) -> list[Recorded]:
         return self.recorded(lambda r: r.method == "POST" and isinstance(r.json, dict) and r.json.get("to") == to)
 
+    def empty_sends(self) -> list[dict[str, Any]]:
+        """Sends a resident would see as an empty bubble: a text or interactive message without text."""
+        def empty(body: dict[str, Any]) -> bool:
+            kind = body.get("type")
+            if kind == "text":
+                return not str((body.get("text") or {}).get("body") or "").strip()
+            if kind == "interactive":
+                return not str(((body.get("interactive") or {}).get("body") or {}).get("text") or "").strip()
+            return False
+
+        return [r.json for r in self.recorded(
+            lambda r: r.method == "POST" and isinstance(r.json, dict) and r.json.get("status") != "read"
+            and empty(r.json))]
+
+    def assert_no_empty_sends(self) -> None:
+        """No outbound WhatsApp message so far (in the whole session) was empty."""
+        found = self.empty_sends()
+        assert not found, f"empty WhatsApp messages sent: {json.dumps(found, ensure_ascii=False)[:1500]}"
+
     def reads(self, wamid: str | None = None) -> list[dict[str, Any]]:
         return [r.json for r in self.recorded(
             lambda r: r.method == "POST" and isinstance(r.json, dict) and r.json.get("status") == "read"

@@ -1,0 +1,246 @@
+"""Forms that listen (issue #9): residents who type, with facts up front, corrections, no buttons.
+
+Each dialogue runs over the REST channel against the session's real assistant and checks
+the case saved in the database, not just the reply text. Every bot message is checked
+for emptiness (REST here, WhatsApp through the fake Graph API). Dialogues are grouped
+into few tests so the suite stays short; each uses its own sender.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+import pytest
+
+from kokom.whatsapp import payloads
+
+try:
+    from tests.servers import rest_sender
+except ImportError:  # pragma: no cover
+    def rest_sender(sender: str) -> str:
+        return sender if sender.startswith("rest:") else f"rest:{sender}"
+
+pytestmark = pytest.mark.e2e
+
+TICKET = re.compile(r"\b(ADU|DOK)-\d{8}-\d{4}\b")
+NIK_HENDRA = "3577012304880001"
+NIK_SITI = "3577024812900002"
+
+
+class Resident:
+    """One typing resident over REST; every reply is checked for empty messages."""
+
+    def __init__(self, assistant: Any, name: str) -> None:
+        self.assistant = assistant
+        self.sender = f"forms-{name}-{uuid.uuid4().hex[:6]}"
+        self.last: list[dict[str, Any]] = []
+
+    def say(self, text: str) -> str:
+        self.last = self.assistant.say(self.sender, text)
+        for message in self.last:
+            assert (message.get("text") or "").strip() or message.get("buttons") or message.get("image"), (
+                f"empty message after {text!r}: {self.last}"
+            )
+        return "\n".join(m.get("text") or "" for m in self.last)
+
+    @property
+    def requested(self) -> str | None:
+        tracker = self.assistant.tracker(rest_sender(self.sender))
+        if not (tracker.get("active_loop") or {}).get("name"):
+            return None
+        return tracker["slots"].get("requested_slot")
+
+    def case(self) -> dict[str, Any] | None:
+        rows = self.assistant.query(
+            "SELECT c.* FROM cases c JOIN residents r ON r.id = c.resident_id WHERE r.wa_id = :w "
+            "AND c.kind IN ('complaint', 'document') ORDER BY c.id", w=rest_sender(self.sender))
+        assert len(rows) <= 1, rows
+        return rows[0] if rows else None
+
+
+def test_document_dialogues_take_what_was_said_and_follow_corrections(assistant):
+    # 1. Everything up front: no question is asked again, straight to the summary.
+    r = Resident(assistant, "doc-all")
+    reply = r.say("pak saya mau buat surat domisili, nama Hendra Wijaya NIK 3577012304880001, "
+                  "alamat jl cendrawasih 5 rt 1 rw 3, untuk daftar sekolah anak")
+    assert "Surat Ket. Domisili" in reply and "batal" in reply  # says what it understood, how to stop
+    assert r.requested == "document_confirm", reply
+    assert NIK_HENDRA not in reply and "3577********0001" in reply
+    assert len(r.last) == 1
+    assert TICKET.search(r.say("iya benar kirim"))
+    case = r.case()
+    assert (case["kind"], case["document_type"], case["full_name"], case["nik"], case["rt"], case["rw"]) == (
+        "document", "surat_domisili", "Hendra Wijaya", NIK_HENDRA, "001", "003")
+    assert "cendrawasih" in case["address"].lower() and "sekolah" in case["purpose"]
+
+    # 2. A purpose containing "syarat" is the answer, not a question about requirements.
+    r = Resident(assistant, "doc-syarat")
+    r.say("mau ngajuin surat min")
+    assert r.requested == "request_document_type"
+    r.say("surat keterangan domisili")
+    r.say("Siti Aminah")
+    r.say(NIK_SITI)
+    r.say("jl. kutilang 12 rt 3 rw 2")
+    reply = r.say("buat syarat daftar kerja")
+    assert "Persyaratan" not in reply and r.requested == "document_confirm", reply
+    r.say("iya")
+    case = r.case()
+    assert (case["document_type"], case["full_name"], case["rt"], case["rw"]) == (
+        "surat_domisili", "Siti Aminah", "003", "002")
+    assert "daftar kerja" in case["purpose"]
+
+    # 3. "bukan SKTM tapi surat domisili" mid-form, then a change at the confirmation:
+    #    one message each, the other answers kept, the last document filed.
+    r = Resident(assistant, "doc-switch")
+    r.say("mau buat sktm")
+    assert r.requested == "applicant_name"
+    reply = r.say("eh maaf bukan SKTM tapi surat domisili")
+    assert len(r.last) == 1 and "Domisili" in reply and "Persyaratan" not in reply, r.last
+    assert r.requested == "applicant_name"
+    r.say("Eko Wahyudi")
+    r.say("3577023010910002")
+    r.say("jl merpati 21 rt 5 rw 2 sogaten")
+    r.say("untuk melengkapi berkas kontrak rumah")
+    reply = r.say("maaf keliru, yang saya butuhkan surat keterangan usaha bukan domisili")
+    assert "Usaha" in reply and r.requested == "document_confirm", reply
+    r.say("betul")
+    case = r.case()
+    assert (case["document_type"], case["full_name"], case["rt"], case["rw"]) == (
+        "surat_keterangan_usaha", "Eko Wahyudi", "005", "002")
+    assert "kontrak" in case["purpose"]
+
+    # 4. "lupa alamat lengkapnya" is a (failed) answer: one message, no office address.
+    #    Then "alamatnya salah" at the confirmation asks again and returns to the summary.
+    r = Resident(assistant, "doc-address")
+    r.say("mau minta surat domisili atas nama Budi Santoso")
+    assert r.requested == "nik"
+    r.say("3577011203850001")
+    reply = r.say("lupa alamat lengkapnya")
+    assert len(r.last) == 1 and "Kantor" not in reply and "RT" in reply, r.last
+    assert r.requested == "applicant_address"
+    r.say("jl melati 5 rt 2 rw 3")
+    r.say("daftar beasiswa")
+    reply = r.say("alamatnya salah")
+    assert r.requested == "applicant_address" and "alamat" in reply.lower()
+    reply = r.say("jl mawar 9 rt 4 rw 1")
+    assert "Mohon periksa" in reply and "mawar" in reply and r.requested == "document_confirm"
+    r.say("ok")
+    case = r.case()
+    assert (case["full_name"], case["rt"], case["rw"]) == ("Budi Santoso", "004", "001")
+    assert "mawar" in case["address"]
+
+
+def test_complaint_dialogues_typed_choices_and_places(assistant):
+    # 1. The place in the report is taken; typed "no photo" is one message.
+    r = Resident(assistant, "adu-got")
+    reply = r.say("got di samping balai rw 3 rt 2 meluap ke jalan")
+    assert "Infrastruktur" in reply and r.requested == "complaint_photo", reply
+    reply = r.say("ga punya foto")
+    assert len(r.last) == 1 and r.requested == "reporter_name", r.last
+    r.say("Sutrisno")
+    assert r.requested == "complaint_confirm"
+    assert TICKET.search(r.say("iya kirim"))
+    case = r.case()
+    assert (case["kind"], case["category"], case["reporter_name"], case["anonymous"]) == (
+        "complaint", "infrastruktur", "Sutrisno", False)
+    assert "balai rw 3" in case["location_text"] and "meluap" in case["description"]
+
+    # 2. "gak ada foto" is not a place; misspelt category, typed skip, anonymous, typed yes.
+    r = Resident(assistant, "adu-typed")
+    r.say("mau lapor min")
+    r.say("kebersian")
+    r.say("sampah di tps belakang pasar udh seminggu ga diangkut, bau bgt sampe rumah")
+    if r.requested == "complaint_location":
+        reply = r.say("gak ada foto")
+        assert r.requested != "complaint_photo" or "lokasi" in reply.lower()
+        r.say("tps belakang pasar sogaten")
+    assert r.requested == "complaint_photo"
+    r.say("nanti aja fotonya")
+    assert r.requested == "reporter_name"
+    r.say("anonim aja")
+    r.say("betul")
+    case = r.case()
+    assert (case["category"], case["anonymous"], case["reporter_name"]) == ("kebersihan", True, None)
+    assert "pasar" in case["location_text"]
+
+    # 3. At the location question "gak ada foto" is not a place (it does answer the photo
+    #    question, which is then not asked); a correction at the confirmation.
+    r = Resident(assistant, "adu-loc")
+    r.say("mau lapor jalan berlubang")
+    r.say("lubangnya gede di tengah jalan, kemarin ada ibu2 jatuh dari motor")
+    assert r.requested == "complaint_location"
+    reply = r.say("gak ada foto")
+    assert len(r.last) == 1
+    assert r.requested == "complaint_location", reply
+    r.say("jl kenari depan sd rt 2 rw 1")
+    assert r.requested == "reporter_name"
+    r.say("Hari Susanto")
+    assert r.requested == "complaint_confirm"
+    reply = r.say("lokasinya salah, yg bener jl kutilang depan sdn sogaten 2")
+    assert "kutilang" in reply and r.requested == "complaint_confirm"
+    r.say("ok kirim")
+    case = r.case()
+    assert (case["reporter_name"], case["photo_path"]) == ("Hari Susanto", None)
+    assert "kutilang" in case["location_text"] and "lubang" in case["description"]
+
+
+    # 4. A name typed at the photo question: no photo, and that is the reporter.
+    r = Resident(assistant, "adu-name-at-photo")
+    reply = r.say("lapor rek, sampah neng kali mburi kampung rt 5 rw 3 numpuk ra tau diresiki")
+    assert r.requested == "complaint_photo", reply
+    r.say("Wahyu")
+    assert len(r.last) == 1 and r.requested == "complaint_confirm", r.last
+    r.say("yo")
+    case = r.case()
+    assert (case["category"], case["reporter_name"], case["photo_path"]) == ("kebersihan", "Wahyu", None)
+    assert "rt 5 rw 3" in case["location_text"]
+
+
+def test_two_failed_answers_explain_and_offer_a_way_out(assistant):
+    r = Resident(assistant, "strikes")
+    r.say("mau lapor lampu jalan mati")
+    r.say("lampu pju mati sejak jumat, gelap banget kalo malem")
+    assert r.requested == "complaint_location"
+    first = r.say("hmm")
+    assert len(r.last) == 1 and "lokasi" in first.lower() and "petugas" not in first.lower()
+    second = r.say("ga tau")
+    assert len(r.last) == 1, r.last
+    assert "Contoh" in second and "petugas" in second and "batal" in second
+    assert {b["payload"] for b in r.last[0].get("buttons") or []} >= {"/request_human", "/cancel"}
+    r.say("perempatan jl cendrawasih")  # still answerable afterwards
+    assert r.requested == "complaint_photo"
+    r.say("ini")
+    reply = r.say("apa ya")
+    assert "lewati" in reply.lower()
+    assert any(b["payload"] == "/deny" for b in r.last[0].get("buttons") or [])
+    reply = r.say("batal")
+    assert r.requested is None and r.case() is None
+
+
+def test_questions_still_leave_the_form_and_it_resumes(assistant):
+    r = Resident(assistant, "resume")
+    r.say("mau ajukan pengantar skck")
+    assert r.requested == "applicant_name"
+    reply = r.say("syaratnya apa aja ya?")
+    assert "Persyaratan" in reply and "nama lengkap" in reply.lower()
+    assert r.requested == "applicant_name"
+    reply = r.say("alamat kantor kelurahan dimana?")
+    assert "maps" in reply and r.requested == "applicant_name"
+
+
+def test_no_empty_whatsapp_message_in_a_form(assistant):
+    from tests.fake_graph import new_wa_id, post_signed
+
+    graph = assistant.fake_graph
+    wa_id = new_wa_id()
+    handled = 0
+    for text in ["mau buat surat domisili", "Budi Santoso", "alamat kantornya dimana?", "3577011203850001",
+                 "lupa alamat lengkapnya", "jl melati 5 rt 2 rw 3", "buat syarat daftar kerja", "ya"]:
+        data = payloads.build_delivery(wa_id, payloads.text_message(text), profile_name="Budi",
+                                       phone_number_id="109876543210123")
+        assert post_signed(assistant.webhook_url, data).status_code == 200
+        handled += 1
+        assistant.wait_handled(wa_id, handled)
+    assert any("DOK-" in str(s) for s in graph.sends(wa_id))
+    graph.assert_no_empty_sends()  # every send of the session so far
