@@ -94,7 +94,8 @@ DONE = _rx(
     r"(sudah|udah|sdh|sudh|dah|uda|wis|uwis|wes|sampun|apa sudah|apakah sudah) (bisa |sempat )?"
     r"(jadi|jd|jadinya|selesai|rampung|dados|beres|diproses|diperiksa|ditindaklanjuti|ditindak lanjuti|ditangani"
     r"|diambil|keluar|terbit|acc|di acc|disetujui|ditandatangani|ditanda tangani|dikerjakan|diperbaiki|dibalas"
-    r"|dadi|direspon|ditanggapi|diurus|diverifikasi|proses|jalan)"
+    r"|dadi|direspon|ditanggapi|diurus|diverifikasi|proses|jalan|ditindak"
+    r"|ada tindakan|ada tindak lanjut|ada kabar|ada perkembangan|ada respon|ada jawaban|ada balasan)"
 )
 ASKING = _rx(r"\?|belum|blm|blom|durung|dereng|dhereng|rung|apa|apakah|kah|ya|yo|nggih|gimana|gmn|piye|pripun|kapan|tah|to|kok")
 PAST_APPLY = _rx(
@@ -102,7 +103,8 @@ PAST_APPLY = _rx(
     r"(ajukan|ajuin|ajukno|urus|uruskan|daftarkan|daftar|laporkan|lapor|laporke|kirim|masukkan|masukin|setorkan|aturaken|ajengaken)"
 )
 MY_PENDING = _rx(
-    r"(saya|sy|aku|kulo|gue|gw) (sudah|udah|sdh|dah|wis|wes|sampun|kemarin|kemaren|wingi|tadi|minggu lalu|kmrn|kemarin sudah|sudah pernah) "
+    r"(saya|sy|aku|kulo|gue|gw) (sudah|udah|udh|sdh|dah|wis|wes|sampun|kemarin|kemaren|wingi|tadi|minggu lalu|kmrn"
+    r"|kemarin sudah|sudah pernah|udah pernah|udh pernah|sdh pernah|pernah|wis tau|sampun nate) "
     r"(ngajuin|mengajukan|ajukan|ngajukan|ngurus|urus|mengurus|daftar|mendaftar|masukin|memasukkan|nyerahke|nyerahkan|setor"
     r"|lapor|melapor|ngelapor|laporan|ngadu|mengadu|ngirim|kirim|mengirim|nyuwun|matur|ngajokaken)"
 )
@@ -115,7 +117,19 @@ HOW_QUESTION = _rx(
     r"|berapa lama|brp lama|berapa hari|brp hari|pinten dinten|suwene|suwe|lama ga|lama gak|lama nggak|lama tidak"
     r"|biaya\w*|bayar|mbayar|gratis|tarif|ongkos|harga|pinten|pira|berapa|brp"
     r"|apa saja|apa aja|apa aj|apa sj|opo wae|opo ae|menapa kemawon|napa mawon|napa kemawon|nopo mawon|perlu opo|butuh opo"
+    r"|tanya|nanya|tanyakan|menanyakan|pirsa|tanglet|takon|apakah|apa harus|apa perlu|harus ada|perlu ada|surat apa"
 )
+# Short follow-ups that can only be about the requirements ("bayar ga?", "berapa lama?").
+REQUIREMENT_WORDS = _rx(
+    r"syarat\w*|persyaratan\w*|biaya\w*|bayar|mbayar|gratis|tarif|ongkos|berapa lama|brp lama|berapa hari|brp hari"
+    r"|pinten dinten|bawa apa|perlu bawa|prosedur\w*|caranya|carane"
+)
+NEW_REPORT = _rx(
+    r"(mau|ingin|pengen|pingin|arep|badhe|ajeng|akan) (buat |bikin |membuat |nggawe |ndamel |menyampaikan |kasih )?"
+    r"(laporan|lapor|melapor|ngelapor|ngadu|mengadu|pengaduan|aduan|keluhan)"
+)
+ASKS_ACTION = _rx(r"mohon|tolong|tulung|nyuwun tulung|minta|harap")
+FEEDBACK_OPENING = re.compile(r"^\s*(saran|usul|usulan|kritik|masukan|sebaiknya|alangkah baiknya|mohon dipertimbangkan)\b")
 APPLY_NOW = _rx(
     r"ajukan sekarang|langsung ajukan|ajukan langsung|daftar sekarang|daftarkan sekarang|isi form\w*|lewat wa|lewat whatsapp"
     r"|lewat sini|di sini saja|disini saja|tolong (buatkan|dibuatkan|diproses|proses)|mohon (dibuatkan|diproses)|sekalian ajukan"
@@ -130,6 +144,17 @@ GREETING_WORDS = frozenset(
     semoga sehat selalu apa kabar kabare pripun nggih ya yo nih dong sih deh
     """.split()
 )
+GREETING_CORE = frozenset(
+    "assalamualaikum asalamualaikum assalamu salam halo hallo hai hi hay helo pagi siang sore malam selamat "
+    "sugeng enjing sonten dalu permisi punten kulonuwun".split()
+)
+ADDRESS_WORDS = frozenset("para petugas kelurahan sogaten semua semuanya sedoyo warga sekalian rekan".split())
+
+
+def only_greeting(text: str) -> bool:
+    words = [w for w in normalized(text).split() if w != "?"]
+    return bool(words) and any(w in GREETING_CORE for w in words) and \
+        all(w in GREETING_WORDS or w in ADDRESS_WORDS for w in words)
 
 
 def status_cue(text: str) -> bool:
@@ -175,11 +200,23 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
     confidence = float(intent.get("confidence") or 0.0)
     cue = None
     new_name = name
+    norm = normalized(text)
+    words = [w for w in norm.split() if w != "?"]
     if name in {"request_document", "ask_requirements", "file_complaint", "give_feedback", "out_of_scope", "greet", "inform"} \
             and status_cue(text):
         new_name, cue = "check_status", "status"
+    elif name == "check_status" and not status_cue(text) and not re.search(r"[a-z]{3}-\d{8}-\d{4}", norm) \
+            and (NEW_REPORT.search(norm) or (reports_problem(text) and ASKS_ACTION.search(norm))):
+        new_name, cue = "file_complaint", "new_report"
     elif name == "request_document" and question_cue(text):
         new_name, cue = "ask_requirements", "question"
+    elif name in {"deny", "affirm", "inform", "out_of_scope", "greet", "thank"} and len(words) <= 5 \
+            and REQUIREMENT_WORDS.search(norm):
+        new_name, cue = "ask_requirements", "requirement_follow_up"
+    elif name in {"ask_office_hours", "ask_office_location", "out_of_scope", "show_menu"} and FEEDBACK_OPENING.search(norm):
+        new_name, cue = "give_feedback", "feedback_opening"
+    elif name != "greet" and only_greeting(text):
+        new_name, cue = "greet", "only_greeting"
     elif name == "greet" and len(content_words(text)) >= 3:
         for item in ranking:
             if item.get("name") not in CHAT_INTENTS and item.get("name") != FALLBACK_INTENT \

@@ -239,6 +239,9 @@ def service_of_turn(tracker: dict) -> tuple[str, list[str], dict]:
                     intent = payload.split('"service": "')[-1].split('"')[0]
                     if intent in BUTTON_SERVICE:
                         offered.append(BUTTON_SERVICE[intent])
+                elif '"feedback_kind": "pengaduan"' in payload:
+                    # "Apakah ini laporan yang perlu ditindaklanjuti petugas?" offers the complaint.
+                    offered.append("complaint_form")
         if event.get("event") != "action" or service != "none":
             continue
         name = event.get("name")
@@ -256,6 +259,8 @@ def judge(expected: str, doc: str | None, tracker: dict) -> tuple[bool, str]:
     latest = tracker.get("latest_message") or {}
     if service == "ask":
         return expected in offered, f"asked {offered}"
+    if service == "suggestion" and expected == "complaint_form" and expected in offered:
+        return True, "suggestion, offered as a complaint"
     if service != expected:
         return False, service
     if doc and expected == "document_form":
