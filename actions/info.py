@@ -182,3 +182,17 @@ class ActionOfficeLocation(Action):
             },
         )
         return []
+
+
+class ActionPrefillDocument(Action):
+    """Right after the requirements of a document, "ya, ajukan" applies for THAT document:
+    the form starts with its type filled in (runs before document_form; see data/rules/understanding.yml)."""
+
+    def name(self) -> str:
+        return "action_prefill_document"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        if documents_in_message(tracker):
+            return []  # the message names its own document; the form reads it
+        key = resolve_document(tracker.get_slot("document_type"))
+        return [SlotSet("request_document_type", key)] if key else []
