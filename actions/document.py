@@ -183,6 +183,22 @@ class ValidateDocumentForm(ListeningForm):
     def summary(self, slots: dict[str, Any]) -> str:
         return document_summary(slots)
 
+    def _answer_turn(self, text, tracker, requested, slots, state, turn):  # type: ignore[override]
+        """An address in two parts: "jl cendrawasih 5", then (asked for the RT/RW) "rt 1 rw 3"."""
+        partial = state.pop("partial_address", None)
+        if requested == "applicant_address" and partial and parse_rt_rw(text) and not re.search(
+            r"\b" + ff.STREET + r"\b", text, re.IGNORECASE
+        ):
+            text = f"{partial} {ff.clean_value(text)}"
+        super()._answer_turn(text, tracker, requested, slots, state, turn)
+        if turn.error_slot == "applicant_address" and not parse_rt_rw(text) and len(text) <= MAX_ADDRESS and (
+            re.search(r"\b" + ff.STREET + r"\b", text, re.IGNORECASE) or ff.looks_like_place(text)
+        ) and not ff.is_question(text):
+            state["partial_address"] = ff.clean_value(re.sub(r"^\s*alamat(?:nya| saya)?\s*:?\s*", "", text,
+                                                             flags=re.IGNORECASE))
+            turn.error = (f"Alamat kami catat: *{state['partial_address']}*. RT dan RW-nya berapa? "
+                          "Contoh: *RT 02 RW 03*.")
+
 
 def document_summary(slots: dict[str, Any]) -> str:
     return (

@@ -134,8 +134,13 @@ TALK = re.compile(r"\b(bicara|ngomong|ngobrol|hubungi|hubungkan|sambung|sambungk
 
 
 def asks_for_officer(text: str) -> bool:
+    """ "mau bicara dengan petugas", or just "petugas" / "admin" (as the help after two failures offers)."""
     n = norm(text)
-    return len(n.split()) <= 10 and OFFICER.search(n) is not None and TALK.search(n) is not None
+    ws = n.split()
+    if 0 < len(ws) <= 3 and (OFFICER.search(n) or "admin" in ws or "operator" in ws):
+        return all(w in FILLER | {"petugas", "admin", "operator", "cs", "manusia", "orang", "hubungi", "minta",
+                                  "mau", "ke", "sama", "dengan", "aja", "saja"} for w in ws)
+    return len(ws) <= 10 and OFFICER.search(n) is not None and TALK.search(n) is not None
 
 
 # --- typed choices ----------------------------------------------------------

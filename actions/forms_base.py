@@ -85,6 +85,7 @@ class Turn:
     intro: str | None = None
     resumed: bool = False
     done: bool = False  # end the form now (cancelled by a typed "batal")
+    no_question: bool = False  # the notes already ask something: do not repeat the question
 
 
 def _context(tracker: Tracker, form: str) -> str:
@@ -276,6 +277,7 @@ class ListeningForm(FormValidationAction):
                 "Bagian mana yang perlu diperbaiki? Tulis misalnya *alamat salah*, atau *ganti nama jadi ...*. "
                 "Ketik *tidak* jika tidak jadi mengirim."
             )
+            turn.no_question = True
             return
         turn.error = ("Mohon balas *Ya* untuk mengirim, atau *Tidak* untuk membatalkan. Jika ada yang salah, "
                       "tulis misalnya *alamat salah*.")
@@ -300,7 +302,7 @@ class ListeningForm(FormValidationAction):
             rest = _CORRECTION_FILLER.sub("", text[end:]).strip()
             if not rest or not ff.words(rest):
                 self._clear(turn, slots, slot)
-                turn.notes.append(f"Baik, silakan tuliskan {self.labels.get(slot, slot)} yang benar.")
+                turn.notes.append(f"Baik, {self.labels.get(slot, slot)} kami perbaiki.")
                 return True
             answer = self.answer(slot, rest, tracker, self._merged(slots, turn))
             if answer.ok:
@@ -350,9 +352,11 @@ class ListeningForm(FormValidationAction):
         if taken and not activating:
             listed = ", ".join(f"{self.labels.get(s, s)} *{self.display(s, turn.changes[s])}*" for s in taken)
             turn.notes.append(f"Sekalian kami catat: {listed}.")
-        elif taken:
+        elif taken and [s for s in taken if s != self.required[0]]:
+            # (the document or category is already named by the intro)
             turn.notes.append("Yang sudah kami catat: " + ", ".join(
-                f"{self.labels.get(s, s)} *{self.display(s, turn.changes[s])}*" for s in self.required if s in taken
+                f"{self.labels.get(s, s)} *{self.display(s, turn.changes[s])}*"
+                for s in self.required if s in taken and s != self.required[0]
             ) + ".")
 
     def _take_payload_entities(self, tracker: Tracker, slots: dict[str, Any], turn: Turn) -> bool:
@@ -432,6 +436,8 @@ class ListeningForm(FormValidationAction):
             elif next_slot:
                 text, buttons = self.question(next_slot, slots)
                 lines.append(text)
+        elif turn.no_question:
+            pass
         elif next_slot == self.confirm_slot:
             lines.append(self.summary(slots))
             buttons = YES_NO_BUTTONS
