@@ -84,6 +84,7 @@ eval: train
 	$(PY) scripts/eval_nlu.py --model $(MODEL) --data tests/nlu/test_split.yml \
 		--unseen tests/nlu/unseen_residents.yml --routing tests/conversations/routing.yml \
 		--thresholds --json var/eval.json
+	$(PY) scripts/eval_forms.py --model $(MODEL) --data tests/conversations/forms.yml --json var/eval_forms.json
 
 bench: train
 	KOKOM_MODEL=$(MODEL) $(PY) bench/run.py --train
