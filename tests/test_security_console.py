@@ -152,3 +152,37 @@ def test_the_development_server_refuses_production_and_secures_a_public_bind(con
 
     monkeypatch.setenv("KOKOM_ENV", "production")
     assert cli.main(["run", "--host", "127.0.0.1", "--port", "0"]) == 2
+
+
+def test_the_documented_production_start_serves_the_console_with_gunicorn(db_url, tmp_path):
+    """deploy/gunicorn.conf.py + console.wsgi:app, as docs/deploy.md says: loopback, HTTPS-only cookies."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import requests
+
+    from tests.servers import free_port, wait_http
+
+    root = Path(__file__).resolve().parent.parent
+    port = free_port()
+    env = dict(os.environ, PYTHONPATH=str(root), DATABASE_URL=db_url, KOKOM_ENV="production",
+               KOKOM_CONSOLE_SECRET="gunicorn-test-secret", KOKOM_CONSOLE_BIND=f"127.0.0.1:{port}",
+               KOKOM_CONSOLE_INSECURE_COOKIES="1", KOKOM_MEDIA_DIR=str(tmp_path / "media"))
+    log = tmp_path / "gunicorn.log"
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py",
+                             "console.wsgi:app"], cwd=root, env=env, stdout=log.open("w"),
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/masuk", 60, proc, log)
+        response = requests.get(f"http://127.0.0.1:{port}/masuk", timeout=10)
+        assert response.status_code == 200
+        assert "Strict-Transport-Security" in response.headers
+        cookie = response.headers.get("Set-Cookie", "")
+        assert "Secure" in cookie and "HttpOnly" in cookie, cookie
+        assert requests.get(f"http://127.0.0.1:{port}/kasus/", timeout=10, allow_redirects=False).status_code == 302
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
