@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
-import re
 import signal
 import sys
 import threading
@@ -48,24 +47,6 @@ def _create_admin(username: str) -> int:
     return 0
 
 
-_LONG_NUMBER = re.compile(r"\d{16}")
-
-
-def _request_handler():  # type: ignore[no-untyped-def]
-    from werkzeug.serving import WSGIRequestHandler
-
-    class MaskingRequestHandler(WSGIRequestHandler):
-        """Access log lines never show a 16-digit number (a NIK typed into a search, say)."""
-
-        def log(self, type: str, message: str, *args) -> None:  # noqa: A002
-            masked = tuple(_LONG_NUMBER.sub(lambda m: mask_nik(m.group(0)), str(a)) for a in args)
-            super().log(type, message, *masked)
-
-    from kokom.validators import mask_nik
-
-    return MaskingRequestHandler
-
-
 def _run(host: str, port: int) -> int:
     """Werkzeug's server, for development on this machine (production: gunicorn, docs/deploy.md)."""
     from werkzeug.serving import make_server
@@ -85,7 +66,8 @@ def _run(host: str, port: int) -> int:
         # Reachable from other computers: cookies only over HTTPS, whatever the environment says.
         config["SESSION_COOKIE_SECURE"] = True
     app = create_app(config)
-    server = make_server(host, port, app, threaded=True, request_handler=_request_handler())
+    # Access log lines go through logging, where kokom.privacy masks any NIK (secure_process).
+    server = make_server(host, port, app, threaded=True)
     stop = threading.Event()
 
     def shutdown(*_: object) -> None:
