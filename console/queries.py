@@ -234,11 +234,15 @@ def export_csv(f: CaseFilters) -> str:
     return buf.getvalue()
 
 
+def _case_by_ticket(session: Session, ticket: str) -> Case | None:
+    return session.execute(
+        select(Case).options(joinedload(Case.resident)).where(Case.ticket == ticket)
+    ).scalar_one_or_none()
+
+
 def case_detail(ticket: str) -> dict[str, Any] | None:
     def work(session: Session) -> dict[str, Any] | None:
-        case = session.execute(
-            select(Case).options(joinedload(Case.resident)).where(Case.ticket == ticket)
-        ).scalar_one_or_none()
+        case = _case_by_ticket(session, ticket)
         if case is None:
             return None
         events = session.execute(
@@ -272,22 +276,10 @@ def case_detail(ticket: str) -> dict[str, Any] | None:
     return run_in_transaction(work)
 
 
-def case_sender(ticket: str) -> str | None:
-    """The resident's number of a case, for the server side only (notifications), never a page."""
-    def work(session: Session) -> str | None:
-        return session.execute(
-            select(Resident.wa_id).join(Case, Case.resident_id == Resident.id).where(Case.ticket == ticket)
-        ).scalar_one_or_none()
-
-    return run_in_transaction(work)
-
-
 def reporter_identity(ticket: str) -> dict[str, Any] | None:
     """Who filed a case (the admin's audited reveal of an anonymous reporter)."""
     def work(session: Session) -> dict[str, Any] | None:
-        case = session.execute(
-            select(Case).options(joinedload(Case.resident)).where(Case.ticket == ticket)
-        ).scalar_one_or_none()
+        case = _case_by_ticket(session, ticket)
         if case is None:
             return None
         return {"wa_id": case.resident.wa_id, "profile_name": case.resident.profile_name,
