@@ -102,13 +102,11 @@ class ValidateComplaintForm(ListeningForm):
         return False
 
     def accepts_media(self, slot: str, tracker: Tracker) -> bool:
-        if slot == "complaint_location":
-            return shared_location(tracker) is not None
-        if slot == "complaint_photo":
-            return shared_media(tracker) is not None
-        if slot == "complaint_description":
-            return bool((shared_media(tracker) or {}).get("caption"))
-        return False
+        # A photo or a pin sent before it was asked for is still the photo / the place.
+        media = shared_media(tracker)
+        if media:
+            return str(media.get("type") or "image") == "image" or slot == "complaint_photo"
+        return shared_location(tracker) is not None
 
     # --- one answer -------------------------------------------------------------
     def answer(self, slot: str, text: str, tracker: Tracker, slots: dict[str, Any]) -> Answer:
@@ -225,7 +223,28 @@ class ValidateComplaintForm(ListeningForm):
         return complaint_summary(slots)
 
     def _answer_turn(self, text, tracker, requested, slots, state, turn):  # type: ignore[override]
+        media, location = shared_media(tracker), shared_location(tracker)
+        if media and requested != "complaint_photo":
+            turn.changes["complaint_photo"] = str(media["path"])
+            caption = str(media.get("caption") or "").strip()
+            if requested == "complaint_description" and len(caption) >= MIN_DESCRIPTION:
+                turn.changes["complaint_description"] = caption
+            turn.notes.append("Foto sudah kami terima.")
+            return
+        if location and requested != "complaint_location":
+            answer = self._answer_complaint_location("", tracker, slots)
+            turn.changes["complaint_location"] = answer.value
+            turn.changes.update(answer.extra)
+            turn.notes.append(f"Lokasi kami catat: *{answer.value}*.")
+            return
         super()._answer_turn(text, tracker, requested, slots, state, turn)
+        # A description typed at the category question is the description as well.
+        if requested == "complaint_category" and turn.changes.get("complaint_category") and \
+                self._merged(slots, turn).get("complaint_description") is None and \
+                ff.content_words(text) >= MIN_OPENING_WORDS and len(text) >= MIN_DESCRIPTION:
+            turn.changes["complaint_description"] = text.strip()[:MAX_DESCRIPTION]
+            turn.notes.insert(0, f"Baik, kategori *{_category_title(turn.changes['complaint_category'])}*; "
+                                 "keterangan kami catat.")
         # A name typed at the photo question is the reporter's name.
         if requested == "complaint_photo" and turn.changes.get("complaint_photo") == "-" and \
                 self._merged(slots, turn).get("reporter_name") is None and not ff.is_photo_skip(text):

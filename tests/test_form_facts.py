@@ -1,0 +1,128 @@
+"""Reading typed answers and facts (actions/form_facts.py) and one form turn without a server."""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import form_facts as ff
+from actions.complaint import ValidateComplaintForm
+from actions.document import ValidateDocumentForm
+from kokom.office import load_office
+
+DOMAIN = yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").read_text())
+
+
+@pytest.mark.parametrize("text", ["ga ada", "tidak ada foto", "skip", "lewati", "nanti aja", "mboten wonten",
+                                  "gak punya foto", "nanti aja fotonya", "ora ono foto", "GA ADA"])
+def test_typed_photo_skips(text):
+    assert ff.is_photo_skip(text)
+
+
+@pytest.mark.parametrize("text", ["anonim aja", "rahasiakan nama saya", "Anonim", "tanpa nama",
+                                  "mboten usah disebutaken nami kulo", "ga usah pake nama"])
+def test_typed_anonymity(text):
+    assert ff.is_anonymous(text)
+
+
+@pytest.mark.parametrize("text", ["iya kirim", "betul", "nggih", "ok", "ok sip", "y", "iyo bener", "sampun leres",
+                                  "iya betul, kirim", "YA"])
+def test_typed_yes(text):
+    assert ff.is_affirm(text) and not ff.is_deny(text)
+
+
+@pytest.mark.parametrize("text", ["jangan", "tidak", "gak jadi", "nggak usah dikirim"])
+def test_typed_no(text):
+    assert ff.is_deny(text) and not ff.is_affirm(text)
+
+
+def test_facts_in_one_message():
+    text = ("pak saya mau buat surat domisili, nama Hendra Wijaya NIK 3577 0123 0488 0001, alamat jl "
+            "cendrawasih 5 rt 1 rw 3, untuk daftar sekolah anak")
+    assert ff.find_name(text) == "Hendra Wijaya"
+    assert ff.find_nik(text) == "3577012304880001"
+    assert ff.find_address(text) == ("jl cendrawasih 5 rt 1 rw 3", True)
+    docs = ff.find_documents(text)
+    assert [d.key for d in docs][:1] == ["surat_domisili"]
+    assert ff.find_purpose(text, [(d.start, d.end) for d in docs]) == "daftar sekolah anak"
+    assert ff.find_name("a.n. Wulan Sari nik 3577025203050001") == "Wulan Sari"
+    assert ff.find_name("saya Tri Handayani mau mengajukan surat") == "Tri Handayani"
+
+
+@pytest.mark.parametrize("text, place", [
+    ("got di samping balai rw 3 rt 2 meluap ke jalan", "samping balai rw 3 rt 2"),
+    ("balap liar di jl. yos sudarso depan indomaret, berisik", "jl. yos sudarso depan indomaret"),
+    ("mau lapor pkl jualan di trotoar bikin macet", None),  # too vague to be the place
+    ("motor tetangga hilang semalam", None),
+])
+def test_places_inside_a_report(text, place):
+    assert ff.find_place(text) == place
+
+
+@pytest.mark.parametrize("text, ok", [("gak ada foto", False), ("depan kantor pos sogaten", True),
+                                      ("rt 2 rw 3 sekitar gang kenanga", True), ("lupa", False),
+                                      ("ngajeng mushola al huda", True)])
+def test_a_location_must_look_like_a_place(text, ok):
+    assert ff.looks_like_place(text) is ok
+
+
+def test_misspelt_categories():
+    cfg = load_office()
+    assert ff.find_category(cfg, "kebersian", fuzzy=True) == "kebersihan"
+    assert ff.find_category(cfg, "pelayan", fuzzy=True) == "pelayanan"
+    assert ff.find_category(cfg, "2") == cfg.complaint_categories[1].key
+
+
+def test_greeting_like_names_are_names():
+    assert not ff.is_greeting_only("Sugeng") and not ff.is_greeting_only("Selamat")
+    assert ff.is_greeting_only("selamat pagi") and ff.is_greeting_only("halo")
+    assert ff.looks_like_name(ff.clean_name("nama saya Moch. Rizal Efendi"))
+
+
+# --- one turn, as the form calls its validation action ----------------------------------
+
+
+def form_turn(action, form: str, text: str, slots: dict[str, Any], intent: str = "inform",
+              metadata: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []}
+    events = [{"event": "user", "text": text, "parse_data": latest, "metadata": metadata or {}}]
+    if slots.get("requested_slot") is None:
+        events.append({"event": "active_loop", "name": form})
+    events.append({"event": "action", "name": form})
+    tracker = Tracker("6281200000009", dict(slots), latest, events, False, None, {"name": form}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    result = asyncio.run(action.run(dispatcher, tracker, DOMAIN))
+    return dispatcher.messages, {e["name"]: e["value"] for e in result if e["event"] == "slot"}
+
+
+def test_called_from_action_extract_slots_it_does_nothing():
+    latest = {"text": "Budi", "intent": {"name": "inform", "confidence": 0.9}, "entities": []}
+    tracker = Tracker("x", {"requested_slot": "applicant_name"}, latest,
+                      [{"event": "user", "text": "Budi", "parse_data": latest}], False, None,
+                      {"name": "document_form"}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    assert asyncio.run(ValidateDocumentForm().run(dispatcher, tracker, DOMAIN)) == [] and not dispatcher.messages
+
+
+def test_second_failed_answer_offers_help_in_one_message():
+    slots = {"requested_slot": "nik", "request_document_type": "sktm", "applicant_name": "Budi"}
+    messages, out = form_turn(ValidateDocumentForm(), "document_form", "belum tau", slots)
+    assert len(messages) == 1 and "petugas" not in messages[0]["text"]
+    slots.update(out)
+    messages, out = form_turn(ValidateDocumentForm(), "document_form", "hmm", slots)
+    assert len(messages) == 1 and "petugas" in messages[0]["text"] and "batal" in messages[0]["text"]
+    assert out["requested_slot"] == "nik"
+
+
+def test_photo_sent_early_is_taken_and_the_question_stays():
+    slots = {"requested_slot": "complaint_location", "complaint_category": "kebersihan",
+             "complaint_description": "sampah menumpuk di gang tiga"}
+    messages, out = form_turn(ValidateComplaintForm(), "complaint_form", "/share_media", slots,
+                              intent="share_media", metadata={"media": {"type": "image", "path": "var/media/a.jpg"}})
+    assert out["complaint_photo"] == "var/media/a.jpg" and out["requested_slot"] == "complaint_location"
+    assert len(messages) == 1 and "Foto" in messages[0]["text"]
