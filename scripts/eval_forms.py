@@ -159,9 +159,12 @@ def run_dialogue(servers: Any, index: int, dialogue: dict[str, Any]) -> Result:
     else:
         result.problems.append(f"still in the form after {MAX_TURNS} turns")
 
-    rows = servers.query(
-        "SELECT c.* FROM cases c JOIN residents r ON r.id = c.resident_id WHERE r.wa_id = :w "
-        "AND c.kind IN ('complaint', 'document') ORDER BY c.id DESC", w=conversation)
+    try:
+        rows = servers.query(
+            "SELECT c.* FROM cases c JOIN residents r ON r.id = c.resident_id WHERE r.wa_id = :w "
+            "AND c.kind IN ('complaint', 'document') ORDER BY c.id DESC", w=conversation)
+    except Exception:  # noqa: BLE001 - no case saved yet in this database (tables come with the first)
+        rows = []
     result.problems += check_case(rows[0] if rows else None, expect)
     if len(rows) > 1:
         result.problems.append(f"{len(rows)} cases saved")
