@@ -9,7 +9,7 @@ Routes (under ``/webhooks/whatsapp``):
   (messages de-duplicated on their id, status events stored) and the dispatcher hands
   the messages to the assistant, in order per sender (:mod:`kokom.whatsapp.inbound`).
 - ``GET /health``: the channel's mode.
-- ``/sandbox...``: the local simulator, only in sandbox mode (:mod:`kokom.whatsapp.sandbox`).
+- ``/sandbox...``: the local simulator, only in sandbox mode (:mod:`channels.whatsapp_sandbox`).
 
 Settings come from environment variables (see :mod:`kokom.whatsapp.config` and
 docs/whatsapp.md); ``credentials.yml`` may only hold non-secret overrides.
@@ -249,9 +249,9 @@ class WhatsAppInput(InputChannel):
             return response.json({"status": "ok"}, headers={"Server-Timing": f"accept;dur={elapsed_ms:.1f}"})
 
         if channel.cfg.serve_simulator:
-            from kokom.whatsapp import sandbox
+            from channels.whatsapp_sandbox import add_routes
 
-            sandbox.add_routes(bp, channel.cfg)
+            add_routes(bp, channel.cfg)
         elif channel.cfg.sandbox:
             logger.warning("WhatsApp sandbox without its simulator (real credentials set or KOKOM_ENV=production)")
         return bp

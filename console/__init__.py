@@ -4,7 +4,6 @@ A Flask web app in Indonesian for the officers of the kelurahan: take over
 conversations the assistant escalated, reply over WhatsApp, and process the
 complaints, document requests and consultations the assistant collected.
 
-This package must stay light to import: ``kokom/migrations/env.py`` imports
-:mod:`console.models` in every process (also the action server), so Flask is
-only imported by :mod:`console.app` and the modules it uses.
+The console's tables live in :mod:`kokom.console_tables`, beside the domain tables,
+so the one migration history never imports this package.
 """

@@ -26,6 +26,7 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from console import auth
+from console.views.common import wants_json
 from kokom import VAR_DIR
 from kokom.local_secrets import env_or_file_secret
 from kokom.settings import is_production
@@ -48,13 +49,6 @@ def secret_key() -> str:
 
 def _env_flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
-
-
-def wants_json() -> bool:
-    if request.is_json or request.path.startswith("/api/"):
-        return True
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

@@ -17,7 +17,7 @@ from flask_login import UserMixin
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from console.models import ROLES, AuditLog, ConsoleSession, LoginAttempt, Officer
+from kokom.console_tables import ROLES, AuditLog, ConsoleSession, LoginAttempt, Officer
 from kokom.db import run_in_transaction
 from kokom.models import utcnow
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.auth import AccountError, audit
-from console.models import CannedReply
+from kokom.console_tables import CannedReply
 from kokom.db import run_in_transaction
 
 MAX_TITLE = 80

@@ -18,11 +18,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console.auth import audit
-from console.models import InternalNote, OfficerReply
+from kokom.console_tables import InternalNote, OfficerReply
 from kokom import handoffs, rasa_api
 from kokom.db import run_in_transaction
 from kokom.models import Resident, utcnow
 from kokom.privacy import mask_niks
+from kokom.whatsapp.transport import SendResult
 
 logger = logging.getLogger(__name__)
 
@@ -329,21 +330,12 @@ def _record(sender_id: str, officer: str, kind: str, text: str, result: Any, in_
     return run_in_transaction(work)
 
 
-@dataclass(frozen=True)
-class _Failed:
-    ok: bool = False
-    outbound_id: int | None = None
-    wamid: str | None = None
-    error: str | None = None
-    used_template: bool = False
-
-
 def _send(fn_name: str, *args: Any, **kwargs: Any) -> Any:
     try:
         return getattr(_outbound(), fn_name)(*args, **kwargs)
     except Exception as exc:  # noqa: BLE001 - shown to the officer
         logger.exception("WhatsApp %s failed", fn_name)
-        return _Failed(error=f"{type(exc).__name__}: {exc}")
+        return SendResult.failed(f"{type(exc).__name__}: {exc}")
 
 
 def deliver(sender_id: str, officer: str, text: str, *, kind: str = "text", handoff_id: int | None = None,

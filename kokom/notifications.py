@@ -154,12 +154,6 @@ def template_params(case: CaseView, note: str | None = None, cfg: Any | None = N
     return [case.ticket, subject(case, cfg), status]
 
 
-def _failed(error: str) -> Any:
-    from kokom.whatsapp.outbound import SendResult
-
-    return SendResult(ok=False, outbound_id=None, wamid=None, error=error)
-
-
 def notify_status_change(case_view: CaseView, note: str | None = None, *, sent_by: str | None = None) -> Any:
     """Tell the resident about the case's new status over WhatsApp; returns a SendResult."""
     from kokom.whatsapp import outbound
@@ -175,7 +169,9 @@ def notify_status_change(case_view: CaseView, note: str | None = None, *, sent_b
         return outbound.send_template_sync(wa_id, params=None, sent_by=sent_by)
     except Exception as exc:  # noqa: BLE001 - report, never raise into the console
         logger.exception("status notification for %s failed", case_view.ticket)
-        return _failed(f"Pengiriman gagal: {type(exc).__name__}: {exc}")
+        from kokom.whatsapp.transport import SendResult
+
+        return SendResult.failed(f"Pengiriman gagal: {type(exc).__name__}: {exc}")
 
 
 __all__ = ["notify_status_change", "status_message", "subject", "template_params"]

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from console.models import AuditLog, LoginAttempt, Officer
+from kokom.console_tables import AuditLog, LoginAttempt, Officer
 from kokom.db import run_in_transaction, session_scope
 from kokom.models import utcnow
 from tests.console_fixtures import *  # noqa: F401,F403

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select, update
 
-from console.models import AuditLog
+from kokom.console_tables import AuditLog
 from kokom import cases
 from kokom.db import run_in_transaction, session_scope
 from kokom.models import Case, CaseEvent

@@ -9,7 +9,7 @@ import json
 
 from sqlalchemy import select
 
-from console.models import AuditLog, InternalNote, OfficerReply
+from kokom.console_tables import AuditLog, InternalNote, OfficerReply
 from kokom import cases, handoffs
 from kokom.db import session_scope
 from kokom.models import Case, CaseEvent, Handoff
@@ -245,7 +245,7 @@ def test_canned_replies_edited_by_admin_appear_for_officers(app, fake_rasa):
     html = budi.get(f"/percakapan/{SENDER}").get_data(as_text=True)
     assert 'data-text="Selamat pagi, ada yang bisa dibantu?"' in html
     with session_scope() as s:
-        from console.models import CannedReply
+        from kokom.console_tables import CannedReply
 
         reply_id = s.execute(select(CannedReply.id)).scalar_one()
     admin.post(f"/admin/balasan-cepat/{reply_id}", {"title": "Salam", "text": "Selamat siang", "position": "1"})

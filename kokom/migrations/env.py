@@ -6,7 +6,7 @@ from sqlalchemy import create_engine
 
 from kokom.models import Base
 import kokom.whatsapp.models  # noqa: F401
-import console.models  # noqa: F401
+import kokom.console_tables  # noqa: F401  (the console's tables, same metadata)
 
 config = context.config
 target_metadata = Base.metadata

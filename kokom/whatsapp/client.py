@@ -24,7 +24,7 @@ import random
 import re
 import secrets
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Generator, TypeVar
@@ -35,6 +35,7 @@ from kokom.validators import mask_phone
 from kokom.whatsapp import formatting, store
 from kokom.whatsapp.config import WhatsAppConfig
 from kokom.whatsapp.formatting import Outgoing
+from kokom.whatsapp.transport import Http, HttpResult, SendResult
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -46,15 +47,6 @@ OUTSIDE_WINDOW = 131047
 # --- operations the generators yield -----------------------------------------
 
 @dataclass(frozen=True)
-class Http:
-    method: str
-    url: str
-    json: dict[str, Any] | None = None
-    binary: bool = False  # download: the result carries bytes
-    max_bytes: int | None = None
-
-
-@dataclass(frozen=True)
 class Sleep:
     seconds: float
 
@@ -62,46 +54,6 @@ class Sleep:
 @dataclass(frozen=True)
 class Blocking:
     fn: Callable[[], Any]
-
-
-@dataclass
-class HttpResult:
-    status: int  # 0: no HTTP answer (network error, timeout)
-    data: Any = None  # parsed JSON (or None)
-    content: bytes | None = None
-    content_type: str | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-    error: str | None = None  # transport error text
-
-    @property
-    def error_code(self) -> int | None:
-        if isinstance(self.data, dict) and isinstance(self.data.get("error"), dict):
-            try:
-                return int(self.data["error"].get("code"))
-            except (TypeError, ValueError):
-                return None
-        return None
-
-    def describe(self) -> str:
-        if self.status == 0:
-            return f"Tidak dapat menghubungi WhatsApp API: {self.error or 'koneksi gagal'}"
-        if isinstance(self.data, dict) and isinstance(self.data.get("error"), dict):
-            err = self.data["error"]
-            details = (err.get("error_data") or {}).get("details") if isinstance(err.get("error_data"), dict) else None
-            text = f"{err.get('code')}: {err.get('message') or err.get('type') or 'error'}"
-            if details:
-                text += f" — {details}"
-            return f"HTTP {self.status} {text}"
-        return f"HTTP {self.status}"
-
-
-@dataclass(frozen=True)
-class SendResult:
-    ok: bool
-    outbound_id: int | None
-    wamid: str | None
-    error: str | None
-    used_template: bool = False
 
 
 Flow = Generator[Any, Any, T]

@@ -40,20 +40,16 @@ def _recipient(wa_id: str) -> str | None:
     return normalize_wa_id(str(wa_id or ""))
 
 
-def _fail(reason: str) -> SendResult:
-    return SendResult(ok=False, outbound_id=None, wamid=None, error=reason)
-
-
 def _send_plan(wa_id: str, plan: formatting.Plan, sent_by: str | None) -> SendResult:
     to = _recipient(wa_id)
     if not to:
-        return _fail("Nomor WhatsApp tujuan tidak valid.")
+        return SendResult.failed("Nomor WhatsApp tujuan tidak valid.")
     if not plan.messages:
-        return _fail("Pesan kosong, tidak ada yang dikirim.")
+        return SendResult.failed("Pesan kosong, tidak ada yang dikirim.")
     try:
         cfg, client = _client()
     except ConfigError as exc:
-        return _fail(str(exc))
+        return SendResult.failed(str(exc))
     return combine(client.run(plan_flow(cfg, to, plan, sent_by)))
 
 
@@ -72,11 +68,11 @@ def send_template_sync(wa_id: str, *, params: list[str] | None = None, sent_by: 
     """The configured approved template (WHATSAPP_TEMPLATE_NAME / WHATSAPP_TEMPLATE_LANG), body params in order."""
     to = _recipient(wa_id)
     if not to:
-        return _fail("Nomor WhatsApp tujuan tidak valid.")
+        return SendResult.failed("Nomor WhatsApp tujuan tidak valid.")
     try:
         cfg, client = _client()
     except ConfigError as exc:
-        return _fail(str(exc))
+        return SendResult.failed(str(exc))
     return client.run(template_flow(cfg, to, [str(p) for p in params] if params else None, sent_by))
 
 

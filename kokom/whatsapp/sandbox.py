@@ -5,10 +5,10 @@
   in the outbox (``wa_outbound_messages``, recorded by the normal sending code); media
   uploaded in the simulator is looked up and downloaded like Meta's (id -> URL ->
   bytes, with the access token).
-- :func:`add_routes` adds the simulator page and its endpoints to the channel's
-  blueprint, in sandbox mode only, never when real credentials are set or in
-  production, and answers direct loopback clients only (a request relayed by a
-  proxy is refused: the simulator posts as any resident). The page sends webhook deliveries shaped and
+- The simulator's web routes live with the channel (:mod:`channels.whatsapp_sandbox`);
+  this module gives them what they need without a web framework: the uploads
+  (:class:`SandboxMedia`), a resident's timeline and the Meta message for what the
+  simulator's user did. The page sends webhook deliveries shaped and
   signed exactly as Meta's to the real webhook route, so the real verification and
   handling code runs.
 """
@@ -22,16 +22,15 @@ import os
 import re
 import secrets
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlparse
 
 from kokom.privacy import private_dir
 from kokom.validators import normalize_wa_id
 from kokom.whatsapp import formatting, payloads, store
-from kokom.whatsapp.config import SANDBOX_DISPLAY_NUMBER, WhatsAppConfig
+from kokom.whatsapp.config import WhatsAppConfig
+from kokom.whatsapp.transport import Http, HttpResult
 
-if TYPE_CHECKING:  # pragma: no cover
-    from kokom.whatsapp.client import Http, HttpResult
 
 logger = logging.getLogger(__name__)
 
@@ -100,9 +99,7 @@ class SandboxMedia:
             return None
 
 
-def _graph_error(status: int, code: int, message: str, details: str | None = None) -> "HttpResult":
-    from kokom.whatsapp.client import HttpResult
-
+def _graph_error(status: int, code: int, message: str, details: str | None = None) -> HttpResult:
     error: dict[str, Any] = {"message": message, "type": "OAuthException", "code": code,
                              "fbtrace_id": "SANDBOX" + secrets.token_hex(4)}
     if details:
@@ -155,9 +152,7 @@ class SandboxTransport:
         self.cfg = cfg
         self.media = SandboxMedia(cfg)
 
-    def request(self, op: "Http") -> "HttpResult":
-        from kokom.whatsapp.client import HttpResult
-
+    def request(self, op: Http) -> HttpResult:
         url = urlparse(op.url)
         parts = [p for p in url.path.split("/") if p]
         if url.scheme != "sandbox":
@@ -181,9 +176,7 @@ class SandboxTransport:
             return HttpResult(200, content=content, content_type=mime_type)
         return _graph_error(400, 100, "Unsupported request", f"{op.method} {op.url}")
 
-    def _post_message(self, payload: dict[str, Any]) -> "HttpResult":
-        from kokom.whatsapp.client import HttpResult
-
+    def _post_message(self, payload: dict[str, Any]) -> HttpResult:
         if payload.get("status") == "read":
             return HttpResult(200, data={"success": True})
         to = normalize_wa_id(str(payload.get("to") or ""))
@@ -205,7 +198,7 @@ class SandboxTransport:
 
 # --- the simulator's web endpoints ---------------------------------------------
 
-def _timeline(wa_id: str) -> list[dict[str, Any]]:
+def timeline(wa_id: str) -> list[dict[str, Any]]:
     """Inbound and outbound messages of one resident, in the order they happened."""
     items: list[dict[str, Any]] = []
     for row in store.inbound_messages(wa_id):
@@ -253,112 +246,3 @@ def build_sandbox_message(data: dict[str, Any]) -> dict[str, Any]:
             raise ValueError("Lintang -90..90, bujur -180..180.")
         return payloads.location_message(latitude, longitude, data.get("name") or None, data.get("address") or None)
     raise ValueError("unknown kind")
-
-
-def add_routes(blueprint: Any, cfg: WhatsAppConfig, webhook_path: str = "/webhook") -> None:
-    """The simulator page and its endpoints (call only in sandbox mode)."""
-    from sanic import response
-
-    media = SandboxMedia(cfg)
-
-    from kokom.netguard import is_direct_loopback
-
-    if not cfg.serve_simulator:
-        raise RuntimeError("the simulator is only served in sandbox mode without real credentials")
-
-    def allowed(request: Any) -> bool:
-        return is_direct_loopback(request)
-
-    def forbidden() -> Any:
-        return response.json({"error": "Sandbox hanya bisa dibuka dari komputer ini."}, status=403)
-
-    async def run_sync(fn: Any, *args: Any) -> Any:
-        import asyncio
-
-        return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
-
-    @blueprint.route("/sandbox", methods=["GET"])
-    async def page(request: Any) -> Any:
-        if not allowed(request):
-            return forbidden()
-        html = (STATIC_DIR / "simulator.html").read_text(encoding="utf-8")
-        return response.html(html, headers={"Cache-Control": "no-store"})
-
-    @blueprint.route("/sandbox/info", methods=["GET"])
-    async def info(request: Any) -> Any:
-        if not allowed(request):
-            return forbidden()
-        name = "Kelurahan"
-        try:
-            from kokom.office import load_office
-
-            name = f"Kelurahan {load_office().name}".replace("Kelurahan Kelurahan", "Kelurahan")
-        except Exception:  # noqa: BLE001 - a title is not worth an error
-            pass
-        return response.json({"office": name, "display_phone_number": SANDBOX_DISPLAY_NUMBER})
-
-    @blueprint.route("/sandbox/send", methods=["POST"])
-    async def send(request: Any) -> Any:
-        if not allowed(request):
-            return forbidden()
-        data = request.json if isinstance(request.json, dict) else {}
-        wa_id = normalize_wa_id(str(data.get("wa_id") or ""))
-        if not wa_id:
-            return response.json({"error": "Nomor WhatsApp tidak valid (contoh: 081234567890)."}, status=400)
-        try:
-            message = build_sandbox_message(data)
-        except ValueError as exc:
-            return response.json({"error": str(exc)}, status=400)
-        name = str(data.get("name") or "").strip()[:100] or None
-        delivery = payloads.build_delivery(wa_id, message, profile_name=name, phone_number_id=cfg.phone_number_id,
-                                           display_phone_number=SANDBOX_DISPLAY_NUMBER)
-        raw = json.dumps(delivery, ensure_ascii=False).encode("utf-8")
-        from kokom.whatsapp.signature import HEADER, sign
-
-        info = request.conn_info
-        scheme = "https" if info and info.ssl else "http"
-        prefix = request.path[: -len("/sandbox/send")]  # the channel's mount point, e.g. /webhooks/whatsapp
-        url = f"{scheme}://{info.server if info else '127.0.0.1'}{prefix}{webhook_path}"
-        import aiohttp
-
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
-            async with session.post(url, data=raw, headers={"Content-Type": "application/json",
-                                                            HEADER: sign(cfg.app_secret, raw)}, ssl=False) as resp:
-                status = resp.status
-        wamid = delivery["entry"][0]["changes"][0]["value"]["messages"][0]["id"]
-        return response.json({"ok": status == 200, "status": status, "wamid": wamid, "wa_id": wa_id},
-                             status=200 if status == 200 else 502)
-
-    @blueprint.route("/sandbox/upload", methods=["POST"])
-    async def upload(request: Any) -> Any:
-        if not allowed(request):
-            return forbidden()
-        upload_file = request.files.get("file") if request.files else None
-        if upload_file is None:
-            return response.json({"error": "Pilih file foto."}, status=400)
-        try:
-            meta = await run_sync(media.save, upload_file.body)
-        except ValueError as exc:
-            return response.json({"error": str(exc)}, status=400)
-        return response.json({"media_id": meta["id"], "mime_type": meta["mime_type"], "sha256": meta["sha256"]})
-
-    @blueprint.route("/sandbox/media/<media_id>", methods=["GET"])
-    async def media_file(request: Any, media_id: str) -> Any:
-        if not allowed(request):
-            return forbidden()
-        found = await run_sync(media.content, media_id)
-        if found is None:
-            return response.json({"error": "not found"}, status=404)
-        content, mime_type = found
-        return response.raw(content, content_type=mime_type, headers={"Cache-Control": "private, max-age=3600"})
-
-    @blueprint.route("/sandbox/messages", methods=["GET"])
-    async def messages(request: Any) -> Any:
-        if not allowed(request):
-            return forbidden()
-        wa_id = normalize_wa_id(request.args.get("wa_id", ""))
-        if not wa_id:
-            return response.json({"error": "Nomor WhatsApp tidak valid."}, status=400)
-        items = await run_sync(_timeline, wa_id)
-        return response.json({"wa_id": wa_id, "items": items}, headers={"Cache-Control": "no-store"})
-

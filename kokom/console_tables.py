@@ -1,9 +1,9 @@
 """Console tables: officer accounts, audit log, canned replies, internal notes,
 login attempts (rate limiting) and the officers' replies (sent or failed).
 
-They live on :data:`kokom.models.Base` so the one Alembic history
-(``kokom/migrations``, revision 0003) creates them beside the domain tables.
-Only SQLAlchemy is imported here (see ``console/__init__.py``).
+They live in the shared package, on :data:`kokom.models.Base`, so the one Alembic
+history (``kokom/migrations``) creates them beside the domain tables without
+importing the console (which imports Flask). Only SQLAlchemy is imported here.
 """
 from __future__ import annotations
 
