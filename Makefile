@@ -26,11 +26,12 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export RASA_TELEMETRY_ENABLED ?= false
 
-.PHONY: help install train run test eval shell validate freeze clean-models browser bench admin
+.PHONY: help install train run test test-fast eval shell validate freeze clean-models browser bench admin
 
 help:
 	@echo "make run      install, train if needed, start assistant + action server (Ctrl-C stops all)"
 	@echo "make test     install, train if needed, run every test"
+	@echo "make test-fast  units, actions in-process, console with a fake Rasa: no model, no servers (< 1 min)"
 	@echo "make train    train the model unless one matches data and config ($(MODEL))"
 	@echo "make eval     NLU (split + unseen residents) and routing report through the real assistant"
 	@echo "make shell    chat in the terminal (starts the action server too)"
@@ -77,6 +78,10 @@ browser:
 
 test: train browser
 	KOKOM_MODEL=$(MODEL) $(PY) -m pytest -q
+
+# Tests that start Rasa/action servers are marked e2e by the fixtures they use (tests/conftest.py).
+test-fast: install
+	$(PY) -m pytest -q -m "not e2e and not browser"
 
 # NLU on the split and on residents' unseen messages, fallback thresholds, and routing
 # through the real assistant (starts Rasa + action server on free ports; a few minutes).

@@ -13,6 +13,22 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 
+# Fixtures that start real Rasa/action servers (and need a trained model) or a browser.
+SERVER_FIXTURES = frozenset({"assistant", "sandbox_assistant", "model_path"})
+BROWSER_FIXTURES = frozenset({"browser", "page", "chromium"})
+
+
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    """Mark every test that starts servers ``e2e`` (and browser tests ``browser``) by the
+    fixtures it uses, so ``-m "not e2e"`` (make test-fast) never starts Rasa."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & SERVER_FIXTURES:
+            item.add_marker(pytest.mark.e2e)
+        if names & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture()
 def db_url(tmp_path, monkeypatch) -> str:
     """A fresh, migrated SQLite database for one test."""

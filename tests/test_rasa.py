@@ -1,6 +1,8 @@
 """Rasa-level checks: data validation, conversation tests and the NLU report on the held-out split."""
 from __future__ import annotations
 
+import pytest
+
 import json
 import os
 import subprocess
@@ -16,6 +18,7 @@ def run(cmd: list[str], timeout: int = 900) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=timeout)
 
 
+@pytest.mark.e2e  # runs the rasa CLI (10 s): the full tier, not make test-fast
 def test_rasa_data_validate():
     result = run([str(BIN / "rasa"), "data", "validate"])
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
