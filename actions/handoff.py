@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import now, office
 from actions.complaint import FORM_SLOTS as COMPLAINT_SLOTS
 from actions.document import FORM_SLOTS as DOCUMENT_SLOTS
-from kokom.cases import request_handoff
+from kokom.handoffs import request_handoff
 from kokom.hours import handoff_eta_text, is_open
 
 logger = logging.getLogger(__name__)

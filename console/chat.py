@@ -22,6 +22,7 @@ from kokom.console_tables import InternalNote, OfficerReply
 from kokom import handoffs, rasa_api
 from kokom.db import run_in_transaction
 from kokom.models import Resident, utcnow
+from kokom.case_states import HANDOFF_WAITING
 from kokom.privacy import mask_niks
 from kokom.whatsapp.transport import SendResult
 
@@ -386,7 +387,7 @@ def _require_claim(sender_id: str, officer: str, is_admin: bool, *, admin_may_ac
     active = handoffs.active_for_sender(sender_id)
     if active is None:
         raise ChatError("Percakapan ini tidak sedang ditangani petugas. Ambil alih dulu untuk membalas.")
-    if active.status == "waiting":
+    if active.status == HANDOFF_WAITING:
         raise ChatError("Ambil alih percakapan ini dulu sebelum membalas.")
     if active.claimed_by != officer and not (is_admin and admin_may_act):
         raise ChatError(f"Percakapan ini ditangani oleh petugas {active.claimed_by}.")
@@ -435,62 +436,31 @@ def send_template(sender_id: str, officer: str, *, is_admin: bool = False, ip: s
 
 
 def claim(handoff_id: int, officer: str, ip: str | None = None) -> Outcome:
-    result = handoffs.claim(handoff_id, officer)
+    result = handoffs.claim_conversation(handoff_id, officer)
     if not result.ok or result.item is None:
         return Outcome(False, result.message)
     audit(officer, "handoff.ambil", f"handoff:{handoff_id}", result.item.ticket, ip)
-    warnings = []
-    try:
-        if not rasa_api.is_paused(result.item.sender_id):  # normally paused already by the assistant
-            rasa_api.pause(result.item.sender_id)
-    except rasa_api.RasaApiError as exc:
-        warnings.append(f"Asisten belum dapat dijeda: {exc}")
-    return Outcome(True, result.message, warnings, {"sender_id": result.item.sender_id})
+    return Outcome(True, result.message, list(result.warnings), {"sender_id": result.item.sender_id})
 
 
 def take_over(sender_id: str, officer: str, ip: str | None = None) -> Outcome:
     """Proactive takeover of an active conversation: pause the assistant, queue and claim it."""
     if resident_info(sender_id) is None:
         return Outcome(False, "Warga dengan nomor ini belum pernah menghubungi kelurahan.")
-    try:
-        from kokom.hours import is_open, now_local
-        from kokom.office import load_office
-
-        cfg = load_office()
-        outside = not is_open(cfg, now_local(cfg))
-    except Exception:  # noqa: BLE001
-        outside = False
-    # Queue and claim first: if someone else already has it, the assistant is left alone.
-    result = handoffs.take_over(sender_id, officer, outside_hours=outside)
+    result = handoffs.take_over_conversation(sender_id, officer)
     if not result.ok:
         return Outcome(False, result.message)
-    try:
-        rasa_api.pause(sender_id, end_form=True)
-    except rasa_api.RasaApiError as exc:
-        if result.item is not None:
-            handoffs.finish(result.item.id, officer, "Pengambilalihan gagal: asisten tidak dapat dijeda.", force=True)
-        return Outcome(False, f"Tidak dapat mengambil alih: {exc}")
     audit(officer, "handoff.ambil_proaktif", f"warga:{sender_id}", result.item.ticket if result.item else None, ip)
-    return Outcome(True, "Percakapan diambil alih; asisten dijeda untuk warga ini.")
+    return Outcome(True, result.message)
 
 
 def finish(sender_id: str, officer: str, note: str | None, *, is_admin: bool = False,
            ip: str | None = None) -> Outcome:
     """Hand the conversation back to the assistant, close the handoff and its KON case, ask for a rating."""
     active = _require_claim(sender_id, officer, is_admin)
-    # Resume first so a failure leaves the handoff open for another try; if closing
-    # then fails, pause again so the assistant and an officer never both answer.
     try:
-        rasa_api.resume(sender_id)
-    except rasa_api.RasaApiError as exc:
-        return Outcome(False, f"Percakapan belum diselesaikan: {exc}")
-    try:
-        item = handoffs.finish(active.id, officer, note, force=is_admin)
+        item = handoffs.hand_back(active.id, sender_id, officer, note, force=is_admin)
     except handoffs.HandoffError as exc:
-        try:
-            rasa_api.pause(sender_id)
-        except rasa_api.RasaApiError:
-            logger.exception("could not pause %s again after a failed finish", sender_id)
         return Outcome(False, str(exc))
     audit(officer, "handoff.selesai", f"handoff:{active.id}", item.ticket, ip)
     warnings: list[str] = []

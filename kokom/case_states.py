@@ -8,6 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+# A handoff (a conversation with an officer) and the consultation case it carries.
+HANDOFF_WAITING = "waiting"  # queued for an officer
+HANDOFF_CLAIMED = "claimed"  # an officer holds the conversation (the assistant is paused)
+HANDOFF_CLOSED = "closed"  # handed back to the assistant
+HANDOFF_OPEN = (HANDOFF_WAITING, HANDOFF_CLAIMED)
+HANDOFF_LABELS = {HANDOFF_WAITING: "Menunggu", HANDOFF_CLAIMED: "Ditangani", HANDOFF_CLOSED: "Selesai"}
+HANDOFF_OPEN_SQL = "status IN ('waiting', 'claimed')"  # the partial unique index (one open per sender)
+
+
 @dataclass(frozen=True)
 class Machine:
     """Statuses of one kind of case, its start state and allowed moves."""

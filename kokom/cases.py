@@ -12,12 +12,11 @@ from datetime import date, datetime
 from typing import Iterable
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kokom import case_states
 from kokom.db import run_in_transaction
-from kokom.models import Case, CaseEvent, Feedback, Handoff, Resident, utcnow
+from kokom.models import Case, CaseEvent, Feedback, Resident, utcnow
 from kokom.tickets import next_ticket, normalize_ticket
 from kokom.validators import mask_nik, parse_rt_rw, validate_nik
 
@@ -208,65 +207,6 @@ def create_document_request(
     return run_in_transaction(work)
 
 
-@dataclass(frozen=True)
-class HandoffView:
-    id: int
-    sender_id: str
-    ticket: str | None
-    reason: str
-    status: str
-    outside_hours: bool
-    requested_at: datetime
-    already_waiting: bool = False
-
-
-def request_handoff(
-    sender_id: str,
-    *,
-    reason: str,
-    outside_hours: bool,
-    note: str | None = None,
-    today: date | None = None,
-) -> HandoffView:
-    """Queue the conversation for an officer with a ``KON-`` consultation case.
-
-    A sender already waiting keeps their place (and ticket) instead of queueing twice.
-    """
-    day = _local_today(today)
-
-    def work(session: Session) -> HandoffView:
-        existing = session.execute(
-            select(Handoff)
-            .where(Handoff.sender_id == sender_id, Handoff.status.in_(("waiting", "claimed")))
-            .order_by(Handoff.id.desc())
-        ).scalars().first()
-        if existing is not None:
-            return HandoffView(
-                existing.id, sender_id, existing.case.ticket if existing.case else None,
-                existing.reason, existing.status, existing.outside_hours, existing.requested_at, True,
-            )
-        case = _new_case(session, sender_id, "consultation", day, description=_clip(note))
-        handoff = Handoff(
-            sender_id=sender_id,
-            resident_id=case.resident_id,
-            case_id=case.id,
-            reason=reason,
-            status="waiting",
-            outside_hours=outside_hours,
-        )
-        session.add(handoff)
-        session.flush()
-        return HandoffView(
-            handoff.id, sender_id, case.ticket, reason, handoff.status, outside_hours, handoff.requested_at
-        )
-
-    try:
-        return run_in_transaction(work)
-    except IntegrityError:
-        # A concurrent request opened the handoff first (unique open handoff per sender): join it.
-        return run_in_transaction(work)
-
-
 def find_case_for_sender(sender_id: str, ticket: str) -> CaseView | None:
     """The case with this ticket if it belongs to ``sender_id``; otherwise None (as if not found)."""
     normalized = normalize_ticket(ticket)
@@ -319,6 +259,15 @@ def save_feedback(
     return run_in_transaction(work)
 
 
+def move(session: Session, case: Case, new_status: str, *, actor: str, note: str | None = None) -> None:
+    """The one way a case changes status: checked by the state machine, recorded with who and why."""
+    case_states.check_transition(case.kind, case.status, new_status, note)
+    session.add(CaseEvent(case_id=case.id, actor=actor, from_status=case.status, to_status=new_status,
+                          note=_clip(note)))
+    case.status = new_status
+    case.updated_at = utcnow()
+
+
 def change_status(ticket: str, new_status: str, *, actor: str, note: str | None = None) -> CaseView:
     """Move a case along its state machine and record who did it and why."""
 
@@ -326,12 +275,7 @@ def change_status(ticket: str, new_status: str, *, actor: str, note: str | None 
         # Row lock on PostgreSQL (SQLite serialises writers anyway): two officers moving the
         # same case at once cannot both succeed from the same status.
         case = session.execute(select(Case).where(Case.ticket == ticket).with_for_update()).scalar_one()
-        case_states.check_transition(case.kind, case.status, new_status, note)
-        session.add(
-            CaseEvent(case_id=case.id, actor=actor, from_status=case.status, to_status=new_status, note=_clip(note))
-        )
-        case.status = new_status
-        case.updated_at = utcnow()
+        move(session, case, new_status, actor=actor, note=note)
         session.flush()
         return view(case)
 

@@ -22,6 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import declarative_base, relationship
 
+from kokom.case_states import HANDOFF_OPEN_SQL, HANDOFF_WAITING
+
 Base = declarative_base()
 
 
@@ -114,7 +116,7 @@ class Handoff(Base):
     resident_id = Column(Integer, ForeignKey("residents.id"), nullable=False)
     case_id = Column(Integer, ForeignKey("cases.id"))
     reason = Column(String(30), nullable=False)  # requested | fallback | proactive
-    status = Column(String(20), nullable=False, default="waiting")  # waiting | claimed | closed
+    status = Column(String(20), nullable=False, default=HANDOFF_WAITING)  # kokom.case_states.HANDOFF_*
     outside_hours = Column(Boolean, nullable=False, default=False)
     requested_at = Column(DateTime, nullable=False, default=utcnow)
     claimed_by = Column(String(100))
@@ -131,8 +133,8 @@ class Handoff(Base):
             "uq_handoffs_one_open_per_sender",
             "sender_id",
             unique=True,
-            sqlite_where=text("status IN ('waiting', 'claimed')"),
-            postgresql_where=text("status IN ('waiting', 'claimed')"),
+            sqlite_where=text(HANDOFF_OPEN_SQL),
+            postgresql_where=text(HANDOFF_OPEN_SQL),
         ),
     )
 

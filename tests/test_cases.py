@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from kokom import case_states, cases
+from kokom import case_states, cases, handoffs
 from kokom.db import session_scope
 from kokom.models import Case, CaseEvent, Feedback, Handoff, Resident
 from kokom.tickets import find_tickets, normalize_ticket
@@ -109,9 +109,9 @@ def test_fifty_concurrent_cases_get_unique_tickets(db_url):
 
 
 def test_handoff_queues_once_per_sender(db_url):
-    first = cases.request_handoff("6283333333333", reason="requested", outside_hours=True, today=DAY)
+    first = handoffs.request_handoff("6283333333333", reason="requested", outside_hours=True, today=DAY)
     assert first.ticket == "KON-20261127-0001" and not first.already_waiting
-    again = cases.request_handoff("6283333333333", reason="requested", outside_hours=True, today=DAY)
+    again = handoffs.request_handoff("6283333333333", reason="requested", outside_hours=True, today=DAY)
     assert again.already_waiting and again.ticket == first.ticket
     with session_scope() as s:
         assert s.execute(select(func.count(Handoff.id))).scalar_one() == 1
@@ -138,7 +138,7 @@ def test_concurrent_handoff_requests_open_one_handoff(db_url):
 
     def worker() -> None:
         start.wait()
-        results.append(cases.request_handoff("6285555555555", reason="requested", outside_hours=False, today=DAY))
+        results.append(handoffs.request_handoff("6285555555555", reason="requested", outside_hours=False, today=DAY))
 
     threads = [threading.Thread(target=worker) for _ in range(10)]
     for t in threads:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 
 from kokom.console_tables import AuditLog
-from kokom import cases
+from kokom import cases, handoffs
 from kokom.db import run_in_transaction, session_scope
 from kokom.models import Case, CaseEvent
 from tests.console_fixtures import *  # noqa: F401,F403
@@ -41,7 +41,7 @@ def test_lists_filter_and_search(app):
     dok2 = document("6281200000003", name="Siti Aminah", address="Jl. Mawar RT 05 RW 01", doc="surat_domisili")
     adu = complaint()
     adu2 = complaint("6281200000004", category="infrastruktur", description="Jalan rusak")
-    kon = cases.request_handoff("6281200000005", reason="requested", outside_hours=False, today=DAY)
+    kon = handoffs.request_handoff("6281200000005", reason="requested", outside_hours=False, today=DAY)
     run_in_transaction(lambda s: s.execute(update(Case).where(Case.ticket == adu2.ticket)
                                            .values(created_at=datetime(2026, 10, 1, 3, 0))))
     officer = logged_in(app, "budi")
@@ -173,7 +173,7 @@ def test_notification_outside_window_uses_template_and_failures_are_shown(app, m
 
 
 def test_consultation_with_an_active_conversation_is_closed_from_the_chat(app, fake_rasa):
-    kon = cases.request_handoff("6281200000009", reason="requested", outside_hours=True, today=DAY)
+    kon = handoffs.request_handoff("6281200000009", reason="requested", outside_hours=True, today=DAY)
     officer = logged_in(app, "budi")
     html = officer.get(f"/kasus/{kon.ticket}").get_data(as_text=True)
     assert "halaman percakapan" in html

@@ -23,7 +23,7 @@ def escalate(rasa, sender: str = SENDER, reason: str = "requested") -> int:
     rasa.say(sender, "halo")
     rasa.bot(sender, "Halo! Ada yang bisa dibantu?")
     rasa.say(sender, "saya mau bicara dengan petugas")
-    handoff = cases.request_handoff(sender, reason=reason, outside_hours=False)
+    handoff = handoffs.request_handoff(sender, reason=reason, outside_hours=False)
     rasa.events[sender].append({"event": "pause", "timestamp": 1.0e10})  # as action_request_human does
     rasa.events[sender][-1]["timestamp"] = rasa.events[sender][-2]["timestamp"] + 0.001
     return handoff.id

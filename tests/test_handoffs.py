@@ -15,7 +15,7 @@ DAY = date(2026, 11, 27)
 
 
 def queue(sender: str, reason: str = "requested", minutes_ago: int = 0, outside: bool = False) -> int:
-    h = cases.request_handoff(sender, reason=reason, outside_hours=outside, today=DAY)
+    h = handoffs.request_handoff(sender, reason=reason, outside_hours=outside, today=DAY)
     if minutes_ago:
         run_in_transaction(lambda s: s.execute(
             update(Handoff).where(Handoff.id == h.id).values(requested_at=utcnow() - timedelta(minutes=minutes_ago))))

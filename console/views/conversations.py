@@ -21,6 +21,7 @@ from flask_login import current_user
 from console import canned, chat, queries
 from console.filters import duration, wib, wib_epoch
 from kokom import handoffs
+from kokom.case_states import HANDOFF_CLAIMED
 from kokom.models import utcnow
 from console.views.common import client_ip, me, _respond, _sender
 
@@ -110,7 +111,7 @@ def conversation_data(sender_id: str) -> dict[str, Any]:
         "reason_label": active.reason_label, "outside_hours": active.outside_hours,
         "requested_at": wib(active.requested_at), "claim_url": url_for("main.claim", handoff_id=active.id),
     }
-    data["can_reply"] = bool(active and active.status == "claimed"
+    data["can_reply"] = bool(active and active.status == HANDOFF_CLAIMED
                              and (active.claimed_by == me() or current_user.is_admin))
     data["window"] = {"open": window["open"], "closes_at": wib(window["closes_at"]) if window["closes_at"] else None,
                       "last_inbound_at": wib(window["last_inbound_at"]) if window["last_inbound_at"] else None}
