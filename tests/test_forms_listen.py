@@ -44,6 +44,16 @@ class Resident:
             )
         return "\n".join(m.get("text") or "" for m in self.last)
 
+    def open(self, text: str, service: str) -> str:
+        """The first message; a clarifying question (issue #8) offering ``service`` is answered with it."""
+        reply = self.say(text)
+        if self.requested is None:
+            choice = next((b["payload"] for m in self.last for b in m.get("buttons") or []
+                           if f'"service": "{service}"' in str(b.get("payload"))), None)
+            if choice:
+                reply = self.say(choice)
+        return reply
+
     @property
     def requested(self) -> str | None:
         tracker = self.assistant.tracker(rest_sender(self.sender))
@@ -62,8 +72,8 @@ class Resident:
 def test_document_dialogues_take_what_was_said_and_follow_corrections(assistant):
     # 1. Everything up front: no question is asked again, straight to the summary.
     r = Resident(assistant, "doc-all")
-    reply = r.say("pak saya mau buat surat domisili, nama Hendra Wijaya NIK 3577012304880001, "
-                  "alamat jl cendrawasih 5 rt 1 rw 3, untuk daftar sekolah anak")
+    reply = r.open("pak saya mau buat surat domisili, nama Hendra Wijaya NIK 3577012304880001, "
+                   "alamat jl cendrawasih 5 rt 1 rw 3, untuk daftar sekolah anak", "request_document")
     assert "Surat Ket. Domisili" in reply and "batal" in reply  # says what it understood, how to stop
     assert r.requested == "document_confirm", reply
     assert NIK_HENDRA not in reply and "3577********0001" in reply
@@ -76,7 +86,7 @@ def test_document_dialogues_take_what_was_said_and_follow_corrections(assistant)
 
     # 2. A purpose containing "syarat" is the answer, not a question about requirements.
     r = Resident(assistant, "doc-syarat")
-    r.say("mau ngajuin surat min")
+    r.open("mau ngajuin surat min", "request_document")
     assert r.requested == "request_document_type"
     r.say("surat keterangan domisili")
     r.say("Siti Aminah")
@@ -93,7 +103,7 @@ def test_document_dialogues_take_what_was_said_and_follow_corrections(assistant)
     # 3. "bukan SKTM tapi surat domisili" mid-form, then a change at the confirmation:
     #    one message each, the other answers kept, the last document filed.
     r = Resident(assistant, "doc-switch")
-    r.say("mau buat sktm")
+    r.open("mau buat sktm", "request_document")
     assert r.requested == "applicant_name"
     reply = r.say("eh maaf bukan SKTM tapi surat domisili")
     assert len(r.last) == 1 and "Domisili" in reply and "Persyaratan" not in reply, r.last
@@ -113,7 +123,7 @@ def test_document_dialogues_take_what_was_said_and_follow_corrections(assistant)
     # 4. "lupa alamat lengkapnya" is a (failed) answer: one message, no office address.
     #    Then "alamatnya salah" at the confirmation asks again and returns to the summary.
     r = Resident(assistant, "doc-address")
-    r.say("mau minta surat domisili atas nama Budi Santoso")
+    r.open("mau minta surat domisili atas nama Budi Santoso", "request_document")
     assert r.requested == "nik"
     r.say("3577011203850001")
     reply = r.say("lupa alamat lengkapnya")
@@ -134,7 +144,7 @@ def test_document_dialogues_take_what_was_said_and_follow_corrections(assistant)
 def test_complaint_dialogues_typed_choices_and_places(assistant):
     # 1. The place in the report is taken; typed "no photo" is one message.
     r = Resident(assistant, "adu-got")
-    reply = r.say("got di samping balai rw 3 rt 2 meluap ke jalan")
+    reply = r.open("got di samping balai rw 3 rt 2 meluap ke jalan", "file_complaint")
     assert "Infrastruktur" in reply and r.requested == "complaint_photo", reply
     reply = r.say("ga punya foto")
     assert len(r.last) == 1 and r.requested == "reporter_name", r.last
@@ -148,7 +158,7 @@ def test_complaint_dialogues_typed_choices_and_places(assistant):
 
     # 2. "gak ada foto" is not a place; misspelt category, typed skip, anonymous, typed yes.
     r = Resident(assistant, "adu-typed")
-    r.say("mau lapor min")
+    r.open("mau lapor min", "file_complaint")
     r.say("kebersian")
     r.say("sampah di tps belakang pasar udh seminggu ga diangkut, bau bgt sampe rumah")
     if r.requested == "complaint_location":
@@ -167,7 +177,7 @@ def test_complaint_dialogues_typed_choices_and_places(assistant):
     # 3. At the location question "gak ada foto" is not a place (it does answer the photo
     #    question, which is then not asked); a correction at the confirmation.
     r = Resident(assistant, "adu-loc")
-    r.say("mau lapor jalan berlubang")
+    r.open("mau lapor jalan berlubang", "file_complaint")
     r.say("lubangnya gede di tengah jalan, kemarin ada ibu2 jatuh dari motor")
     assert r.requested == "complaint_location"
     reply = r.say("gak ada foto")
@@ -187,7 +197,7 @@ def test_complaint_dialogues_typed_choices_and_places(assistant):
 
     # 4. A name typed at the photo question: no photo, and that is the reporter.
     r = Resident(assistant, "adu-name-at-photo")
-    reply = r.say("lapor rek, sampah neng kali mburi kampung rt 5 rw 3 numpuk ra tau diresiki")
+    reply = r.open("lapor rek, sampah neng kali mburi kampung rt 5 rw 3 numpuk ra tau diresiki", "file_complaint")
     assert r.requested == "complaint_photo", reply
     r.say("Wahyu")
     assert len(r.last) == 1 and r.requested == "complaint_confirm", r.last
@@ -199,7 +209,7 @@ def test_complaint_dialogues_typed_choices_and_places(assistant):
 
 def test_two_failed_answers_explain_and_offer_a_way_out(assistant):
     r = Resident(assistant, "strikes")
-    r.say("mau lapor lampu jalan mati")
+    r.open("mau lapor lampu jalan mati", "file_complaint")
     r.say("lampu pju mati sejak jumat, gelap banget kalo malem")
     assert r.requested == "complaint_location"
     first = r.say("hmm")
@@ -220,7 +230,7 @@ def test_two_failed_answers_explain_and_offer_a_way_out(assistant):
 
 def test_questions_still_leave_the_form_and_it_resumes(assistant):
     r = Resident(assistant, "resume")
-    r.say("mau ajukan pengantar skck")
+    r.open("mau ajukan pengantar skck", "request_document")
     assert r.requested == "applicant_name"
     reply = r.say("syaratnya apa aja ya?")
     assert "Persyaratan" in reply and "nama lengkap" in reply.lower()
