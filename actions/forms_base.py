@@ -25,7 +25,6 @@ or cancel; every other answer returns at least ``form_state``.
 """
 from __future__ import annotations
 
-import json
 import logging
 import re
 from abc import abstractmethod
@@ -37,7 +36,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import form_facts as ff
-from actions.common import ESCAPE_INTENTS, entity_values, is_payload, latest_intent, latest_text
+from actions.common import ESCAPE_INTENTS, is_payload, latest_intent, latest_text
 
 logger = logging.getLogger(__name__)
 
@@ -183,7 +182,8 @@ class ListeningForm(FormValidationAction):
             turn.resumed = True
         else:
             if self.should_escape(tracker, requested, text):
-                logger.debug("form %s: '%s' leaves the question %s to the rules", form, requested, text[:40])
+                # (never log the text itself: it may hold a NIK)
+                logger.debug("form %s: the reply to %s is left to the rules", form, requested)
                 return []
             self._answer_turn(text, tracker, requested, slots, state, turn)
 
@@ -453,7 +453,3 @@ class ListeningForm(FormValidationAction):
         else:
             dispatcher.utter_message(text=message)
 
-
-def state_json(value: Any) -> str:
-    """For logs: the form state without personal data."""
-    return json.dumps({k: v for k, v in (value or {}).items() if k in ("form", "slot", "strikes", "last")})
