@@ -12,6 +12,7 @@ import logging
 import os
 import re
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from kokom.office import Holiday, Interval, OfficeConfig
 
@@ -83,8 +84,28 @@ def tz_label(cfg: OfficeConfig) -> str:
 
 
 def holiday_on(cfg: OfficeConfig, day: date) -> Holiday | None:
-    """The holiday (libur nasional or cuti bersama) on ``day``, if any."""
-    return cfg.holidays.get(day)
+    """The holiday (libur nasional or cuti bersama) on ``day``, if any.
+
+    For a year the office file lists (from the SKB 3 Menteri, with cuti bersama and
+    local closures) the file is the whole truth. For any other year Indonesia's national
+    holidays come from the ``holidays`` package, so the assistant never says the office
+    is open on Lebaran just because nobody typed next year's list in yet.
+    """
+    found = cfg.holidays.get(day)
+    if found is not None or day.year in {d.year for d in cfg.holidays}:
+        return found
+    return national_holidays(day.year).get(day)
+
+
+@lru_cache(maxsize=8)
+def national_holidays(year: int) -> dict[date, Holiday]:
+    """Indonesia's national holidays of ``year`` (names in Indonesian; Islamic and lunar
+    dates are the package's estimates, marked "perkiraan")."""
+    import holidays
+
+    found = holidays.country_holidays("ID", years=year, categories=("public",), language="id")
+    return {day: Holiday(day, "; ".join(sorted(set(str(name).split("; ")))), "libur_nasional")
+            for day, name in sorted(found.items())}
 
 
 def day_intervals(cfg: OfficeConfig, day: date) -> tuple[Interval, ...]:

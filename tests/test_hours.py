@@ -294,3 +294,22 @@ def test_shipped_file_friday_and_holidays():
     assert not h.is_open(shipped, wib(2026, 8, 17, 9, 0))
     assert not h.is_open(shipped, wib(2026, 12, 25, 9, 0))
     assert "tutup" in h.weekly_schedule_text(shipped)
+
+
+def test_years_beyond_the_office_file_take_national_holidays_from_the_holidays_package():
+    from kokom.hours import holiday_on, is_open, national_holidays
+    from kokom.office import load_office
+
+    cfg = load_office()
+    assert max(d.year for d in cfg.holidays) < 2030
+    # Lebaran 2030 (estimated by the package): closed, with an Indonesian name
+    lebaran = [h for h in national_holidays(2030).values()
+               if "Idul Fitri" in h.name]
+    assert lebaran
+    day = lebaran[0].date
+    assert holiday_on(cfg, day) is not None and "Idul Fitri" in holiday_on(cfg, day).name
+    assert not is_open(cfg, datetime(day.year, day.month, day.day, 9, 0, tzinfo=cfg.timezone))
+    assert holiday_on(cfg, date(2030, 8, 17)).name == "Hari Kemerdekaan Republik Indonesia"
+    # a year the office file lists is the file's alone (SKB dates, cuti bersama, local closures)
+    assert holiday_on(cfg, date(2027, 5, 16)) is None  # the package's estimate, not the file's
+    assert holiday_on(cfg, date(2027, 5, 17)).name.startswith("Hari Raya Idul Adha")
