@@ -12,7 +12,9 @@ office file. Matching, in order:
    three words) by a word that fuzzily matches the distinctive part of an alias
    ("surat keterangan buat usaha", "akte anak lahir" -> kelahiran).
 
-Short aliases ("kk", "sku", "n1") only ever match exactly.
+Short aliases ("kk", "sku", "n1") only ever match exactly. Weak aliases (one
+everyday word such as "nikah" or "pindah") count only when no other document is
+named: "ngurus kk baru habis nikah" is about the KK.
 """
 from __future__ import annotations
 
@@ -31,6 +33,9 @@ FUZZY_MIN = 87.0
 FUZZY_MIN_LEN = 8
 CORE_MIN = 85.0
 CORE_MIN_LEN = 5
+
+# One-word aliases that name a document only when nothing else in the message does.
+WEAK_ALIASES = frozenset({"nikah", "menikah", "mau nikah", "pindah", "hajatan", "waris", "warisan", "domisili"})
 
 # Words that say "a document" without saying which one.
 HEAD_WORDS = frozenset({"surat", "keterangan", "ket", "sk", "pengantar", "akta", "akte", "izin", "ijin", "kartu"})
@@ -180,6 +185,8 @@ def find(text: str) -> list[Match]:
                 claim(i, j + size, cores[index][1], core, float(score))
                 break
     found.sort(key=lambda item: item[0])
+    if any(m.alias not in WEAK_ALIASES for _, _, m in found):
+        found = [item for item in found if item[2].alias not in WEAK_ALIASES]
     seen: set[str] = set()
     out = []
     for _, _, match in found:

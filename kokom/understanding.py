@@ -210,7 +210,7 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
         new_name, cue = "file_complaint", "new_report"
     elif name == "request_document" and question_cue(text):
         new_name, cue = "ask_requirements", "question"
-    elif name in {"deny", "affirm", "inform", "out_of_scope", "greet", "thank"} and len(words) <= 5 \
+    elif name in {"deny", "affirm", "greet", "thank"} and len(words) <= 5 \
             and REQUIREMENT_WORDS.search(norm):
         new_name, cue = "ask_requirements", "requirement_follow_up"
     elif name in {"ask_office_hours", "ask_office_location", "out_of_scope", "show_menu"} and FEEDBACK_OPENING.search(norm):
