@@ -9,6 +9,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from stdnum.exceptions import ValidationError
+from stdnum import numdb
+from stdnum.id import nik as stdnum_nik
+
 # Province codes (first two digits of a NIK) as used by Dukcapil (BPS codes).
 _PROVINCE_CODES = frozenset(
     {
@@ -40,6 +44,17 @@ class NikResult:
 def _clean_digits(text: str) -> str:
     """Drop the separators residents put in numbers (spaces, dots, dashes)."""
     return re.sub(r"[\s.\-_/]", "", text or "")
+
+
+def known_regency(nik: str) -> bool:
+    """Digits 1-4 name a province and a regency/city in python-stdnum's maintained table
+    (``stdnum.id.nik`` itself only checks the province)."""
+    try:
+        stdnum_nik.validate(nik)
+    except ValidationError:
+        return False
+    parts = numdb.get("id/loc").info(nik[:4])
+    return len(parts) == 2 and bool(parts[0][1]) and bool(parts[1][1])
 
 
 def validate_nik(text: str, today: date | None = None) -> NikResult:
@@ -78,6 +93,11 @@ def validate_nik(text: str, today: date | None = None) -> NikResult:
         return NikResult(None, "Tanggal lahir pada NIK berada di masa depan. Mohon periksa kembali.")
     if raw[12:] == "0000":
         return NikResult(None, "Empat digit terakhir NIK tidak boleh 0000. Mohon periksa kembali.")
+    if not known_regency(raw):
+        return NikResult(
+            None,
+            "Empat digit awal NIK (kode provinsi dan kabupaten/kota) tidak dikenal. Mohon periksa kembali.",
+        )
     return NikResult(raw, None, born, female)
 
 

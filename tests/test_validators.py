@@ -82,3 +82,12 @@ def test_mask_phone():
 )
 def test_parse_rt_rw(text, expected):
     assert parse_rt_rw(text) == expected
+
+
+def test_nik_place_codes_are_checked_against_python_stdnum():
+    from kokom.validators import known_regency
+
+    assert known_regency("3577011203850001") and known_regency("3519014403900002")  # Kota/Kab. Madiun
+    for unknown in ("3599011203850001", "3500011203850001", "3199011203850001"):
+        result = validate_nik(unknown, today=date(2026, 12, 3))
+        assert result.value is None and "kabupaten/kota" in result.error, unknown
