@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import signal
 import sys
 import threading
+
+from kokom import settings
 
 
 def _create_admin(username: str) -> int:
@@ -22,7 +23,7 @@ def _create_admin(username: str) -> int:
     from kokom.db import init_db
 
     init_db()
-    password = os.environ.get("KOKOM_ADMIN_PASSWORD")
+    password = settings.text("KOKOM_ADMIN_PASSWORD") or None
     if password is None:
         if not sys.stdin.isatty():
             print("Tidak ada terminal: isi kata sandi lewat variabel KOKOM_ADMIN_PASSWORD.", file=sys.stderr)
@@ -87,8 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m console", description="Konsol petugas SI KoKoM")
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="jalankan konsol (server web)")
-    run.add_argument("--host", default=os.environ.get("KOKOM_CONSOLE_HOST", "127.0.0.1"))
-    run.add_argument("--port", type=int, default=int(os.environ.get("KOKOM_CONSOLE_PORT", "5002")))
+    cfg = settings.get()
+    run.add_argument("--host", default=cfg.console_host)
+    run.add_argument("--port", type=int, default=cfg.console_port)
     admin = sub.add_parser("create-admin", help="buat (atau pulihkan) akun admin")
     admin.add_argument("username")
     args = parser.parse_args(argv)

@@ -17,7 +17,6 @@ WhatsApp the one of :mod:`kokom.whatsapp.outbound`.
 """
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from typing import Any
 
@@ -27,9 +26,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from console import auth
 from console.views.common import wants_json
-from kokom import VAR_DIR
-from kokom.local_secrets import env_or_file_secret
-from kokom.settings import is_production
+from kokom import settings
 
 # Endpoints reachable without logging in; everything else requires a session.
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
@@ -44,31 +41,29 @@ csrf = CSRFProtect()
 
 
 def secret_key() -> str:
-    return env_or_file_secret("KOKOM_CONSOLE_SECRET", VAR_DIR / "console_secret", 48)
+    return settings.console_secret()
 
-
-def _env_flag(name: str) -> bool:
-    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, static_folder="static", template_folder="templates")
+    cfg = settings.get()
     app.config.update(
         SESSION_COOKIE_NAME="kokom_console",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=not (_env_flag("KOKOM_CONSOLE_INSECURE_COOKIES") and not is_production()),
+        SESSION_COOKIE_SECURE=not (cfg.console_insecure_cookies and not cfg.production),
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
         WTF_CSRF_TIME_LIMIT=None,  # valid for the session: an inbox left open still works
         WTF_CSRF_HEADERS=["X-CSRFToken", "X-CSRF-Token"],
         MAX_CONTENT_LENGTH=1 * 1024 * 1024,
-        MEDIA_DIR=os.environ.get("KOKOM_MEDIA_DIR") or str(VAR_DIR / "media"),
+        MEDIA_DIR=str(cfg.media_dir),
         LOGIN_WINDOW_SECONDS=auth.LOGIN_WINDOW_SECONDS,
         LOGIN_MAX_PER_USER=auth.LOGIN_MAX_PER_USER,
         LOGIN_MAX_PER_IP=auth.LOGIN_MAX_PER_IP,
-        TRUST_PROXY=_env_flag("KOKOM_CONSOLE_TRUST_PROXY"),
+        TRUST_PROXY=cfg.console_trust_proxy,
         POLL_INTERVAL_MS=2000,
         JSON_AS_ASCII=False,
     )

@@ -7,7 +7,6 @@ revision, so a fresh machine and an old database both end up on one schema.
 """
 from __future__ import annotations
 
-import os
 import threading
 import time
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from kokom import settings
 from kokom import REPO_ROOT, VAR_DIR
 from kokom.privacy import private_dir, private_sqlite_file
 
@@ -31,7 +31,7 @@ _migrated: set[str] = set()
 
 def database_url() -> str:
     """The configured URL; a relative SQLite path is taken from the repo root."""
-    url = os.environ.get("DATABASE_URL", "").strip()
+    url = settings.get().database_url
     if not url:
         private_dir(VAR_DIR)
         return f"sqlite:///{VAR_DIR / 'kokom.db'}"

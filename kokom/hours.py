@@ -9,11 +9,11 @@ in are taken as office-local.
 from __future__ import annotations
 
 import logging
-import os
 import re
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
+from kokom import settings
 from kokom.office import Holiday, Interval, OfficeConfig
 
 __all__ = [
@@ -68,7 +68,7 @@ def now_local(cfg: OfficeConfig) -> datetime:
     behaviour at any real time. An unparsable value is logged and ignored
     rather than crashing every conversation.
     """
-    fake = os.environ.get(FAKE_NOW_ENV, "").strip()
+    fake = settings.get().fake_now
     if fake:
         try:
             return _localize(cfg, datetime.fromisoformat(fake.replace("Z", "+00:00")))

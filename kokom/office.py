@@ -8,7 +8,6 @@ caught (``python -m kokom.office``) before residents see nonsense.
 """
 from __future__ import annotations
 
-import os
 import re
 import sys
 import threading
@@ -19,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from kokom import settings
 
 __all__ = [
     "CATEGORY_KEYS",
@@ -39,12 +40,8 @@ __all__ = [
     "parse_office",
 ]
 
-_REPO_ROOT = Path(__file__).resolve().parent.parent
-_SHIPPED_OFFICE_FILE = _REPO_ROOT / "office" / "kelurahan.yml"
-_ENV_OFFICE_FILE = "KOKOM_OFFICE_FILE"
-
-DEFAULT_OFFICE_FILE: Path = Path(os.environ.get(_ENV_OFFICE_FILE) or _SHIPPED_OFFICE_FILE)
-"""Office file used when ``load_office`` gets no path (env ``KOKOM_OFFICE_FILE`` wins)."""
+DEFAULT_OFFICE_FILE: Path = settings.SHIPPED_OFFICE_FILE
+"""The office file shipped with SI KoKoM (``KOKOM_OFFICE_FILE`` may name another)."""
 
 DOCUMENT_KEYS: tuple[str, ...] = (
     "ktp",
@@ -582,8 +579,7 @@ _cache_lock = threading.Lock()
 
 def _default_path() -> Path:
     """Env override read at call time, so tests and deployments can switch files."""
-    env = os.environ.get(_ENV_OFFICE_FILE)
-    return Path(env) if env else DEFAULT_OFFICE_FILE
+    return settings.get().office_file
 
 
 def load_office(path: Path | None = None) -> OfficeConfig:

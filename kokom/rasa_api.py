@@ -11,12 +11,12 @@ console can point at another server without re-importing.
 """
 from __future__ import annotations
 
-import os
 from typing import Any
 from urllib.parse import quote
 
 import requests
 
+from kokom import settings
 from kokom import VAR_DIR
 from kokom.local_secrets import read_env_or_file
 
@@ -34,7 +34,7 @@ class RasaApiError(RuntimeError):
 
 
 def base_url() -> str:
-    return (os.environ.get("RASA_URL") or DEFAULT_URL).strip().rstrip("/")
+    return settings.get().rasa_url
 
 
 def token() -> str | None:

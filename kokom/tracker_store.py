@@ -12,12 +12,13 @@ from typing import Any
 from rasa.core.tracker_store import SQLTrackerStore
 from sqlalchemy.engine import make_url
 
+from kokom import settings
 from kokom import REPO_ROOT, VAR_DIR
 from kokom.privacy import private_dir, private_sqlite_file
 
 
 def _tracker_url() -> str:
-    url = os.environ.get("TRACKER_DATABASE_URL", "").strip()
+    url = settings.get().tracker_database_url
     if url:
         return url
     private_dir(VAR_DIR)

@@ -17,10 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kokom import VAR_DIR  # noqa: E402
-from kokom.local_secrets import env_or_file_secret  # noqa: E402
 from kokom.privacy import secure_process  # noqa: E402
-from kokom.settings import action_token, bind_host  # noqa: E402
+from kokom.settings import action_token, bind_host, rasa_token  # noqa: E402
 
 
 def rasa_argv(argv: list[str]) -> list[str]:
@@ -28,7 +26,7 @@ def rasa_argv(argv: list[str]) -> list[str]:
     if "--auth-token" in args or any(a.startswith("--auth-token=") for a in args):
         raise SystemExit("pass the token in RASA_TOKEN, not on the command line")
     if args[:1] == ["run"] and "--enable-api" in args:
-        args += ["--auth-token", env_or_file_secret("RASA_TOKEN", VAR_DIR / "rasa_token")]
+        args += ["--auth-token", rasa_token()]
     if args[:1] == ["run"] and "--interface" not in args and "-i" not in args:
         args += ["--interface", bind_host()]
     return args

@@ -25,16 +25,11 @@ sys.path.insert(0, str(ROOT))
 
 from kokom import VAR_DIR  # noqa: E402
 from kokom.db import init_db  # noqa: E402
-from kokom.local_secrets import env_or_file_secret  # noqa: E402
 from kokom.office import OfficeConfigError, load_office  # noqa: E402
 from kokom.privacy import make_private, secure_process  # noqa: E402
+from kokom import settings  # noqa: E402
 from kokom.settings import action_token, bind_host  # noqa: E402
 
-
-
-def rasa_token() -> str:
-    """RASA_TOKEN from the environment, else one generated once into var/rasa_token."""
-    return env_or_file_secret("RASA_TOKEN", VAR_DIR / "rasa_token")
 
 
 def wait_for_port(port: int, timeout: float = 180.0) -> bool:
@@ -53,7 +48,7 @@ def wait_for_port(port: int, timeout: float = 180.0) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shell", action="store_true", help="chat in the terminal instead of serving HTTP")
-    parser.add_argument("--model", default=os.environ.get("KOKOM_MODEL", "models"))
+    parser.add_argument("--model", default=settings.text("KOKOM_MODEL", "models"))
     args = parser.parse_args()
 
     secure_process()
@@ -64,7 +59,7 @@ def main() -> int:
         print(f"office/kelurahan.yml is invalid:\n{exc}", file=sys.stderr)
         return 1
     init_db()
-    token = rasa_token()
+    token = settings.rasa_token()
     env = dict(os.environ, RASA_TOKEN=token, KOKOM_ACTION_TOKEN=action_token(), PYTHONPATH=str(ROOT))
     # The console is served over plain http on localhost here; behind HTTPS in production.
     env.setdefault("KOKOM_CONSOLE_INSECURE_COOKIES", "1")

@@ -163,9 +163,10 @@ def test_security_headers_and_cookie_flags(console_env, monkeypatch):
 
 def test_secret_key_generated_once(console_env, monkeypatch, tmp_path):
     import console.app as console_app
+    from kokom import settings
 
     monkeypatch.delenv("KOKOM_CONSOLE_SECRET", raising=False)
-    monkeypatch.setattr(console_app, "VAR_DIR", tmp_path / "var")
+    monkeypatch.setattr(settings, "VAR_DIR", tmp_path / "var")
     first = console_app.secret_key()
     assert first == console_app.secret_key() and len(first) > 40
     assert (tmp_path / "var" / "console_secret").stat().st_mode & 0o077 == 0

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from kokom import REPO_ROOT, VAR_DIR
+from kokom import REPO_ROOT, VAR_DIR, settings
 from kokom.local_secrets import file_secret
 
 logger = logging.getLogger(__name__)
@@ -96,20 +96,17 @@ class WhatsAppConfig:
             )
 
 
-def _truthy(value: Any) -> bool | None:
-    if value is None:
-        return None
-    text = str(value).strip().lower()
-    if text in ("1", "true", "yes", "on", "ya"):
-        return True
-    if text in ("0", "false", "no", "off", "tidak", ""):
-        return False
-    return None
+def _override_flag(value: Any) -> bool | None:
+    """A true/false value from credentials.yml (YAML may give a bool or a word)."""
+    if value is None or isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    return True if word in settings.TRUE_WORDS else False if word in settings.FALSE_WORDS else None
 
 
 def read_credentials_overrides(path: Path | None = None) -> dict[str, Any]:
     """The channel's entry of ``credentials.yml`` (processes that are not Rasa read it here)."""
-    path = path or Path(os.environ.get("WHATSAPP_CREDENTIALS_FILE", REPO_ROOT / "credentials.yml"))
+    path = path or Path(settings.text("WHATSAPP_CREDENTIALS_FILE", str(REPO_ROOT / "credentials.yml")))
     try:
         import yaml
 
@@ -155,20 +152,23 @@ def load_config(overrides: Mapping[str, Any] | None = None, env: Mapping[str, st
 
     app_secret = env.get("WHATSAPP_APP_SECRET", "").strip()
     access_token = env.get("WHATSAPP_ACCESS_TOKEN", "").strip()
-    forced = _truthy(env.get("WHATSAPP_SANDBOX"))
+    try:
+        forced = settings.optional_flag("WHATSAPP_SANDBOX", env)
+    except settings.SettingsError as exc:
+        raise ConfigError(str(exc)) from None
     if forced is None:
-        forced = _truthy(overrides.get("sandbox"))
+        forced = _override_flag(overrides.get("sandbox"))
     sandbox = forced if forced is not None else not (app_secret or access_token)
 
-    media_dir = Path(env.get("KOKOM_MEDIA_DIR", "").strip() or VAR_DIR / "media")
+    media_dir = settings.media_dir(env)
     sandbox_dir = Path(env.get("WHATSAPP_SANDBOX_DIR", "").strip() or VAR_DIR / "whatsapp-sandbox")
     spool_dir = Path(env.get("WHATSAPP_SPOOL_DIR", "").strip() or VAR_DIR / "whatsapp-spool")
 
     def number(name: str, default: float, cast: type = float) -> Any:
         try:
-            return cast(env.get(name, default))
-        except (TypeError, ValueError):
-            logger.warning("%s is not a number; using %s", name, default)
+            return settings.number(name, default, cast, env)
+        except settings.SettingsError as exc:
+            logger.warning("%s; using %s", exc, default)
             return cast(default)
 
     common = dict(
