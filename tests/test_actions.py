@@ -303,7 +303,9 @@ def test_second_fallback_offers_an_officer():
 def test_feedback_saved_and_short_request_asks_for_text(db_url):
     t = tracker("mau kasih saran", intent="give_feedback", active_loop="feedback_form")
     assert "feedback_text" not in slot_events(run(ValidateFeedbackForm(), t)[1])
-    messages, _ = run(ActionSaveFeedback(), tracker(slots={"feedback_text": "Antrian sebaiknya pakai nomor online"}))
+    # Saved only once confirmed as a suggestion (issue #8).
+    messages, _ = run(ActionSaveFeedback(), tracker(slots={"feedback_text": "Antrian sebaiknya pakai nomor online",
+                                                           "feedback_kind": "saran"}))
     assert "Terima kasih" in messages[0]["text"]
     run(ActionSaveRating(), tracker('/rate{"rating": 4}', intent="rate", entities=[{"entity": "rating", "value": 4}]))
     with session_scope() as s:
