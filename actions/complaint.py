@@ -239,7 +239,7 @@ class ValidateComplaintForm(ListeningForm):
             return
         super()._answer_turn(text, tracker, requested, slots, state, turn)
         # A description typed at the category question is the description as well.
-        if requested == "complaint_category" and turn.changes.get("complaint_category") and \
+        if requested == "complaint_category" and not text.startswith("/") and turn.changes.get("complaint_category") and \
                 self._merged(slots, turn).get("complaint_description") is None and \
                 ff.content_words(text) >= MIN_OPENING_WORDS and len(text) >= MIN_DESCRIPTION:
             turn.changes["complaint_description"] = text.strip()[:MAX_DESCRIPTION]

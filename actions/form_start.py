@@ -50,4 +50,10 @@ class ActionBareAnswer(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         form = form_for(latest_text(tracker))
-        return [FollowupAction(form or "action_fallback")]
+        if form:
+            return [FollowupAction(form)]
+        # The usual answer, given here: a FollowupAction to it would leave no rule to end the
+        # turn, and the fallback would repeat until Rasa's prediction limit.
+        from actions.dialogue import ActionFallback
+
+        return ActionFallback().run(dispatcher, tracker, domain)

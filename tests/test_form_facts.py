@@ -126,3 +126,11 @@ def test_photo_sent_early_is_taken_and_the_question_stays():
                               intent="share_media", metadata={"media": {"type": "image", "path": "var/media/a.jpg"}})
     assert out["complaint_photo"] == "var/media/a.jpg" and out["requested_slot"] == "complaint_location"
     assert len(messages) == 1 and "Foto" in messages[0]["text"]
+
+
+def test_category_button_is_not_a_description():
+    slots = {"requested_slot": "complaint_category"}
+    _, out = form_turn(ValidateComplaintForm(), "complaint_form", '/inform{"complaint_category": "infrastruktur"}',
+                       slots)
+    assert out.get("complaint_category") is None or out["complaint_category"] == "infrastruktur"
+    assert "complaint_description" not in out
