@@ -41,6 +41,9 @@ def documents_in_message(tracker: Any) -> list[str]:
     text = latest_text(tracker)
     if not text.startswith("/"):
         keys += [k for k in detect_documents(text) if k not in keys and office().document(k)]
+    if "surat_kehilangan" in keys:
+        # "ktp dan stnk hilang, surat kehilangan gimana": the other names are what was lost.
+        keys = ["surat_kehilangan"] + [k for k in keys if k != "surat_kehilangan"]
     return keys
 
 

@@ -181,6 +181,7 @@ def content_words(text: str) -> list[str]:
 PROBLEM = _rx(
     r"tolong|mohon (segera )?(di)?(perbaiki|ditindaklanjuti|tindak lanjuti|ditangani|dibersihkan|diangkut|dicek|dibetulkan|diganti|dibenahi)"
     r"|rusak|bocor|mampet|tersumbat|buntu|banjir|genangan|tergenang|padam|mati|berlubang|lubang|sampah|bau|longsor|roboh|ambruk|tumbang"
+    r"|ngelupas|mengelupas|terkelupas|retak|ambles|amblas|jebol|pecah|keropos|rubuh|ambrol|bolong|ngeprul|kumuh"
     r"|kabel|lampu jalan|pju|got|selokan|saluran|gorong|drainase|jalan|gang|jembatan|pohon|liar|berisik|bising|maling|pencurian|nyolong"
     r"|rt ?\d+|rw ?\d+|depan rumah|belakang rumah|samping rumah|dekat|sebelah|perbaiki|diperbaiki|ditindaklanjuti"
 )
@@ -192,6 +193,12 @@ def reports_problem(text: str) -> bool:
 
 
 # --- reading one parse result ---------------------------------------------------
+
+
+def _names_a_document(text: str) -> bool:
+    from kokom import doc_names
+
+    return bool(doc_names.find(text))
 
 
 def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[dict], str | None]:
@@ -210,8 +217,12 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
         new_name, cue = "file_complaint", "new_report"
     elif name == "request_document" and question_cue(text):
         new_name, cue = "ask_requirements", "question"
-    elif name in {"deny", "affirm", "greet", "thank"} and len(words) <= 5 \
-            and REQUIREMENT_WORDS.search(norm):
+    elif name == "ask_requirements" and reports_problem(text) and not _names_a_document(text):
+        # "how come the new asphalt is peeling already?" asks about a problem, not a document.
+        new_name, cue = "file_complaint", "problem_not_document"
+    elif REQUIREMENT_WORDS.search(norm) and (
+            (name in {"deny", "affirm", "greet", "thank"} and len(words) <= 5)
+            or (name in {"out_of_scope", "inform"} and len(words) <= 3)):
         new_name, cue = "ask_requirements", "requirement_follow_up"
     elif name in {"ask_office_hours", "ask_office_location", "out_of_scope", "show_menu"} and FEEDBACK_OPENING.search(norm):
         new_name, cue = "give_feedback", "feedback_opening"
