@@ -39,6 +39,10 @@ from kokom.whatsapp.spool import Spool
 logger = logging.getLogger(__name__)
 
 CHANNEL_NAME = "whatsapp"
+SERVICE_TROUBLE_REPLY = (
+    "Mohon maaf, sistem kami sedang ada gangguan sehingga pesan Bapak/Ibu belum bisa kami proses. "
+    "Silakan kirim ulang beberapa saat lagi; jawaban yang sudah Bapak/Ibu berikan tetap tersimpan."
+)
 # Meta's deliveries are a few kilobytes; anything near this is not from Meta.
 MAX_WEBHOOK_BODY = 1024 * 1024
 
@@ -76,10 +80,12 @@ class WhatsAppOutput(OutputChannel):
         self.client = client
         self.sent_by = sent_by
         self.results: list[SendResult] = []
+        self.planned = 0  # messages the assistant produced for this turn
 
     async def _send(self, recipient_id: Text, plan: formatting.Plan) -> None:
         if not plan.messages:
             return
+        self.planned += len(plan.messages)
         try:
             self.results.extend(await self.client.send_plan(recipient_id, plan, self.sent_by))
         except Exception:  # noqa: BLE001 - never break the conversation because a send failed
@@ -144,15 +150,33 @@ class WhatsAppInput(InputChannel):
     # --- handling ------------------------------------------------------------
     async def _deliver(self, row: dict[str, Any], conversion: Conversion) -> None:
         assert self._on_new_message is not None
+        output = WhatsAppOutput(self.client)
         message = UserMessage(
             text=conversion.text,
-            output_channel=WhatsAppOutput(self.client),
+            output_channel=output,
             sender_id=row["wa_id"],
             input_channel=self.name(),
             message_id=row["wamid"],
             metadata=conversion.metadata,
         )
         await self._on_new_message(message)
+        if output.planned == 0 and not await self._officer_holds(row["wa_id"]):
+            # Every turn of the assistant answers something; silence means a part of it
+            # failed (the action server down, say: Rasa logs it and carries on). The
+            # resident hears that, and the conversation (a half-filled form too) stays as
+            # it was, so the next message continues once the part is back.
+            logger.warning("no reply for a message from %s: telling the resident", mask_phone(row["wa_id"]))
+            await self._reply(row["wa_id"], SERVICE_TROUBLE_REPLY)
+
+    async def _officer_holds(self, wa_id: str) -> bool:
+        from kokom.handoffs import active_for_sender
+
+        try:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(None, active_for_sender, wa_id) is not None
+        except Exception:  # noqa: BLE001 - when in doubt, do not speak over an officer
+            logger.exception("could not check whether an officer holds the conversation")
+            return True
 
     async def _reply(self, wa_id: str, text: str) -> None:
         await WhatsAppOutput(self.client).send_text_message(wa_id, text)

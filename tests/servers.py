@@ -103,6 +103,20 @@ class AssistantServers:
         # The first parse warms TensorFlow up; tests then see normal latency.
         self.say("warmup-sender", "halo")
 
+    def kill_actions(self) -> None:
+        """The action server dies (SIGKILL), as in a crash."""
+        proc = self.procs[0]
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+
+    def start_actions(self) -> None:
+        """Start the action server again on the same port (after :meth:`kill_actions`)."""
+        actions = self._start("actions", [sys.executable, str(ROOT / "scripts" / "action_server.py"),
+                                          "--actions", "actions", "--port", str(self.action_port)])
+        self.procs.remove(actions)
+        self.procs[0] = actions
+        wait_http(f"http://127.0.0.1:{self.action_port}/health", 120, actions, actions.log)
+
     def stop(self) -> None:
         for proc in self.procs:
             if proc.poll() is None:
