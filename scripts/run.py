@@ -7,8 +7,9 @@ secrets (Rasa's API token, the action server's token) travel in the environment,
 never on a command line.
 
 Used by `make run`. Every process started here is stopped on Ctrl-C or
-SIGTERM (and if one of them dies, the others are stopped too), so nothing is
-left listening on the ports.
+SIGTERM, so nothing is left listening on the ports. A process that dies is
+started again (after 1, 2, 4 ... up to 60 seconds; the wait resets once it has
+run for five minutes) and logged, so one crash never takes the whole desk offline.
 """
 from __future__ import annotations
 
@@ -65,10 +66,12 @@ def main() -> int:
     env.setdefault("KOKOM_CONSOLE_INSECURE_COOKIES", "1")
     env.setdefault("RASA_URL", "http://127.0.0.1:5005")
     procs: list[subprocess.Popen] = []
+    commands: dict[int, tuple[str, list[str]]] = {}  # index in procs -> (name, command)
 
-    def start(cmd: list[str], **kwargs: object) -> subprocess.Popen:
+    def start(cmd: list[str], name: str = "", **kwargs: object) -> subprocess.Popen:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True, **kwargs)  # type: ignore[arg-type]
         procs.append(proc)
+        commands[len(procs) - 1] = (name or cmd[-1], cmd)
         return proc
 
     def stop_all(*_: object) -> None:
@@ -87,7 +90,8 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, lambda *_: (stop_all(), sys.exit(0)))
     try:
-        start([sys.executable, str(ROOT / "scripts" / "action_server.py"), "--actions", "actions", "--port", "5055"])
+        start([sys.executable, str(ROOT / "scripts" / "action_server.py"), "--actions", "actions", "--port", "5055"],
+              "action server")
         if not wait_for_port(5055, 120):
             print("action server did not start", file=sys.stderr)
             return 1
@@ -102,9 +106,10 @@ def main() -> int:
             [
                 sys.executable, str(ROOT / "scripts" / "rasa_server.py"), "run", "--model", args.model,
                 "--enable-api", "--port", "5005", "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
-            ]
+            ],
+            "Rasa server",
         )
-        start([sys.executable, "-m", "console", "run", "--host", bind_host(), "--port", "5002"])
+        start([sys.executable, "-m", "console", "run", "--host", bind_host(), "--port", "5002"], "console")
         if wait_for_port(5005, 300):
             from kokom.whatsapp.config import load_config
 
@@ -123,14 +128,45 @@ def main() -> int:
                 "Press Ctrl-C to stop.\n",
                 flush=True,
             )
-        while all(proc.poll() is None for proc in procs):
-            time.sleep(1)
-        print("a process stopped; shutting down the others", file=sys.stderr)
+        supervise(procs, commands, lambda cmd: subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True))
         return 1
     except KeyboardInterrupt:
         return 0
     finally:
         stop_all()
+
+
+def supervise(procs: list[subprocess.Popen], commands: dict[int, tuple[str, list[str]]],
+              spawn, *, poll: float = 1.0, first_delay: float = 1.0, max_delay: float = 60.0,  # type: ignore[no-untyped-def]
+              stable_after: float = 300.0, rounds: int | None = None) -> None:
+    """Start again every process that stops, with exponential back-off per process.
+
+    ``procs[i]`` is replaced in place by the new process; ``rounds`` bounds the loop (tests).
+    """
+    delay = {i: first_delay for i in commands}
+    started = {i: time.time() for i in commands}
+    due: dict[int, float] = {}
+    while rounds is None or rounds > 0:
+        if rounds is not None:
+            rounds -= 1
+        now = time.time()
+        for i, proc in enumerate(procs):
+            name, cmd = commands[i]
+            if proc.poll() is None:
+                if now - started[i] > stable_after:
+                    delay[i] = first_delay  # it ran long enough: a new crash waits briefly again
+                continue
+            if i not in due:
+                due[i] = now + delay[i]
+                print(f"[run] {name} stopped (exit {proc.returncode}); starting it again in {delay[i]:.0f} s",
+                      file=sys.stderr, flush=True)
+            elif now >= due[i]:
+                del due[i]
+                procs[i] = spawn(cmd)
+                started[i] = now
+                delay[i] = min(max_delay, delay[i] * 2)
+                print(f"[run] {name} started again (pid {procs[i].pid})", file=sys.stderr, flush=True)
+        time.sleep(poll)
 
 
 if __name__ == "__main__":
