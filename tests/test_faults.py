@@ -44,3 +44,32 @@ def test_a_crashed_action_server_gets_an_apology_and_the_form_goes_on_after_the_
     assert "alamat" in reply.lower(), reply
     slots = assistant.tracker(wa_id)["slots"]
     assert slots.get("applicant_name") == "Budi Santoso" and slots.get("nik") == NIK
+
+
+def test_a_full_disk_while_spooling_answers_5xx_so_meta_retries(assistant):
+    """The webhook never acknowledges a delivery it could not keep."""
+    import subprocess
+
+    spool = assistant.workdir / "whatsapp-spool"
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8k", "tmpfs", str(spool)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tiny filesystem here: {mounted.stderr.decode()[:200]}")
+    wa_id = new_wa_id()
+    delivery = payloads.build_delivery(wa_id, payloads.text_message("halo, lampu jalan mati " * 40),
+                                       profile_name="Budi")
+    try:
+        with open(spool / "filler.bin", "wb", buffering=0) as handle:  # fill it up
+            try:
+                while True:
+                    handle.write(b"x" * 1024)
+            except OSError:
+                pass
+        response = post_signed(assistant.webhook_url, delivery)
+        assert response.status_code >= 500, response.text
+        assert assistant.inbound(wa_id) == []
+    finally:
+        subprocess.run(["umount", str(spool)], check=True)
+    # Meta retries the same delivery once the disk has room: accepted and answered once.
+    assert post_signed(assistant.webhook_url, delivery).status_code == 200
+    assistant.wait_handled(wa_id, 1)
+    assert len(assistant.inbound(wa_id)) == 1 and assistant.fake_graph.sends(wa_id)
