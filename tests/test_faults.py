@@ -73,3 +73,37 @@ def test_a_full_disk_while_spooling_answers_5xx_so_meta_retries(assistant):
     assert post_signed(assistant.webhook_url, delivery).status_code == 200
     assistant.wait_handled(wa_id, 1)
     assert len(assistant.inbound(wa_id)) == 1 and assistant.fake_graph.sends(wa_id)
+
+
+def test_ten_copies_of_one_delivery_at_once_are_answered_once_and_a_status_storm_is_harmless(assistant):
+    from concurrent.futures import ThreadPoolExecutor
+
+    wa_id = new_wa_id()
+    delivery = payloads.build_delivery(wa_id, payloads.text_message("jam buka kantor kapan?"), profile_name="Sri")
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        codes = list(pool.map(lambda _: post_signed(assistant.webhook_url, delivery).status_code, range(10)))
+    assert codes == [200] * 10
+    assistant.wait_handled(wa_id, 1)
+    rows = assistant.inbound(wa_id)
+    assert len(rows) == 1
+    answers = assistant.fake_graph.sends(wa_id)
+    assert answers
+    # a storm of status events for what was sent: recorded, nothing sent, nothing handled as input
+    wamid = assistant.fake_graph.wamid_of(answers[0]) or "wamid.unknown"
+    storm = [payloads.build_status_delivery(wamid, status, wa_id)
+             for _ in range(20) for status in ("sent", "delivered", "read")]
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        codes = list(pool.map(lambda d: post_signed(assistant.webhook_url, d).status_code, storm))
+    assert codes == [200] * len(storm)
+    import time
+
+    deadline = time.time() + 60
+    while time.time() < deadline:  # the ingester records them right after the 200s
+        rows = assistant.query("select status from wa_status_events where wamid = :w", w=wamid)
+        if {r["status"] for r in rows} == {"sent", "delivered", "read"}:
+            break
+        time.sleep(0.1)
+    assert sorted(r["status"] for r in rows) == ["delivered", "read", "sent"]  # each once
+    outbound = assistant.query("select status from wa_outbound_messages where wamid = :w", w=wamid)
+    assert outbound == [{"status": "read"}]
+    assert len(assistant.inbound(wa_id)) == 1 and len(assistant.fake_graph.sends(wa_id)) == len(answers)
