@@ -29,17 +29,95 @@ def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture()
-def db_url(tmp_path, monkeypatch) -> str:
-    """A fresh, migrated SQLite database for one test."""
+# With KOKOM_TEST_POSTGRES_URL set (.ci/run sets it), the database tests of these modules
+# run again on PostgreSQL, each in its own database, dropped afterwards.
+PG_ENV = "KOKOM_TEST_POSTGRES_URL"
+PG_MODULES = frozenset({"test_cases", "test_handoffs", "test_whatsapp_inbound"})
+
+
+def pytest_generate_tests(metafunc):  # type: ignore[no-untyped-def]
+    module = metafunc.module.__name__.rpartition(".")[2]
+    if "db_url" in metafunc.fixturenames and module in PG_MODULES:
+        backends = ["sqlite"] + (["postgresql"] if os.environ.get(PG_ENV) else [])
+        metafunc.parametrize("db_url", backends, indirect=True)
+
+
+def _pg_url(admin_url: str, database: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(admin_url).set(database=database).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def pg_template():
+    """A database migrated once per run, copied for each test (CREATE DATABASE ... TEMPLATE)."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    admin_url = os.environ.get(PG_ENV)
+    if not admin_url:
+        pytest.skip(f"{PG_ENV} is not set")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", future=True)
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("select 1"))
+    except Exception as exc:  # noqa: BLE001 - set but unreachable: a failure, never a skip
+        pytest.fail(f"{PG_ENV} is set but PostgreSQL is not reachable: {exc}")
+    name = f"kokom_tpl_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
     from kokom import db
 
-    url = f"sqlite:///{tmp_path / 'kokom.db'}"
+    db.init_db(_pg_url(admin_url, name))
+    db.reset_engines()
+    yield admin, admin_url, name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _database(request, backend: str, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """A fresh, migrated database of ``backend`` as DATABASE_URL; dropped afterwards."""
+    from kokom import db
+
+    dropped = None
+    if backend == "postgresql":
+        import uuid
+
+        from sqlalchemy import text
+
+        admin, admin_url, template = request.getfixturevalue("pg_template")
+        name = f"kokom_t_{uuid.uuid4().hex[:12]}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        url = _pg_url(admin_url, name)
+        dropped = (admin, name)
+    else:
+        url = f"sqlite:///{tmp_path / 'kokom.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
     db.reset_engines()
     db.init_db(url)
     yield url
     db.reset_engines()
+    if dropped:
+        from sqlalchemy import text
+
+        admin, name = dropped
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture()
+def db_url(request, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """A fresh, migrated database for one test: SQLite, or PostgreSQL where parametrized."""
+    yield from _database(request, getattr(request, "param", "sqlite"), tmp_path, monkeypatch)
+
+
+@pytest.fixture()
+def pg_db_url(request, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """A fresh PostgreSQL database (skipped without KOKOM_TEST_POSTGRES_URL, failed if unreachable)."""
+    yield from _database(request, "postgresql", tmp_path, monkeypatch)
 
 
 @pytest.fixture(scope="session")
