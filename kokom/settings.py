@@ -92,6 +92,8 @@ class Settings:
     console_trust_proxy: bool
     console_host: str
     console_port: int
+    redis_url: str  # "" = Rasa's in-memory lock store (one Rasa process)
+    lock_prefix: str
 
     @property
     def production(self) -> bool:
@@ -117,6 +119,8 @@ def get(environ: Mapping[str, str] | None = None) -> Settings:
         console_trust_proxy=flag("KOKOM_CONSOLE_TRUST_PROXY", False, environ),
         console_host=text("KOKOM_CONSOLE_HOST", DEFAULT_BIND, environ),
         console_port=int(number("KOKOM_CONSOLE_PORT", 5002, int, environ)),
+        redis_url=text("REDIS_URL", "", environ),
+        lock_prefix=text("KOKOM_LOCK_PREFIX", "", environ),
     )
 
 

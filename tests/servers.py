@@ -68,6 +68,9 @@ class AssistantServers:
             RASA_TELEMETRY_ENABLED="false",
             KOKOM_MEDIA_DIR=str(workdir / "media"),
             WHATSAPP_SPOOL_DIR=str(workdir / "whatsapp-spool"),
+            # With a test Redis (CI), Rasa's conversation lock goes through it, as with several instances.
+            REDIS_URL=os.environ.get("KOKOM_TEST_REDIS_URL", ""),
+            KOKOM_LOCK_PREFIX=f"kokom-test-{workdir.name}",
             **self.extra_env,
         )
 
@@ -89,6 +92,7 @@ class AssistantServers:
             "action_endpoint": {"url": f"http://127.0.0.1:{self.action_port}/webhook",
                                 "headers": {"X-Kokom-Action-Token": "${KOKOM_ACTION_TOKEN}"}},
             "tracker_store": {"type": "kokom.tracker_store.UrlSQLTrackerStore"},
+            "lock_store": {"type": "kokom.lock_store.UrlLockStore"},
         }))
         credentials = self.workdir / "credentials.yml"
         credentials.write_text(yaml.safe_dump({"channels.rest.LocalRestInput": None, **self.extra_credentials}))
