@@ -349,13 +349,40 @@ _GENERIC_PLACE_ONLY = {"jalan", "rumah", "trotoar", "got", "selokan", "saluran",
                        "tengah", "pinggir", "sekitar", "area", "wilayah", "kawasan"}
 
 
+_DIRECTIONS = {"depan", "belakang", "samping", "sebelah", "dekat", "seberang", "pojok", "ujung", "tengah", "pinggir",
+               "utara", "selatan", "timur", "barat", "lor", "kidul", "wetan", "kulon", "ngajeng", "wingking", "mburi",
+               "ngarep", "sandhing", "cedhak", "caket", "sekitar", "area", "kawasan", "wilayah", "no", "nomor"}
+_PLACE_NAMES = {"sogaten", "manguharjo", "madiun"}
+
+
+def _is_name_token(token: str) -> bool:
+    """A word that names a place ("durian", "yos", "al", "3", "sogaten"), not another place word."""
+    if re.fullmatch(r"\d{1,4}[a-z]?", token):
+        return True
+    return (token in _PLACE_NAMES or token not in PLACE_WORDS) and token not in PLACE_STOP
+
+
+_ABBREVIATIONS = {"jl", "jln", "gg", "no", "kp", "dsn", "rt", "rw", "perum", "kel", "kec", "sdn", "smpn"}
+
+
+def _clause(text: str) -> str:
+    """Up to the end of the clause: a comma, ";", "!", "?" or a full stop that ends no abbreviation."""
+    for match in re.finditer(r"[,;!?]|\.(?=\s|$)", text):
+        if match.group(0) != ".":
+            return text[: match.start()]
+        before = re.findall(r"[A-Za-z0-9]+$", text[: match.start()])
+        if not before or before[0].lower() not in _ABBREVIATIONS:
+            return text[: match.start()]
+    return text
+
+
 def find_place(text: str) -> str | None:
     """A specific place inside a sentence ("got di samping balai rw 3 rt 2 meluap" ->
     "samping balai rw 3 rt 2"); None for generic ones ("di trotoar", "ke jalan")."""
     raw = text or ""
     best: str | None = None
     for start in _PLACE_START.finditer(raw):
-        tail = raw[start.end():]
+        tail = _clause(raw[start.end():])
         tokens = re.findall(r"[A-Za-z0-9][A-Za-z0-9.'/\-]*", tail)
         kept: list[str] = []
         names_after_place = 0
@@ -386,13 +413,12 @@ def find_place(text: str) -> str | None:
                     break
         phrase = " ".join(kept)
         lows = [k.lower().strip(".") for k in kept]
-        specific = (
-            has_rt_or_rw(phrase)
-            or any(w in ("jl", "jln", "gg", "gang", "perum", "perumahan", "komplek", "kompleks", "blok", "dusun")
-                   for w in lows[:-1])
-            or sum(1 for w in lows if w in PLACE_WORDS) >= 2 and any(w not in _GENERIC_PLACE_ONLY for w in lows)
-            or (len(lows) >= 2 and lows[0] in PLACE_WORDS and lows[0] not in _GENERIC_PLACE_ONLY)
-            or (lows[0] in ("jalan",) and len(lows) >= 2)
+        # Specific enough to find: an RT/RW, or a street/landmark followed by its name or number
+        # ("gang durian", "jl yos sudarso", "mushola al huda", "gang 3"). "depan SD", "tps belakang
+        # pasar" or "di trotoar" are not: the location question is still asked.
+        specific = has_rt_or_rw(phrase) or any(
+            low in PLACE_WORDS and low not in _DIRECTIONS and _is_name_token(nxt)
+            for low, nxt in zip(lows, lows[1:])
         )
         if specific and (best is None or len(phrase) > len(best)):
             best = clean_value(phrase)
