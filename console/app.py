@@ -81,6 +81,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from kokom.db import init_db
 
     init_db()  # the schema (Alembic head) before the first request
+    from kokom.office import load_office
+
+    load_office()  # a broken office file stops the start with its problems listed
 
     csrf.init_app(app)
     login_manager = LoginManager()

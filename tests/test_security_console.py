@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 import time
 
+import pytest
+
 from kokom import cases
 from kokom.db import run_in_transaction
 from tests.console_fixtures import *  # noqa: F401,F403
@@ -186,3 +188,14 @@ def test_the_documented_production_start_serves_the_console_with_gunicorn(db_url
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
+
+
+def test_a_broken_office_file_stops_the_console_start(console_env, monkeypatch, tmp_path):
+    from console.app import create_app
+    from kokom.office import OfficeConfigError
+
+    broken = tmp_path / "kelurahan.yml"
+    broken.write_text("office: [rusak\n", encoding="utf-8")
+    monkeypatch.setenv("KOKOM_OFFICE_FILE", str(broken))
+    with pytest.raises(OfficeConfigError):
+        create_app({"TESTING": True, "SECRET_KEY": "x"})
