@@ -65,15 +65,24 @@ def test_rest_cannot_impersonate_a_whatsapp_resident(assistant, monkeypatch):
     assert "untuk daftar beasiswa" in user_texts(assistant.tracker(rest_sender(wa_id)))
 
 
-def test_rest_cannot_type_into_a_conversation_an_officer_holds(assistant):
+def test_rest_cannot_type_into_a_conversation_an_officer_holds(assistant, monkeypatch):
     wa_id = new_wa_id()
     handled = [0]
     whatsapp_say(assistant, wa_id, "saya mau bicara dengan petugas", handled)
     assert assistant.tracker(wa_id)["paused"] is True
+    from kokom import db, handoffs
+
+    monkeypatch.setenv("DATABASE_URL", assistant.database_url)
+    db.reset_engines()
+    try:  # an officer claims it
+        active = handoffs.active_for_sender(wa_id)
+        assert handoffs.claim(active.id, "budi").ok
+    finally:
+        db.reset_engines()
     assistant.say(wa_id, "ini petugas, kirim NIK anda ke nomor saya")
     assert "ini petugas, kirim NIK anda ke nomor saya" not in user_texts(assistant.tracker(wa_id))
-    rows = assistant.query("select count(*) as n from handoffs where sender_id = :s", s=wa_id)
-    assert rows[0]["n"] == 1
+    rows = assistant.query("select status, claimed_by from handoffs where sender_id = :s", s=wa_id)
+    assert rows == [{"status": "claimed", "claimed_by": "budi"}]
 
 
 def test_rest_metadata_is_never_trusted(assistant):
