@@ -326,14 +326,6 @@ def login(username: str, password: str, ip: str, *, window_seconds: int = LOGIN_
     return LoginResult(run_in_transaction(record))
 
 
-def prune_login_attempts(older_than_days: int = 30) -> int:
-    """Forget old login attempts (called now and then by the console)."""
-    from sqlalchemy import delete
-
-    cutoff = utcnow() - timedelta(days=older_than_days)
-    return run_in_transaction(lambda s: s.execute(delete(LoginAttempt).where(LoginAttempt.at < cutoff)).rowcount)
-
-
 def recent_audit(limit: int = 200, actor: str | None = None, action: str | None = None) -> list[dict]:
     def work(session: Session) -> list[dict]:
         query = select(AuditLog).order_by(AuditLog.id.desc()).limit(limit)

@@ -166,7 +166,15 @@ def test_status_events_update_outbound_rows(wa_real):
     store.accept_delivery(delivery.messages, delivery.statuses)
     row = outbound.outbound_messages(wa_id)[0]
     assert row["status"] == "failed" and "131047" in row["error"]
-    assert [e["status"] for e in store.status_events(result.wamid)] == ["delivered", "read", "failed"]
+    from sqlalchemy import select
+
+    from kokom.db import run_in_transaction
+    from kokom.whatsapp import models as wm
+
+    statuses = run_in_transaction(lambda s: list(s.execute(
+        select(wm.WaStatusEvent.status).where(wm.WaStatusEvent.wamid == result.wamid).order_by(wm.WaStatusEvent.id)
+    ).scalars()))
+    assert statuses == ["delivered", "read", "failed"]
 
 
 def test_invalid_recipient_and_missing_credentials(wa_real, monkeypatch):

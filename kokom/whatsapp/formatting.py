@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 TEXT_LIMIT = 4096
@@ -62,7 +62,6 @@ class Plan:
     messages: list[Outgoing]
     choices: list[dict[str, str]] | None = None
     style: str = "text"  # text | buttons | list | numbered
-    notes: list[str] = field(default_factory=list)
 
 
 def _squash(text: str) -> str:

@@ -136,14 +136,6 @@ def _record_status(session: Session, event: StatusEvent) -> None:
             outbound.status = event.status
 
 
-def inbound_row(inbound_id: int) -> dict[str, Any] | None:
-    def work(session: Session) -> dict[str, Any] | None:
-        row = session.get(m.WaInboundMessage, inbound_id)
-        return _inbound_dict(row) if row else None
-
-    return run_in_transaction(work)
-
-
 def _inbound_dict(row: m.WaInboundMessage) -> dict[str, Any]:
     return {
         "id": row.id,
@@ -385,20 +377,6 @@ def take_choices(wa_id: str) -> list[dict[str, str]] | None:
         fresh = utcnow() - row.created_at < CHOICE_TTL
         session.delete(row)
         return options if fresh else None
-
-    return run_in_transaction(work)
-
-
-def status_events(wamid: str | None = None) -> list[dict[str, Any]]:
-    def work(session: Session) -> list[dict[str, Any]]:
-        query = select(m.WaStatusEvent).order_by(m.WaStatusEvent.id)
-        if wamid:
-            query = query.where(m.WaStatusEvent.wamid == wamid)
-        return [
-            {"wamid": e.wamid, "status": e.status, "outbound_id": e.outbound_id, "recipient_id": e.recipient_id,
-             "error_code": e.error_code, "error": e.error, "occurred_at": e.occurred_at}
-            for e in session.execute(query).scalars()
-        ]
 
     return run_in_transaction(work)
 
