@@ -25,7 +25,8 @@ class ResidentUnderstanding(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"threshold": 0.45, "ambiguity_threshold": 0.1, "cues": True, "document_names": True}
+        return {"threshold": 0.45, "ambiguity_threshold": 0.1, "answer_ambiguity_threshold": 0.05,
+                "cues": True, "document_names": True}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self.config = {**self.get_default_config(), **(config or {})}
@@ -65,7 +66,8 @@ class ResidentUnderstanding(GraphComponent):
                 message.set("intent_ranking", ranking, add_to_output=True)
                 message.set("cue", cue, add_to_output=True)
         if cue is None and should_ask(intent, ranking, float(self.config["threshold"]),
-                                      float(self.config["ambiguity_threshold"])):
+                                      float(self.config["ambiguity_threshold"]),
+                                      float(self.config["answer_ambiguity_threshold"])):
             fallback = {"name": FALLBACK_INTENT, "confidence": float(self.config["threshold"])}
             message.set("intent", fallback, add_to_output=True)
             message.set("intent_ranking", [dict(fallback)] + ranking, add_to_output=True)

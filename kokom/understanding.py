@@ -217,6 +217,9 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
         new_name, cue = "file_complaint", "new_report"
     elif name == "request_document" and question_cue(text):
         new_name, cue = "ask_requirements", "question"
+    elif name == "check_status" and status_cue(text):
+        # The classifier and the cue agree: no clarifying question needed.
+        return intent, ranking, "status"
     elif name == "ask_requirements" and reports_problem(text) and not _names_a_document(text):
         # "how come the new asphalt is peeling already?" asks about a problem, not a document.
         new_name, cue = "file_complaint", "problem_not_document"
@@ -241,8 +244,13 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
     return new_intent, [dict(new_intent)] + rest, cue
 
 
-def should_ask(intent: dict, ranking: list[dict], threshold: float, ambiguity: float) -> bool:
-    """Fallback when unsure: low confidence, or a small margin between two different services."""
+def should_ask(intent: dict, ranking: list[dict], threshold: float, ambiguity: float,
+               answer_ambiguity: float = 0.05) -> bool:
+    """Fallback when unsure: low confidence, or a small margin between two different services.
+
+    Between two readings that are not services (yes/no/cancel/bare answers inside a form)
+    only a very small margin (``answer_ambiguity``, FallbackClassifier's old setting) asks:
+    a form reads those answers itself."""
     confidence = float(intent.get("confidence") or 0.0)
     if confidence < threshold:
         return True
@@ -251,7 +259,11 @@ def should_ask(intent: dict, ranking: list[dict], threshold: float, ambiguity: f
         return False
     second = others[0]
     margin = confidence - float(second.get("confidence") or 0.0)
-    return margin < ambiguity and group(intent.get("name")) != group(second.get("name"))
+    if group(intent.get("name")) == group(second.get("name")):
+        return False
+    if intent.get("name") in SERVICE_OF_INTENT or second.get("name") in SERVICE_OF_INTENT:
+        return margin < ambiguity
+    return margin < answer_ambiguity
 
 
 def candidate_services(ranking: list[dict], limit: int = 2) -> list[str]:
