@@ -280,8 +280,8 @@ def run_routing(model: str, cases: list[dict], dialogues: list[dict], split: lis
 
     workdir = Path(tempfile.mkdtemp(prefix="kokom-eval-"))
     servers = AssistantServers(model, workdir)
-    servers.start()
     try:
+        servers.start()  # inside try: a server that fails to start must not leave the other running
         def one(sender: str, turns: list[str], expected: str, doc: str | None) -> tuple[bool, str]:
             for text in turns:
                 servers.say(sender, text)
