@@ -38,6 +38,10 @@ class ValidateFeedbackForm(FormValidationAction):
     ) -> dict[str, Any]:
         text = latest_text(tracker)
         requested = tracker.get_slot("requested_slot")
+        if tracker.active_loop_name != "feedback_form" and latest_intent(tracker)[0] != "give_feedback":
+            # Rasa runs this on every message (custom slot mapping): only a suggestion is kept
+            # as one, never a document request with its NIK or any other message.
+            return {}
         if requested is None:
             if not is_payload(text) and len(text.split()) >= MIN_FEEDBACK_WORDS:
                 return {"feedback_text": text}

@@ -320,3 +320,13 @@ def test_document_names_found_when_the_entity_is_split():
     t = tracker("mau ajukan surat keterangan tidak mampu", intent="request_document",
                 entities=[{"entity": "document_type", "value": "surat keterangan"}], active_loop="document_form")
     assert slot_events(run(ValidateDocumentForm(), t)[1])["request_document_type"] == "sktm"
+
+
+def test_other_messages_are_never_kept_as_a_suggestion():
+    """Rasa runs the feedback form's extraction on every message: a document request with
+    its NIK must not land in feedback_text (it would be offered back as a suggestion)."""
+    text = f"saya mau buat sktm nama Budi NIK {VALID_NIK} alamat jl melati 5"
+    t = tracker(text, intent="request_document")
+    assert "feedback_text" not in slot_events(run(ValidateFeedbackForm(), t)[1])
+    t = tracker("pelayanan di kantor sudah bagus tapi antrean kurang rapi", intent="give_feedback")
+    assert slot_events(run(ValidateFeedbackForm(), t)[1]).get("feedback_text", "").startswith("pelayanan")
