@@ -147,9 +147,9 @@ def asks_for_officer(text: str) -> bool:
 
 SKIP_PHOTO = re.compile(
     r"\b(skip|lewat|lewati|lewatin|lanjut|lanjutkan|nanti|ntar|entar|mengko|kapan kapan|kapan2|"
-    r"(?:ga|gak|gk|nggak|ngga|enggak|engga|tidak|tdk|ndak|belum|blm|ora|mboten) "
-    r"(?:ada|ado|ono|ana|punya|wonten|gadhah|duwe|nduwe|usah|perlu|sempat|bisa|motret|foto)|"
-    r"gada|gaada|gakada|mboten wonten|mboten gadhah|ora ono|ora duwe|no photo|no foto|tanpa foto)\b"
+    r"(?:ga|gak|gk|nggak|ngga|enggak|engga|tidak|tdk|ndak|belum|blm|ora|ra|rak|mboten|dereng) "
+    r"(?:ada|ado|ono|onok|ana|punya|wonten|gadhah|duwe|nduwe|usah|perlu|sempat|bisa|motret|foto)|"
+    r"gada|gaada|gakada|raono|raana|mboten wonten|mboten gadhah|ora ono|ora duwe|no photo|no foto|tanpa foto)\b"
 )
 
 

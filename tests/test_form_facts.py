@@ -134,3 +134,10 @@ def test_category_button_is_not_a_description():
                        slots)
     assert out.get("complaint_category") is None or out["complaint_category"] == "infrastruktur"
     assert "complaint_description" not in out
+
+
+@pytest.mark.parametrize("text", ["ra ono foto", "rak onok fotone", "gak onok", "raono", "dereng wonten foto"])
+def test_javanese_ngoko_no_photo_is_a_skip(text):
+    from actions.form_facts import is_photo_skip
+
+    assert is_photo_skip(text)
