@@ -125,9 +125,12 @@ REQUIREMENT_WORDS = _rx(
     r"|pinten dinten|bawa apa|perlu bawa|prosedur\w*|caranya|carane"
 )
 NEW_REPORT = _rx(
-    r"(mau|ingin|pengen|pingin|arep|badhe|ajeng|akan) (buat |bikin |membuat |nggawe |ndamel |menyampaikan |kasih )?"
+    r"(mau|ingin|pengen|pingin|arep|badhe|ajeng|akan) (buat |bikin |membuat |nggawe |ndamel |menyampaikan |kasih |matur |"
+    r"ngaturaken |nyampekne )?"
     r"(laporan|lapor|melapor|ngelapor|ngadu|mengadu|pengaduan|aduan|keluhan)"
 )
+# A greeting plus the word for a report and little else ("selamat siang pak, pengaduan").
+REPORT_WORD = _rx(r"(laporan|lapor|melapor|ngadu|mengadu|pengaduan|aduan|komplain|keluhan)")
 ASKS_ACTION = _rx(r"mohon|tolong|tulung|nyuwun tulung|minta|harap")
 FEEDBACK_OPENING = re.compile(r"^\s*(saran|usul|usulan|kritik|masukan|sebaiknya|alangkah baiknya|mohon dipertimbangkan)\b")
 APPLY_NOW = _rx(
@@ -231,6 +234,10 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
         new_name, cue = "give_feedback", "feedback_opening"
     elif name != "greet" and only_greeting(text):
         new_name, cue = "greet", "only_greeting"
+    elif name in {"greet", "check_status"} and NEW_REPORT.search(norm) and not status_cue(text):
+        new_name, cue = "file_complaint", "new_report"
+    elif name == "greet" and REPORT_WORD.search(norm) and len(content_words(text)) <= 3:
+        new_name, cue = "file_complaint", "greeting_report"
     elif name == "greet" and len(content_words(text)) >= 3:
         for item in ranking:
             if item.get("name") not in CHAT_INTENTS and item.get("name") != FALLBACK_INTENT \

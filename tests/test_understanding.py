@@ -92,6 +92,20 @@ def test_decide_intent_applies_cues():
     assert (intent["name"], cue) == ("greet", None)
 
 
+@pytest.mark.parametrize("text, read_as", [
+    ("selamat siang pak, pengaduan", "greet"),
+    ("Sugeng enjing, kulo badhe matur laporan", "check_status"),
+    ("halo min mau lapor", "greet"),
+])
+def test_a_greeting_with_a_report_is_a_complaint(text, read_as):
+    ranking = [{"name": read_as, "confidence": 0.9}, {"name": "file_complaint", "confidence": 0.05}]
+    intent, _, cue = decide_intent(text, ranking[0], ranking)
+    assert intent["name"] == "file_complaint", cue
+    # ... but a question about a report already made stays a status question
+    intent, _, _ = decide_intent("selamat pagi, laporan saya kemarin sudah diproses?", ranking[0], ranking)
+    assert intent["name"] == "check_status"
+
+
 def test_ask_only_when_unsure_between_different_services():
     def r(*pairs):
         return [{"name": n, "confidence": c} for n, c in pairs]
