@@ -40,6 +40,9 @@ WEAK_ALIASES = frozenset({"nikah", "menikah", "mau nikah", "pindah", "hajatan", 
 # Words that say "a document" without saying which one.
 HEAD_WORDS = frozenset({"surat", "keterangan", "ket", "sk", "pengantar", "akta", "akte", "izin", "ijin", "kartu"})
 GENERIC_WORDS = HEAD_WORDS | {"nya", "yang", "yg", "untuk", "utk", "buat", "dari", "e", "el"}
+# Words (or word starts, for suffixes like -nya, -e, -ipun) that tell which "akta" is meant.
+BIRTH_CONTEXT = ("lahir", "kelahiran", "lair", "babaran", "bayi", "brojol")
+DEATH_CONTEXT = ("mati", "meninggal", "kematian", "seda", "wafat", "almarhum", "tilar", "pejah", "mendiang")
 
 _TOKEN = re.compile(r"[0-9a-z]+")
 
@@ -183,6 +186,17 @@ def find(text: str) -> list[Match]:
             if hit:
                 (core, score, index), size = hit
                 claim(i, j + size, cores[index][1], core, float(score))
+                break
+    # 4. a bare "akta/akte" whose kind the rest of the message tells ("akte nya" after a birth,
+    #    "akta kematianipun" with a Javanese suffix)
+    if not found:
+        for i, word in enumerate(words):
+            if word.startswith(("akta", "akte")) and len(word) <= 8 and not used[i]:  # akte, aktenya, aktane
+                rest = words[:i] + words[i + 1:]
+                if any(w.startswith(BIRTH_CONTEXT) for w in rest):
+                    claim(i, i + 1, "akta_kelahiran", word, 80.0)
+                elif any(w.startswith(DEATH_CONTEXT) for w in rest):
+                    claim(i, i + 1, "akta_kematian", word, 80.0)
                 break
     found.sort(key=lambda item: item[0])
     if any(m.alias not in WEAK_ALIASES for _, _, m in found):

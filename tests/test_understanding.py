@@ -43,6 +43,18 @@ def test_document_names_map_to_the_catalog(text, keys):
     assert doc_names.find_keys(text) == keys
 
 
+@pytest.mark.parametrize("text, key", [
+    ("anak saya baru lahir, buatin akte nya sekalian", "akta_kelahiran"),
+    ("mbah seda wingi, nyuwun damelaken akta kematianipun", "akta_kematian"),
+    ("bapak meninggal minggu lalu, aktenya gimana", "akta_kematian"),
+    ("akte saya hilang", None),  # nothing says which
+])
+def test_a_bare_akta_takes_its_kind_from_the_message(text, key):
+    from kokom import doc_names
+
+    assert (doc_names.find_keys(text) or [None])[0] == key
+
+
 def test_resolve_accepts_keys_names_and_aliases():
     assert doc_names.resolve("kk") == "kk"
     assert doc_names.resolve("Surat Ket. Usaha (SKU)") == "surat_keterangan_usaha"
