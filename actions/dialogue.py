@@ -9,6 +9,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import entity_values, latest_text, office, send_menu
 from actions.complaint import FORM_SLOTS as COMPLAINT_SLOTS
+from actions.complaint import MIN_OPENING_WORDS
+from actions.form_facts import content_words
 from actions.document import FORM_SLOTS as DOCUMENT_SLOTS
 from actions.handoff import recent_fallbacks
 from kokom.office import match_category
@@ -159,7 +161,10 @@ class ActionContinueWithChoice(Action):
             UserUttered(text, parse_data=parse, input_channel=original.get("input_channel")),
         ]
         if chosen == "file_complaint":
-            events.append(SlotSet("complaint_description", text))
+            # The original message is the description when it says what happened; a bare
+            # "permisi bu, sy mau ngadu" only says that there is something to report.
+            if content_words(text) >= MIN_OPENING_WORDS:
+                events.append(SlotSet("complaint_description", text))
             category = match_category(office(), text)
             if category:
                 events.append(SlotSet("complaint_category", category))

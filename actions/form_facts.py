@@ -563,6 +563,9 @@ LEAD_IN_WORDS = {
     "arep", "lapor", "melapor", "laporan", "ngadu", "mengadu", "pengaduan", "aduan", "komplain", "keluhan",
     "mengeluh", "buat", "bikin", "membuat", "nih", "ya", "tolong", "mohon", "ada", "yg", "yang", "ini", "itu",
     "soal", "tentang", "masalah", "sesuatu", "maaf", "mengganggu", "rek", "lur", "dong", "aja", "saja", "saran",
+    # Javanese and longer Indonesian lead-ins ("Sugeng enjing, kulo badhe matur laporan")
+    "sugeng", "enjing", "siyang", "sonten", "dalu", "matur", "nyuwun", "sewu", "punten", "ngapunten", "nuwun",
+    "wr", "wb", "ibu", "bapak", "sampaikan", "menyampaikan", "sampein", "sampaiin", "nyampekne", "ngaturaken",
 }
 
 
