@@ -129,6 +129,8 @@ NEW_REPORT = _rx(
     r"ngaturaken |nyampekne )?"
     r"(laporan|lapor|melapor|ngelapor|ngadu|mengadu|pengaduan|aduan|keluhan)"
 )
+# A NIK written in the message (16 digits, separators allowed).
+NIK_GIVEN = re.compile(r"(?<![0-9])[0-9](?:[\s./_-]{0,2}[0-9]){15}(?![0-9])")
 # A greeting plus the word for a report and little else ("selamat siang pak, pengaduan").
 REPORT_WORD = _rx(r"(laporan|lapor|melapor|ngadu|mengadu|pengaduan|aduan|komplain|keluhan)")
 ASKS_ACTION = _rx(r"mohon|tolong|tulung|nyuwun tulung|minta|harap")
@@ -218,6 +220,9 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
     elif name == "check_status" and not status_cue(text) and not re.search(r"[a-z]{3}-\d{8}-\d{4}", norm) \
             and (NEW_REPORT.search(norm) or (reports_problem(text) and ASKS_ACTION.search(norm))):
         new_name, cue = "file_complaint", "new_report"
+    elif name in {"ask_requirements", "inform"} and NIK_GIVEN.search(text) and _names_a_document(text):
+        # Someone who writes their NIK with a document's name is applying, whatever "syarat" says.
+        new_name, cue = "request_document", "facts_given"
     elif name == "request_document" and question_cue(text):
         new_name, cue = "ask_requirements", "question"
     elif name == "check_status" and status_cue(text):

@@ -118,6 +118,15 @@ def test_a_greeting_with_a_report_is_a_complaint(text, read_as):
     assert intent["name"] == "check_status"
 
 
+def test_a_message_with_a_nik_and_a_document_is_an_application():
+    ranking = [{"name": "ask_requirements", "confidence": 0.74}, {"name": "inform", "confidence": 0.25}]
+    text = "min mau ngajuin sktm a.n. Wulan Sari nik 3577025203050001 alamat jl gelatik 3, buat syarat beasiswa"
+    intent, _, cue = decide_intent(text, ranking[0], ranking)
+    assert intent["name"] == "request_document" and cue == "facts_given"
+    intent, _, _ = decide_intent("syarat sktm apa saja min", ranking[0], ranking)
+    assert intent["name"] == "ask_requirements"
+
+
 def test_ask_only_when_unsure_between_different_services():
     def r(*pairs):
         return [{"name": n, "confidence": c} for n, c in pairs]
