@@ -305,7 +305,7 @@ def notes(sender_id: str) -> list[dict[str, Any]]:
         rows = session.execute(
             select(InternalNote).where(InternalNote.sender_id == sender_id).order_by(InternalNote.id)
         ).scalars()
-        return [{"id": n.id, "author": n.author, "text": n.text, "at": n.created_at} for n in rows]
+        return [{"id": n.id, "author": n.author, "text": mask_niks(n.text), "at": n.created_at} for n in rows]
 
     return run_in_transaction(work)
 

@@ -199,3 +199,13 @@ def test_a_broken_office_file_stops_the_console_start(console_env, monkeypatch, 
     monkeypatch.setenv("KOKOM_OFFICE_FILE", str(broken))
     with pytest.raises(OfficeConfigError):
         create_app({"TESTING": True, "SECRET_KEY": "x"})
+
+
+def test_internal_notes_show_niks_masked(app, fake_rasa):
+    sender = "6281377770000"
+    known_resident(sender)
+    officer = logged_in(app, "budi")
+    officer.post_json(f"/percakapan/{sender}/catatan", {"text": "warga kirim NIK 3577 0112 0385 0001 lewat telp"})
+    html = officer.get(f"/percakapan/{sender}").get_data(as_text=True)
+    data = str(officer.get(f"/api/percakapan/{sender}").json["notes"])
+    assert "lewat telp" in html and "0112" not in html and "0112" not in data
