@@ -53,17 +53,9 @@ SPLIT_SERVICE = {
     "goodbye": "menu",
     "bot_challenge": "menu",
 }
-# Which intent a clarifying button stands for, as a routing.yml service.
-BUTTON_SERVICE = {
-    "file_complaint": "complaint_form",
-    "request_document": "document_form",
-    "ask_requirements": "requirements",
-    "check_status": "status",
-    "request_human": "officer",
-    "ask_office_hours": "hours",
-    "ask_office_location": "location",
-    "give_feedback": "suggestion",
-}
+# Which intent a clarifying button stands for, as a routing.yml service (the services among SPLIT_SERVICE).
+BUTTON_SERVICE = {intent: service for intent, service in SPLIT_SERVICE.items()
+                  if service not in ("menu", "out_of_scope")}
 ACTION_SERVICE = {
     "complaint_form": "complaint_form",
     "document_form": "document_form",
