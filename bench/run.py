@@ -24,9 +24,9 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests import fake_graph as fg  # noqa: E402
-from tests.conftest import whatsapp_env  # noqa: E402
-from tests.servers import TOKEN, WHATSAPP_CHANNEL, AssistantServers  # noqa: E402
+from harness import fake_graph as fg  # noqa: E402
+from harness.fake_graph import whatsapp_env  # noqa: E402
+from harness.servers import TOKEN, WHATSAPP_CHANNEL, AssistantServers  # noqa: E402
 
 UTTERANCES = [
     "pagi min mau tanya syarat kk",

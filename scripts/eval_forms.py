@@ -1,7 +1,7 @@
 """Forms report: residents who type their way through the complaint and document forms.
 
 `make eval` runs it against the current model. It starts the action server and Rasa
-(tests/servers.py, isolated databases in a temp dir) and drives every dialogue of
+(harness/servers.py, isolated databases in a temp dir) and drives every dialogue of
 ``tests/conversations/forms.yml`` over the REST channel the way a resident would:
 send the opening message; then, while a form is active, read the slot it asked for
 from the tracker and type the resident's answer for that slot (a correction planned
@@ -40,17 +40,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from harness.servers import rest_sender  # noqa: E402
+
 MAX_TURNS = 20
 CONFIRM_SLOTS = {"complaint_confirm", "document_confirm"}
-
-
-def rest_sender(sender: str) -> str:
-    try:
-        from tests.servers import rest_sender as namespaced
-
-        return namespaced(sender)
-    except ImportError:  # pragma: no cover - older tests/servers.py
-        return sender if sender.startswith("rest:") else f"rest:{sender}"
 
 
 @dataclass
@@ -231,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="print the transcripts of failures")
     args = parser.parse_args(argv)
 
-    from tests.servers import AssistantServers
+    from harness.servers import AssistantServers
 
     dialogues = (yaml.safe_load(Path(args.data).read_text(encoding="utf-8")) or {}).get("dialogues") or []
     if args.only:

@@ -10,7 +10,7 @@ the real assistant.
   how many messages would get a clarifying question is reported beside it, and
   the strict macro-F1 (a clarifying question counted as wrong) too.
 * Routing on ``tests/conversations/routing.yml`` and on the split: starts the action
-  server and Rasa (tests/servers.py, isolated databases in a temp dir), sends every
+  server and Rasa (harness/servers.py, isolated databases in a temp dir), sends every
   first message (and every dialogue) over the REST channel, and reads from the
   tracker which service the last message led to. A clarifying question that offers
   the right service counts as right. Misrouted messages are listed.
@@ -268,7 +268,7 @@ def judge(expected: str, doc: str | None, tracker: dict) -> tuple[bool, str]:
 
 
 def run_routing(model: str, cases: list[dict], dialogues: list[dict], split: list[dict]) -> dict:
-    from tests.servers import AssistantServers, rest_sender
+    from harness.servers import AssistantServers, rest_sender
 
     workdir = Path(tempfile.mkdtemp(prefix="kokom-eval-"))
     servers = AssistantServers(model, workdir)

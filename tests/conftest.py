@@ -9,6 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from harness.fake_graph import whatsapp_env  # noqa: E402
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
@@ -132,28 +134,10 @@ def model_path() -> str:
     return str(models[-1])
 
 
-def whatsapp_env(graph) -> dict[str, str]:
-    """Real-mode WhatsApp settings pointing at the fake Graph API (fast retries)."""
-    from tests import fake_graph as fg
-
-    return {
-        "WHATSAPP_SANDBOX": "0",
-        "WHATSAPP_APP_SECRET": fg.APP_SECRET,
-        "WHATSAPP_ACCESS_TOKEN": fg.ACCESS_TOKEN,
-        "WHATSAPP_VERIFY_TOKEN": fg.VERIFY_TOKEN,
-        "WHATSAPP_PHONE_NUMBER_ID": fg.PHONE_NUMBER_ID,
-        "WHATSAPP_API_URL": graph.api_url,
-        "WHATSAPP_TEMPLATE_NAME": fg.TEMPLATE_NAME,
-        "WHATSAPP_TEMPLATE_LANG": "id",
-        "WHATSAPP_RETRY_BASE_DELAY": "0.05",
-        "WHATSAPP_MAX_ATTEMPTS": "4",
-    }
-
-
 @pytest.fixture(scope="session")
 def fake_graph():
     """A fake WhatsApp Cloud API on 127.0.0.1 (records every request, can fail on demand)."""
-    from tests.fake_graph import FakeGraph
+    from harness.fake_graph import FakeGraph
 
     graph = FakeGraph().start()
     yield graph
@@ -186,7 +170,7 @@ def wa_sandbox(db_url, monkeypatch, tmp_path):
 def assistant(model_path, tmp_path_factory, fake_graph):
     """Action server + Rasa server on free local ports: REST channel, HTTP API and the WhatsApp
     channel in real mode against the session's fake Graph API (app secret "test-app-secret")."""
-    from tests.servers import WHATSAPP_CHANNEL, AssistantServers
+    from harness.servers import WHATSAPP_CHANNEL, AssistantServers
 
     servers = AssistantServers(model_path, tmp_path_factory.mktemp("assistant"),
                                extra_credentials={WHATSAPP_CHANNEL: None},
@@ -209,8 +193,8 @@ def sandbox_assistant(model_path, tmp_path_factory):
 
     from kokom.whatsapp import payloads
     from kokom.whatsapp.spool import Spool
-    from tests.fake_graph import new_wa_id
-    from tests.servers import WHATSAPP_CHANNEL, AssistantServers, seed_pending_message
+    from harness.fake_graph import new_wa_id
+    from harness.servers import WHATSAPP_CHANNEL, AssistantServers, seed_pending_message
 
     workdir = tmp_path_factory.mktemp("sandbox-assistant")
     env = {"WHATSAPP_SANDBOX": "1", "WHATSAPP_SANDBOX_DIR": str(workdir / "sandbox"),

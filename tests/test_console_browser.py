@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.servers import ROOT, TOKEN, free_port
+from harness.servers import ROOT, TOKEN, free_port
 
 CHROMIUM = "/usr/bin/chromium"
 ADMIN = "lurah"
@@ -86,7 +86,7 @@ def browser():
 
 def resident_says(assistant, wa_id: str, message: dict, name: str = "Warga Uji") -> None:
     from kokom.whatsapp import payloads
-    from tests.fake_graph import post_signed
+    from harness.fake_graph import post_signed
 
     response = post_signed(assistant.webhook_url, payloads.build_delivery(wa_id, message, profile_name=name))
     assert response.status_code == 200, response.text
@@ -116,7 +116,7 @@ def test_officer_takes_over_replies_and_hands_back(assistant, console, browser, 
     from playwright.sync_api import expect
 
     from kokom.whatsapp import payloads
-    from tests.fake_graph import new_wa_id
+    from harness.fake_graph import new_wa_id
 
     graph = assistant.fake_graph
     url = console["url"]
@@ -202,7 +202,7 @@ def test_document_ready_for_pickup_notifies_the_resident(assistant, console, bro
     from kokom import cases, db
     from kokom.office import load_office
     from kokom.whatsapp import payloads
-    from tests.fake_graph import new_wa_id
+    from harness.fake_graph import new_wa_id
 
     graph = assistant.fake_graph
     url = console["url"]

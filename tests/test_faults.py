@@ -5,7 +5,7 @@ import pytest
 
 from channels.whatsapp import SERVICE_TROUBLE_REPLY
 from kokom.whatsapp import payloads
-from tests.fake_graph import new_wa_id, post_signed
+from harness.fake_graph import new_wa_id, post_signed
 
 pytestmark = pytest.mark.e2e
 

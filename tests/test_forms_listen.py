@@ -16,7 +16,7 @@ import pytest
 from kokom.whatsapp import payloads
 
 try:
-    from tests.servers import rest_sender
+    from harness.servers import rest_sender
 except ImportError:  # pragma: no cover
     def rest_sender(sender: str) -> str:
         return sender if sender.startswith("rest:") else f"rest:{sender}"
@@ -238,7 +238,7 @@ def test_questions_still_leave_the_form_and_it_resumes(assistant):
 
 
 def test_no_empty_whatsapp_message_in_a_form(assistant):
-    from tests.fake_graph import new_wa_id, post_signed
+    from harness.fake_graph import new_wa_id, post_signed
 
     graph = assistant.fake_graph
     wa_id = new_wa_id()

@@ -6,7 +6,7 @@ import re
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.servers import rest_sender
+from harness.servers import rest_sender
 
 pytestmark = pytest.mark.e2e
 

@@ -166,7 +166,7 @@ def test_the_documented_production_start_serves_the_console_with_gunicorn(db_url
 
     import requests
 
-    from tests.servers import free_port, wait_http
+    from harness.servers import free_port, wait_http
 
     root = Path(__file__).resolve().parent.parent
     port = free_port()

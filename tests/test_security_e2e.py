@@ -11,8 +11,8 @@ import pytest
 import requests
 
 from kokom.whatsapp import payloads
-from tests.fake_graph import new_wa_id, post_signed
-from tests.servers import ACTION_TOKEN, TOKEN, rest_sender
+from harness.fake_graph import new_wa_id, post_signed
+from harness.servers import ACTION_TOKEN, TOKEN, rest_sender
 
 pytestmark = pytest.mark.e2e
 

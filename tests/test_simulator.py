@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from kokom.whatsapp import payloads
-from tests.fake_graph import TINY_JPEG
+from harness.fake_graph import TINY_JPEG
 
 CHROMIUM = os.environ.get("KOKOM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -201,7 +201,7 @@ def drive_complaint_to_ticket(assistant, sender: str, reply) -> str:
     "saluran air depan rumah mampet bau sekali tolong ditindaklanjuti",
 ])
 def test_polite_complaint_ends_as_a_complaint_with_its_text(assistant, message):
-    from tests.servers import rest_sender
+    from harness.servers import rest_sender
 
     sender = f"u8-polite-{abs(hash(message)) % 100000}"
     reply = assistant.say(sender, message)
@@ -217,7 +217,7 @@ def test_polite_complaint_ends_as_a_complaint_with_its_text(assistant, message):
 
 @pytest.mark.e2e
 def test_suggestion_reporting_a_problem_becomes_a_complaint_with_the_original_text(assistant):
-    from tests.servers import rest_sender
+    from harness.servers import rest_sender
 
     sender = "u8-feedback-problem"
     text = "lampu jalan di gang kenanga mati semua sejak kemarin, tolong segera diganti"
@@ -235,7 +235,7 @@ def test_suggestion_reporting_a_problem_becomes_a_complaint_with_the_original_te
 
 @pytest.mark.e2e
 def test_suggestion_is_saved_only_after_confirmation(assistant):
-    from tests.servers import rest_sender
+    from harness.servers import rest_sender
 
     sender = "u8-feedback-confirm"
     count = ("select count(*) as n from feedback f join residents r on r.id = f.resident_id "
@@ -253,7 +253,7 @@ def test_suggestion_is_saved_only_after_confirmation(assistant):
 def test_clarifying_question_then_the_choice_continues_with_the_original_message(assistant):
     """The unsure reading is injected through the HTTP API (a trained model's confidences move
     with every retraining); the question and the follow-up run on the real servers."""
-    from tests.servers import TOKEN, rest_sender
+    from harness.servers import TOKEN, rest_sender
 
     sender = "u8-clarify"
     message = "got di gang 3 meluap tiap hujan, airnya masuk ke rumah warga"
@@ -294,7 +294,7 @@ def test_lainnya_shows_the_menu(assistant):
 def test_status_without_a_ticket_lists_own_open_cases_of_that_kind(assistant, monkeypatch):
     from kokom import db as kdb
     from kokom.cases import create_complaint, create_document_request
-    from tests.servers import rest_sender
+    from harness.servers import rest_sender
 
     sender = "u8-status"
     monkeypatch.setenv("DATABASE_URL", assistant.database_url)
@@ -319,7 +319,7 @@ def test_status_without_a_ticket_lists_own_open_cases_of_that_kind(assistant, mo
 
 @pytest.mark.e2e
 def test_question_about_a_document_is_answered_then_offered(assistant):
-    from tests.servers import rest_sender
+    from harness.servers import rest_sender
 
     sender = "u8-question"
     reply = assistant.say(sender, "kulo badhe nyuwun surat pengantar skck pripun nggih")

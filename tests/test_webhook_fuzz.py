@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kokom.whatsapp import payloads
-from tests.fake_graph import new_wa_id, post_signed
+from harness.fake_graph import new_wa_id, post_signed
 
 pytestmark = pytest.mark.e2e
 

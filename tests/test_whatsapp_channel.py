@@ -15,7 +15,7 @@ import pytest
 import requests
 
 from kokom.whatsapp import payloads
-from tests.fake_graph import (
+from harness.fake_graph import (
     TEMPLATE_NAME,
     TINY_JPEG,
     VERIFY_TOKEN,

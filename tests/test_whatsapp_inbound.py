@@ -13,7 +13,7 @@ from kokom.whatsapp.client import AsyncClient, extension_for
 from kokom.whatsapp.config import load_config
 from kokom.whatsapp.inbound import UNSUPPORTED_REPLY, InboundDispatcher, convert
 from kokom.whatsapp.sandbox import SandboxMedia
-from tests.fake_graph import TINY_JPEG, new_wa_id, sample
+from harness.fake_graph import TINY_JPEG, new_wa_id, sample
 
 
 def inbound_row(inbound_id: int) -> dict:

@@ -9,7 +9,7 @@ import pytest
 from kokom.db import session_scope
 from kokom.models import Resident, utcnow
 from kokom.whatsapp import outbound, payloads, store
-from tests.fake_graph import TEMPLATE_NAME, new_wa_id
+from harness.fake_graph import TEMPLATE_NAME, new_wa_id
 
 
 def resident_wrote(wa_id: str, ago: timedelta = timedelta(minutes=5)) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from kokom.whatsapp import payloads, signature
 from kokom.whatsapp.payloads import MalformedPayload
-from tests.fake_graph import SAMPLES, sample
+from harness.fake_graph import SAMPLES, sample
 
 SENDER = "6281234567890"
 

@@ -28,7 +28,7 @@ import requests
 
 # Copies of the Cloud API sample deliveries (made-up numbers/ids) so tests need nothing
 # outside the repository.
-SAMPLES = Path(__file__).resolve().parent / "fixtures" / "whatsapp"
+SAMPLES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "whatsapp"
 SAMPLE_WA_ID = "6281234567890"
 VERSION = "v21.0"
 ACCESS_TOKEN = "test-access-token"
@@ -278,3 +278,18 @@ def post_signed(url: str, payload: Any, secret: str = APP_SECRET, raw: bytes | N
     headers["X-Hub-Signature-256"] = signature if signature is not None else sign(body, secret)
     return requests.post(url, data=body, headers=headers, timeout=30)
 
+
+def whatsapp_env(graph) -> dict[str, str]:
+    """Real-mode WhatsApp settings pointing at the fake Graph API (fast retries)."""
+    return {
+        "WHATSAPP_SANDBOX": "0",
+        "WHATSAPP_APP_SECRET": APP_SECRET,
+        "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN,
+        "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
+        "WHATSAPP_PHONE_NUMBER_ID": PHONE_NUMBER_ID,
+        "WHATSAPP_API_URL": graph.api_url,
+        "WHATSAPP_TEMPLATE_NAME": TEMPLATE_NAME,
+        "WHATSAPP_TEMPLATE_LANG": "id",
+        "WHATSAPP_RETRY_BASE_DELAY": "0.05",
+        "WHATSAPP_MAX_ATTEMPTS": "4",
+    }
