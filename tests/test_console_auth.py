@@ -305,3 +305,22 @@ def test_access_log_never_shows_a_full_nik():
                          env=dict(os.environ, PYTHONPATH=str(root)))
     assert out.returncode == 0, out.stderr
     assert "3577011203850001" not in out.stdout and "3577********0001" in out.stdout, out.stdout
+
+
+def test_production_password_hashing_keeps_argon2id_defaults():
+    """The suite hashes cheaply (conftest); the console module itself uses argon2-cffi's defaults."""
+    import importlib
+
+    from argon2 import PasswordHasher, Type
+
+    import console.auth as auth
+
+    fresh = importlib.reload(auth)
+    try:
+        default = PasswordHasher()
+        assert fresh._hasher.time_cost == default.time_cost >= 3
+        assert fresh._hasher.memory_cost == default.memory_cost >= 65536
+        assert fresh._hasher.type == Type.ID
+    finally:
+        fresh._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        fresh._DUMMY_HASH = fresh._hasher.hash("dummy-password-for-timing")
