@@ -19,16 +19,6 @@ from kokom import doc_names
 from kokom.hours import day_answer, office_status_text, resolve_day, weekly_schedule_text
 from kokom.office import DocumentInfo
 
-ISSUER_NAMES = {
-    "kelurahan": "Kelurahan Sogaten",
-    "kecamatan": "Kecamatan Manguharjo",
-    "dispendukcapil": "Dinas Kependudukan dan Pencatatan Sipil (Dispendukcapil) Kota Madiun",
-    "polres": "Polres Madiun Kota",
-    "polsek": "Polsek setempat",
-    "kua": "KUA Kecamatan",
-}
-
-
 def detect_documents(text: str) -> list[str]:
     """Document keys named in free text (the one alias list, exact then fuzzy: kokom.doc_names)."""
     return doc_names.find_keys(text)
@@ -55,7 +45,7 @@ def resolve_document(value: Any) -> str | None:
 
 def document_text(info: DocumentInfo) -> str:
     """The full catalog answer for one document, formatted for WhatsApp."""
-    issuer = ISSUER_NAMES.get(info.issuer, info.issuer)
+    issuer = office().issuer_name(info.issuer)
     lines = [f"*{info.name}*"]
     if info.issued_by_kelurahan:
         lines.append(f"Diterbitkan oleh {issuer}.")

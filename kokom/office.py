@@ -26,7 +26,7 @@ __all__ = [
     "DEFAULT_OFFICE_FILE",
     "DOCUMENT_KEYS",
     "HOLIDAY_KINDS",
-    "ISSUERS",
+    "OFFICE_ISSUER",
     "WEEKDAY_KEYS",
     "ComplaintCategory",
     "DocumentInfo",
@@ -75,9 +75,8 @@ WEEKDAY_KEYS: tuple[str, ...] = (
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 )
 HOLIDAY_KINDS: frozenset[str] = frozenset({"libur_nasional", "cuti_bersama"})
-ISSUERS: frozenset[str] = frozenset(
-    {"kelurahan", "dispendukcapil", "polres", "polsek", "kua", "kecamatan"}
-)
+OFFICE_ISSUER = "kelurahan"
+"""The issuer key that means this office itself (its name is ``office.name``)."""
 
 # WhatsApp interactive lists cut row titles at 24 and descriptions at 72 chars.
 MAX_TITLE_LEN = 24
@@ -173,10 +172,17 @@ class OfficeConfig:
     complaint_categories: tuple[ComplaintCategory, ...]
     documents: dict[str, DocumentInfo]
     messages: dict[str, str] = field(default_factory=dict)
+    issuers: dict[str, str] = field(default_factory=dict)
 
     def document(self, key: str) -> DocumentInfo | None:
         """Document by key, or None (callers turn None into a polite fallback)."""
         return self.documents.get(key)
+
+    def issuer_name(self, key: str) -> str:
+        """The full name of a document's issuer ("kelurahan" is this office)."""
+        if key == OFFICE_ISSUER:
+            return self.name
+        return self.issuers.get(key, key)
 
     def category(self, key: str) -> ComplaintCategory | None:
         """Complaint category by key, or None."""
@@ -438,7 +444,24 @@ def _parse_categories(p: _Problems, raw: Any) -> tuple[ComplaintCategory, ...]:
     return tuple(categories)
 
 
-def _parse_documents(p: _Problems, raw: Any) -> dict[str, DocumentInfo]:
+def _parse_issuers(p: _Problems, raw: Any) -> dict[str, str]:
+    issuers: dict[str, str] = {}
+    section = _mapping(p, raw, "issuers")
+    if section is None:
+        return issuers
+    for key, value in section.items():
+        if not isinstance(key, str) or not _KEY.match(key):
+            p.add(f"issuers.{key}", "key must be lowercase letters, digits and _")
+        elif key == OFFICE_ISSUER:
+            p.add(f"issuers.{key}", "this key is the office itself (office.name); remove it here")
+        elif not isinstance(value, str) or not value.strip():
+            p.add(f"issuers.{key}", "must be the issuer's full name")
+        else:
+            issuers[key] = value.strip()
+    return issuers
+
+
+def _parse_documents(p: _Problems, raw: Any, issuers: dict[str, str]) -> dict[str, DocumentInfo]:
     documents: dict[str, DocumentInfo] = {}
     section = _mapping(p, raw, "documents")
     if section is None:
@@ -450,13 +473,13 @@ def _parse_documents(p: _Problems, raw: Any) -> dict[str, DocumentInfo]:
         if key not in section:
             p.add(f"documents.{key}", "missing document entry")
             continue
-        doc = _parse_document(p, key, section[key])
+        doc = _parse_document(p, key, section[key], issuers)
         if doc is not None:
             documents[key] = doc
     return documents
 
 
-def _parse_document(p: _Problems, key: str, raw: Any) -> DocumentInfo | None:
+def _parse_document(p: _Problems, key: str, raw: Any, issuers: dict[str, str]) -> DocumentInfo | None:
     path = f"documents.{key}"
     if not isinstance(raw, dict):
         p.add(path, "must be a mapping of document fields")
@@ -464,8 +487,9 @@ def _parse_document(p: _Problems, key: str, raw: Any) -> DocumentInfo | None:
     before = len(p.items)
     name = _req_str(p, raw, "name", path, MAX_TITLE_LEN)
     issuer = raw.get("issuer")
-    if not isinstance(issuer, str) or issuer not in ISSUERS:
-        p.add(f"{path}.issuer", f"must be one of {sorted(ISSUERS)} (got {issuer!r})")
+    known = sorted({OFFICE_ISSUER, *issuers})
+    if not isinstance(issuer, str) or issuer not in known:
+        p.add(f"{path}.issuer", f"must be one of {known} (the issuers section; got {issuer!r})")
     by_kelurahan = raw.get("issued_by_kelurahan")
     if not isinstance(by_kelurahan, bool):
         p.add(f"{path}.issued_by_kelurahan", "must be true or false")
@@ -547,7 +571,8 @@ def parse_office(data: dict) -> OfficeConfig:
     service_hours = _parse_service_hours(p, data.get("service_hours"))
     holidays = _parse_holidays(p, data.get("holidays"))
     categories = _parse_categories(p, data.get("complaint_categories"))
-    documents = _parse_documents(p, data.get("documents"))
+    issuers = _parse_issuers(p, data.get("issuers"))
+    documents = _parse_documents(p, data.get("documents"), issuers)
     messages = _parse_messages(p, data.get("messages"))
     if p.items:
         raise OfficeConfigError(p.items)
@@ -566,6 +591,7 @@ def parse_office(data: dict) -> OfficeConfig:
         complaint_categories=categories,
         documents=documents,
         messages=messages,
+        issuers=issuers,
     )
 
 

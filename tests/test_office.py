@@ -82,6 +82,11 @@ def test_shipped_documents_issuers(cfg):
     assert cfg.document("pengantar_skck").issuer == "polres"
     assert cfg.document("pengantar_nikah").issuer == "kua"
     assert cfg.document("surat_kehilangan").issuer == "polsek"
+    # Issuers' names are office data; "kelurahan" is the office itself.
+    assert cfg.issuer_name("kelurahan") == cfg.name
+    assert "Dispendukcapil" in cfg.issuer_name("dispendukcapil")
+    for doc in cfg.documents.values():
+        assert cfg.issuer_name(doc.issuer) != doc.issuer or doc.issuer == cfg.name
 
 
 def test_shipped_categories_in_menu_order(cfg):
