@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import form_facts as ff
 from actions.common import entity_values, office, reset_events, shared_location, shared_media
 from actions.forms_base import Answer, ListeningForm, Turn
+from kokom import wording
 from kokom.cases import create_complaint
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ REQUIRED = ["complaint_category", "complaint_description", "complaint_location",
             "reporter_name", "complaint_confirm"]
 MIN_DESCRIPTION = 10
 MAX_DESCRIPTION = 2000
+MAX_LOCATION = 500
 MIN_OPENING_WORDS = 4  # content words that make an opening message a description already
 
 
@@ -118,9 +120,9 @@ class ValidateComplaintForm(ListeningForm):
             return Answer(key)
         if ff.content_words(text) >= MIN_OPENING_WORDS and not ff.is_question(text):
             # A description typed instead of a category: keep it, file it under "Lainnya".
-            return Answer("lainnya", note="Kategori kami catat *Lainnya* (bisa diubah di ringkasan).")
+            return Answer("lainnya", note=wording.text("utter_complaint_category_other"))
         names = ", ".join(f"{i}. {c.title}" for i, c in enumerate(office().complaint_categories, 1))
-        return Answer(error=f"Maaf, kategori belum kami kenali. Ketik nama atau nomornya: {names}.")
+        return Answer(error=wording.text("utter_complaint_category_unknown", categories=names))
 
     def _answer_complaint_description(self, text: str, tracker: Tracker, slots: dict[str, Any]) -> Answer:
         media = shared_media(tracker)
@@ -128,26 +130,24 @@ class ValidateComplaintForm(ListeningForm):
             text = str(media["caption"])
         value = " ".join((text or "").split())
         if len(value) < MIN_DESCRIPTION or not any(ch.isalpha() for ch in value):
-            return Answer(error="Keterangannya terlalu singkat. Mohon jelaskan masalahnya dalam satu atau dua "
-                                "kalimat, misalnya: *lampu jalan mati sejak 3 hari, gelap dan rawan*.")
+            return Answer(error=wording.text("utter_complaint_description_short"))
         if len(value) > MAX_DESCRIPTION:
-            return Answer(error=f"Keterangannya terlalu panjang ({len(value)} karakter). Mohon ringkas menjadi "
-                                f"paling banyak {MAX_DESCRIPTION} karakter.")
+            return Answer(error=wording.text("utter_complaint_description_long", length=len(value),
+                                             limit=MAX_DESCRIPTION))
         return Answer(value)
 
     def _answer_complaint_location(self, text: str, tracker: Tracker, slots: dict[str, Any]) -> Answer:
         location = shared_location(tracker)
         if location:
-            label = location.get("name") or location.get("address") or "Lokasi dibagikan lewat WhatsApp"
+            label = location.get("name") or location.get("address") or wording.text("utter_complaint_location_shared")
             coords = {"latitude": float(location["latitude"]), "longitude": float(location["longitude"])}
             return Answer(str(label), extra={"complaint_coords": coords})
         value = " ".join((text or "").split()).strip(" ,.")
         value = ff.clean_value(value)
-        if len(value) > 500:
-            return Answer(error="Lokasinya terlalu panjang. Mohon tulis singkat (paling banyak 500 karakter).")
+        if len(value) > MAX_LOCATION:
+            return Answer(error=wording.text("utter_complaint_location_long", limit=MAX_LOCATION))
         if not ff.looks_like_place(value):
-            return Answer(error="Mohon tuliskan *lokasi* kejadian: nama jalan/patokan dan RT/RW, misalnya "
-                                "*depan SD Sogaten RT 02 RW 03*, atau kirim lokasi lewat WhatsApp.")
+            return Answer(error=wording.text("utter_complaint_location_invalid"))
         return Answer(value, extra={"complaint_coords": None})
 
     def _answer_complaint_photo(self, text: str, tracker: Tracker, slots: dict[str, Any]) -> Answer:
@@ -155,14 +155,14 @@ class ValidateComplaintForm(ListeningForm):
         if media:
             return Answer(str(media["path"]))
         if ff.is_photo_skip(text) or ff.is_deny(text):
-            return Answer("-", note="Baik, tanpa foto.")
+            return Answer("-", note=wording.text("utter_complaint_no_photo"))
         if ff.norm(text) in ("sebentar", "bentar", "tunggu", "tunggu sebentar", "sebentar ya", "otw"):
-            return Answer(no_strike=True, note="Baik, silakan kirim fotonya. Jika tidak ada, ketik *lewati*.")
+            return Answer(no_strike=True, note=wording.text("utter_complaint_photo_wait"))
         name = ff.clean_name(text)
         if ff.looks_like_name(name) or ff.is_anonymous(text):
             # Typed a name where a photo was asked: no photo, and that is the reporter.
-            return Answer("-", note="Baik, tanpa foto.")
-        return Answer(error="Untuk foto, silakan kirim *gambar* lewat WhatsApp. Jika tidak ada foto, ketik *lewati*.")
+            return Answer("-", note=wording.text("utter_complaint_no_photo"))
+        return Answer(error=wording.text("utter_complaint_photo_invalid"))
 
     def _answer_reporter_name(self, text: str, tracker: Tracker, slots: dict[str, Any]) -> Answer:
         if ff.is_anonymous(text) or ff.is_deny(text):
@@ -170,51 +170,33 @@ class ValidateComplaintForm(ListeningForm):
         name = ff.find_name(text) or ff.clean_name(text)
         if ff.looks_like_name(name):
             return Answer(name)
-        return Answer(error="Mohon tuliskan nama dengan huruf, misalnya *Siti Aminah*, atau ketik *anonim* "
-                            "jika ingin merahasiakan nama.")
+        return Answer(error=wording.text("utter_complaint_name_invalid"))
 
     # --- what the resident reads --------------------------------------------------
     def display(self, slot: str, value: Any) -> str:
         if slot == "complaint_category":
             return _category_title(value)
         if slot == "reporter_name":
-            return "Anonim" if not value or value == "-" else str(value)
+            return _reporter(value)
         if slot == "complaint_photo":
-            return "ada" if value and value != "-" else "tidak ada"
+            return _photo(value)
         return str(value)
 
     def intro(self, slots: dict[str, Any]) -> str:
         key = slots.get("complaint_category")
-        head = (f"Baik, kami bantu buat pengaduan kategori *{_category_title(key)}*." if key
-                else "Baik, kami bantu buat pengaduan.")
-        return (f"{head} Ketik *batal* kapan saja untuk berhenti; jika ada yang salah, tulis saja "
-                "misalnya *lokasinya salah* atau *bukan kebersihan tapi lingkungan*.")
+        head = (wording.text("utter_complaint_intro_category", category=_category_title(key)) if key
+                else wording.text("utter_complaint_intro"))
+        return f"{head} {wording.text('utter_complaint_intro_help')}"
 
     def question(self, slot: str, slots: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
         if slot == "complaint_category":
-            return "Apa kategori masalahnya? Ketik atau pilih salah satu.", category_buttons()
-        if slot == "complaint_description":
-            return "Silakan ceritakan masalahnya secara singkat (apa yang terjadi dan sejak kapan).", []
-        if slot == "complaint_location":
-            return ("Di mana lokasinya? Tuliskan alamat/patokan beserta RT/RW, atau kirim *lokasi* lewat "
-                    "WhatsApp."), []
-        if slot == "complaint_photo":
-            return ("Jika ada, kirimkan *foto* kejadian. Jika tidak ada, ketik *lewati*.",
-                    [{"title": "Lewati", "payload": "/deny"}])
-        if slot == "reporter_name":
-            return ("Boleh kami tahu nama Bapak/Ibu? Jika ingin merahasiakan identitas, ketik *anonim*.",
-                    [{"title": "Anonim", "payload": "/deny"}])
+            return wording.text("utter_ask_complaint_category"), category_buttons()
+        if slot in REQUIRED[1:-1]:
+            return wording.text(f"utter_ask_{slot}"), wording.buttons(f"utter_ask_{slot}")
         return "", []
 
     def example(self, slot: str) -> str:
-        return {
-            "complaint_category": "Contoh: *kebersihan*, *jalan rusak*, atau nomor *1*.",
-            "complaint_description": "Contoh: *sampah di gang 3 belum diangkut seminggu, bau*.",
-            "complaint_location": "Contoh: *Jl. Cendrawasih depan masjid, RT 02 RW 03*.",
-            "complaint_photo": "Kirim fotonya sebagai gambar, atau lewati saja.",
-            "reporter_name": "Contoh: *Siti Aminah*.",
-            "complaint_confirm": "Balas *ya* untuk mengirim atau *tidak* untuk membatalkan.",
-        }.get(slot, "")
+        return wording.text(f"utter_example_{slot}") if slot in REQUIRED else ""
 
     def extra_slots(self, slot: str) -> list[str]:
         return ["complaint_coords"] if slot == "complaint_location" else []
@@ -229,13 +211,13 @@ class ValidateComplaintForm(ListeningForm):
             caption = str(media.get("caption") or "").strip()
             if requested == "complaint_description" and len(caption) >= MIN_DESCRIPTION:
                 turn.changes["complaint_description"] = caption
-            turn.notes.append("Foto sudah kami terima.")
+            turn.notes.append(wording.text("utter_complaint_photo_received"))
             return
         if location and requested != "complaint_location":
             answer = self._answer_complaint_location("", tracker, slots)
             turn.changes["complaint_location"] = answer.value
             turn.changes.update(answer.extra)
-            turn.notes.append(f"Lokasi kami catat: *{answer.value}*.")
+            turn.notes.append(wording.text("utter_complaint_location_noted", location=answer.value))
             return
         super()._answer_turn(text, tracker, requested, slots, state, turn)
         # A description typed at the category question is the description as well.
@@ -243,8 +225,8 @@ class ValidateComplaintForm(ListeningForm):
                 self._merged(slots, turn).get("complaint_description") is None and \
                 ff.content_words(text) >= MIN_OPENING_WORDS and len(text) >= MIN_DESCRIPTION:
             turn.changes["complaint_description"] = text.strip()[:MAX_DESCRIPTION]
-            turn.notes.insert(0, f"Baik, kategori *{_category_title(turn.changes['complaint_category'])}*; "
-                                 "keterangan kami catat.")
+            turn.notes.insert(0, wording.text("utter_complaint_category_and_description_noted",
+                                              category=_category_title(turn.changes["complaint_category"])))
         # A name typed at the photo question is the reporter's name.
         if requested == "complaint_photo" and turn.changes.get("complaint_photo") == "-" and \
                 self._merged(slots, turn).get("reporter_name") is None and not ff.is_photo_skip(text):
@@ -254,20 +236,25 @@ class ValidateComplaintForm(ListeningForm):
                 name = ff.clean_name(text)
                 if ff.looks_like_name(name):
                     turn.changes["reporter_name"] = name
-                    turn.notes.append(f"Nama pelapor kami catat: *{name}*.")
+                    turn.notes.append(wording.text("utter_complaint_reporter_noted", name=name))
+
+
+def _reporter(value: Any) -> str:
+    return wording.text("utter_label_anonymous") if not value or value == "-" else str(value)
+
+
+def _photo(value: Any) -> str:
+    return wording.text("utter_label_present" if value and value != "-" else "utter_label_absent")
 
 
 def complaint_summary(slots: dict[str, Any]) -> str:
-    name = slots.get("reporter_name")
-    photo = slots.get("complaint_photo")
-    return (
-        "Mohon periksa laporan Bapak/Ibu:\n"
-        f"• Kategori: {_category_title(slots.get('complaint_category'))}\n"
-        f"• Keterangan: {slots.get('complaint_description')}\n"
-        f"• Lokasi: {slots.get('complaint_location')}\n"
-        f"• Foto: {'ada' if photo and photo != '-' else 'tidak ada'}\n"
-        f"• Pelapor: {'Anonim' if not name or name == '-' else name}\n"
-        "Kirim laporan ini? Balas *ya* atau *tidak*; jika ada yang salah, tulis misalnya *lokasinya salah*."
+    return wording.text(
+        "utter_complaint_summary",
+        category=_category_title(slots.get("complaint_category")),
+        description=slots.get("complaint_description"),
+        location=slots.get("complaint_location"),
+        photo=_photo(slots.get("complaint_photo")),
+        reporter=_reporter(slots.get("reporter_name")),
     )
 
 
@@ -279,9 +266,7 @@ class ActionSubmitComplaint(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         if tracker.get_slot("complaint_confirm") is not True:
-            dispatcher.utter_message(
-                text="Baik, laporan tidak dikirim dan tidak disimpan. Ketik *lapor* jika ingin membuat pengaduan lagi."
-            )
+            dispatcher.utter_message(text=wording.text("utter_complaint_not_sent"))
             return reset_events(FORM_SLOTS)
         coords = tracker.get_slot("complaint_coords") or {}
         photo = tracker.get_slot("complaint_photo")
@@ -299,18 +284,7 @@ class ActionSubmitComplaint(Action):
             )
         except Exception:  # noqa: BLE001 - the resident must get an answer, the error goes to the log
             logger.exception("saving a complaint failed")
-            dispatcher.utter_message(
-                text="Mohon maaf, laporan belum berhasil disimpan karena gangguan sistem. "
-                "Silakan coba lagi beberapa saat lagi, atau ketik *petugas*."
-            )
+            dispatcher.utter_message(text=wording.text("utter_complaint_save_failed"))
             return reset_events(FORM_SLOTS)
-        dispatcher.utter_message(
-            text=(
-                "✅ Laporan Bapak/Ibu sudah kami terima.\n"
-                f"Nomor tiket: *{case.ticket}*\n"
-                "Simpan nomor ini untuk cek status, misalnya ketik: "
-                f"cek status {case.ticket}\n"
-                "Petugas akan menindaklanjuti pada jam layanan. Terima kasih 🙏"
-            )
-        )
+        dispatcher.utter_message(text=wording.text("utter_complaint_received", ticket=case.ticket))
         return reset_events(FORM_SLOTS)

@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import form_facts as ff
 from actions.common import doc_name, document_list_buttons, entity_values, office, reset_events
 from actions.forms_base import Answer, ListeningForm, Turn
+from kokom import wording
 from kokom.cases import create_document_request
 from kokom.validators import mask_nik, parse_rt_rw, validate_nik
 
@@ -93,8 +94,7 @@ class ValidateDocumentForm(ListeningForm):
         key = keys[0] if keys else ff.resolve_document(text)
         if key and office().document(key):
             return Answer(key)
-        return Answer(error="Maaf, jenis dokumen belum kami kenali. Ketik namanya, misalnya *surat domisili*, "
-                            "*SKTM* atau *pengantar SKCK*, atau pilih dari daftar.")
+        return Answer(error=wording.text("utter_document_type_unknown"))
 
     def _answer_applicant_name(self, text: str, tracker: Tracker, slots: dict[str, Any]) -> Answer:
         name = ff.find_name(text)
@@ -104,20 +104,19 @@ class ValidateDocumentForm(ListeningForm):
             name = ff.clean_name(head)
         if ff.looks_like_name(name) and 3 <= len(name) <= 100:
             return Answer(name)
-        return Answer(error="Nama lengkap ditulis dengan huruf sesuai KTP/KK, misalnya *Siti Aminah*.")
+        return Answer(error=wording.text("utter_document_name_invalid"))
 
     def _answer_nik(self, text: str, tracker: Tracker, slots: dict[str, Any]) -> Answer:
         digits = ff.find_nik(text) or re.sub(r"[\s.\-_/]", "", text or "")
         if not any(ch.isdigit() for ch in digits):
             if re.search(r"\b(lupa|ga tau|gak tau|tidak tahu|nggak tau|belum punya|ga punya|gak punya)\b",
                          ff.norm(text)):
-                return Answer(error="NIK ada di KTP atau Kartu Keluarga (16 angka). Mohon ketik NIK pemohon "
-                                    "dari KTP/KK.")
-            return Answer(error="NIK berupa *16 angka* yang ada di KTP/KK. Mohon ketik NIK pemohon.")
+                return Answer(error=wording.text("utter_document_nik_unknown"))
+            return Answer(error=wording.text("utter_document_nik_not_digits"))
         result = validate_nik(digits)
         if not result.ok:
             logger.info("rejected NIK %s", mask_nik(digits))
-            return Answer(error=f"❌ {result.error}")
+            return Answer(error=wording.text("utter_document_nik_invalid", reason=result.error))
         return Answer(result.value)
 
     def _answer_applicant_address(self, text: str, tracker: Tracker, slots: dict[str, Any]) -> Answer:
@@ -127,21 +126,20 @@ class ValidateDocumentForm(ListeningForm):
         if address and parse_rt_rw(address) and not parse_rt_rw(value):
             value = address
         if len(value) > MAX_ADDRESS:
-            return Answer(error=f"Alamat terlalu panjang. Mohon tulis paling banyak {MAX_ADDRESS} karakter.")
+            return Answer(error=wording.text("utter_document_address_long", limit=MAX_ADDRESS))
         if not parse_rt_rw(value):
-            hint = " Alamat bisa dilihat di KTP atau KK." if re.search(r"\b(lupa|ga tau|gak tau|tidak tahu)\b",
-                                                                      ff.norm(text)) else ""
-            return Answer(error="Mohon sertakan RT dan RW pada alamat. Contoh: Jl. Melati No. 5 RT 02 RW 03."
-                          + hint)
+            error = wording.text("utter_document_address_no_rt_rw")
+            if re.search(r"\b(lupa|ga tau|gak tau|tidak tahu)\b", ff.norm(text)):
+                error += " " + wording.text("utter_document_address_hint")
+            return Answer(error=error)
         return Answer(value)
 
     def _answer_purpose(self, text: str, tracker: Tracker, slots: dict[str, Any]) -> Answer:
         value = ff.clean_purpose(text)
         if ff.is_question(text) and len(ff.words(text)) <= 3:
-            return Answer(error="Mohon tuliskan keperluannya secara singkat, misalnya *melamar kerja*.")
+            return Answer(error=wording.text("utter_document_purpose_question"))
         if not ff.looks_like_purpose(value) or len(value) > MAX_PURPOSE:
-            return Answer(error="Mohon tuliskan keperluan secara singkat (beberapa kata), misalnya *melamar kerja*, "
-                                "*daftar sekolah*, atau *pengajuan bantuan*.")
+            return Answer(error=wording.text("utter_document_purpose_invalid"))
         return Answer(value)
 
     # --- what the resident reads --------------------------------------------------
@@ -154,31 +152,19 @@ class ValidateDocumentForm(ListeningForm):
 
     def intro(self, slots: dict[str, Any]) -> str:
         key = slots.get("request_document_type")
-        head = (f"Baik, kami bantu permohonan *{doc_name(key)}*." if key
-                else "Baik, kami bantu permohonan dokumen.")
-        return (f"{head} Ketik *batal* kapan saja untuk berhenti; jika ada yang salah, tulis saja misalnya "
-                "*bukan SKTM tapi surat domisili* atau *ganti alamat jadi ...*.")
+        head = (wording.text("utter_document_intro_type", document=doc_name(key)) if key
+                else wording.text("utter_document_intro"))
+        return f"{head} {wording.text('utter_document_intro_help')}"
 
     def question(self, slot: str, slots: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
         if slot == "request_document_type":
-            return ("Dokumen apa yang ingin Bapak/Ibu ajukan? Ketik namanya atau pilih dari daftar.",
-                    document_list_buttons("inform"))
-        return {
-            "applicant_name": "Tuliskan *nama lengkap* pemohon sesuai KTP/KK.",
-            "nik": "Tuliskan *NIK* pemohon (16 digit, ada di KTP/KK).",
-            "applicant_address": "Tuliskan *alamat* pemohon lengkap dengan RT/RW. Contoh: Jl. Melati No. 5 RT 02 RW 03.",
-            "purpose": "Untuk keperluan apa dokumen ini? Contoh: melamar kerja, daftar sekolah, pengajuan bantuan.",
-        }.get(slot, ""), []
+            return wording.text("utter_ask_request_document_type"), document_list_buttons("inform")
+        if slot in REQUIRED[1:-1]:
+            return wording.text(f"utter_ask_{slot}"), []
+        return "", []
 
     def example(self, slot: str) -> str:
-        return {
-            "request_document_type": "Contoh: *surat domisili*, *SKTM*, *KK*, *pengantar SKCK*.",
-            "applicant_name": "Contoh: *Siti Aminah*.",
-            "nik": "Contoh: *3577011203850001* (16 angka di KTP/KK).",
-            "applicant_address": "Contoh: *Jl. Melati No. 5 RT 02 RW 03*.",
-            "purpose": "Contoh: *melamar kerja* atau *daftar sekolah anak*.",
-            "document_confirm": "Balas *ya* untuk mengirim atau *tidak* untuk membatalkan.",
-        }.get(slot, "")
+        return wording.text(f"utter_example_{slot}") if slot in REQUIRED else ""
 
     def summary(self, slots: dict[str, Any]) -> str:
         return document_summary(slots)
@@ -196,19 +182,17 @@ class ValidateDocumentForm(ListeningForm):
         ) and not ff.is_question(text):
             state["partial_address"] = ff.clean_value(re.sub(r"^\s*alamat(?:nya| saya)?\s*:?\s*", "", text,
                                                              flags=re.IGNORECASE))
-            turn.error = (f"Alamat kami catat: *{state['partial_address']}*. RT dan RW-nya berapa? "
-                          "Contoh: *RT 02 RW 03*.")
+            turn.error = wording.text("utter_document_address_partial", address=state["partial_address"])
 
 
 def document_summary(slots: dict[str, Any]) -> str:
-    return (
-        "Mohon periksa data permohonan:\n"
-        f"• Dokumen: {doc_name(slots.get('request_document_type'))}\n"
-        f"• Nama: {slots.get('applicant_name')}\n"
-        f"• NIK: {mask_nik(slots.get('nik'))}\n"
-        f"• Alamat: {slots.get('applicant_address')}\n"
-        f"• Keperluan: {slots.get('purpose')}\n"
-        "Kirim permohonan ini? Balas *ya* atau *tidak*; jika ada yang salah, tulis misalnya *alamat salah*."
+    return wording.text(
+        "utter_document_summary",
+        document=doc_name(slots.get("request_document_type")),
+        name=slots.get("applicant_name"),
+        nik=mask_nik(slots.get("nik")),
+        address=slots.get("applicant_address"),
+        purpose=slots.get("purpose"),
     )
 
 
@@ -220,9 +204,7 @@ class ActionSubmitDocument(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         if tracker.get_slot("document_confirm") is not True:
-            dispatcher.utter_message(
-                text="Baik, permohonan tidak dikirim dan tidak disimpan. Ketik *menu* untuk layanan lain."
-            )
+            dispatcher.utter_message(text=wording.text("utter_document_not_sent"))
             return reset_events(FORM_SLOTS)
         key = tracker.get_slot("request_document_type")
         try:
@@ -236,23 +218,13 @@ class ActionSubmitDocument(Action):
             )
         except Exception:  # noqa: BLE001 - answer the resident, log the error
             logger.exception("saving a document request failed")
-            dispatcher.utter_message(
-                text="Mohon maaf, permohonan belum berhasil disimpan karena gangguan sistem. "
-                "Silakan coba lagi beberapa saat lagi, atau ketik *petugas*."
-            )
+            dispatcher.utter_message(text=wording.text("utter_document_save_failed"))
             return reset_events(FORM_SLOTS)
         info = office().document(key)
-        originals = "\n".join(f"• {item}" for item in info.originals) if info and info.originals else "• KTP dan KK asli"
-        time_text = info.processing_time if info else "sesuai ketentuan"
-        dispatcher.utter_message(
-            text=(
-                "✅ Permohonan Bapak/Ibu sudah kami terima.\n"
-                f"Nomor tiket: *{case.ticket}*\n\n"
-                "Petugas akan memeriksa data Bapak/Ibu. Saat datang ke kantor kelurahan pada jam layanan, "
-                "mohon bawa dokumen asli berikut:\n"
-                f"{originals}\n\n"
-                f"Perkiraan lama proses: {time_text}.\n"
-                f"Kami akan mengabari lewat WhatsApp ini. Cek status kapan saja: cek status {case.ticket}"
-            )
-        )
+        items = list(info.originals) if info and info.originals else [wording.text("utter_document_default_originals")]
+        time_text = info.processing_time if info else wording.text("utter_document_default_time")
+        dispatcher.utter_message(text=wording.text(
+            "utter_document_received", ticket=case.ticket, originals="\n".join(f"• {item}" for item in items),
+            time=time_text,
+        ))
         return reset_events(FORM_SLOTS)

@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import entity_values, is_escape, is_payload, latest_intent, latest_text, office, requested
+from kokom import wording
 from kokom.cases import save_feedback
 from kokom.handoffs import history_for_sender
 from kokom.office import match_category
@@ -94,23 +95,8 @@ class ActionAskFeedbackKind(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         text = tracker.get_slot("feedback_text") or ""
-        complaint = {"title": "Ya, laporkan", "payload": '/inform{"feedback_kind": "pengaduan"}'}
-        suggestion = {"title": "Bukan, ini saran", "payload": '/inform{"feedback_kind": "saran"}'}
-        if reports_problem(text):
-            dispatcher.utter_message(
-                text=f"\"{_quote(text)}\"\n\nApakah ini laporan yang perlu ditindaklanjuti petugas? "
-                "Jika ya, kami buatkan pengaduan dengan nomor tiket.",
-                buttons=[complaint, suggestion, {"title": "Batal", "payload": "/cancel"}],
-            )
-        else:
-            dispatcher.utter_message(
-                text=f"\"{_quote(text)}\"\n\nKirim ini sebagai saran untuk Kelurahan Sogaten?",
-                buttons=[
-                    {"title": "Ya, kirim saran", "payload": '/inform{"feedback_kind": "saran"}'},
-                    {"title": "Ini laporan masalah", "payload": '/inform{"feedback_kind": "pengaduan"}'},
-                    {"title": "Batal", "payload": "/cancel"},
-                ],
-            )
+        name = "utter_feedback_is_it_a_report" if reports_problem(text) else "utter_feedback_send_as_suggestion"
+        dispatcher.utter_message(text=wording.text(name, quote=_quote(text)), buttons=wording.buttons(name))
         return []
 
 
@@ -130,18 +116,16 @@ class ActionSaveFeedback(Action):
                 events.append(SlotSet("complaint_category", category))
             return events + [FollowupAction("complaint_form")]
         if kind != "saran":
-            dispatcher.utter_message(text="Baik, tidak ada yang disimpan. Ketik *menu* jika ada yang bisa kami bantu.")
+            dispatcher.utter_message(text=wording.text("utter_feedback_nothing_saved"))
             return reset
         if text:
             try:
                 save_feedback(tracker.sender_id, text=text)
             except Exception:  # noqa: BLE001
                 logger.exception("saving feedback failed")
-                dispatcher.utter_message(text="Mohon maaf, saran belum tersimpan karena gangguan sistem.")
+                dispatcher.utter_message(text=wording.text("utter_feedback_save_failed"))
                 return reset
-            dispatcher.utter_message(
-                text="Terima kasih atas saran dan masukannya 🙏 Kami catat untuk evaluasi pelayanan Kelurahan Sogaten."
-            )
+            dispatcher.utter_message(text=wording.text("utter_feedback_saved"))
         return reset
 
 

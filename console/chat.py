@@ -23,6 +23,7 @@ from kokom import handoffs, rasa_api
 from kokom.db import run_in_transaction
 from kokom.models import Resident, utcnow
 from kokom.case_states import HANDOFF_WAITING
+from kokom import wording
 from kokom.privacy import mask_niks
 from kokom.whatsapp.transport import SendResult
 
@@ -31,10 +32,6 @@ logger = logging.getLogger(__name__)
 MAX_REPLY = 4000
 WINDOW = timedelta(hours=24)
 
-CLOSING_TEXT = (
-    "Terima kasih telah menghubungi {office}. Percakapan dengan petugas sudah selesai 🙏\n"
-    "Selanjutnya Bapak/Ibu kembali dilayani asisten otomatis SI KoKoM; ketik *menu* untuk melihat layanan."
-)
 RATING_TEXT = "Bagaimana penilaian Bapak/Ibu terhadap pelayanan petugas kami tadi? Pilih salah satu:"
 RATING_BUTTONS: list[dict[str, str]] = [
     {"title": "⭐⭐⭐⭐⭐ Sangat puas", "payload": '/rate{"rating": 5}'},
@@ -66,15 +63,6 @@ def _outbound():
     from kokom.whatsapp import outbound
 
     return outbound
-
-
-def _office_name() -> str:
-    try:
-        from kokom.office import load_office
-
-        return load_office().name
-    except Exception:  # noqa: BLE001
-        return "Kelurahan Sogaten"
 
 
 # ---------------------------------------------------------------------------
@@ -354,7 +342,7 @@ def deliver(sender_id: str, officer: str, text: str, *, kind: str = "text", hand
     fell_back = template_params is None and bool(getattr(result, "used_template", False))
     if fell_back:
         # WhatsApp refused free text (24-hour window): only the template reached the resident.
-        history_text = TEMPLATE_TEXT.format(office=_office_name())
+        history_text = wording.text("utter_officer_template")
         warnings.append("Teks TIDAK terkirim karena jendela 24 jam sudah tertutup; yang terkirim hanya template.")
     if result.ok:
         try:
@@ -413,15 +401,11 @@ def send_reply(sender_id: str, officer: str, text: str, *, is_admin: bool = Fals
     return Outcome(True, "Pesan terkirim.", warnings)
 
 
-TEMPLATE_TEXT = "[Template] Ada pesan dari petugas {office}. Silakan balas pesan ini untuk melanjutkan percakapan."
-
-
 def send_template(sender_id: str, officer: str, *, is_admin: bool = False, ip: str | None = None) -> Outcome:
     """Outside the 24-hour window: the approved template invites the resident to write back."""
     active = _require_claim(sender_id, officer, is_admin, admin_may_act=False)
-    office = _office_name()
     result, warnings = deliver(
-        sender_id, officer, TEMPLATE_TEXT.format(office=office), kind="template", handoff_id=active.id,
+        sender_id, officer, wording.text("utter_officer_template"), kind="template", handoff_id=active.id,
         template_params=[],
     )
     audit(officer, "chat.template", f"warga:{sender_id}", "terkirim" if result.ok else f"gagal: {result.error}", ip)
@@ -465,7 +449,7 @@ def finish(sender_id: str, officer: str, note: str | None, *, is_admin: bool = F
     audit(officer, "handoff.selesai", f"handoff:{active.id}", item.ticket, ip)
     warnings: list[str] = []
     if window_state(sender_id)["open"]:
-        closing, w1 = deliver(sender_id, officer, CLOSING_TEXT.format(office=_office_name()), kind="closing",
+        closing, w1 = deliver(sender_id, officer, wording.text("utter_officer_closing"), kind="closing",
                               handoff_id=active.id)
         rating, w2 = deliver(sender_id, officer, RATING_TEXT, kind="rating", handoff_id=active.id,
                              buttons=RATING_BUTTONS)

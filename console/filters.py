@@ -74,4 +74,6 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def globals_() -> dict[str, Any]:
-        return {"KIND_LABELS": case_states.KIND_LABELS, "tz_abbr": tz_abbr()}
+        from kokom.office import load_office
+
+        return {"KIND_LABELS": case_states.KIND_LABELS, "tz_abbr": tz_abbr(), "office_name": load_office().name}

@@ -15,34 +15,27 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from kokom import case_states
+from kokom import case_states, wording
 from kokom.cases import CaseView
 
 logger = logging.getLogger(__name__)
 
 
 
-def _office() -> Any | None:
-    try:
-        from kokom.office import load_office
+def _office() -> Any:
+    """The office settings; a broken file raises (the console shows the failed send)."""
+    from kokom.office import load_office
 
-        return load_office()
-    except Exception:  # noqa: BLE001 - a broken office file must not stop notifications
-        logger.exception("office file could not be loaded for a notification")
-        return None
+    return load_office()
 
 
-def _office_name(cfg: Any | None) -> str:
-    return getattr(cfg, "name", None) or "Kelurahan Sogaten"
-
-
-def document_name(case: CaseView, cfg: Any | None) -> str:
-    doc = cfg.document(case.document_type) if cfg is not None and case.document_type else None
+def document_name(case: CaseView, cfg: Any) -> str:
+    doc = cfg.document(case.document_type) if case.document_type else None
     return doc.name if doc else (case.document_type or "dokumen").replace("_", " ")
 
 
-def category_title(case: CaseView, cfg: Any | None) -> str | None:
-    cat = cfg.category(case.category) if cfg is not None and case.category else None
+def category_title(case: CaseView, cfg: Any) -> str | None:
+    cat = cfg.category(case.category) if case.category else None
     return cat.title if cat else None
 
 
@@ -50,93 +43,55 @@ def subject(case: CaseView, cfg: Any | None = None) -> str:
     """"permohonan Surat Keterangan Tidak Mampu" / "pengaduan (Kebersihan)" / "konsultasi"."""
     cfg = cfg if cfg is not None else _office()
     if case.kind == "document":
-        return f"permohonan {document_name(case, cfg)}"
+        return wording.text("utter_subject_document", document=document_name(case, cfg))
     if case.kind == "complaint":
         title = category_title(case, cfg)
-        return f"pengaduan ({title})" if title else "pengaduan"
-    return "konsultasi"
+        if title:
+            return wording.text("utter_subject_complaint_category", category=title)
+        return wording.text("utter_subject_complaint")
+    return wording.text("utter_subject_consultation")
 
 
-def _note_line(note: str | None) -> str:
-    note = (note or "").strip()
-    return f"\n\nCatatan petugas: {note}" if note else ""
-
-
-def _originals(case: CaseView, cfg: Any | None) -> list[str]:
-    doc = cfg.document(case.document_type) if cfg is not None and case.document_type else None
+def _originals(case: CaseView, cfg: Any) -> list[str]:
+    doc = cfg.document(case.document_type) if case.document_type else None
     items = list(doc.originals) if doc else []
-    return items or ["KTP-el dan Kartu Keluarga (KK) asli"]
+    return items or [wording.text("utter_status_default_originals")]
 
 
-def _hours(cfg: Any | None) -> str:
-    if cfg is None:
-        return "pada jam layanan kantor kelurahan"
-    try:
-        from kokom.hours import weekly_schedule_text
-
-        return weekly_schedule_text(cfg)
-    except Exception:  # noqa: BLE001
-        logger.exception("weekly schedule could not be formatted")
-        return "pada jam layanan kantor kelurahan"
+# Statuses with their own sentence, per kind; any other status gets utter_status_<kind>_other.
+_WORDED = {
+    "document": ("diperiksa", "siap_diambil", "sudah_diambil", "ditolak"),
+    "complaint": ("diproses", "selesai", "ditolak"),
+    "consultation": ("ditangani", "selesai"),
+}
 
 
 def status_message(case: CaseView, note: str | None = None, cfg: Any | None = None) -> str:
     """The resident-facing text for ``case`` having just moved to ``case.status``."""
-    cfg = cfg if cfg is not None else _office()
-    office = _office_name(cfg)
-    what = subject(case, cfg)
-    ticket = f"*{case.ticket}*"
-    final = case_states.is_final(case.kind, case.status)
-    note_text = _note_line(note) if final else ""
-    status = case.status
+    from kokom.hours import weekly_schedule_text
 
-    if case.kind == "document":
-        doc = document_name(case, cfg)
-        if status == "diperiksa":
-            body = (f"Permohonan Bapak/Ibu nomor {ticket} ({doc}) sedang *diperiksa* "
-                    f"oleh petugas {office}. Kami kabari lagi bila dokumen sudah siap.")
-        elif status == "siap_diambil":
-            originals = "\n".join(f"• {item}" for item in _originals(case, cfg))
-            body = (
-                f"Kabar baik! Dokumen {doc} dengan nomor permohonan {ticket} "
-                f"*siap diambil* di kantor {office}.\n\n"
-                f"Mohon membawa dokumen asli berikut:\n{originals}\n\n"
-                f"Silakan datang pada jam layanan:\n{_hours(cfg)}\n\n"
-                f"Sebutkan nomor permohonan {ticket} kepada petugas."
-            )
-            if (note or "").strip():
-                body += _note_line(note)
-        elif status == "sudah_diambil":
-            body = (f"Dokumen {doc} dengan nomor permohonan {ticket} tercatat *sudah diambil*. "
-                    f"Terima kasih telah menggunakan layanan {office}.{note_text}")
-        elif status == "ditolak":
-            body = (f"Mohon maaf, {what} nomor {ticket} *tidak dapat diproses*.{note_text}\n\n"
-                    "Bapak/Ibu dapat mengajukan permohonan baru setelah melengkapi persyaratan, "
-                    "atau membalas pesan ini untuk bertanya.")
-        else:
-            body = f"Status {what} nomor {ticket} kini: *{case_states.label(status)}*.{note_text}"
-    elif case.kind == "complaint":
-        if status == "diproses":
-            title = category_title(case, cfg)
-            about = f" ({title})" if title else ""
-            body = (f"Pengaduan Bapak/Ibu nomor {ticket}{about} sedang *diproses* "
-                    f"oleh petugas {office}. Terima kasih atas laporannya.")
-        elif status == "selesai":
-            body = (f"Pengaduan Bapak/Ibu nomor {ticket} telah *selesai* ditindaklanjuti.{note_text}\n\n"
-                    f"Terima kasih telah ikut menjaga lingkungan {office}.")
-        elif status == "ditolak":
-            body = (f"Mohon maaf, pengaduan Bapak/Ibu nomor {ticket} *tidak dapat ditindaklanjuti* "
-                    f"oleh kelurahan.{note_text}")
-        else:
-            body = f"Status pengaduan nomor {ticket} kini: *{case_states.label(status)}*.{note_text}"
-    else:
-        if status == "ditangani":
-            body = f"Konsultasi Bapak/Ibu nomor {ticket} sedang *ditangani* petugas {office}."
-        elif status == "selesai":
-            body = f"Konsultasi Bapak/Ibu nomor {ticket} telah *selesai*.{note_text}"
-        else:
-            body = f"Status konsultasi nomor {ticket} kini: *{case_states.label(status)}*.{note_text}"
-    return f"{body}\n\n— Petugas {office}"
+    cfg = cfg if cfg is not None else _office()
+    kind = case.kind if case.kind in _WORDED else "consultation"
+    status = case.status
+    note = (note or "").strip()
+    final = case_states.is_final(case.kind, status)
+    values = {
+        "ticket": f"*{case.ticket}*",
+        "what": subject(case, cfg),
+        "status": case_states.label(status),
+        "note": wording.text("utter_status_note", note=note) if note and (final or status == "siap_diambil") else "",
+    }
+    if kind == "document":
+        values["document"] = document_name(case, cfg)
+    if status == "siap_diambil":
+        values["originals"] = "\n".join(f"• {item}" for item in _originals(case, cfg))
+        values["hours"] = weekly_schedule_text(cfg)
+    if kind == "complaint":
+        title = category_title(case, cfg)
+        values["about"] = f" ({title})" if title else ""
+    name = f"utter_status_{kind}_{status}" if status in _WORDED[kind] else f"utter_status_{kind}_other"
+    body = wording.text(name, **values)
+    return f"{body}\n\n{wording.text('utter_status_signature')}"
 
 
 def template_params(case: CaseView, note: str | None = None, cfg: Any | None = None) -> list[str]:
