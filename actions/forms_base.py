@@ -37,14 +37,12 @@ from rasa_sdk.types import DomainDict
 
 from actions import form_facts as ff
 from actions.common import ESCAPE_INTENTS, is_payload, latest_intent, latest_text
+from kokom import wording
 
 logger = logging.getLogger(__name__)
 
 STATE_SLOT = "form_state"
 STRIKES_BEFORE_HELP = 2
-OFFICER_BUTTON = {"title": "Hubungi petugas", "payload": "/request_human"}
-CANCEL_BUTTON = {"title": "Batal", "payload": "/cancel"}
-YES_NO_BUTTONS = [{"title": "Ya, kirim", "payload": "/affirm"}, {"title": "Tidak", "payload": "/deny"}]
 QUESTION_INTENTS = {"ask_office_hours", "ask_office_location", "ask_requirements", "check_status", "bot_challenge"}
 MEDIA_INTENTS = {"share_media", "share_location"}
 
@@ -235,7 +233,7 @@ class ListeningForm(FormValidationAction):
             turn.done = True
             return
         if ff.is_greeting_only(text):
-            turn.notes.append("Halo juga, Bapak/Ibu 🙏")
+            turn.notes.append(wording.text("utter_form_greeting_back"))
             return
         if requested == self.confirm_slot:
             self._confirm_turn(text, tracker, slots, state, turn)
@@ -258,7 +256,7 @@ class ListeningForm(FormValidationAction):
             self._take_facts(text, tracker, slots, turn, activating=False, skip={requested})
             if turn.changes != before and not answer.value:
                 return  # it answered something else: say so and ask again, no strike
-            turn.error = answer.error or "Maaf, jawaban belum sesuai."
+            turn.error = answer.error or wording.text("utter_form_answer_unfit")
             turn.error_slot = requested
 
     def _confirm_turn(self, text: str, tracker: Tracker, slots: dict[str, Any], state: dict[str, Any],
@@ -273,14 +271,10 @@ class ListeningForm(FormValidationAction):
         if self._correction(text, tracker, confirm, slots, state, turn):
             return
         if re.search(r"\b(salah|keliru|lepat|ralat|koreksi|ganti|ubah|perbaiki|revisi)\b", ff.norm(text)):
-            turn.notes.append(
-                "Bagian mana yang perlu diperbaiki? Tulis misalnya *alamat salah*, atau *ganti nama jadi ...*. "
-                "Ketik *tidak* jika tidak jadi mengirim."
-            )
+            turn.notes.append(wording.text("utter_form_which_part"))
             turn.no_question = True
             return
-        turn.error = ("Mohon balas *Ya* untuk mengirim, atau *Tidak* untuk membatalkan. Jika ada yang salah, "
-                      "tulis misalnya *alamat salah*.")
+        turn.error = wording.text("utter_form_confirm_again")
         turn.error_slot = confirm
 
     # --- corrections -------------------------------------------------------------
@@ -302,7 +296,7 @@ class ListeningForm(FormValidationAction):
             rest = _CORRECTION_FILLER.sub("", text[end:]).strip()
             if not rest or not ff.words(rest):
                 self._clear(turn, slots, slot)
-                turn.notes.append(f"Baik, {self.labels.get(slot, slot)} kami perbaiki.")
+                turn.notes.append(wording.text("utter_form_field_cleared", field=self.labels.get(slot, slot)))
                 return True
             answer = self.answer(slot, rest, tracker, self._merged(slots, turn))
             if answer.ok:
@@ -351,13 +345,13 @@ class ListeningForm(FormValidationAction):
                 self._set(turn, slots, slot, value, say=True)
         if taken and not activating:
             listed = ", ".join(f"{self.labels.get(s, s)} *{self.display(s, turn.changes[s])}*" for s in taken)
-            turn.notes.append(f"Sekalian kami catat: {listed}.")
+            turn.notes.append(wording.text("utter_form_also_noted", listed=listed))
         elif taken and [s for s in taken if s != self.required[0]]:
             # (the document or category is already named by the intro)
-            turn.notes.append("Yang sudah kami catat: " + ", ".join(
+            turn.notes.append(wording.text("utter_form_already_noted", listed=", ".join(
                 f"{self.labels.get(s, s)} *{self.display(s, turn.changes[s])}*"
                 for s in self.required if s in taken and s != self.required[0]
-            ) + ".")
+            )))
 
     def _take_payload_entities(self, tracker: Tracker, slots: dict[str, Any], turn: Turn) -> bool:
         """Button payloads ('/inform{"complaint_category": "x"}') carry their answer as entities."""
@@ -395,9 +389,11 @@ class ListeningForm(FormValidationAction):
         old = self._merged(slots, turn).get(slot)
         turn.changes[slot] = value
         if say and old is not None and old != value:
-            turn.notes.append(f"Baik, {self.labels.get(slot, slot)} diubah menjadi *{self.display(slot, value)}*.")
+            turn.notes.append(wording.text("utter_form_field_changed", field=self.labels.get(slot, slot),
+                                           value=self.display(slot, value)))
         elif say and old is None:
-            turn.notes.append(f"Baik, {self.labels.get(slot, slot)} kami catat: *{self.display(slot, value)}*.")
+            turn.notes.append(wording.text("utter_form_field_noted", field=self.labels.get(slot, slot),
+                                           value=self.display(slot, value)))
 
     def _clear(self, turn: Turn, slots: dict[str, Any], slot: str) -> None:
         turn.changes[slot] = None
@@ -406,17 +402,11 @@ class ListeningForm(FormValidationAction):
 
     def _help(self, turn: Turn, slot: str) -> None:
         example = self.example(slot)
-        options = []
-        buttons = []
-        if slot in self.optional:
-            options.append("*lewati*")
-            buttons.append({"title": "Lewati", "payload": "/deny"})
-        options += ["*petugas* untuk dibantu petugas", "*batal* untuk berhenti"]
-        buttons += [OFFICER_BUTTON, CANCEL_BUTTON]
+        help_name = "utter_form_help_optional" if slot in self.optional else "utter_form_help"
         if example and "contoh" not in (turn.error or "").lower():
             turn.error = f"{turn.error}\n{example}"
-        turn.error = f"{turn.error}\nAtau ketik " + ", ".join(options[:-1]) + f", atau {options[-1]}."
-        turn.help_buttons = buttons
+        turn.error = f"{turn.error}\n{wording.text(help_name)}"
+        turn.help_buttons = wording.buttons(help_name)
 
     def _say(self, dispatcher: CollectingDispatcher, turn: Turn, next_slot: str | None,
              slots: dict[str, Any]) -> None:
@@ -425,7 +415,7 @@ class ListeningForm(FormValidationAction):
         if turn.intro:
             lines.append(turn.intro)
         if turn.resumed:
-            lines.append(f"Kita lanjutkan {self.what} Bapak/Ibu.")
+            lines.append(wording.text("utter_form_resumed", what=self.what))
         lines += turn.notes
         if turn.error:
             lines.append(turn.error)
@@ -440,7 +430,7 @@ class ListeningForm(FormValidationAction):
             pass
         elif next_slot == self.confirm_slot:
             lines.append(self.summary(slots))
-            buttons = YES_NO_BUTTONS
+            buttons = wording.buttons("utter_form_confirm")
         elif next_slot:
             text, buttons = self.question(next_slot, slots)
             lines.append(text)
