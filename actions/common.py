@@ -8,6 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from kokom import wording
 from kokom.hours import now_local
 from kokom.office import OfficeConfig, load_office
 
@@ -27,16 +28,6 @@ ESCAPE_INTENTS = frozenset(
 )
 ESCAPE_CONFIDENCE = 0.6
 
-MENU_ITEMS: list[tuple[str, str]] = [
-    ("Info syarat dokumen", "/ask_requirements"),
-    ("Ajukan dokumen", "/request_document"),
-    ("Buat pengaduan", "/file_complaint"),
-    ("Cek status", "/check_status"),
-    ("Jam layanan", "/ask_office_hours"),
-    ("Lokasi kantor", "/ask_office_location"),
-    ("Hubungi petugas", "/request_human"),
-    ("Kirim saran", "/give_feedback"),
-]
 
 
 def office() -> OfficeConfig:
@@ -49,11 +40,12 @@ def now() -> Any:
 
 
 def menu_buttons() -> list[dict[str, str]]:
-    return [{"title": title, "payload": payload} for title, payload in MENU_ITEMS]
+    return wording.buttons("utter_menu")
 
 
-def send_menu(dispatcher: CollectingDispatcher, text: str = "Silakan pilih layanan:") -> None:
-    dispatcher.utter_message(text=text, buttons=menu_buttons())
+def send_menu(dispatcher: CollectingDispatcher, text: str | None = None) -> None:
+    """The menu's buttons under ``text`` (the menu's own line by default)."""
+    dispatcher.utter_message(text=text or wording.text("utter_menu"), buttons=menu_buttons())
 
 
 def latest_text(tracker: Tracker) -> str:
@@ -130,21 +122,6 @@ def free_text_answer(tracker: Tracker) -> str | None:
     if not text or is_payload(text) or is_escape(tracker):
         return None
     return text
-
-
-def confirmation(tracker: Tracker, dispatcher: CollectingDispatcher, slot: str) -> dict[str, Any]:
-    """The Ya/Tidak answer to a form's summary; anything else is asked again."""
-    if not requested(tracker, slot):
-        return {}
-    name, _ = latest_intent(tracker)
-    if name == "affirm":
-        return {slot: True}
-    if name == "deny":
-        return {slot: False}
-    if not is_escape(tracker):
-        dispatcher.utter_message(text="Mohon pilih *Ya* untuk mengirim atau *Tidak* untuk membatalkan.")
-        return {slot: None}
-    return {}
 
 
 def reset_events(slots: list[str]) -> list[dict[str, Any]]:

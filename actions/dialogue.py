@@ -14,7 +14,8 @@ from actions.form_facts import content_words
 from actions.document import FORM_SLOTS as DOCUMENT_SLOTS
 from actions.handoff import recent_fallbacks
 from kokom.office import match_category
-from kokom.understanding import FALLBACK_INTENT, SERVICE_OF_INTENT, SERVICE_TITLES, candidate_services
+from kokom import wording
+from kokom.understanding import FALLBACK_INTENT, SERVICE_OF_INTENT, candidate_services
 
 ALL_FORM_SLOTS = COMPLAINT_SLOTS + DOCUMENT_SLOTS + ["feedback_text", "feedback_kind"]
 
@@ -26,8 +27,8 @@ class ActionCancelForm(Action):
         return "action_cancel_form"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text="Baik, proses dibatalkan dan tidak ada data yang disimpan.")
-        send_menu(dispatcher, "Ada lagi yang bisa kami bantu?")
+        dispatcher.utter_message(text=wording.text("utter_cancelled"))
+        send_menu(dispatcher, wording.text("utter_menu_anything_else"))
         return [ActiveLoop(None), *[SlotSet(s, None) for s in ALL_FORM_SLOTS], SlotSet("requested_slot", None)]
 
 
@@ -40,8 +41,8 @@ def clarification_buttons(ranking: list[dict[str, Any]]) -> list[dict[str, str]]
     services = candidate_services(ranking)
     if not services:
         return []
-    buttons = [{"title": SERVICE_TITLES[s], "payload": choice_payload(s)} for s in services]
-    return buttons + [{"title": "Lainnya", "payload": choice_payload("other")}]
+    buttons = [{"title": wording.text(f"utter_service_{s}"), "payload": choice_payload(s)} for s in services]
+    return buttons + [{"title": wording.text("utter_clarify_other"), "payload": choice_payload("other")}]
 
 
 class ActionFallback(Action):
@@ -54,30 +55,22 @@ class ActionFallback(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         text = latest_text(tracker)
         if not text:
-            dispatcher.utter_message(text="Pesan Bapak/Ibu kosong. Silakan tuliskan keperluan Bapak/Ibu, atau ketik *menu*.")
+            dispatcher.utter_message(text=wording.text("utter_empty_message"))
             return []
         if (tracker.latest_message.get("intent") or {}).get("name") == FALLBACK_INTENT and not text.startswith("/"):
             buttons = clarification_buttons(tracker.latest_message.get("intent_ranking") or [])
             if buttons:
-                dispatcher.utter_message(text="Mohon maaf, agar tidak keliru: maksud Bapak/Ibu?", buttons=buttons)
+                dispatcher.utter_message(text=wording.text("utter_clarify_service"), buttons=buttons)
                 return []
         if recent_fallbacks(tracker) >= 1:
-            dispatcher.utter_message(
-                text="Mohon maaf, saya masih belum memahami maksud Bapak/Ibu. Ingin dibantu langsung oleh petugas?",
-                buttons=[
-                    {"title": "Hubungi petugas", "payload": "/request_human"},
-                    {"title": "Lihat menu", "payload": "/show_menu"},
-                ],
-            )
+            dispatcher.utter_message(text=wording.text("utter_fallback_offer_officer"),
+                                     buttons=wording.buttons("utter_fallback_offer_officer"))
             return []
         if not any(ch.isalnum() for ch in text):
-            dispatcher.utter_message(text="Terima kasih 🙏 Silakan tuliskan keperluan Bapak/Ibu dengan kata-kata, atau pilih dari menu.")
+            dispatcher.utter_message(text=wording.text("utter_fallback_no_words"))
         else:
-            dispatcher.utter_message(
-                text="Mohon maaf, saya belum memahami pesan tersebut. Coba tulis dengan kalimat lain, "
-                "misalnya: \"syarat bikin KK\", \"mau lapor jalan rusak\", atau \"cek status\"."
-            )
-        send_menu(dispatcher, "Atau pilih layanan:")
+            dispatcher.utter_message(text=wording.text("utter_fallback"))
+        send_menu(dispatcher, wording.text("utter_menu_or"))
         return []
 
 
@@ -88,15 +81,8 @@ class ActionMediaOutsideForm(Action):
         return "action_media_outside_form"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(
-            text="Terima kasih, kiriman Bapak/Ibu sudah kami terima. Jika ini untuk pengaduan, "
-            "silakan pilih *Buat pengaduan* lalu kirim foto/lokasi saat diminta.",
-            buttons=[
-                {"title": "Buat pengaduan", "payload": "/file_complaint"},
-                {"title": "Hubungi petugas", "payload": "/request_human"},
-                {"title": "Lihat menu", "payload": "/show_menu"},
-            ],
-        )
+        dispatcher.utter_message(text=wording.text("utter_media_outside_form"),
+                                 buttons=wording.buttons("utter_media_outside_form"))
         return []
 
 
@@ -107,10 +93,7 @@ class ActionMediaInForm(Action):
         return "action_media_in_form"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(
-            text="Terima kasih, kiriman sudah kami terima, tetapi untuk pertanyaan ini mohon jawab dengan "
-            "*mengetik teks*. Ketik *batal* jika ingin berhenti."
-        )
+        dispatcher.utter_message(text=wording.text("utter_media_in_form"))
         return []
 
 
@@ -138,8 +121,8 @@ class ActionContinueWithChoice(Action):
         values = entity_values(tracker, "service")
         chosen = str(values[0]) if values else ""
         if chosen not in SERVICE_OF_INTENT:
-            dispatcher.utter_message(text="Baik. Silakan tuliskan keperluan Bapak/Ibu dengan kalimat lain, atau pilih layanan.")
-            send_menu(dispatcher, "Pilihan layanan:")
+            dispatcher.utter_message(text=wording.text("utter_choice_other"))
+            send_menu(dispatcher, wording.text("utter_menu_choices"))
             return []
         original = _original_message(tracker)
         if original is None:

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import now, office
 from actions.complaint import FORM_SLOTS as COMPLAINT_SLOTS
 from actions.document import FORM_SLOTS as DOCUMENT_SLOTS
+from kokom import wording
 from kokom.handoffs import request_handoff
 from kokom.hours import handoff_eta_text, is_open
 
@@ -45,18 +46,11 @@ class ActionRequestHuman(Action):
             )
         except Exception:  # noqa: BLE001 - keep talking to the resident
             logger.exception("queueing a handoff failed")
-            dispatcher.utter_message(
-                text="Mohon maaf, permintaan belum bisa diteruskan ke petugas karena gangguan sistem. "
-                "Silakan coba lagi beberapa saat lagi."
-            )
+            dispatcher.utter_message(text=wording.text("utter_handoff_failed"))
             return []
-        ticket = f" Nomor konsultasi: *{handoff.ticket}*." if handoff.ticket else ""
-        lead = "Bapak/Ibu sudah dalam antrean petugas." if handoff.already_waiting else (
-            "Baik, percakapan ini kami teruskan ke petugas Kelurahan."
-        )
-        dispatcher.utter_message(
-            text=f"👤 {lead}{ticket}\n{handoff_eta_text(cfg, current)}\n"
-            "Silakan tuliskan pertanyaan Bapak/Ibu; petugas akan membaca seluruh percakapan."
-        )
+        ticket = wording.text("utter_handoff_ticket", ticket=handoff.ticket) if handoff.ticket else ""
+        lead = wording.text("utter_handoff_already_waiting" if handoff.already_waiting else "utter_handoff_forwarded")
+        dispatcher.utter_message(text=wording.text("utter_handoff_queued", lead=lead, ticket=ticket,
+                                                   eta=handoff_eta_text(cfg, current)))
         slots = [SlotSet(s, None) for s in COMPLAINT_SLOTS + DOCUMENT_SLOTS + ["feedback_text", "feedback_kind", "requested_slot"]]
         return [*slots, ConversationPaused()]

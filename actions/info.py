@@ -15,7 +15,7 @@ from actions.common import (
     office,
     send_menu,
 )
-from kokom import doc_names
+from kokom import doc_names, wording
 from kokom.hours import day_answer, office_status_text, resolve_day, weekly_schedule_text
 from kokom.office import DocumentInfo
 
@@ -46,23 +46,17 @@ def resolve_document(value: Any) -> str | None:
 def document_text(info: DocumentInfo) -> str:
     """The full catalog answer for one document, formatted for WhatsApp."""
     issuer = office().issuer_name(info.issuer)
-    lines = [f"*{info.name}*"]
-    if info.issued_by_kelurahan:
-        lines.append(f"Diterbitkan oleh {issuer}.")
-    else:
-        lines.append(f"Diterbitkan oleh {issuer}; kelurahan memberikan surat pengantar/membantu pengurusannya.")
-    lines.append("")
-    lines.append("*Persyaratan:*")
-    lines += [f"• {item}" for item in info.requirements]
-    lines.append("")
-    lines.append("*Prosedur:*")
-    lines += [f"{i}. {step}" for i, step in enumerate(info.procedure, 1)]
-    lines.append("")
-    lines.append(f"*Lama proses:* {info.processing_time}")
-    lines.append(f"*Biaya:* {info.cost}")
-    if info.notes:
-        lines.append(f"*Catatan:* {info.notes}")
-    return "\n".join(lines)
+    issued = "utter_document_issuer_office" if info.issued_by_kelurahan else "utter_document_issuer_other"
+    return wording.text(
+        "utter_document_info",
+        document=info.name,
+        issuer=wording.text(issued, issuer=issuer),
+        requirements="\n".join(f"• {item}" for item in info.requirements),
+        procedure="\n".join(f"{i}. {step}" for i, step in enumerate(info.procedure, 1)),
+        time=info.processing_time,
+        cost=info.cost,
+        notes=wording.text("utter_document_info_notes", notes=info.notes) if info.notes else "",
+    )
 
 
 class ActionGreet(Action):
@@ -73,13 +67,8 @@ class ActionGreet(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         cfg = office()
-        dispatcher.utter_message(
-            text=(
-                f"Halo Bapak/Ibu, selamat datang di layanan WhatsApp *{cfg.name}* (SI KoKoM) 🙏\n"
-                f"{office_status_text(cfg, now())}"
-            )
-        )
-        send_menu(dispatcher, "Ada yang bisa kami bantu? Silakan pilih layanan:")
+        dispatcher.utter_message(text=wording.text("utter_welcome", office_status=office_status_text(cfg, now())))
+        send_menu(dispatcher, wording.text("utter_welcome_menu"))
         return []
 
 
@@ -105,22 +94,15 @@ class ActionDocumentInfo(Action):
             slot_key = resolve_document(tracker.get_slot("document_type"))
             keys = [slot_key] if slot_key else []
         if not keys:
-            dispatcher.utter_message(
-                text="Informasi dokumen apa yang Bapak/Ibu perlukan? Silakan pilih:",
-                buttons=document_list_buttons("ask_requirements"),
-            )
+            dispatcher.utter_message(text=wording.text("utter_which_document_info"),
+                                     buttons=document_list_buttons("ask_requirements"))
             return []
         for key in keys[:3]:
             info = office().document(key)
             if info:
                 dispatcher.utter_message(text=document_text(info))
-        dispatcher.utter_message(
-            text="Ingin langsung mengajukan permohonan lewat WhatsApp?",
-            buttons=[
-                {"title": "Ajukan sekarang", "payload": f'/request_document{{"document_type": "{keys[0]}"}}'},
-                {"title": "Menu", "payload": "/show_menu"},
-            ],
-        )
+        dispatcher.utter_message(text=wording.text("utter_apply_now"),
+                                 buttons=wording.buttons("utter_apply_now", document_type=keys[0]))
         return [SlotSet("document_type", keys[0])]
 
 
@@ -138,13 +120,8 @@ class ActionOfficeHours(Action):
         if day is not None and day != current.date():
             dispatcher.utter_message(text=day_answer(cfg, day, current.date()))
             return []
-        dispatcher.utter_message(
-            text=(
-                f"🕗 *Jam layanan {cfg.name}*\n{weekly_schedule_text(cfg)}\n\n"
-                f"{office_status_text(cfg, current)}\n"
-                "Layanan WhatsApp ini (bot) aktif 24 jam."
-            )
-        )
+        dispatcher.utter_message(text=wording.text("utter_office_hours", schedule=weekly_schedule_text(cfg),
+                                                   office_status=office_status_text(cfg, current)))
         return []
 
 
@@ -154,11 +131,7 @@ class ActionOfficeLocation(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         cfg = office()
-        text = (
-            f"📍 *Kantor {cfg.name}*\n{cfg.address}\n"
-            f"Kecamatan {cfg.kecamatan}, {cfg.city}\n\n"
-            f"Peta: {cfg.maps_url}"
-        )
+        text = wording.text("utter_office_location", maps_url=cfg.maps_url)
         if tracker.get_latest_input_channel() != "whatsapp":
             # Only WhatsApp renders the pin; elsewhere (REST) a custom payload arrives as a
             # separate message without text, i.e. an empty bubble after the address.
@@ -170,7 +143,7 @@ class ActionOfficeLocation(Action):
                 "type": "location",
                 "latitude": cfg.latitude,
                 "longitude": cfg.longitude,
-                "name": f"Kantor {cfg.name}",
+                "name": wording.text("utter_office_pin_name"),
                 "address": cfg.address,
             },
         )

@@ -15,6 +15,7 @@ import re
 
 from actions.common import doc_name, entity_values, latest_text, office
 from actions.info import documents_in_message
+from kokom import wording
 from kokom.cases import CaseView, find_case_for_sender, list_cases_for_sender
 from kokom.hours import format_date_id
 from kokom.tickets import find_tickets
@@ -23,18 +24,22 @@ from kokom.tickets import find_tickets
 def case_line(case: CaseView) -> str:
     """One case as the resident sees it: ticket, what it is, status, date."""
     if case.kind == "document":
-        what = f"Permohonan {doc_name(case.document_type)}"
+        what = wording.text("utter_status_what_document", document=doc_name(case.document_type))
     elif case.kind == "complaint":
         category = office().category(case.category or "")
-        what = f"Pengaduan {category.title if category else ''}".strip()
+        what = wording.text("utter_status_what_complaint", category=category.title if category else "").strip()
     else:
-        what = "Konsultasi dengan petugas"
-    return f"*{case.ticket}* – {what}\nStatus: *{case.status_label}* (diajukan {format_date_id(case.created_at.date())})"
+        what = wording.text("utter_status_what_consultation")
+    return wording.text("utter_status_line", ticket=case.ticket, what=what, status=case.status_label,
+                        date=format_date_id(case.created_at.date()))
 
 
 COMPLAINT_WORDS = re.compile(r"\b(pengaduan|aduan|aduanku|laporan|laporanku|lapor|keluhan|ngadu|komplain)\b")
 DOCUMENT_WORDS = re.compile(r"\b(permohonan|pengajuan|surat|dokumen|berkas|permintaan)\b")
-KIND_LABELS = {"complaint": "pengaduan", "document": "permohonan dokumen"}
+
+
+def _kind_label(kind: str) -> str:
+    return wording.text(f"utter_status_kind_{kind}")
 
 
 def wanted(tracker: Tracker) -> tuple[str | None, list[str]]:
@@ -63,10 +68,7 @@ class ActionCheckStatus(Action):
             for ticket in tickets[:5]:
                 case = find_case_for_sender(tracker.sender_id, ticket)
                 if case is None:
-                    dispatcher.utter_message(
-                        text=f"Tiket *{ticket}* tidak ditemukan untuk nomor WhatsApp ini. "
-                        "Mohon periksa kembali nomornya."
-                    )
+                    dispatcher.utter_message(text=wording.text("utter_status_ticket_not_found", ticket=ticket))
                 else:
                     dispatcher.utter_message(text=case_line(case))
             return [SlotSet("ticket_id", None)]
@@ -75,22 +77,20 @@ class ActionCheckStatus(Action):
         if kind and cases:
             mine = [c for c in cases if c.kind == kind and (not docs or c.document_type in docs)]
             if not mine:
-                what = ", ".join(doc_name(d) for d in docs) if docs else KIND_LABELS[kind]
+                if docs:
+                    what = wording.text("utter_subject_document", document=", ".join(doc_name(d) for d in docs))
+                else:
+                    what = _kind_label(kind)
                 others = "\n\n".join(case_line(c) for c in cases)
-                dispatcher.utter_message(
-                    text=f"Belum ada {'permohonan ' if docs else ''}{what} yang sedang berjalan dari nomor ini.\n\n"
-                    f"Laporan/permohonan lain yang masih berjalan:\n\n{others}"
-                )
+                dispatcher.utter_message(text=wording.text("utter_status_none_of_kind", what=what, others=others))
                 return []
             lines = "\n\n".join(case_line(c) for c in mine)
-            dispatcher.utter_message(text=f"{KIND_LABELS[kind].capitalize()} Bapak/Ibu yang masih berjalan:\n\n{lines}")
+            dispatcher.utter_message(text=wording.text("utter_status_open_of_kind", kind=_kind_label(kind).capitalize(),
+                                                       lines=lines))
             return []
         if not cases:
-            dispatcher.utter_message(
-                text="Belum ada laporan atau permohonan yang sedang berjalan dari nomor ini. "
-                "Jika punya nomor tiket, ketik misalnya: cek status ADU-20260101-0001"
-            )
+            dispatcher.utter_message(text=wording.text("utter_status_none"))
             return []
         lines = "\n\n".join(case_line(c) for c in cases)
-        dispatcher.utter_message(text=f"Laporan/permohonan Bapak/Ibu yang masih berjalan:\n\n{lines}")
+        dispatcher.utter_message(text=wording.text("utter_status_open", lines=lines))
         return []

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any, Dict, List, Optional, Text
 
 logger = logging.getLogger(__name__)
 
@@ -55,18 +54,6 @@ GROUP_OF_INTENT: dict[str, str] = {
 CHAT_INTENTS = frozenset({"greet", "thank", "goodbye"})
 
 # Button titles (WhatsApp reply buttons: at most 20 characters).
-SERVICE_TITLES: dict[str, str] = {
-    "file_complaint": "Lapor masalah",
-    "give_feedback": "Kirim saran",
-    "request_document": "Ajukan dokumen",
-    "ask_requirements": "Info syarat dokumen",
-    "check_status": "Cek status",
-    "request_human": "Hubungi petugas",
-    "ask_office_hours": "Jam layanan",
-    "ask_office_location": "Lokasi kantor",
-}
-
-
 def group(intent: str | None) -> str:
     return GROUP_OF_INTENT.get(intent or "", intent or "")
 
