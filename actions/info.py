@@ -16,7 +16,8 @@ from actions.common import (
     send_menu,
 )
 from kokom import doc_names, wording
-from kokom.hours import day_answer, office_status_text, resolve_day, weekly_schedule_text
+from kokom.day_words import resolve_day
+from kokom.hours import day_answer, office_status_text, weekly_schedule_text
 from kokom.office import DocumentInfo
 
 def detect_documents(text: str) -> list[str]:

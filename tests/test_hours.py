@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from kokom import hours as h
+from kokom.day_words import resolve_day
 from kokom.office import Interval, load_office, parse_office
 
 SHIPPED = Path(__file__).resolve().parents[1] / "office" / "kelurahan.yml"
@@ -250,17 +251,17 @@ FRI = date(2026, 11, 27)
     ],
 )
 def test_resolve_day(text, expected):
-    assert h.resolve_day(text, FRI) == expected
+    assert resolve_day(text, FRI) == expected
 
 
 def test_resolve_day_weekday_named_today_and_next_week():
     monday = date(2026, 11, 30)
-    assert h.resolve_day("senin buka?", monday) == monday
-    assert h.resolve_day("senin depan", monday) == date(2026, 12, 7)
+    assert resolve_day("senin buka?", monday) == monday
+    assert resolve_day("senin depan", monday) == date(2026, 12, 7)
 
 
 def test_resolve_day_then_day_answer(cfg):
-    day = h.resolve_day("besok buka?", FRI)
+    day = resolve_day("besok buka?", FRI)
     assert h.day_answer(cfg, day, FRI) == "Besok, Sabtu, 28 November 2026, kantor tutup (akhir pekan)."
 
 
