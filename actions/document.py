@@ -19,7 +19,8 @@ from actions.common import doc_name, document_list_buttons, entity_values, offic
 from actions.forms_base import Answer, ListeningForm, Turn
 from kokom import wording
 from kokom.cases import create_document_request
-from kokom.validators import mask_nik, parse_rt_rw, validate_nik
+from kokom.privacy import mask_nik
+from kokom.validators import parse_rt_rw, validate_nik
 
 logger = logging.getLogger(__name__)
 

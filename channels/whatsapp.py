@@ -29,6 +29,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from kokom import wording
 from kokom.validators import mask_phone
 from kokom.whatsapp import formatting, payloads, signature
 from kokom.whatsapp.client import AsyncClient, SendResult
@@ -39,10 +40,6 @@ from kokom.whatsapp.spool import Spool
 logger = logging.getLogger(__name__)
 
 CHANNEL_NAME = "whatsapp"
-SERVICE_TROUBLE_REPLY = (
-    "Mohon maaf, sistem kami sedang ada gangguan sehingga pesan Bapak/Ibu belum bisa kami proses. "
-    "Silakan kirim ulang beberapa saat lagi; jawaban yang sudah Bapak/Ibu berikan tetap tersimpan."
-)
 # Meta's deliveries are a few kilobytes; anything near this is not from Meta.
 MAX_WEBHOOK_BODY = 1024 * 1024
 
@@ -166,7 +163,7 @@ class WhatsAppInput(InputChannel):
             # resident hears that, and the conversation (a half-filled form too) stays as
             # it was, so the next message continues once the part is back.
             logger.warning("no reply for a message from %s: telling the resident", mask_phone(row["wa_id"]))
-            await self._reply(row["wa_id"], SERVICE_TROUBLE_REPLY)
+            await self._reply(row["wa_id"], wording.text("utter_service_trouble"))
 
     async def _officer_holds(self, wa_id: str) -> bool:
         from kokom.handoffs import active_for_sender

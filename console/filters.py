@@ -9,7 +9,8 @@ from flask import Flask
 from console.queries import office_tz, to_local
 from kokom import case_states
 from kokom.handoffs import REASON_LABELS
-from kokom.validators import mask_nik, mask_phone
+from kokom.privacy import mask_nik
+from kokom.validators import mask_phone
 
 MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 

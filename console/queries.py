@@ -15,7 +15,8 @@ from kokom.cases import view
 from kokom.db import run_in_transaction
 from kokom.models import Case, CaseEvent, Resident
 from kokom.privacy import mask_niks
-from kokom.validators import mask_nik, normalize_wa_id
+from kokom.privacy import mask_nik
+from kokom.validators import normalize_wa_id
 
 PER_PAGE = 50
 EXPORT_LIMIT = 50_000

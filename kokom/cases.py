@@ -18,7 +18,8 @@ from kokom import case_states
 from kokom.db import run_in_transaction
 from kokom.models import Case, CaseEvent, Feedback, Resident, utcnow
 from kokom.tickets import next_ticket, normalize_ticket
-from kokom.validators import mask_nik, parse_rt_rw, validate_nik
+from kokom.privacy import mask_nik
+from kokom.validators import parse_rt_rw, validate_nik
 
 MAX_TEXT = 4000  # longest free text stored for one field
 

@@ -16,11 +16,18 @@ import re
 from pathlib import Path
 from typing import Any
 
-from kokom.validators import mask_nik
 
 # 16 digits, each pair separated by at most two separator characters.
 _SEP = r"[\s./\\_\-]{0,2}"
 _NIK_IN_TEXT = re.compile(r"(?<![0-9])[0-9](?:" + _SEP + r"[0-9]){15}(?![0-9])")
+
+
+def mask_nik(nik: str | None) -> str:
+    """Hide the birth date and most digits: logs and lists never show a full NIK."""
+    digits = "".join(ch for ch in str(nik or "") if ch.isdigit())
+    if len(digits) < 8:
+        return "*" * len(digits)
+    return digits[:4] + "*" * (len(digits) - 8) + digits[-4:]
 
 
 def mask_niks(text: Any) -> str:

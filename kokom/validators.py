@@ -13,6 +13,8 @@ from stdnum.exceptions import ValidationError
 from stdnum import numdb
 from stdnum.id import nik as stdnum_nik
 
+from kokom import wording
+
 # Province codes (first two digits of a NIK) as used by Dukcapil (BPS codes).
 _PROVINCE_CODES = frozenset(
     {
@@ -66,16 +68,13 @@ def validate_nik(text: str, today: date | None = None) -> NikResult:
     today = today or date.today()
     raw = _clean_digits(text)
     if not raw:
-        return NikResult(None, "NIK belum diisi. Mohon ketik 16 digit NIK sesuai KTP/KK.")
+        return NikResult(None, wording.text("utter_nik_empty"))
     if not raw.isdigit():
-        return NikResult(None, "NIK hanya boleh berisi angka. Mohon ketik 16 digit NIK sesuai KTP/KK.")
+        return NikResult(None, wording.text("utter_nik_not_digits"))
     if len(raw) != 16:
-        return NikResult(
-            None,
-            f"NIK harus 16 digit, yang Bapak/Ibu kirim {len(raw)} digit. Mohon periksa kembali KTP/KK.",
-        )
+        return NikResult(None, wording.text("utter_nik_length", length=len(raw)))
     if int(raw[:2]) not in _PROVINCE_CODES:
-        return NikResult(None, "Dua digit awal NIK bukan kode provinsi yang berlaku. Mohon periksa kembali.")
+        return NikResult(None, wording.text("utter_nik_province"))
     day, month, year2 = int(raw[6:8]), int(raw[8:10]), int(raw[10:12])
     female = day > 40
     if female:
@@ -84,29 +83,14 @@ def validate_nik(text: str, today: date | None = None) -> NikResult:
     try:
         born = date(century + year2, month, day)
     except ValueError:
-        return NikResult(
-            None,
-            "Digit ke-7 sampai ke-12 NIK (tanggal lahir) tidak membentuk tanggal yang benar. "
-            "Mohon periksa kembali.",
-        )
+        return NikResult(None, wording.text("utter_nik_birth_date"))
     if born > today:
-        return NikResult(None, "Tanggal lahir pada NIK berada di masa depan. Mohon periksa kembali.")
+        return NikResult(None, wording.text("utter_nik_future"))
     if raw[12:] == "0000":
-        return NikResult(None, "Empat digit terakhir NIK tidak boleh 0000. Mohon periksa kembali.")
+        return NikResult(None, wording.text("utter_nik_zero_serial"))
     if not known_regency(raw):
-        return NikResult(
-            None,
-            "Empat digit awal NIK (kode provinsi dan kabupaten/kota) tidak dikenal. Mohon periksa kembali.",
-        )
+        return NikResult(None, wording.text("utter_nik_regency"))
     return NikResult(raw, None, born, female)
-
-
-def mask_nik(nik: str | None) -> str:
-    """Hide the birth date and most digits: logs and lists never show a full NIK."""
-    digits = _clean_digits(nik or "")
-    if len(digits) < 8:
-        return "*" * len(digits)
-    return digits[:4] + "*" * (len(digits) - 8) + digits[-4:]
 
 
 def normalize_wa_id(value: str) -> str | None:

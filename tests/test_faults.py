@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from channels.whatsapp import SERVICE_TROUBLE_REPLY
+from kokom import wording
 from kokom.whatsapp import payloads
 from harness.fake_graph import new_wa_id, post_signed
 
@@ -36,7 +36,7 @@ def test_a_crashed_action_server_gets_an_apology_and_the_form_goes_on_after_the_
     assistant.kill_actions()
     try:
         reply = say(NIK)
-        assert SERVICE_TROUBLE_REPLY in reply  # not silence
+        assert wording.text("utter_service_trouble") in reply  # not silence
     finally:
         assistant.start_actions()
     # The form was not lost: the same answer now goes through and the next question follows.

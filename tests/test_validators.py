@@ -3,7 +3,8 @@ from datetime import date
 
 import pytest
 
-from kokom.validators import mask_nik, mask_phone, normalize_wa_id, parse_rt_rw, validate_nik
+from kokom.privacy import mask_nik
+from kokom.validators import mask_phone, normalize_wa_id, parse_rt_rw, validate_nik
 
 TODAY = date(2026, 11, 27)
 

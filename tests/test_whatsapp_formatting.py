@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from kokom import wording
 from kokom.whatsapp import formatting as f
 from kokom.whatsapp.sandbox import validate_message
 
@@ -119,13 +120,13 @@ def test_long_body_goes_first_as_text():
     text = "Penjelasan panjang. " * 80  # 1,600 characters > 1,024
     plan = f.plan_buttons(text, buttons("Ya", "Tidak"))
     assert [m.msg_type for m in plan.messages] == ["text", "interactive"]
-    assert plan.messages[1].content["body"]["text"] == f.CHOOSE_PROMPT
+    assert plan.messages[1].content["body"]["text"] == wording.text("utter_choose_prompt")
     assert validate_message(plan.messages[1].envelope("6281234567890")) is None
 
 
 def test_empty_text_with_buttons_gets_a_prompt():
     plan = f.plan_buttons("", buttons("Ya"))
-    assert plan.messages[0].content["body"]["text"] == f.CHOOSE_PROMPT
+    assert plan.messages[0].content["body"]["text"] == wording.text("utter_choose_prompt")
 
 
 def test_bot_message_with_location_custom():

@@ -6,6 +6,7 @@ import json
 import threading
 from pathlib import Path
 
+from kokom import wording
 from kokom.db import session_scope
 from kokom.models import Resident
 from kokom.whatsapp import models as m, payloads, store
@@ -208,7 +209,7 @@ def test_conversions(wa_sandbox):
         conv = run_convert(sample(name, wa_id), client)
         assert conv.text is None and conv.reply is None and not conv.typing
     conv = run_convert(sample("unsupported", wa_id), client)
-    assert conv.text is None and conv.reply == UNSUPPORTED_REPLY
+    assert conv.text is None and conv.reply == wording.text(UNSUPPORTED_REPLY)
     contacts = payloads.build_delivery(wa_id, {"type": "contacts", "contacts": [
         {"name": {"formatted_name": "Pak RT"}, "phones": [{"phone": "+62 812 1", "wa_id": "628121"}]}]})
     conv = run_convert(contacts, client)

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from kokom import wording
+
 TEXT_LIMIT = 4096
 INTERACTIVE_BODY_LIMIT = 1024
 CAPTION_LIMIT = 1024
@@ -28,10 +30,6 @@ LIST_ROW_TITLE_LIMIT = 24
 LIST_ROW_DESCRIPTION_LIMIT = 72
 LIST_ROW_ID_LIMIT = 200
 LIST_BUTTON_LIMIT = 20
-LIST_BUTTON_LABEL = "Pilih"
-LIST_SECTION_TITLE = "Pilihan"
-CHOOSE_PROMPT = "Silakan pilih:"
-NUMBERED_HINT = "Balas dengan *angka* pilihan Bapak/Ibu (misalnya: 1)."
 
 _TRAILING = " ,.;:-–—(/&+"
 
@@ -148,20 +146,20 @@ def _options(buttons: list[dict[str, Any]]) -> list[dict[str, str]]:
 def numbered_text(text: str, options: list[dict[str, str]]) -> str:
     lines = [f"{i}. {option['title']}" for i, option in enumerate(options, start=1)]
     head = (text or "").strip()
-    return (head + "\n\n" if head else "") + "\n".join(lines) + "\n\n" + NUMBERED_HINT
+    return (head + "\n\n" if head else "") + "\n".join(lines) + "\n\n" + wording.text("utter_numbered_hint")
 
 
 def _body_and_lead(text: str) -> tuple[list[Outgoing], str]:
     """Text longer than an interactive body goes first as text messages."""
     text = (text or "").strip()
     if not text:
-        return [], CHOOSE_PROMPT
+        return [], wording.text("utter_choose_prompt")
     if len(text) <= INTERACTIVE_BODY_LIMIT:
         return [], text
-    return text_messages(text), CHOOSE_PROMPT
+    return text_messages(text), wording.text("utter_choose_prompt")
 
 
-def plan_buttons(text: str, buttons: list[dict[str, Any]], list_label: str = LIST_BUTTON_LABEL) -> Plan:
+def plan_buttons(text: str, buttons: list[dict[str, Any]], list_label: str | None = None) -> Plan:
     """The WhatsApp rendering of a message with buttons (see the module docstring)."""
     options = _options(buttons)
     if not options:
@@ -196,8 +194,8 @@ def plan_buttons(text: str, buttons: list[dict[str, Any]], list_label: str = LIS
             "type": "list",
             "body": {"text": body},
             "action": {
-                "button": cut_words(list_label or LIST_BUTTON_LABEL, LIST_BUTTON_LIMIT),
-                "sections": [{"title": LIST_SECTION_TITLE, "rows": rows}],
+                "button": cut_words(list_label or wording.text("utter_list_button"), LIST_BUTTON_LIMIT),
+                "sections": [{"title": wording.text("utter_list_section"), "rows": rows}],
             },
         }
         readable = f"{body}\n[" + " | ".join(titles) + "]"

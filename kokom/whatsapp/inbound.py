@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Awaitable, Callable
 
+from kokom import wording
 from kokom.validators import mask_phone
 from kokom.whatsapp import formatting, models as m, payloads, store
 from kokom.whatsapp.client import AsyncClient, MediaError
@@ -29,13 +30,8 @@ from kokom.whatsapp.spool import Spool
 
 logger = logging.getLogger(__name__)
 
-UNSUPPORTED_REPLY = (
-    "Mohon maaf, jenis pesan ini belum bisa kami proses. Silakan kirim pesan teks, foto, dokumen, "
-    "atau lokasi. Ketik *menu* untuk melihat layanan kami."
-)
-MEDIA_FAILED_REPLY = (
-    "Mohon maaf, kiriman Bapak/Ibu belum berhasil kami terima. Silakan kirim ulang beberapa saat lagi."
-)
+UNSUPPORTED_REPLY = "utter_unsupported_message"  # domain responses (kokom.wording)
+MEDIA_FAILED_REPLY = "utter_media_failed"
 SILENT_TYPES = frozenset({"reaction", "sticker"})
 IGNORED_TYPES = frozenset({"system", "ephemeral", "request_welcome"})
 MEDIA_KINDS = {"image": "image", "document": "document", "audio": "audio", "video": "video"}
@@ -81,7 +77,7 @@ async def convert(row: dict[str, Any], client: AsyncClient) -> Conversion:
     if kind in ("interactive", "button"):
         reply = payloads.interactive_reply(message)
         if reply is None:
-            return Conversion(reply=UNSUPPORTED_REPLY, metadata=metadata)
+            return Conversion(reply=wording.text(UNSUPPORTED_REPLY), metadata=metadata)
         payload, title = reply
         metadata["whatsapp"]["reply_title"] = title
         return Conversion(text=payload, metadata=metadata)
@@ -89,12 +85,12 @@ async def convert(row: dict[str, Any], client: AsyncClient) -> Conversion:
         media = message.get(kind) if isinstance(message.get(kind), dict) else {}
         media_id = str(media.get("id") or "")
         if not media_id:
-            return Conversion(reply=MEDIA_FAILED_REPLY, metadata=metadata)
+            return Conversion(reply=wording.text(MEDIA_FAILED_REPLY), metadata=metadata)
         try:
             saved = await client.download_media(media_id, media.get("mime_type"), kind)
         except (MediaError, OSError) as exc:
             logger.warning("media of a message from %s not received: %s", mask_phone(row["wa_id"]), exc)
-            return Conversion(reply=MEDIA_FAILED_REPLY, metadata=metadata)
+            return Conversion(reply=wording.text(MEDIA_FAILED_REPLY), metadata=metadata)
         info: dict[str, Any] = {
             "type": MEDIA_KINDS[kind],
             "path": saved.path,
@@ -113,7 +109,7 @@ async def convert(row: dict[str, Any], client: AsyncClient) -> Conversion:
         try:
             latitude, longitude = float(location["latitude"]), float(location["longitude"])
         except (KeyError, TypeError, ValueError):
-            return Conversion(reply=UNSUPPORTED_REPLY, metadata=metadata)
+            return Conversion(reply=wording.text(UNSUPPORTED_REPLY), metadata=metadata)
         metadata["location"] = {
             "latitude": latitude,
             "longitude": longitude,
@@ -125,7 +121,7 @@ async def convert(row: dict[str, Any], client: AsyncClient) -> Conversion:
     if kind == "contacts":
         metadata["contacts"] = message.get("contacts") if isinstance(message.get("contacts"), list) else []
         return Conversion(text=payloads.contacts_text(message), metadata=metadata)
-    return Conversion(reply=UNSUPPORTED_REPLY, metadata=metadata)
+    return Conversion(reply=wording.text(UNSUPPORTED_REPLY), metadata=metadata)
 
 
 def apply_choice(conversion: Conversion, choices: list[dict[str, str]] | None) -> None:
