@@ -13,7 +13,7 @@ from actions.complaint import MIN_OPENING_WORDS
 from actions.form_facts import content_words
 from actions.document import FORM_SLOTS as DOCUMENT_SLOTS
 from actions.handoff import recent_fallbacks
-from kokom.office import match_category
+from kokom.office.categories import match_category
 from kokom import wording
 from kokom.understanding import FALLBACK_INTENT, SERVICE_OF_INTENT, candidate_services
 

@@ -19,7 +19,7 @@ from actions.common import entity_values, is_escape, is_payload, latest_intent, 
 from kokom import wording
 from kokom.cases import save_feedback
 from kokom.handoffs import history_for_sender
-from kokom.office import match_category
+from kokom.office.categories import match_category
 from kokom.understanding import reports_problem
 
 logger = logging.getLogger(__name__)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from kokom.office import OfficeConfig, match_category
+from kokom.office import OfficeConfig
+from kokom.office.categories import match_category
 from kokom.validators import parse_rt_rw
 
 try:  # one alias list + fuzzy matcher for document names (issue #8)

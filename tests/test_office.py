@@ -15,9 +15,10 @@ from kokom.office import (
     DOCUMENT_KEYS,
     OfficeConfigError,
     load_office,
-    match_category,
     parse_office,
 )
+from kokom.office.__main__ import main as check_office_file
+from kokom.office.categories import match_category
 
 SHIPPED = Path(__file__).resolve().parents[1] / "office" / "kelurahan.yml"
 
@@ -126,7 +127,7 @@ def test_shipped_office_placeholders_and_maps(cfg):
 
 
 def test_cli_ok_on_shipped_file(capsys):
-    assert office.main([str(SHIPPED)]) == 0
+    assert check_office_file([str(SHIPPED)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("OK")
     assert "documents: 13" in out
@@ -218,7 +219,7 @@ def test_cli_lists_problems_and_exits_1(tmp_path, raw, capsys):
     data = copy.deepcopy(raw)
     del data["documents"]["kk"]["cost"]
     broken = _write(tmp_path / "broken.yml", data)
-    assert office.main([str(broken)]) == 1
+    assert check_office_file([str(broken)]) == 1
     out = capsys.readouterr().out
     assert "documents.kk.cost: required field is missing" in out
 
@@ -318,3 +319,14 @@ def test_env_override_of_office_file(tmp_path, raw, monkeypatch):
 )
 def test_match_category(cfg, text, expected):
     assert match_category(cfg, text) == expected
+
+
+def test_document_keys_are_listed_once():
+    """The catalog keys live in kokom.office; the NLU's synonyms may only name those keys and the
+    domain does not list them again."""
+    root = Path(__file__).resolve().parents[1]
+    synonyms = yaml.safe_load((root / "data" / "nlu" / "synonyms.yml").read_text(encoding="utf-8"))
+    canonical = {item["synonym"] for item in synonyms["nlu"] if "synonym" in item}
+    assert canonical <= set(DOCUMENT_KEYS), canonical - set(DOCUMENT_KEYS)
+    domain = (root / "domain.yml").read_text(encoding="utf-8")
+    assert "izin_keramaian" not in domain and "surat_keterangan_usaha" not in domain

@@ -5,11 +5,14 @@ more often than the NLU model is retrained, and they are edited by office
 staff rather than developers. Keeping them in one YAML file, validated here,
 lets an officer change an answer without retraining and lets a broken edit be
 caught (``python -m kokom.office``) before residents see nonsense.
+
+This module holds the schema and its loading; ``kokom.office.categories`` matches
+residents' words to complaint categories and ``kokom.office.__main__`` is the check
+officers run after an edit.
 """
 from __future__ import annotations
 
 import re
-import sys
 import threading
 import zoneinfo
 from dataclasses import dataclass, field
@@ -36,7 +39,6 @@ __all__ = [
     "OfficeConfigError",
     "is_placeholder",
     "load_office",
-    "match_category",
     "parse_office",
 ]
 
@@ -646,98 +648,3 @@ def _read_and_parse(file: Path) -> OfficeConfig:
         return parse_office(data)
     except OfficeConfigError as exc:
         raise OfficeConfigError(exc.problems, str(file)) from None
-
-
-# ---------------------------------------------------------------------------
-# Category matching
-# ---------------------------------------------------------------------------
-
-# Common Indonesian suffixes, so "lampunya" or "jalanan" still match "lampu"/"jalan".
-_SUFFIXES = r"(?:nya|an|kan|lah|e|ne)?"
-
-
-def _normalize(text: str) -> str:
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", text.lower()).split())
-
-
-def _keyword_position(norm_text: str, keyword: str) -> int | None:
-    kw = _normalize(keyword)
-    if not kw:
-        return None
-    m = re.search(rf"(?<![0-9a-z]){re.escape(kw)}{_SUFFIXES}(?![0-9a-z])", norm_text)
-    return m.start() if m else None
-
-
-def match_category(cfg: OfficeConfig, text: str) -> str | None:
-    """Map a resident's reply to a category key, or None if nothing fits.
-
-    Accepts the menu number ("1".."7"), the key, the title, or free text
-    containing keywords. Free text scores each category by the number of
-    distinct keywords found; ties go to the keyword mentioned first, since
-    residents usually lead with the main problem.
-    """
-    if not text or not text.strip():
-        return None
-    cats = cfg.complaint_categories
-    raw = text.strip().lower()
-    number = re.fullmatch(r"(\d{1,2})[.)]?", raw)
-    if number:
-        idx = int(number.group(1)) - 1
-        return cats[idx].key if 0 <= idx < len(cats) else None
-    norm = _normalize(raw)
-    for cat in cats:
-        if norm in (_normalize(cat.key), _normalize(cat.title)):
-            return cat.key
-    best: tuple[int, int, int] | None = None  # (-hits, first position, order)
-    best_key: str | None = None
-    for order, cat in enumerate(cats):
-        positions = [pos for kw in cat.keywords if (pos := _keyword_position(norm, kw)) is not None]
-        if not positions:
-            continue
-        score = (-len(positions), min(positions), order)
-        if best is None or score < best:
-            best, best_key = score, cat.key
-    return best_key
-
-
-# ---------------------------------------------------------------------------
-# CLI: python -m kokom.office [path]
-# ---------------------------------------------------------------------------
-
-
-def _summary(cfg: OfficeConfig, file: Path) -> str:
-    years = sorted({d.year for d in cfg.holidays})
-    open_days = sum(1 for ivs in cfg.service_hours.values() if ivs)
-    lines = [
-        f"OK: {file}",
-        f"  office: {cfg.name}, Kec. {cfg.kecamatan}, {cfg.city}",
-        f"  open days per week: {open_days}",
-        f"  holidays: {len(cfg.holidays)} (years: {', '.join(map(str, years)) or '-'})",
-        f"  complaint categories: {len(cfg.complaint_categories)}",
-        f"  documents: {len(cfg.documents)}",
-    ]
-    placeholders = [f"office.contacts.{k}" for k, v in cfg.contacts.items() if is_placeholder(v)]
-    if is_placeholder(cfg.address):
-        placeholders.insert(0, "office.address")
-    if placeholders:
-        lines.append("  still placeholders (please fill in): " + ", ".join(placeholders))
-    return "\n".join(lines)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Check an office file so officers can validate an edit before it goes live."""
-    args = sys.argv[1:] if argv is None else argv
-    file = Path(args[0]) if args else _default_path()
-    try:
-        cfg = load_office(file)
-    except OfficeConfigError as exc:
-        print(f"ERROR: {file} has {len(exc.problems)} problem(s):")
-        for problem in exc.problems:
-            print(f"  - {problem}")
-        return 1
-    print(_summary(cfg, file))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

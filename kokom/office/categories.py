@@ -1,0 +1,59 @@
+"""Which complaint category a resident's words mean ("lampunya mati" -> infrastruktur).
+
+Categories and their keywords are office data (``complaint_categories`` in
+``office/kelurahan.yml``); this module only matches text against them.
+"""
+from __future__ import annotations
+
+import re
+
+from kokom.office import OfficeConfig
+
+__all__ = ["match_category"]
+
+# Common Indonesian suffixes, so "lampunya" or "jalanan" still match "lampu"/"jalan".
+_SUFFIXES = r"(?:nya|an|kan|lah|e|ne)?"
+
+
+def _normalize(text: str) -> str:
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text.lower()).split())
+
+
+def _keyword_position(norm_text: str, keyword: str) -> int | None:
+    kw = _normalize(keyword)
+    if not kw:
+        return None
+    m = re.search(rf"(?<![0-9a-z]){re.escape(kw)}{_SUFFIXES}(?![0-9a-z])", norm_text)
+    return m.start() if m else None
+
+
+def match_category(cfg: OfficeConfig, text: str) -> str | None:
+    """Map a resident's reply to a category key, or None if nothing fits.
+
+    Accepts the menu number ("1".."7"), the key, the title, or free text
+    containing keywords. Free text scores each category by the number of
+    distinct keywords found; ties go to the keyword mentioned first, since
+    residents usually lead with the main problem.
+    """
+    if not text or not text.strip():
+        return None
+    cats = cfg.complaint_categories
+    raw = text.strip().lower()
+    number = re.fullmatch(r"(\d{1,2})[.)]?", raw)
+    if number:
+        idx = int(number.group(1)) - 1
+        return cats[idx].key if 0 <= idx < len(cats) else None
+    norm = _normalize(raw)
+    for cat in cats:
+        if norm in (_normalize(cat.key), _normalize(cat.title)):
+            return cat.key
+    best: tuple[int, int, int] | None = None  # (-hits, first position, order)
+    best_key: str | None = None
+    for order, cat in enumerate(cats):
+        positions = [pos for kw in cat.keywords if (pos := _keyword_position(norm, kw)) is not None]
+        if not positions:
+            continue
+        score = (-len(positions), min(positions), order)
+        if best is None or score < best:
+            best, best_key = score, cat.key
+    return best_key
