@@ -159,7 +159,7 @@ def test_officer_takes_over_replies_and_hands_back(assistant, console, browser, 
     before = len(graph.sends(wa_id))
     resident_says(assistant, wa_id, payloads.text_message("Saya mau tanya syarat SKTM untuk beasiswa"))
     expect(transcript.locator(".msg-warga", has_text="syarat SKTM untuk beasiswa")).to_be_visible(timeout=15000)
-    time.sleep(1.0)
+    assistant.wait_handled(wa_id, len(assistant.inbound(wa_id)))  # handled (and answered, if at all)
     assert len(graph.sends(wa_id)) == before
     page.fill("#note-text", "Warga butuh SKTM untuk beasiswa anak")
     page.click("#note-save")

@@ -44,11 +44,13 @@ class Recorder:
         self.delay = delay
         self.active: dict[str, int] = {}
         self.overlap = False
+        self.most_at_once = 0  # residents handled at the same time
 
     async def deliver(self, row: dict, conversion) -> None:
         self.active[row["wa_id"]] = self.active.get(row["wa_id"], 0) + 1
         if self.active[row["wa_id"]] > 1:
             self.overlap = True
+        self.most_at_once = max(self.most_at_once, sum(1 for n in self.active.values() if n))
         await asyncio.sleep(self.delay)
         self.delivered.append((row["wa_id"], conversion.text, conversion.metadata))
         self.active[row["wa_id"]] -= 1
@@ -103,15 +105,11 @@ def test_messages_are_handled_in_order_per_sender_and_in_parallel_across_senders
         assert await dispatcher.idle(20)
         return recorder
 
-    import time
-
-    t0 = time.perf_counter()
     recorder = asyncio.run(run())
-    elapsed = time.perf_counter() - t0
     assert not recorder.overlap
     for wa_id in senders:
         assert [text for w, text, _ in recorder.delivered if w == wa_id] == [f"pesan {i}" for i in range(4)]
-    assert elapsed < 12 * 0.3 - 0.5  # senders in parallel (one after another would take 12 x 0.3 s)
+    assert recorder.most_at_once > 1  # different residents in parallel
     with session_scope() as s:
         assert {r.status for r in s.query(m.WaInboundMessage)} == {m.DONE}
         assert all(r.read_at is not None for r in s.query(m.WaInboundMessage))
