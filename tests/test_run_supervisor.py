@@ -6,12 +6,15 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import run  # noqa: E402  (scripts/run.py)
 
 
+@pytest.mark.e2e  # real processes and real back-off waits: the full tier
 def test_a_crashed_process_is_started_again_with_growing_waits(capsys):
     crash = [sys.executable, "-c", "import sys; sys.exit(3)"]
     steady = [sys.executable, "-c", "import time; time.sleep(30)"]

@@ -156,6 +156,7 @@ def test_the_development_server_refuses_production_and_secures_a_public_bind(con
     assert cli.main(["run", "--host", "127.0.0.1", "--port", "0"]) == 2
 
 
+@pytest.mark.e2e  # starts gunicorn as a process: the full tier
 def test_the_documented_production_start_serves_the_console_with_gunicorn(db_url, tmp_path):
     """deploy/gunicorn.conf.py + console.wsgi:app, as docs/deploy.md says: loopback, HTTPS-only cookies."""
     import os
