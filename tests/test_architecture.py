@@ -102,3 +102,17 @@ def test_the_web_frameworks_stay_out_of_the_shared_package():
             if any(n.split(".")[0] in ("sanic", "flask") for n in names):
                 offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_bench_scripts_and_harness_never_import_the_tests():
+    """The shared harness lives in harness/, so nothing outside tests/ depends on tests/."""
+    offenders = []
+    for folder in ("bench", "scripts", "harness"):
+        for path in (ROOT / folder).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                    [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+                if any(n == "tests" or n.startswith("tests.") for n in names):
+                    offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
