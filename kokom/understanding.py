@@ -122,6 +122,13 @@ NIK_GIVEN = re.compile(r"(?<![0-9])[0-9](?:[\s./_-]{0,2}[0-9]){15}(?![0-9])")
 REPORT_WORD = _rx(r"(laporan|lapor|melapor|ngadu|mengadu|pengaduan|aduan|komplain|keluhan)")
 ASKS_ACTION = _rx(r"mohon|tolong|tulung|nyuwun tulung|minta|harap")
 FEEDBACK_OPENING = re.compile(r"^\s*(saran|usul|usulan|kritik|masukan|sebaiknya|alangkah baiknya|mohon dipertimbangkan)\b")
+# "mau bikin SKTM buat beasiswa", "arep ngurus kk anyar": wanting a document, not asking about it.
+WANT_APPLY = _rx(
+    r"(mau|ingin|pengen|pingin|pgn|arep|badhe|ajeng|akan|kepengen) (buat|bikin|bkin|membuat|nggawe|gawe|ndamel|ngurus|urus"
+    r"|mengurus|ngurusin|ngajukan|mengajukan|ajukan|ngajuin|daftar|minta|nyuwun|mohon)"
+)
+# "butuh pengantar rt gak kalau mau bikin sktm": a requirement question after all.
+NEEDS = _rx(r"butuh|perlu|harus|wajib|kudu|mesti|pake|pakai|pakek")
 APPLY_NOW = _rx(
     r"ajukan sekarang|langsung ajukan|ajukan langsung|daftar sekarang|daftarkan sekarang|isi form\w*|lewat wa|lewat whatsapp"
     r"|lewat sini|di sini saja|disini saja|tolong (buatkan|dibuatkan|diproses|proses)|mohon (dibuatkan|diproses)|sekalian ajukan"
@@ -210,6 +217,9 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
     elif name in {"ask_requirements", "inform"} and NIK_GIVEN.search(text) and _names_a_document(text):
         # Someone who writes their NIK with a document's name is applying, whatever "syarat" says.
         new_name, cue = "request_document", "facts_given"
+    elif name == "ask_requirements" and WANT_APPLY.search(norm) and not question_cue(text) \
+            and not NEEDS.search(norm) and _names_a_document(text):
+        new_name, cue = "request_document", "wants_to_apply"
     elif name == "request_document" and question_cue(text):
         new_name, cue = "ask_requirements", "question"
     elif name == "check_status" and status_cue(text):

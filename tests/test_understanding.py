@@ -127,6 +127,21 @@ def test_a_message_with_a_nik_and_a_document_is_an_application():
     assert intent["name"] == "ask_requirements"
 
 
+@pytest.mark.parametrize("text, read_as", [
+    ("mau bikin SKTM buat daftar beasiswa anak", "request_document"),
+    ("arep ngurus kk anyar, anakku lair wingi", "request_document"),
+    ("pengen ngurus surat domisili min", "request_document"),
+    ("mau bikin sktm syaratnya apa", "ask_requirements"),
+    ("butuh pengantar rt gak kalau mau bikin sktm", "ask_requirements"),
+    ("kulo badhe nyuwun surat pengantar skck pripun nggih", "ask_requirements"),
+    ("mau bikin kartu nama", "ask_requirements"),  # no document of the catalog: left as read
+])
+def test_wanting_a_document_is_an_application_unless_it_asks_how(text, read_as):
+    ranking = [{"name": "ask_requirements", "confidence": 0.7}, {"name": "request_document", "confidence": 0.25}]
+    intent, _, _ = decide_intent(text, ranking[0], ranking)
+    assert intent["name"] == read_as
+
+
 def test_ask_only_when_unsure_between_different_services():
     def r(*pairs):
         return [{"name": n, "confidence": c} for n, c in pairs]
