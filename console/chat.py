@@ -194,6 +194,16 @@ def _bot_message(ev: dict[str, Any], media_dir: Path | None = None) -> dict[str,
         msg["kind"] = meta.get("kind")
     if data.get("image"):
         msg["text"] = (msg["text"] + "\n[gambar]").strip()
+    custom = data.get("custom") if isinstance(data.get("custom"), dict) else {}
+    if custom.get("type") == "location":
+        try:
+            msg["location"] = {"lat": float(custom["latitude"]), "lon": float(custom["longitude"]),
+                               "name": custom.get("name")}
+        except (KeyError, TypeError, ValueError):
+            pass
+    elif custom.get("type") in ("document", "image") and custom.get("file"):
+        # an office file the assistant sent (office/files/): named, not linked
+        msg["text"] = (msg["text"] + f"\n[Berkas kantor: {custom.get('caption') or custom['file']}]").strip()
     return msg
 
 

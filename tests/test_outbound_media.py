@@ -267,3 +267,61 @@ def test_a_custom_document_payload_uploads_the_office_file(office_with_files, wa
     assert sent["document"]["filename"] == "panduan.pdf" and sent["document"]["caption"] == "Panduan pengisian"
     assert wa_real.upload_of(sent["document"]["id"]).upload["content"] == TINY_PDF
     assert store.outbound_messages(wa_id)[0]["status"] == "sent"
+
+
+# --- the assistant's answers ------------------------------------------------------
+
+def test_requirements_name_the_office_files_for_whatsapp_only():
+    from actions.info import ActionDocumentInfo
+    from tests.test_actions import run, tracker
+
+    entities = [{"entity": "document_type", "value": "sktm"}]
+    messages, _ = run(ActionDocumentInfo(), tracker("syarat sktm", intent="ask_requirements", entities=entities,
+                                                    input_channel="whatsapp"))
+    files = [m["custom"] for m in messages if m.get("custom")]
+    assert files == [{"type": "document", "file": "CONTOH-panduan-pengisian.pdf",
+                      "caption": files[0]["caption"]}] and "CONTOH" in files[0]["caption"]
+    assert "Persyaratan" in messages[0]["text"]  # the text first, then the file
+    # over REST the file is named in the text, nothing else is sent
+    messages, _ = run(ActionDocumentInfo(), tracker("syarat sktm", intent="ask_requirements", entities=entities,
+                                                    input_channel="rest"))
+    assert not [m for m in messages if m.get("custom")]
+    assert "📎 *Berkas:* CONTOH berkas" in messages[0]["text"]
+
+
+def test_missing_and_sample_files_are_not_sent(office_with_files, monkeypatch):
+    import yaml
+
+    from actions.info import ActionDocumentInfo
+    from tests.test_actions import run, tracker
+
+    path = office_with_files / "kelurahan.yml"
+    data = yaml.safe_load(path.read_text())
+    data["documents"]["sktm"]["files"] = [{"file": "panduan.pdf", "caption": "Panduan pengisian"},
+                                          {"file": "belum-ada.pdf", "caption": "Formulir"},
+                                          {"file": "CONTOH-x.pdf", "caption": "Contoh"}]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    (office_with_files / "files" / "CONTOH-x.pdf").write_bytes(TINY_PDF)
+    entities = [{"entity": "document_type", "value": "sktm"}]
+
+    def sent() -> list[str]:
+        messages, _ = run(ActionDocumentInfo(), tracker("syarat sktm", intent="ask_requirements",
+                                                        entities=entities, input_channel="whatsapp"))
+        return [m["custom"]["file"] for m in messages if m.get("custom")]
+
+    assert sent() == ["panduan.pdf", "CONTOH-x.pdf"]
+    monkeypatch.setenv("KOKOM_ENV", "production")
+    assert sent() == ["panduan.pdf"]
+
+
+def test_console_transcript_shows_the_pin_and_office_files():
+    from pathlib import Path as P
+
+    from console.chat import _bot_message
+
+    pin = _bot_message({"event": "bot", "text": None, "data": {"custom": {
+        "type": "location", "latitude": -7.616, "longitude": 111.501, "name": "Kantor Kelurahan Sogaten"}}}, P("."))
+    assert pin["location"] == {"lat": -7.616, "lon": 111.501, "name": "Kantor Kelurahan Sogaten"}
+    doc = _bot_message({"event": "bot", "text": None, "data": {"custom": {
+        "type": "document", "file": "a.pdf", "caption": "Panduan"}}}, P("."))
+    assert doc["text"] == "[Berkas kantor: Panduan]"
