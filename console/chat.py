@@ -165,7 +165,8 @@ def _user_message(ev: dict[str, Any], media_dir: Path) -> dict[str, Any]:
 
 def _media_view(path: str | None, mime_type: str | None, name: str | None, caption: str | None,
                 media_dir: Path) -> dict[str, Any]:
-    return {"path": media_relpath(path, media_dir), "type": str(mime_type or ""), "name": name or None,
+    return {"path": media_relpath(path, media_dir), "type": str(mime_type or ""),
+            "name": mask_niks(name) if name else None,
             "caption": mask_niks(caption) if caption else None}
 
 
@@ -493,7 +494,7 @@ def send_file(sender_id: str, officer: str, content: bytes, filename: str | None
             warnings.append(f"Berkas terkirim, tetapi belum tercatat di riwayat asisten: {exc}")
     _record(sender_id, officer, "file", caption or f"[{label}]", result, in_history, active.id,
             media=None if getattr(result, "used_template", False) and result.ok else media)
-    detail = f"{source + ' ' if source else ''}{file.filename} ({file.mime_type}, {file.size} B)"
+    detail = mask_niks(f"{source + ' ' if source else ''}{file.filename} ({file.mime_type}, {file.size} B)")
     audit(officer, "chat.berkas", f"warga:{sender_id}",
           f"{'terkirim' if result.ok else 'gagal: ' + str(result.error)}: {detail}", ip)
     if not result.ok:
