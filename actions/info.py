@@ -18,7 +18,9 @@ from actions.common import (
 from kokom import doc_names, wording
 from kokom.day_words import resolve_day
 from kokom.hours import day_answer, office_status_text, weekly_schedule_text
-from kokom.office import DocumentInfo
+from kokom.office import DocumentFile, DocumentInfo, office_file_path
+from kokom.settings import is_production
+
 
 def detect_documents(text: str) -> list[str]:
     """Document keys named in free text (the one alias list, exact then fuzzy: kokom.doc_names)."""
@@ -42,6 +44,26 @@ def resolve_document(value: Any) -> str | None:
     """A catalog key from an entity value or a document name/alias; None if unknown."""
     key = doc_names.resolve(value)
     return key if key and office().document(key) else None
+
+
+def on_whatsapp(tracker: Any) -> bool:
+    return tracker.get_latest_input_channel() == "whatsapp"
+
+
+def sendable_files(info: DocumentInfo) -> list[DocumentFile]:
+    """The document's files the office has provided (a missing file is simply not sent; a shipped
+    SAMPLE never reaches residents in production)."""
+    production = is_production()
+    return [f for f in info.files if office_file_path(f.file) is not None and not (f.is_sample and production)]
+
+
+def send_document_files(dispatcher: CollectingDispatcher, tracker: Any, info: DocumentInfo) -> None:
+    """The files of a document (form, filling guide) as WhatsApp documents with their captions.
+
+    The channel uploads each named file from office/files/ and sends it by media id
+    (kokom.whatsapp.formatting: custom ``{"type": "document", "file", "caption"}``)."""
+    for item in sendable_files(info):
+        dispatcher.utter_message(custom={"type": "document", "file": item.file, "caption": item.caption})
 
 
 def document_text(info: DocumentInfo) -> str:
@@ -98,10 +120,18 @@ class ActionDocumentInfo(Action):
             dispatcher.utter_message(text=wording.text("utter_which_document_info"),
                                      buttons=document_list_buttons("ask_requirements"))
             return []
+        whatsapp = on_whatsapp(tracker)
         for key in keys[:3]:
             info = office().document(key)
             if info:
-                dispatcher.utter_message(text=document_text(info))
+                text = document_text(info)
+                files = sendable_files(info)
+                if files and not whatsapp:
+                    # REST cannot carry the files: say they exist (WhatsApp sends them)
+                    text += wording.text("utter_document_files_elsewhere", files="; ".join(f.caption for f in files))
+                dispatcher.utter_message(text=text)
+                if whatsapp:
+                    send_document_files(dispatcher, tracker, info)
         dispatcher.utter_message(text=wording.text("utter_apply_now"),
                                  buttons=wording.buttons("utter_apply_now", document_type=keys[0]))
         return [SlotSet("document_type", keys[0])]
@@ -127,27 +157,25 @@ class ActionOfficeHours(Action):
 
 
 class ActionOfficeLocation(Action):
+    """On WhatsApp the office pin first (opens in the resident's maps app), then the address as text."""
+
     def name(self) -> str:
         return "action_office_location"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         cfg = office()
         text = wording.text("utter_office_location", maps_url=cfg.maps_url)
-        if tracker.get_latest_input_channel() != "whatsapp":
+        if on_whatsapp(tracker):
             # Only WhatsApp renders the pin; elsewhere (REST) a custom payload arrives as a
-            # separate message without text, i.e. an empty bubble after the address.
-            dispatcher.utter_message(text=text)
-            return []
-        dispatcher.utter_message(
-            text=text,
-            custom={
+            # separate message without text, i.e. an empty bubble before the address.
+            dispatcher.utter_message(custom={
                 "type": "location",
                 "latitude": cfg.latitude,
                 "longitude": cfg.longitude,
                 "name": wording.text("utter_office_pin_name"),
                 "address": cfg.address,
-            },
-        )
+            })
+        dispatcher.utter_message(text=text)
         return []
 
 

@@ -30,6 +30,10 @@ from kokom import settings
 
 # Endpoints reachable without logging in; everything else requires a session.
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
+# Endpoints that take a file (an attachment, the file library): WhatsApp documents go up to
+# 100 MB; every other request keeps MAX_CONTENT_LENGTH.
+UPLOAD_ENDPOINTS = frozenset({"main.attach", "admin.canned_files"})
+MAX_UPLOAD_REQUEST = 101 * 1024 * 1024
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -84,6 +88,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from kokom.office import load_office
 
     load_office()  # a broken office file stops the start with its problems listed
+
+    @app.before_request
+    def upload_limit():  # type: ignore[no-untyped-def]
+        # Before the CSRF check reads the form (registered first, so it runs first).
+        if request.endpoint in UPLOAD_ENDPOINTS:
+            request.max_content_length = MAX_UPLOAD_REQUEST
+        return None
 
     csrf.init_app(app)
     login_manager = LoginManager()
@@ -153,6 +164,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     @app.errorhandler(413)
     def too_large(exc):  # type: ignore[no-untyped-def]
+        if request.endpoint in UPLOAD_ENDPOINTS:
+            return error_page(413, "Terlalu besar", "Berkas terlalu besar: batas WhatsApp 100 MB untuk dokumen "
+                                                    "dan 5 MB untuk gambar.")
         return error_page(413, "Terlalu besar", "Data yang dikirim terlalu besar.")
 
     @app.errorhandler(500)

@@ -30,6 +30,7 @@ from kokom.whatsapp.transport import SendResult
 logger = logging.getLogger(__name__)
 
 MAX_REPLY = 4000
+MAX_CAPTION = 1024  # WhatsApp's caption limit
 WINDOW = timedelta(hours=24)
 
 RATING_TEXT = "Bagaimana penilaian Bapak/Ibu terhadap pelayanan petugas kami tadi? Pilih salah satu:"
@@ -150,7 +151,14 @@ def _user_message(ev: dict[str, Any], media_dir: Path) -> dict[str, Any]:
     return msg
 
 
-def _bot_message(ev: dict[str, Any]) -> dict[str, Any]:
+def _media_view(path: str | None, mime_type: str | None, name: str | None, caption: str | None,
+                media_dir: Path) -> dict[str, Any]:
+    return {"path": media_relpath(path, media_dir), "type": str(mime_type or ""),
+            "name": mask_niks(name) if name else None,
+            "caption": mask_niks(caption) if caption else None}
+
+
+def _bot_message(ev: dict[str, Any], media_dir: Path | None = None) -> dict[str, Any]:
     meta = ev.get("metadata") or {}
     data = ev.get("data") or {}
     officer = meta.get("officer")
@@ -160,6 +168,12 @@ def _bot_message(ev: dict[str, Any]) -> dict[str, Any]:
         "text": mask_niks(ev.get("text") or ""),
         "ts": ev.get("timestamp") or 0,
     }
+    media = meta.get("media") if isinstance(meta.get("media"), dict) else None
+    if media and media_dir is not None:
+        # a file an officer sent: shown like a resident's (the text is its caption or label)
+        msg["media"] = _media_view(media.get("path"), media.get("mime_type"), media.get("filename"),
+                                   media.get("caption"), media_dir)
+        msg["text"] = ""
     if meta.get("template"):
         msg["template"] = True
     buttons = data.get("buttons") or []
@@ -169,6 +183,16 @@ def _bot_message(ev: dict[str, Any]) -> dict[str, Any]:
         msg["kind"] = meta.get("kind")
     if data.get("image"):
         msg["text"] = (msg["text"] + "\n[gambar]").strip()
+    custom = data.get("custom") if isinstance(data.get("custom"), dict) else {}
+    if custom.get("type") == "location":
+        try:
+            msg["location"] = {"lat": float(custom["latitude"]), "lon": float(custom["longitude"]),
+                               "name": custom.get("name")}
+        except (KeyError, TypeError, ValueError):
+            pass
+    elif custom.get("type") in ("document", "image") and custom.get("file"):
+        # an office file the assistant sent (office/files/): named, not linked
+        msg["text"] = (msg["text"] + f"\n[Berkas kantor: {custom.get('caption') or custom['file']}]").strip()
     return msg
 
 
@@ -216,7 +240,7 @@ def _event_messages(events: list[dict[str, Any]], media_dir: Path, hidden_ticket
         if kind == "user":
             msg = _user_message(ev, media_dir)
         elif kind == "bot":
-            msg = _bot_message(ev)
+            msg = _bot_message(ev, media_dir)
         elif kind in ("pause", "resume"):
             msg = {"who": "sistem", "ts": ts,
                    "text": "Asisten dijeda (petugas menangani)" if kind == "pause" else "Asisten aktif kembali"}
@@ -255,9 +279,16 @@ def transcript(sender_id: str, media_dir: Path) -> dict[str, Any]:
             select(OfficerReply).where(OfficerReply.sender_id == sender_id, OfficerReply.in_history.is_(False))
             .order_by(OfficerReply.id)
         ).scalars()
-        return [{"who": "petugas", "officer": r.officer, "text": mask_niks(r.text), "ts": _epoch(r.created_at),
-                 "kind": r.kind, "failed": not r.ok, "error": r.error, "not_in_history": r.ok,
-                 "template": bool(r.used_template)} for r in rows]
+        out = []
+        for r in rows:
+            msg = {"who": "petugas", "officer": r.officer, "text": mask_niks(r.text), "ts": _epoch(r.created_at),
+                   "kind": r.kind, "failed": not r.ok, "error": r.error, "not_in_history": r.ok,
+                   "template": bool(r.used_template)}
+            if r.media_path:
+                msg["media"] = _media_view(r.media_path, r.media_type, r.media_name, r.text, media_dir)
+                msg["text"] = ""
+            out.append(msg)
+        return out
 
     messages.extend(m for m in run_in_transaction(replies) if not _mentions(m, hidden_tickets))
     messages.sort(key=lambda m: m["ts"])
@@ -304,13 +335,15 @@ def notes(sender_id: str) -> list[dict[str, Any]]:
 
 
 def _record(sender_id: str, officer: str, kind: str, text: str, result: Any, in_history: bool,
-            handoff_id: int | None) -> int:
+            handoff_id: int | None, media: dict[str, str] | None = None) -> int:
     def work(session: Session) -> int:
         row = OfficerReply(
             sender_id=sender_id, handoff_id=handoff_id, officer=officer, kind=kind, text=text[:MAX_REPLY],
             ok=bool(getattr(result, "ok", False)), used_template=bool(getattr(result, "used_template", False)),
             outbound_id=getattr(result, "outbound_id", None), wamid=getattr(result, "wamid", None),
             error=getattr(result, "error", None), in_history=in_history,
+            media_path=(media or {}).get("path"), media_type=(media or {}).get("mime_type"),
+            media_name=(media or {}).get("filename"),
         )
         session.add(row)
         session.flush()
@@ -401,6 +434,66 @@ def send_reply(sender_id: str, officer: str, text: str, *, is_admin: bool = Fals
     return Outcome(True, "Pesan terkirim.", warnings)
 
 
+def send_file(sender_id: str, officer: str, content: bytes, filename: str | None, caption: str | None,
+              media_dir: Path, *, is_admin: bool = False, ip: str | None = None,
+              source: str | None = None) -> Outcome:
+    """An image or document from the officer (an upload or a file of the library) with a caption.
+
+    The same rules as a text reply (only the officer holding the conversation, only inside the
+    24-hour window); the file is checked from its content and against WhatsApp's size limit
+    before anything is stored or uploaded, kept under the media dir, and recorded like any reply.
+    """
+    from kokom.whatsapp.mediafiles import FileRejected, check_file
+
+    caption = (caption or "").strip()
+    if len(caption) > MAX_CAPTION:
+        raise ChatError(f"Keterangan berkas terlalu panjang (maksimal {MAX_CAPTION} karakter).")
+    active = _require_claim(sender_id, officer, is_admin, admin_may_act=False)
+    if not window_state(sender_id)["open"]:
+        raise ChatError("Jendela 24 jam WhatsApp sudah tertutup: hanya template resmi yang dapat dikirim.")
+    try:
+        file = check_file(content, filename)
+    except FileRejected as exc:
+        raise ChatError(str(exc)) from None
+    from console.attachments import store_file
+
+    path = store_file(media_dir, file, "petugas")
+    media = {"path": path, "mime_type": file.mime_type, "filename": file.filename, "caption": caption}
+    label = ("Gambar" if file.kind == "image" else "Dokumen") + f": {file.filename}"
+    result = _send("send_file_sync", sender_id, file, caption=caption or None, sent_by=officer)
+    warnings: list[str] = []
+    in_history = False
+    history_text = caption or f"[{label}]"
+    if getattr(result, "used_template", False):
+        history_text = wording.text("utter_officer_template")
+        warnings.append("Berkas TIDAK terkirim karena jendela 24 jam sudah tertutup; yang terkirim hanya template.")
+    if result.ok:
+        try:
+            extra: dict[str, Any] = {"kind": "file"}
+            if getattr(result, "wamid", None):
+                extra["wamid"] = result.wamid
+            if getattr(result, "used_template", False):
+                extra["template"] = True
+            else:
+                extra["media"] = media
+            rasa_api.append_bot_message(sender_id, history_text, officer, **extra)
+            in_history = True
+        except rasa_api.RasaApiError as exc:
+            warnings.append(f"Berkas terkirim, tetapi belum tercatat di riwayat asisten: {exc}")
+    _record(sender_id, officer, "file", caption or f"[{label}]", result, in_history, active.id,
+            media=None if getattr(result, "used_template", False) and result.ok else media)
+    detail = mask_niks(f"{source + ' ' if source else ''}{file.filename} ({file.mime_type}, {file.size} B)")
+    audit(officer, "chat.berkas", f"warga:{sender_id}",
+          f"{'terkirim' if result.ok else 'gagal: ' + str(result.error)}: {detail}", ip)
+    if not result.ok:
+        return Outcome(False, f"Berkas GAGAL terkirim: {result.error or 'tanpa keterangan'}", warnings)
+    if getattr(result, "used_template", False):
+        return Outcome(False, "Berkas tidak terkirim: jendela 24 jam tertutup, hanya template yang dikirim.",
+                       warnings)
+    return Outcome(True, f"{label} terkirim.", warnings)
+
+
+
 def send_template(sender_id: str, officer: str, *, is_admin: bool = False, ip: str | None = None) -> Outcome:
     """Outside the 24-hour window: the approved template invites the resident to write back."""
     active = _require_claim(sender_id, officer, is_admin, admin_may_act=False)
@@ -473,6 +566,7 @@ __all__ = [
     "media_relpath",
     "notes",
     "resident_info",
+    "send_file",
     "send_reply",
     "send_template",
     "take_over",

@@ -4,10 +4,14 @@ Endpoints (``{base}/{version}/...``):
 - ``POST /{version}/{phone_number_id}/messages``: a send (answers a ``wamid.FAKE...``) or a
   read receipt (``{"status": "read"}``), after checking the Bearer token;
 - ``GET /{version}/{media_id}``: the media URL lookup (``{"url": ...}``);
-- ``GET /download/{media_id}``: the media bytes (Bearer token required).
+- ``GET /download/{media_id}``: the media bytes (Bearer token required);
+- ``POST /{version}/{phone_number_id}/media``: a multipart upload (``messaging_product``,
+  ``type``, ``file``) answered with a new media id; recorded with its fields and bytes
+  (:meth:`FakeGraph.uploads`), and downloadable like any other media afterwards.
 
 Every request is recorded. ``fail_next(n, status=500)`` or ``fail_next(n, code=131047)``
-makes the next ``n`` sends (optionally only those to one recipient) fail.
+makes the next ``n`` sends (optionally only those to one recipient) fail;
+``fail_uploads(n, status=500)`` does the same for uploads.
 Also helpers for the webhook side: signing and posting sample deliveries.
 """
 from __future__ import annotations
@@ -60,6 +64,7 @@ class Recorded:
     status: int
     response: Any
     at: float = field(default_factory=time.time)
+    upload: dict[str, Any] | None = None  # a multipart upload: fields, filename, content_type, content
 
 
 class FakeGraph:
@@ -73,6 +78,7 @@ class FakeGraph:
             "1480374425990000": (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "image/webp"),
         }
         self._failures: list[dict[str, Any]] = []
+        self._upload_failures: list[int] = []
         self._lock = threading.Lock()
         self._counter = 0
         self._server: ThreadingHTTPServer | None = None
@@ -120,6 +126,11 @@ class FakeGraph:
                 self._failures.append({"status": 400 if code and status == 500 else status, "code": code, "to": to,
                                        "headers": headers or {}})
 
+    def fail_uploads(self, n: int = 1, *, status: int = 500) -> None:
+        """The next ``n`` media uploads fail with HTTP ``status``."""
+        with self._lock:
+            self._upload_failures.extend([status] * n)
+
     def add_media(self, content: bytes, mime_type: str, media_id: str | None = None) -> str:
         media_id = media_id or str(random.randint(10**15, 10**16 - 1))
         self.media[media_id] = (content, mime_type)
@@ -158,6 +169,16 @@ class FakeGraph:
         found = self.empty_sends()
         assert not found, f"empty WhatsApp messages sent: {json.dumps(found, ensure_ascii=False)[:1500]}"
 
+    def uploads(self, ok_only: bool = True) -> list[Recorded]:
+        """Media uploads received (successful ones unless ok_only=False), in order; ``r.upload`` has
+        ``fields``, ``filename``, ``content_type``, ``content`` and ``r.response["id"]`` the media id."""
+        return self.recorded(lambda r: r.upload is not None and (r.status == 200 or not ok_only))
+
+    def upload_of(self, media_id: str) -> Recorded | None:
+        """The upload that created ``media_id``."""
+        found = [r for r in self.uploads() if isinstance(r.response, dict) and r.response.get("id") == media_id]
+        return found[-1] if found else None
+
     def reads(self, wamid: str | None = None) -> list[dict[str, Any]]:
         return [r.json for r in self.recorded(
             lambda r: r.method == "POST" and isinstance(r.json, dict) and r.json.get("status") == "read"
@@ -179,10 +200,11 @@ class FakeGraph:
             body = None
         path = handler.path.split("?")[0]
         headers = {k.lower(): v for k, v in handler.headers.items()}
-        status, response, content_type, extra = self._route(method, path, headers, body)
+        upload = parse_multipart(headers.get("content-type", ""), raw) if method == "POST" else None
+        status, response, content_type, extra = self._route(method, path, headers, body, upload)
         with self._lock:
             self.requests.append(Recorded(method, path, headers, body, status,
-                                          response if not isinstance(response, bytes) else None))
+                                          response if not isinstance(response, bytes) else None, upload=upload))
         data = response if isinstance(response, bytes) else json.dumps(response).encode()
         handler.send_response(status)
         handler.send_header("Content-Type", content_type)
@@ -192,7 +214,8 @@ class FakeGraph:
         handler.end_headers()
         handler.wfile.write(data)
 
-    def _route(self, method: str, path: str, headers: dict[str, str], body: Any) -> tuple[int, Any, str, dict]:
+    def _route(self, method: str, path: str, headers: dict[str, str], body: Any,
+               upload: dict[str, Any] | None = None) -> tuple[int, Any, str, dict]:
         json_type = "application/json"
         if headers.get("authorization") != f"Bearer {self.access_token}":
             return 401, {"error": {"message": "Invalid OAuth access token.", "type": "OAuthException",
@@ -220,6 +243,20 @@ class FakeGraph:
             return 200, {"messaging_product": "whatsapp", "contacts": [{"input": body.get("to"),
                                                                         "wa_id": body.get("to")}],
                          "messages": [{"id": wamid}]}, json_type, {}
+        if method == "POST" and len(parts) == 3 and parts[0] == VERSION and parts[2] == "media":
+            # Meta: multipart with messaging_product=whatsapp, type=<MIME type> and the file.
+            if upload is None or upload["fields"].get("messaging_product") != "whatsapp" \
+                    or not upload.get("content") or not upload["fields"].get("type"):
+                return 400, {"error": {"message": "(#100) Invalid parameter", "type": "OAuthException",
+                                       "code": 100}}, json_type, {}
+            with self._lock:
+                failure = self._upload_failures.pop(0) if self._upload_failures else None
+            if failure is not None:
+                return failure, {"error": {"message": "simulated upload error", "type": "OAuthException",
+                                           "code": 2}}, json_type, {}
+            media_id = str(random.randint(10**15, 10**16 - 1))
+            self.media[media_id] = (upload["content"], upload["fields"]["type"])
+            return 200, {"id": media_id}, json_type, {}
         if method == "GET" and len(parts) == 2 and parts[0] == VERSION:
             media = self.media.get(parts[1])
             if media is None:
@@ -234,6 +271,28 @@ class FakeGraph:
                 return 404, b"not found", "text/plain", {}
             return 200, media[0], media[1], {}
         return 404, {"error": {"message": "Unknown path", "code": 100}}, json_type, {}
+
+
+def parse_multipart(content_type: str, raw: bytes) -> dict[str, Any] | None:
+    """A multipart/form-data body as {"fields", "filename", "content_type", "content"}; None otherwise."""
+    if not content_type.lower().startswith("multipart/form-data"):
+        return None
+    from email.parser import BytesParser
+    from email.policy import HTTP
+
+    message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
+    if not message.is_multipart():
+        return None
+    found: dict[str, Any] = {"fields": {}, "filename": None, "content_type": None, "content": None}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        filename = part.get_filename()
+        data = part.get_payload(decode=True) or b""
+        if filename is not None or name == "file":
+            found.update(filename=filename, content_type=part.get_content_type(), content=data)
+        elif name:
+            found["fields"][name] = data.decode("utf-8", "replace")
+    return found
 
 
 # --- webhook side ---------------------------------------------------------------

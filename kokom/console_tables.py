@@ -1,4 +1,4 @@
-"""Console tables: officer accounts, audit log, canned replies, internal notes,
+"""Console tables: officer accounts, audit log, canned replies and files, internal notes,
 login attempts (rate limiting) and the officers' replies (sent or failed).
 
 They live in the shared package, on :data:`kokom.models.Base`, so the one Alembic
@@ -128,6 +128,32 @@ class OfficerReply(Base):
     error = Column(Text)
     in_history = Column(Boolean, nullable=False, default=False)  # appended to the Rasa tracker
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    # An attached file (issue 15, migration 0007): path inside the media dir, real MIME type, name.
+    media_path = Column(String(500))
+    media_type = Column(String(100))
+    media_name = Column(String(200))
+
+
+class CannedFile(Base):
+    """A file in the admins' library (form, filling guide, poster, map) officers send with two clicks.
+
+    The bytes are under the media dir (``path`` is relative to it), checked like any attachment.
+    """
+
+    __tablename__ = "canned_files"
+
+    id = Column(Integer, primary_key=True)
+    title = Column(String(80), nullable=False)
+    caption = Column(Text)
+    filename = Column(String(200), nullable=False)
+    path = Column(String(500), nullable=False)
+    mime_type = Column(String(100), nullable=False)
+    kind = Column(String(20), nullable=False)  # image | document
+    size = Column(Integer, nullable=False)
+    position = Column(Integer, nullable=False, default=0)
+    updated_by = Column(String(64))
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow, onupdate=utcnow)
 
 
 __all__ = [
@@ -136,6 +162,7 @@ __all__ = [
     "Officer",
     "AuditLog",
     "CannedReply",
+    "CannedFile",
     "InternalNote",
     "LoginAttempt",
     "OfficerReply",

@@ -134,10 +134,11 @@
     if (m.media) {
       if (m.media.url && m.media.is_image) {
         node.appendChild(el("a", { href: m.media.url, target: "_blank", rel: "noopener" }, [
-          el("img", { src: m.media.url, alt: "Foto dari warga", className: "media" })]));
+          el("img", { src: m.media.url, alt: m.who === "warga" ? "Foto dari warga" : "Gambar terkirim",
+                      className: "media" })]));
       } else if (m.media.url) {
         node.appendChild(el("a", { href: m.media.url, target: "_blank", rel: "noopener",
-                                   text: "Lampiran (" + (m.media.type || "berkas") + ")" }));
+                                   text: "Lampiran (" + (m.media.name || m.media.type || "berkas") + ")" }));
       } else {
         node.appendChild(el("span", { className: "muted", text: "[lampiran tidak tersedia]" }));
       }
@@ -187,6 +188,8 @@
     document.getElementById("reply-hint").hidden = !!data.can_reply;
     document.getElementById("reply-form").hidden = !data.window.open;
     document.getElementById("template-form").hidden = !!data.window.open;
+    var attachForm = document.getElementById("attach-form");
+    if (attachForm) attachForm.hidden = !data.window.open;
     var ws = document.getElementById("window-state");
     ws.className = data.window.open ? "ok-text" : "error-text";
     ws.textContent = data.window.open
@@ -236,6 +239,54 @@
           showStatus({ ok: false, message: "Pesan GAGAL terkirim: " + err.message });
         }).then(function () { send.disabled = false; });
       });
+      // Attachments: a file from the computer, or one of the library (two clicks: choose, send).
+      var attachForm = document.getElementById("attach-form");
+      var attachFile = document.getElementById("attach-file");
+      var attachCaption = document.getElementById("attach-caption");
+      var attachCanned = document.getElementById("attach-canned-id");
+      var attachChosen = document.getElementById("attach-chosen");
+      var clearCanned = function () {
+        attachCanned.value = "";
+        attachChosen.hidden = true;
+        attachChosen.textContent = "";
+        document.querySelectorAll(".canned-file").forEach(function (b) { b.classList.remove("active"); });
+      };
+      document.querySelectorAll(".canned-file").forEach(function (button) {
+        button.addEventListener("click", function () {
+          clearCanned();
+          attachFile.value = "";
+          attachCanned.value = button.dataset.id;
+          attachCaption.value = button.dataset.caption || "";
+          attachChosen.textContent = "Berkas dari pustaka: " + button.dataset.title + " (tekan Kirim berkas)";
+          attachChosen.hidden = false;
+          button.classList.add("active");
+        });
+      });
+      attachFile.addEventListener("change", function () { if (attachFile.value) clearCanned(); });
+      attachForm.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        var sendButton = document.getElementById("attach-send");
+        if (!attachCanned.value && !attachFile.files.length) {
+          showStatus({ ok: false, message: "Pilih berkas (foto atau dokumen) yang akan dikirim." });
+          return;
+        }
+        sendButton.disabled = true;
+        showStatus({ ok: true, message: "Mengunggah dan mengirim berkas..." });
+        fetch(body.dataset.attachUrl, {
+          method: "POST", credentials: "same-origin",
+          headers: { Accept: "application/json", "X-CSRFToken": CSRF },
+          body: new FormData(attachForm)
+        }).then(function (r) {
+          return r.json().catch(function () { return { ok: false, message: "HTTP " + r.status }; });
+        }).then(function (result) {
+          showStatus(result);
+          if (result.ok) { attachFile.value = ""; attachCaption.value = ""; clearCanned(); }
+          return refresh();
+        }).catch(function (err) {
+          showStatus({ ok: false, message: "Berkas GAGAL terkirim: " + err.message });
+        }).then(function () { sendButton.disabled = false; });
+      });
+
       document.getElementById("template-form").addEventListener("submit", function (ev) {
         ev.preventDefault();
         postJSON(body.dataset.templateUrl, {}).then(function (result) { showStatus(result); return refresh(); });

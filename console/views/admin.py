@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 
+from pathlib import Path
+
 from flask import (
     Blueprint,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -14,6 +17,7 @@ from flask import (
 from console import auth, canned
 from kokom.console_tables import ROLE_LABELS, ROLES
 from console.views.common import admin_required, client_ip, me
+from kokom.whatsapp.mediafiles import ACCEPT
 
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -99,6 +103,45 @@ def canned_reply(reply_id: int):  # type: ignore[no-untyped-def]
     except auth.AccountError as exc:
         flash(str(exc), "error")
     return redirect(url_for("admin.canned_replies"))
+
+
+def _media_dir() -> Path:
+    return Path(current_app.config["MEDIA_DIR"])
+
+
+@admin_bp.route("/berkas", methods=["GET", "POST"])
+@admin_required
+def canned_files():  # type: ignore[no-untyped-def]
+    """The file library: forms, filling guides, posters, maps (each with a title and caption)."""
+    if request.method == "POST":
+        upload = request.files.get("file")
+        try:
+            if upload is None or not upload.filename:
+                raise auth.AccountError("Pilih berkas yang akan disimpan.")
+            canned.create_file(request.form.get("title") or "", request.form.get("caption") or "", upload.read(),
+                               upload.filename, _position(), me(), _media_dir(), client_ip())
+        except auth.AccountError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Berkas ditambahkan ke pustaka.", "success")
+        return redirect(url_for("admin.canned_files"))
+    return render_template("admin_canned_files.html", files=canned.list_files(), accept=ACCEPT)
+
+
+@admin_bp.route("/berkas/<int:file_id>", methods=["POST"])
+@admin_required
+def canned_file(file_id: int):  # type: ignore[no-untyped-def]
+    try:
+        if request.form.get("action") == "delete":
+            canned.delete_file(file_id, me(), _media_dir(), client_ip())
+            flash("Berkas dihapus dari pustaka.", "success")
+        else:
+            canned.update_file(file_id, request.form.get("title") or "", request.form.get("caption") or "",
+                               _position(), me(), client_ip())
+            flash("Berkas disimpan.", "success")
+    except auth.AccountError as exc:
+        flash(str(exc), "error")
+    return redirect(url_for("admin.canned_files"))
 
 
 @admin_bp.route("/audit")

@@ -19,6 +19,7 @@ from flask import (
 from flask_login import current_user
 
 from console import canned, chat, queries
+from kokom.whatsapp.mediafiles import ACCEPT
 from console.filters import duration, wib, wib_epoch
 from kokom import handoffs
 from kokom.case_states import HANDOFF_CLAIMED
@@ -127,7 +128,8 @@ def conversation(sender_id: str):  # type: ignore[no-untyped-def]
         abort(404)
     return render_template(
         "conversation.html", sender_id=sender_id, resident=resident, data=conversation_data(sender_id),
-        cases=queries.cases_for_sender(sender_id), canned=canned.list_replies(),
+        cases=queries.cases_for_sender(sender_id), canned=canned.list_replies(), canned_files=canned.list_files(),
+        accept=ACCEPT,
         history=handoffs.history_for_sender(sender_id),
     )
 
@@ -156,6 +158,32 @@ def reply(sender_id: str):  # type: ignore[no-untyped-def]
     text = str((payload or {}).get("text") or "")
     return _conversation_action(sender_id, lambda: chat.send_reply(
         sender_id, me(), text, is_admin=current_user.is_admin, ip=client_ip()))
+
+
+@main_bp.route("/percakapan/<sender_id>/lampiran", methods=["POST"])
+def attach(sender_id: str):  # type: ignore[no-untyped-def]
+    """An image or document with a caption: an uploaded file or one of the library (multipart form)."""
+    sender_id = _sender(sender_id)
+    form = request.form
+
+    def action() -> chat.Outcome:
+        canned_id = (form.get("canned_file_id") or "").strip()
+        if canned_id:
+            entry = canned.get_file(int(canned_id)) if canned_id.isdigit() else None
+            content = canned.file_content(entry, media_dir()) if entry else None
+            if entry is None or content is None:
+                return chat.Outcome(False, "Berkas pustaka tidak ditemukan. Muat ulang halaman.")
+            caption = form.get("caption") if "caption" in form else entry["caption"]
+            return chat.send_file(sender_id, me(), content, entry["filename"], caption, media_dir(),
+                                  is_admin=current_user.is_admin, ip=client_ip(), source=f"pustaka:{entry['id']}")
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            return chat.Outcome(False, "Pilih berkas (foto atau dokumen) yang akan dikirim.")
+        content = upload.read()
+        return chat.send_file(sender_id, me(), content, upload.filename, form.get("caption"), media_dir(),
+                              is_admin=current_user.is_admin, ip=client_ip())
+
+    return _conversation_action(sender_id, action)
 
 
 @main_bp.route("/percakapan/<sender_id>/template", methods=["POST"])

@@ -27,6 +27,10 @@ from kokom import settings
 __all__ = [
     "CATEGORY_KEYS",
     "DEFAULT_OFFICE_FILE",
+    "DocumentFile",
+    "SAMPLE_PREFIX",
+    "files_dir",
+    "office_file_path",
     "DOCUMENT_KEYS",
     "HOLIDAY_KINDS",
     "OFFICE_ISSUER",
@@ -140,6 +144,27 @@ class ComplaintCategory:
     description: str | None = None
 
 
+# Files an office lists for a document (blank form, filling guide) live in files/ beside
+# the office file. A name starting with this marks a shipped SAMPLE (for tests and the
+# simulator), never an official form: `python -m kokom.office` lists it as still to replace.
+SAMPLE_PREFIX = "CONTOH-"
+MAX_FILES_PER_DOCUMENT = 3
+MAX_CAPTION_LEN = 1024
+_FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$")
+
+
+@dataclass(frozen=True)
+class DocumentFile:
+    """A file sent with a document's requirements (kept under ``files_dir()``)."""
+
+    file: str
+    caption: str
+
+    @property
+    def is_sample(self) -> bool:
+        return self.file.startswith(SAMPLE_PREFIX)
+
+
 @dataclass(frozen=True)
 class DocumentInfo:
     """What a resident needs to know to obtain one document."""
@@ -154,6 +179,7 @@ class DocumentInfo:
     processing_time: str
     cost: str
     notes: str | None = None
+    files: tuple[DocumentFile, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -501,6 +527,7 @@ def _parse_document(p: _Problems, key: str, raw: Any, issuers: dict[str, str]) -
     processing_time = _req_str(p, raw, "processing_time", path)
     cost = _req_str(p, raw, "cost", path)
     notes = _opt_str(p, raw, "notes", path)
+    files = _parse_files(p, raw.get("files"), f"{path}.files")
     if len(p.items) != before:
         return None
     return DocumentInfo(
@@ -514,7 +541,55 @@ def _parse_document(p: _Problems, key: str, raw: Any, issuers: dict[str, str]) -
         processing_time=processing_time,
         cost=cost,
         notes=notes,
+        files=files,
     )
+
+
+def _parse_files(p: _Problems, raw: Any, path: str) -> tuple[DocumentFile, ...]:
+    """``files: [{file: name.pdf, caption: "..."}]``; a listed file that is missing is not an error
+    (it is simply not sent, and the check lists it)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        p.add(path, "must be a list of {file, caption}")
+        return ()
+    if len(raw) > MAX_FILES_PER_DOCUMENT:
+        p.add(path, f"at most {MAX_FILES_PER_DOCUMENT} files per document")
+    files = []
+    for i, item in enumerate(raw[:MAX_FILES_PER_DOCUMENT]):
+        ipath = f"{path}[{i}]"
+        if not isinstance(item, dict):
+            p.add(ipath, "must be a mapping with file and caption")
+            continue
+        name = _req_str(p, item, "file", ipath)
+        caption = _req_str(p, item, "caption", ipath, MAX_CAPTION_LEN)
+        if name is not None and not _FILE_NAME.match(name):
+            p.add(f"{ipath}.file", "must be a plain file name in office/files/ (letters, digits, . _ -), "
+                                   f"no folders (got {name!r})")
+            continue
+        if name and caption:
+            files.append(DocumentFile(name, caption))
+    return tuple(files)
+
+
+def files_dir(office_file: Path | None = None) -> Path:
+    """Where the office's files are kept: ``files/`` beside the office file."""
+    return (Path(office_file) if office_file is not None else _default_path()).resolve().parent / "files"
+
+
+def office_file_path(name: Any, office_file: Path | None = None) -> Path | None:
+    """The path of an office file by its plain name, or None when the name is not plain or the
+    file is missing (a file the office has not provided is simply not sent)."""
+    if not isinstance(name, str) or not _FILE_NAME.match(name):
+        return None
+    folder = files_dir(office_file)
+    path = folder / name
+    try:
+        if path.resolve().parent != folder.resolve() or not path.is_file():
+            return None
+    except OSError:
+        return None
+    return path
 
 
 def _parse_contacts(p: _Problems, raw: Any) -> dict[str, str]:

@@ -8,7 +8,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from kokom.office import OfficeConfig, OfficeConfigError, _default_path, is_placeholder, load_office
+from kokom.office import (
+    OfficeConfig,
+    OfficeConfigError,
+    _default_path,
+    files_dir,
+    is_placeholder,
+    load_office,
+    office_file_path,
+)
 
 def _summary(cfg: OfficeConfig, file: Path) -> str:
     years = sorted({d.year for d in cfg.holidays})
@@ -26,6 +34,15 @@ def _summary(cfg: OfficeConfig, file: Path) -> str:
         placeholders.insert(0, "office.address")
     if placeholders:
         lines.append("  still placeholders (please fill in): " + ", ".join(placeholders))
+    listed = [(doc.key, f) for doc in cfg.documents.values() for f in doc.files]
+    if listed:
+        lines.append(f"  document files: {len(listed)}")
+    missing = [f"{key}: {f.file}" for key, f in listed if office_file_path(f.file, file) is None]
+    if missing:
+        lines.append(f"  files not found in {files_dir(file)} (not sent): " + ", ".join(missing))
+    samples = [f"{key}: {f.file}" for key, f in listed if f.is_sample]
+    if samples:
+        lines.append("  SAMPLE files, replace with the office's own: " + ", ".join(samples))
     return "\n".join(lines)
 
 

@@ -35,6 +35,7 @@ from kokom.validators import mask_phone
 from kokom.whatsapp import formatting, store
 from kokom.whatsapp.config import WhatsAppConfig
 from kokom.whatsapp.formatting import Outgoing
+from kokom.whatsapp.mediafiles import FileRejected, OutboundFile, read_file
 from kokom.whatsapp.transport import Http, HttpResult, SendResult
 
 logger = logging.getLogger(__name__)
@@ -103,9 +104,25 @@ def _wamid(result: HttpResult) -> str | None:
     return None
 
 
+def upload_flow(cfg: WhatsAppConfig, file: OutboundFile) -> Flow[tuple[str | None, str | None, int]]:
+    """POST the file to ``/{phone_number_id}/media`` (multipart, with retries): (media id, error, attempts)."""
+    op = Http("POST", cfg.media_upload_url(), form={"messaging_product": "whatsapp", "type": file.mime_type},
+              file=(file.filename, file.content, file.mime_type))
+    result, attempts = yield from request_with_retry(cfg, op)
+    media_id = result.data.get("id") if isinstance(result.data, dict) else None
+    if 200 <= result.status < 300 and media_id and _MEDIA_ID.match(str(media_id)):
+        return str(media_id), None, attempts
+    reason = result.describe() if not (200 <= result.status < 300) else "jawaban tanpa media id"
+    return None, f"Unggah berkas ke WhatsApp gagal: {reason}", attempts
+
+
+def _load_upload(upload: OutboundFile | Path) -> OutboundFile:
+    return upload if isinstance(upload, OutboundFile) else read_file(Path(upload))
+
+
 def send_flow(cfg: WhatsAppConfig, wa_id: str, outgoing: Outgoing, *, sent_by: str | None,
               is_template: bool = False) -> Flow[SendResult]:
-    """Record, send (with retries), fall back to the template on 131047, record the outcome."""
+    """Record, (upload a file,) send (with retries), fall back to the template on 131047, record the outcome."""
     payload = outgoing.envelope(wa_id)
     try:
         outbound_id = yield Blocking(
@@ -115,6 +132,33 @@ def send_flow(cfg: WhatsAppConfig, wa_id: str, outgoing: Outgoing, *, sent_by: s
     except Exception as exc:  # noqa: BLE001 - the database is down: say so, never raise into Rasa
         logger.exception("could not record an outbound WhatsApp message")
         return SendResult(False, None, None, f"Gagal mencatat pesan: {exc.__class__.__name__}")
+    if outgoing.upload is not None:
+        # The file is uploaded for this message only and its id used at once, for this
+        # recipient: a media id is never looked up again or shared between residents.
+        upload = outgoing.upload
+        error: str | None = None
+        attempts = 0
+        try:
+            file = yield Blocking(lambda: _load_upload(upload))
+        except (FileRejected, OSError) as exc:
+            error = str(exc) if isinstance(exc, FileRejected) else f"Berkas tidak dapat dibaca: {exc.__class__.__name__}"
+        else:
+            media_id, error, attempts = yield from upload_flow(cfg, file)
+            if media_id:
+                outgoing = outgoing.with_media_id(media_id, file.kind)
+                payload = outgoing.envelope(wa_id)
+        if error is not None:
+            logger.warning("WhatsApp upload for %s failed: %s", mask_phone(wa_id), error)
+            failed_attempts = attempts
+            yield Blocking(lambda: store.finish_outbound(outbound_id, ok=False, wamid=None, attempts=failed_attempts,
+                                                         error=error, error_code=None, used_template=False))
+            return SendResult(False, outbound_id, None, error)
+    result = yield from _deliver_flow(cfg, wa_id, outgoing, payload, outbound_id, is_template)
+    return result
+
+
+def _deliver_flow(cfg: WhatsAppConfig, wa_id: str, outgoing: Outgoing, payload: dict[str, Any], outbound_id: int,
+                  is_template: bool) -> Flow[SendResult]:
     result, attempts = yield from request_with_retry(cfg, Http("POST", cfg.messages_url(), json=payload))
     used_template = is_template
     error: str | None = None
@@ -362,8 +406,9 @@ class SyncClient:
 
         headers = {"Authorization": f"Bearer {self.cfg.access_token}"}
         try:
-            response = requests.request(op.method, op.url, json=op.json, headers=headers,
-                                        timeout=self.cfg.http_timeout, stream=op.binary,
+            files = {"file": op.file} if op.file is not None else None
+            response = requests.request(op.method, op.url, json=op.json, data=op.form, files=files,
+                                        headers=headers, timeout=self.cfg.http_timeout, stream=op.binary,
                                         allow_redirects=not op.binary)
             if op.binary and response.status_code < 300:
                 chunks, total = [], 0
@@ -425,8 +470,16 @@ class AsyncClient:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.cfg.http_timeout))
         headers = {"Authorization": f"Bearer {self.cfg.access_token}"}
+        data = None
+        if op.file is not None or op.form is not None:
+            data = aiohttp.FormData()
+            for key, value in (op.form or {}).items():
+                data.add_field(key, value)
+            if op.file is not None:
+                name, content, mime_type = op.file
+                data.add_field("file", content, filename=name, content_type=mime_type)
         try:
-            async with self._session.request(op.method, op.url, json=op.json, headers=headers,
+            async with self._session.request(op.method, op.url, json=op.json, data=data, headers=headers,
                                              allow_redirects=not op.binary) as response:
                 if op.binary and response.status < 300:
                     chunks, total = [], 0
@@ -500,6 +553,7 @@ __all__ = [
     "SavedMedia",
     "extension_for",
     "send_flow",
+    "upload_flow",
     "plan_flow",
     "template_flow",
     "mark_read_flow",

@@ -75,6 +75,9 @@ class WhatsAppConfig:
     def messages_url(self) -> str:
         return f"{self.api_url}/{self.phone_number_id}/messages"
 
+    def media_upload_url(self) -> str:
+        return f"{self.api_url}/{self.phone_number_id}/media"
+
     def media_info_url(self, media_id: str) -> str:
         return f"{self.api_url}/{media_id}"
 

@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Union
+
+from kokom.whatsapp.mediafiles import OutboundFile
 
 from kokom import wording
 
@@ -41,6 +44,16 @@ class Outgoing:
     msg_type: str
     content: dict[str, Any]
     body: str
+    # A file to upload first (POST /{phone_number_id}/media); the message then names its id.
+    # A checked file (officer's attachment) or a file on disk (the office's files), read when sent.
+    upload: Union[OutboundFile, Path, None] = field(default=None, compare=False, repr=False)
+
+    def with_media_id(self, media_id: str, kind: str) -> "Outgoing":
+        """The message after its upload: by media id, as the kind the content turned out to be."""
+        content = {k: v for k, v in self.content.items() if k in ("caption", "filename")}
+        if kind != "document":
+            content.pop("filename", None)
+        return replace(self, msg_type=kind, content={"id": media_id, **content}, upload=None)
 
     def envelope(self, to: str) -> dict[str, Any]:
         """The full JSON posted to ``/{phone_number_id}/messages``."""
@@ -249,6 +262,33 @@ def media_message(kind: str, source: str, caption: str | None = None, filename: 
     return Outgoing(kind, content, body)
 
 
+def file_message(upload: Union[OutboundFile, Path], kind: str, caption: str | None = None,
+                 filename: str | None = None) -> Outgoing:
+    """An image/document uploaded when sent (see :attr:`Outgoing.upload`)."""
+    if isinstance(upload, OutboundFile):
+        kind, filename = upload.kind, upload.filename
+    content: dict[str, Any] = {}
+    if caption:
+        content["caption"] = str(caption)[:CAPTION_LIMIT]
+    if filename and kind == "document":
+        content["filename"] = str(filename)[:240]
+    label = "🖼️ Gambar" if kind == "image" else "📄 Dokumen"
+    body = label + (f": {caption}" if caption else "") + (f" ({filename})" if filename else "")
+    return Outgoing(kind, content, body, upload=upload)
+
+
+def office_file_message(custom: dict[str, Any]) -> Outgoing | None:
+    """``{"type": "document"|"image", "file": "<name under office/files>", "caption"}``; None when the
+    office has not provided the file (it is simply not sent)."""
+    from kokom.office import office_file_path
+
+    path = office_file_path(custom.get("file"))
+    if path is None:
+        return None
+    kind = custom.get("type") if custom.get("type") in ("image", "document") else "document"
+    return file_message(path, kind, custom.get("caption"), custom.get("filename") or path.name)
+
+
 def template_message(name: str, language: str, params: list[str] | None = None) -> Outgoing:
     content: dict[str, Any] = {"name": name, "language": {"code": language}}
     if params:
@@ -294,6 +334,8 @@ def plan_bot_message(message: dict[str, Any]) -> Plan:
         outgoing = None
         if kind == "location":
             outgoing = location_message(custom)
+        elif kind in ("image", "document") and custom.get("file"):
+            outgoing = office_file_message(custom)
         elif kind in ("image", "document", "audio", "video"):
             outgoing = media_message(kind, custom.get("link") or custom.get("url") or custom.get("id") or "",
                                      custom.get("caption"), custom.get("filename"))

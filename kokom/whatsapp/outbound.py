@@ -19,12 +19,15 @@ from kokom.validators import normalize_wa_id
 from kokom.whatsapp import formatting, store
 from kokom.whatsapp.client import SendResult, SyncClient, combine, plan_flow, template_flow
 from kokom.whatsapp.config import ConfigError, WhatsAppConfig, load_config
+from kokom.whatsapp.mediafiles import FileRejected, OutboundFile, check_file
 
 __all__ = [
     "SendResult",
     "send_text_sync",
     "send_buttons_sync",
     "send_template_sync",
+    "send_file_sync",
+    "send_location_sync",
     "within_service_window",
     "outbound_messages",
 ]
@@ -62,6 +65,30 @@ def send_buttons_sync(wa_id: str, text: str, buttons: list[dict[str, str]], *,
                       sent_by: str | None = None) -> SendResult:
     """Text with buttons ``[{"title", "payload"}]``: reply buttons, list or numbered text, like the bot's."""
     return _send_plan(wa_id, formatting.plan_buttons(text, buttons), sent_by)
+
+
+def send_file_sync(wa_id: str, file: OutboundFile | bytes, *, filename: str | None = None,
+                   caption: str | None = None, sent_by: str | None = None) -> SendResult:
+    """An image (JPEG/PNG) or document (PDF/DOCX/XLSX) with a caption: checked (type from the content,
+    WhatsApp's size limit) before anything is uploaded, uploaded to the media endpoint, then sent by
+    its media id, with the same retries, template fallback and records as text."""
+    if not isinstance(file, OutboundFile):
+        try:
+            file = check_file(file, filename)
+        except FileRejected as exc:
+            return SendResult.failed(str(exc))
+    caption = (caption or "").strip() or None
+    return _send_plan(wa_id, formatting.Plan([formatting.file_message(file, file.kind, caption)]), sent_by)
+
+
+def send_location_sync(wa_id: str, latitude: float, longitude: float, *, name: str | None = None,
+                       address: str | None = None, sent_by: str | None = None) -> SendResult:
+    """A location pin (opens in the resident's maps app)."""
+    outgoing = formatting.location_message({"latitude": latitude, "longitude": longitude, "name": name,
+                                            "address": address})
+    if outgoing is None:
+        return SendResult.failed("Koordinat lokasi tidak valid.")
+    return _send_plan(wa_id, formatting.Plan([outgoing]), sent_by)
 
 
 def send_template_sync(wa_id: str, *, params: list[str] | None = None, sent_by: str | None = None) -> SendResult:

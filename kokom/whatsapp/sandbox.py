@@ -27,7 +27,7 @@ from urllib.parse import urlparse
 
 from kokom.privacy import private_dir
 from kokom.validators import normalize_wa_id
-from kokom.whatsapp import formatting, payloads, store
+from kokom.whatsapp import formatting, mediafiles, payloads, store
 from kokom.whatsapp.config import WhatsAppConfig
 from kokom.whatsapp.transport import Http, HttpResult
 
@@ -62,22 +62,36 @@ class SandboxMedia:
         self.folder = cfg.sandbox_dir / "media"
 
     def save(self, content: bytes) -> dict[str, Any]:
+        """A photo the simulator's resident sends."""
         if len(content) > MAX_UPLOAD:
             raise ValueError("Ukuran foto maksimal 5 MB.")
         mime_type = _sniff_image(content)
         if mime_type is None:
             raise ValueError("Hanya foto JPG, PNG atau WEBP yang bisa dikirim.")
+        return self._store(content, mime_type, UPLOAD_TYPES[mime_type])
+
+    def save_outbound(self, content: bytes, mime_type: str, filename: str | None = None) -> dict[str, Any]:
+        """A file the office uploads to the media endpoint (to send it by id), checked as Meta does."""
+        sniffed = mediafiles.sniff(content)
+        if sniffed is None or sniffed != mime_type:
+            raise ValueError("file type does not match its content")
+        mediafiles.check_size(mediafiles.KINDS[sniffed], len(content))
+        return self._store(content, sniffed, mediafiles.EXTENSIONS[sniffed], filename)
+
+    def _store(self, content: bytes, mime_type: str, ext: str, filename: str | None = None) -> dict[str, Any]:
         private_dir(self.folder.parent)
         private_dir(self.folder)
         media_id = str(10**15 + secrets.randbelow(9 * 10**15))
-        _write_private(self.folder / f"{media_id}{UPLOAD_TYPES[mime_type]}", content)
+        _write_private(self.folder / f"{media_id}{ext}", content)
         meta = {
             "id": media_id,
             "mime_type": mime_type,
             "sha256": base64.b64encode(hashlib.sha256(content).digest()).decode(),
             "file_size": len(content),
-            "file": f"{media_id}{UPLOAD_TYPES[mime_type]}",
+            "file": f"{media_id}{ext}",
         }
+        if filename:
+            meta["filename"] = filename
         _write_private(self.folder / f"{media_id}.json", json.dumps(meta).encode())
         return meta
 
@@ -142,6 +156,11 @@ def validate_message(payload: dict[str, Any]) -> str | None:
                     return "row description at most 72 characters"
         else:
             return "unknown interactive type"
+    elif kind in ("image", "document"):
+        if not part.get("id") and not part.get("link"):
+            return f"{kind} needs an id or a link"
+        if len(part.get("caption") or "") > formatting.CAPTION_LIMIT:
+            return "caption at most 1024 characters"
     return None
 
 
@@ -159,6 +178,8 @@ class SandboxTransport:
             return HttpResult(0, error="sandbox transport: not a sandbox URL")
         if url.netloc == "graph" and op.method == "POST" and len(parts) == 2 and parts[1] == "messages":
             return self._post_message(op.json or {})
+        if url.netloc == "graph" and op.method == "POST" and len(parts) == 2 and parts[1] == "media":
+            return self._upload(op)
         if url.netloc == "graph" and op.method == "GET" and len(parts) == 1:
             meta = self.media.info(parts[0])
             if meta is None:
@@ -176,6 +197,17 @@ class SandboxTransport:
             return HttpResult(200, content=content, content_type=mime_type)
         return _graph_error(400, 100, "Unsupported request", f"{op.method} {op.url}")
 
+    def _upload(self, op: Http) -> HttpResult:
+        form = op.form or {}
+        if form.get("messaging_product") != "whatsapp" or op.file is None:
+            return _graph_error(400, 100, "Invalid parameter", "messaging_product/file")
+        filename, content, mime_type = op.file
+        try:
+            meta = self.media.save_outbound(content, str(form.get("type") or mime_type), filename)
+        except (ValueError, mediafiles.FileRejected) as exc:
+            return _graph_error(400, 131053, "Media upload error", str(exc))
+        return HttpResult(200, data={"id": meta["id"]})
+
     def _post_message(self, payload: dict[str, Any]) -> HttpResult:
         if payload.get("status") == "read":
             return HttpResult(200, data={"success": True})
@@ -183,6 +215,10 @@ class SandboxTransport:
         if payload.get("messaging_product") != "whatsapp" or not to:
             return _graph_error(400, 100, "Invalid parameter", "messaging_product/to")
         problem = validate_message(payload)
+        kind = payload.get("type")
+        media_id = (payload.get(kind) or {}).get("id") if kind in ("image", "document") else None
+        if not problem and media_id and self.media.info(str(media_id)) is None:
+            problem = "media id not found (upload it first)"
         if problem:
             return _graph_error(400, 131009, "Parameter value is not valid", problem)
         if payload.get("type") != "template" and not store.within_service_window(to):

@@ -16,6 +16,9 @@ class Http:
     json: dict[str, Any] | None = None
     binary: bool = False  # download: the result carries bytes
     max_bytes: int | None = None
+    # multipart upload (POST /{phone_number_id}/media): form fields and one file (name, bytes, MIME type)
+    form: dict[str, str] | None = None
+    file: tuple[str, bytes, str] | None = field(default=None, repr=False)
 
 
 @dataclass
