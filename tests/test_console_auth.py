@@ -3,6 +3,7 @@ cookies, headers, escaping, sessions ending, and the create-admin command."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from datetime import timedelta
 
 import pytest
@@ -309,18 +310,13 @@ def test_access_log_never_shows_a_full_nik():
 
 def test_production_password_hashing_keeps_argon2id_defaults():
     """The suite hashes cheaply (conftest); the console module itself uses argon2-cffi's defaults."""
-    import importlib
+    import ast
 
     from argon2 import PasswordHasher, Type
 
-    import console.auth as auth
-
-    fresh = importlib.reload(auth)
-    try:
-        default = PasswordHasher()
-        assert fresh._hasher.time_cost == default.time_cost >= 3
-        assert fresh._hasher.memory_cost == default.memory_cost >= 65536
-        assert fresh._hasher.type == Type.ID
-    finally:
-        fresh._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-        fresh._DUMMY_HASH = fresh._hasher.hash("dummy-password-for-timing")
+    source = (Path(__file__).resolve().parents[1] / "console" / "auth.py").read_text(encoding="utf-8")
+    assigned = [node.value for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Assign)
+                and any(getattr(t, "id", None) == "_hasher" for t in node.targets)]
+    assert len(assigned) == 1 and ast.unparse(assigned[0]) == "PasswordHasher()"
+    default = PasswordHasher()
+    assert default.time_cost >= 3 and default.memory_cost >= 65536 and default.type == Type.ID
