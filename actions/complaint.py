@@ -190,9 +190,9 @@ class ValidateComplaintForm(ListeningForm):
 
     def question(self, slot: str, slots: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
         if slot == "complaint_category":
-            return wording.text("utter_ask_complaint_category"), category_buttons()
+            return wording.text("utter_question_complaint_category"), category_buttons()
         if slot in REQUIRED[1:-1]:
-            return wording.text(f"utter_ask_{slot}"), wording.buttons(f"utter_ask_{slot}")
+            return wording.text(f"utter_question_{slot}"), wording.buttons(f"utter_question_{slot}")
         return "", []
 
     def example(self, slot: str) -> str:

@@ -159,9 +159,9 @@ class ValidateDocumentForm(ListeningForm):
 
     def question(self, slot: str, slots: dict[str, Any]) -> tuple[str, list[dict[str, str]]]:
         if slot == "request_document_type":
-            return wording.text("utter_ask_request_document_type"), document_list_buttons("inform")
+            return wording.text("utter_question_request_document_type"), document_list_buttons("inform")
         if slot in REQUIRED[1:-1]:
-            return wording.text(f"utter_ask_{slot}"), []
+            return wording.text(f"utter_question_{slot}"), []
         return "", []
 
     def example(self, slot: str) -> str:

@@ -98,3 +98,14 @@ def test_office_name_is_written_only_in_the_office_file():
     if name in (ROOT / "domain.yml").read_text(encoding="utf-8"):
         offenders.append("domain.yml")
     assert not offenders, offenders
+
+
+def test_the_listening_forms_have_no_utter_ask_responses_rasa_would_send_a_second_time():
+    import yaml
+
+    domain = yaml.safe_load(wording.DOMAIN_FILE.read_text(encoding="utf-8"))
+    slots = {slot for form in ("complaint_form", "document_form")
+             for slot in domain["forms"][form]["required_slots"]}
+    assert slots and not {f"utter_ask_{slot}" for slot in slots} & set(domain["responses"])
+    assert not {f"utter_ask_{form}_{slot}" for form in ("complaint_form", "document_form") for slot in slots} \
+        & set(domain["responses"])
