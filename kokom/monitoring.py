@@ -563,3 +563,174 @@ def dashboard(session: Session, cfg: OfficeConfig, period: Period, *, now: datet
         trend=trend(session, cfg, period),
         top_categories=top_categories(breakdown),
     )
+
+
+# --- tables (dashboard, CSV, report) and chart series ------------------------------------
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+
+
+def _minutes(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 60, 1)
+
+
+def _round(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def summary_rows(b: Dashboard) -> list[tuple[str, Any]]:
+    res = b.ikm["hasil"]
+    return [
+        ("Pesan masuk dari warga", b.messages["masuk"]),
+        ("Pesan keluar dari asisten", b.messages["keluar_asisten"]),
+        ("Pesan keluar dari petugas", b.messages["keluar_petugas"]),
+        ("Percakapan", b.conversations["total"]),
+        ("Percakapan dilayani asisten saja", b.conversations["asisten_saja"]),
+        ("Percakapan diambil alih petugas", b.conversations["diambil_alih"]),
+        ("Pesan tidak dipahami asisten (%)", _round(b.fallback["rasio"] * 100, 1) if b.fallback["rasio"] is not None else None),
+        ("Respons pertama petugas, median (menit layanan)", _minutes(b.first_response["stats"].median)),
+        ("Respons pertama petugas, persentil 90 (menit layanan)", _minutes(b.first_response["stats"].p90)),
+        ("Kasus melewati standar pelayanan", len(b.overdue)),
+        ("Jumlah penilaian", b.ratings["jumlah"]),
+        ("Rata-rata penilaian (1-5)", _round(b.ratings["rata_rata"])),
+        ("Responden survei IKM", res.respondents),
+        ("IKM", _round(res.ikm)),
+        ("Mutu pelayanan", f"{res.grade} ({res.grade_label})" if res.grade else None),
+    ]
+
+
+def tables(b: Dashboard) -> dict[str, Table]:
+    """Every table of the dashboard, in display order (raw values; formatting is the caller's)."""
+    c = b.cases
+    out = [
+        Table("ringkasan", "Ringkasan", ("Indikator", "Nilai"), summary_rows(b)),
+        Table("tren", "Tren per bulan", ("Bulan", "Pesan masuk", "Pengaduan", "Permohonan dokumen", "Konsultasi",
+                                          "Rata-rata penilaian", "IKM"),
+              [(r["bulan"], r["pesan_masuk"], r["pengaduan"], r["dokumen"], r["konsultasi"],
+                _round(r["rata_penilaian"]), _round(r["ikm"])) for r in b.trend]),
+        Table("jenis", "Kasus per jenis", ("Jenis", "Jumlah"), [(r["jenis"], r["jumlah"]) for r in c["jenis"]]),
+        Table("kategori", "Pengaduan per kategori", ("Kategori", "Jumlah"),
+              [(r["kategori"], r["jumlah"]) for r in c["kategori"]]),
+        Table("dokumen", "Permohonan per jenis dokumen", ("Dokumen", "Jumlah"),
+              [(r["dokumen"], r["jumlah"]) for r in c["dokumen"]]),
+        Table("status", "Kasus per status", ("Jenis", "Status", "Jumlah"),
+              [(r["jenis"], r["status"], r["jumlah"]) for r in c["status"]]),
+        Table("wilayah", "Pengaduan dan permohonan per RT/RW", ("RT", "RW", "Jumlah"),
+              [(r["rt"], r["rw"], r["jumlah"]) for r in c["wilayah"]]),
+        Table("waktu", "Waktu respons dan penyelesaian (menit jam layanan)",
+              ("Ukuran", "Jumlah", "Median", "Persentil 90"),
+              [("Respons pertama petugas setelah minta petugas", b.first_response["stats"].count,
+                _minutes(b.first_response["stats"].median), _minutes(b.first_response["stats"].p90))]
+              + [(f"Penyelesaian {r['jenis'].lower()}", r["stats"].count, _minutes(r["stats"].median),
+                  _minutes(r["stats"].p90)) for r in b.resolution["per_jenis"]]),
+        Table("terlambat", "Kasus melewati standar pelayanan",
+              ("Tiket", "Jenis", "Perihal", "RT/RW", "Diajukan", "Standar (hari kerja)", "Batas", "Status",
+               "Selesai", "Terlambat (menit layanan)"),
+              [(r["tiket"], r["jenis"], r["perihal"], r["rt_rw"], r["diajukan"], r["standar_hari"], r["batas"],
+                r["status"], r["selesai"], _minutes(r["terlambat_detik"])) for r in b.overdue]),
+        Table("jam", "Pesan masuk per jam", ("Jam", "Pesan"), [(r["jam"], r["pesan"]) for r in b.busiest["jam"]]),
+        Table("hari", "Pesan masuk per hari", ("Hari", "Pesan"), [(r["hari"], r["pesan"]) for r in b.busiest["hari"]]),
+        Table("penilaian", "Sebaran penilaian", ("Nilai", "Keterangan", "Jumlah"),
+              [(r["nilai"], r["label"], r["jumlah"]) for r in b.ratings["sebaran"]]),
+        Table("penilaian_petugas", "Penilaian per petugas", ("Petugas", "Jumlah", "Rata-rata"),
+              [(r["petugas"], r["jumlah"], _round(r["rata_rata"])) for r in b.ratings["per_petugas"]]),
+        Table("ikm_unsur", "IKM per unsur (PermenPANRB 14/2017)", ("Unsur", "Jawaban", "Nilai rata-rata (1-4)",
+                                                                  "Nilai konversi (25-100)"),
+              [(r["unsur"], r["jawaban"], _round(r["nrr"]), _round(r["nilai"])) for r in b.ikm["unsur"]]),
+        Table("ikm_bulan", "IKM per bulan", ("Bulan", "Responden", "IKM", "Mutu"),
+              [(r["bulan"], r["responden"], _round(r["ikm"]), r["mutu"]) for r in b.ikm["per_bulan"]]),
+    ]
+    return {t.key: t for t in out}
+
+
+def chart_data(b: Dashboard) -> dict[str, Any]:
+    """Series for the charts (labels and numbers only); the table of each is ``tables(b)[key]``."""
+    return {
+        "tren": {"type": "line", "labels": [r["bulan"] for r in b.trend], "datasets": [
+            {"label": "Pesan masuk", "data": [r["pesan_masuk"] for r in b.trend]},
+            {"label": "Pengaduan", "data": [r["pengaduan"] for r in b.trend]},
+            {"label": "Permohonan dokumen", "data": [r["dokumen"] for r in b.trend]},
+        ]},
+        "kategori": {"type": "bar", "labels": [r["kategori"] for r in b.cases["kategori"]], "datasets": [
+            {"label": "Pengaduan", "data": [r["jumlah"] for r in b.cases["kategori"]]}]},
+        "jam": {"type": "bar", "labels": [r["jam"] for r in b.busiest["jam"]], "datasets": [
+            {"label": "Pesan masuk", "data": [r["pesan"] for r in b.busiest["jam"]]}]},
+        "hari": {"type": "bar", "labels": [r["hari"] for r in b.busiest["hari"]], "datasets": [
+            {"label": "Pesan masuk", "data": [r["pesan"] for r in b.busiest["hari"]]}]},
+        "penilaian": {"type": "bar", "labels": [r["label"] for r in b.ratings["sebaran"]], "datasets": [
+            {"label": "Penilaian", "data": [r["jumlah"] for r in b.ratings["sebaran"]]}]},
+    }
+
+
+def format_cell(value: Any) -> str:
+    """Indonesian display of one table value (1.234,5; 3 Desember 2026 14.05)."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    if isinstance(value, datetime):
+        return f"{format_date(value)} {value.hour:02d}.{value.minute:02d}"
+    if isinstance(value, date):
+        return format_date(value)
+    if isinstance(value, int):
+        return format_number(value, 0)
+    if isinstance(value, float):
+        return format_number(value, 2 if abs(value - round(value, 1)) > 1e-9 else 1)
+    return str(value)
+
+
+def csv_text(table: Table, separator: str = ",") -> str:
+    """The table as CSV; with ``;`` (Excel in Indonesian regional settings) decimals use a comma."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=separator, lineterminator="\r\n")
+    writer.writerow(table.columns)
+    for row in table.rows:
+        cells = []
+        for v in row:
+            if v is None:
+                cells.append("")
+            elif isinstance(v, datetime):
+                cells.append(v.strftime("%Y-%m-%d %H:%M"))
+            elif isinstance(v, float) and separator == ";":
+                cells.append(repr(v).replace(".", ","))
+            else:
+                cells.append(str(v))
+        writer.writerow(cells)
+    return "\ufeff" + buf.getvalue()  # BOM: Excel opens UTF-8 correctly
+
+
+def tracker_url() -> str | None:
+    """Rasa's tracker store (``TRACKER_DATABASE_URL``, else ``var/tracker.db`` when it exists),
+    read without importing Rasa (the console does not)."""
+    from kokom import VAR_DIR, settings
+
+    url = settings.get().tracker_database_url
+    if url:
+        return url
+    path = VAR_DIR / "tracker.db"
+    return f"sqlite:///{path}" if path.exists() else None
+
+
+def build(period: Period, *, now: datetime | None = None) -> Dashboard:
+    """The dashboard for ``period`` from the configured databases and office file."""
+    from kokom.db import session_scope
+    from kokom.office import load_office
+
+    cfg = load_office()
+    with session_scope() as session:
+        return dashboard(session, cfg, period, now=now or hours.now_local(cfg), tracker_url=tracker_url())
+
+
+def today_local() -> date:
+    from kokom.office import load_office
+
+    cfg = load_office()
+    return hours.now_local(cfg).date()
