@@ -89,6 +89,45 @@ def test_comment_attaches_to_the_rating_just_given(db_url):
         assert s.execute(select(Feedback.rating, Feedback.text)).one() == (2, "Petugas lambat membalas")
 
 
+# --- the console asks (once, inside the 24-hour window) -------------------------------------
+
+from tests.console_fixtures import *  # noqa: E402,F401,F403
+from tests.console_fixtures import logged_in, open_window, outbox  # noqa: E402
+
+
+def rating_questions(wa_id: str) -> list[dict]:
+    return [m for m in outbox(wa_id) if m["type"] == "interactive" and "/rate" in json.dumps(m["payload"])]
+
+
+def test_console_asks_once_when_a_case_is_final(app):
+    view = cases.create_complaint(W1, category="kebersihan", description="Sampah menumpuk")
+    open_window(W1)
+    budi = logged_in(app, "budi")
+    budi.post(f"/kasus/{view.ticket}/status", {"status": "diproses"})
+    assert rating_questions(W1) == []  # not final yet
+    budi.post(f"/kasus/{view.ticket}/status", {"status": "selesai", "note": "Sudah diangkut"})
+    asked = rating_questions(W1)
+    assert len(asked) == 1
+    payload = json.dumps(asked[0]["payload"], ensure_ascii=False)
+    for label in ("Sangat puas", "Puas", "Cukup", "Kurang puas", "Tidak puas"):
+        assert label in payload
+    assert view.ticket in payload
+    with session_scope() as s:
+        req = s.execute(select(RatingRequest)).scalar_one()
+        assert req.officer == "budi" and req.answered_at is None
+
+
+def test_console_does_not_ask_outside_the_window(app, monkeypatch):
+    monkeypatch.setenv("WHATSAPP_TEMPLATE_NAME", "kokom_pembaruan")
+    view = cases.create_complaint(W2, category="kebersihan", description="Sampah menumpuk")
+    budi = logged_in(app, "budi")
+    budi.post(f"/kasus/{view.ticket}/status", {"status": "ditolak", "note": "Bukan wewenang kelurahan"})
+    assert outbox(W2)[-1]["type"] == "template"
+    assert rating_questions(W2) == []
+    with session_scope() as s:
+        assert s.execute(select(RatingRequest)).first() is None  # may still be asked later
+
+
 # --- over signed webhooks against the real assistant ----------------------------------------
 
 @pytest.mark.e2e
