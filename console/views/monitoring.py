@@ -48,8 +48,8 @@ def dashboard():  # type: ignore[no-untyped-def]
     )
 
 
-@monitoring_bp.route("/ekspor/<key>.csv")
-def export(key: str):  # type: ignore[no-untyped-def]
+@monitoring_bp.route("/ekspor/<name>.csv")
+def export(name: str):  # type: ignore[no-untyped-def]
     try:
         period = _period()
     except mon.PeriodError as exc:
@@ -58,13 +58,13 @@ def export(key: str):  # type: ignore[no-untyped-def]
     if sep is None:
         abort(400)
     board = mon.build(period)
-    table = mon.tables(board).get(key)
+    table = mon.tables(board).get(name)
     if table is None:
         abort(404)
-    auth.audit(me(), "monitoring.ekspor", key, f"{period.start}..{period.end}", client_ip())
-    name = f"monitoring-{key}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
+    auth.audit(me(), "monitoring.ekspor", name, f"{period.start}..{period.end}", client_ip())
+    filename = f"monitoring-{name}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"
     return Response(mon.csv_text(table, sep), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def _report_context(period: mon.Period) -> dict:
