@@ -125,3 +125,38 @@ def test_indonesian_formats():
     assert mon.format_date(date(2026, 12, 3)) == "3 Desember 2026"
     assert mon.format_duration(5400) == "1 jam 30 menit"
     assert mon.format_percent(0.125) == "12,5%"
+
+
+def test_same_figures_on_postgresql(pg_db_url, tmp_path):
+    """The queries also hold on PostgreSQL (skipped without KOKOM_TEST_POSTGRES_URL)."""
+    fx.build(tmp_path / "tracker.db")
+    with session_scope() as s:
+        b = mon.dashboard(s, load_office(), NOV, now=NOW, tracker_url=f"sqlite:///{tmp_path / 'tracker.db'}")
+    assert b.messages == {"masuk": 6, "keluar_asisten": 3, "keluar_petugas": 1, "total": 10}
+    assert b.conversations["total"] == 5 and b.first_response["stats"].median == 2700
+    assert {r["tiket"] for r in b.overdue} == {"ADU-20261102-0002", "DOK-20261109-0001"}
+    assert b.ratings["rata_rata"] == pytest.approx(11 / 3) and b.ikm["hasil"].ikm == pytest.approx(700 / 9)
+
+
+def test_office_monitoring_section_is_validated():
+    import copy
+
+    import yaml
+
+    from kokom.office import OfficeConfigError, parse_office
+    from kokom.settings import SHIPPED_OFFICE_FILE
+
+    raw = yaml.safe_load(SHIPPED_OFFICE_FILE.read_text(encoding="utf-8"))
+    cfg = parse_office(raw)
+    assert cfg.monitoring.survey_offered is True and cfg.monitoring.complaint_category_days == {"keamanan": 3}
+    bad = copy.deepcopy(raw)
+    bad["monitoring"] = {"complaint_days": -1, "document_days": {"paspor": 2},
+                         "survey": {"offered": "ya", "after": ["semua"]}}
+    with pytest.raises(OfficeConfigError) as err:
+        parse_office(bad)
+    text = str(err.value)
+    for path in ("monitoring.complaint_days", "monitoring.document_days.paspor", "monitoring.survey.offered",
+                 "monitoring.survey.after"):
+        assert path in text
+    del bad["monitoring"]
+    assert parse_office(bad).monitoring.survey_offered is False  # optional section: defaults
