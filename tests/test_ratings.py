@@ -170,12 +170,16 @@ def test_rating_and_survey_over_whatsapp(assistant, monkeypatch):
         out = send(wa_id, payloads.text_message("lumayan"))
         assert any("Terima kasih atas penilaiannya" in o for o in out)
         assert any("survei kepuasan" in o for o in out)  # offered (office settings)
-        rows = stored("SELECT f.rating, f.officer, c.ticket FROM feedback f JOIN cases c ON c.id = f.case_id")
+        mine = "JOIN residents r ON r.id = f.resident_id WHERE r.wa_id = :w"
+        rows = stored(f"SELECT f.rating, f.officer, c.ticket FROM feedback f JOIN cases c ON c.id = f.case_id {mine}",
+                      w=wa_id)
         assert rows == [{"rating": 3, "officer": "budi", "ticket": ticket}]
         # a second rating replaces nothing and is answered politely
         out = send(wa_id, tap(5))
         assert any("sudah kami terima" in o for o in out)
-        assert stored("SELECT rating FROM feedback WHERE rating IS NOT NULL") == [{"rating": 3}]
+        assert stored(f"SELECT f.rating FROM feedback f {mine} AND f.rating IS NOT NULL", w=wa_id) == [{"rating": 3}]
+        assert stored("SELECT f.rating FROM feedback f JOIN residents r ON r.id = f.resident_id "
+                      "WHERE r.wa_id = :w AND f.rating IS NOT NULL", w=other) == []
         # the survey: start, one tap, one typed answer, stop
         out = send(wa_id, payloads.button_reply_message('/rate{"rating": 0, "feedback_kind": "ikm_mulai"}',
                                                         "Ya, isi survei"))
@@ -186,7 +190,8 @@ def test_rating_and_survey_over_whatsapp(assistant, monkeypatch):
         assert any("Survei 3/9" in o for o in out)
         out = send(wa_id, payloads.text_message("berhenti"))
         assert any("survei dihentikan" in o for o in out)
-        survey = stored("SELECT u1, u2, u3, status FROM ikm_responses")
+        survey = stored("SELECT u1, u2, u3, status FROM ikm_responses i JOIN residents r ON r.id = i.resident_id "
+                        "WHERE r.wa_id = :w", w=wa_id)
         assert survey == [{"u1": 3, "u2": 4, "u3": None, "status": "berhenti"}]
     finally:
         reset_engines()
