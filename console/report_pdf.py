@@ -13,7 +13,6 @@ from typing import Any
 from kokom import monitoring as mon
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-ORDER = ("ikm_unsur", "ringkasan", "waktu", "jenis", "status", "wilayah", "penilaian", "penilaian_petugas")
 
 
 def render_pdf(board: mon.Dashboard, tables: dict[str, mon.Table], *, office_name: str, made_on: date) -> bytes:
@@ -68,7 +67,7 @@ def render_pdf(board: mon.Dashboard, tables: dict[str, mon.Table], *, office_nam
                 for v in values:
                     row.cell(t(mon.format_cell(v)))
 
-    for key in ORDER:
+    for key in mon.REPORT_TABLES:
         tb = tables[key]
         section(tb.title, tb.columns, tb.rows, "Belum ada data.")
     section("Lima kategori pengaduan terbanyak", ("Kategori", "Jumlah"),

@@ -648,6 +648,11 @@ def tables(b: Dashboard) -> dict[str, Table]:
     return {t.key: t for t in out}
 
 
+# The lurah's report: every table, in this order (top categories and late cases follow).
+REPORT_TABLES = ("ikm_unsur", "ikm_bulan", "ringkasan", "waktu", "tren", "jenis", "status", "kategori", "dokumen",
+                 "wilayah", "penilaian", "penilaian_petugas", "hari", "jam")
+
+
 def chart_data(b: Dashboard) -> dict[str, Any]:
     """Series for the charts (labels and numbers only); the table of each is ``tables(b)[key]``."""
     return {

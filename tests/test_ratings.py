@@ -193,5 +193,12 @@ def test_rating_and_survey_over_whatsapp(assistant, monkeypatch):
         survey = stored("SELECT u1, u2, u3, status FROM ikm_responses i JOIN residents r ON r.id = i.resident_id "
                         "WHERE r.wa_id = :w", w=wa_id)
         assert survey == [{"u1": 3, "u2": 4, "u3": None, "status": "berhenti"}]
+        # a comment, through the suggestion flow, becomes the rating's comment
+        out = send(wa_id, payloads.button_reply_message("/give_feedback", "Tambah komentar"))
+        send(wa_id, payloads.text_message("Petugasnya ramah tetapi balasannya agak lama sekali"))
+        out = send(wa_id, payloads.button_reply_message('/inform{"feedback_kind": "saran"}', "Ya, kirim saran"))
+        assert any("Terima kasih atas saran" in o for o in out)
+        assert stored(f"SELECT f.rating, f.text FROM feedback f {mine}", w=wa_id) == [
+            {"rating": 3, "text": "Petugasnya ramah tetapi balasannya agak lama sekali"}]
     finally:
         reset_engines()

@@ -72,7 +72,7 @@ def _report_context(period: mon.Period) -> dict:
     return {"board": board, "tables": mon.tables(board), "fmt": mon.format_cell,
             "period_label": mon.format_date(period.start) + " – " + mon.format_date(period.end),
             "made_on": mon.format_date(mon.today_local()), "month": f"{period.start:%Y-%m}",
-            "office_name": _office_name()}
+            "office_name": _office_name(), "report_tables": mon.REPORT_TABLES}
 
 
 @monitoring_bp.route("/laporan")
