@@ -154,7 +154,8 @@ def format_date(d: date | datetime | None) -> str:
 
 
 def format_duration(seconds: float | None) -> str:
-    """Service time as "1 jam 30 menit" / "45 menit" / "2 hari kerja 1 jam" is avoided: hours only."""
+    """Service time in hours and minutes ("1 jam 30 menit", "45 menit"); never in days, since a
+    service day is not 24 hours."""
     if seconds is None:
         return "–"
     minutes = int(round(seconds / 60))

@@ -140,7 +140,9 @@ def record_rating(sender_id: str, rating: int, ticket: str | None = None) -> Rat
             if found is None or found.resident_id != resident.id:
                 return RatingOutcome("not_found", NOT_FOUND)
             row = session.execute(query.where(RatingRequest.case_id == found.id)).first()
-            if row is None:  # rated without being asked (e.g. an older question): keep it, once
+            if row is None and not case_states.is_final(found.kind, found.status):
+                return RatingOutcome("not_found", NOT_FOUND)  # nothing to rate yet
+            if row is None:  # a finished case rated without being asked (an older question): keep it, once
                 session.add(RatingRequest(resident_id=resident.id, case_id=found.id, officer=None))
                 session.flush()
                 row = session.execute(query.where(RatingRequest.case_id == found.id)).first()

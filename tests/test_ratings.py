@@ -11,6 +11,8 @@ from sqlalchemy import select
 from kokom import cases, ratings
 from kokom.db import reset_engines, session_scope
 from kokom.models import Feedback, IkmResponse, RatingRequest
+from tests.console_fixtures import *  # noqa: F401,F403
+from tests.console_fixtures import logged_in, open_window, outbox
 
 W1, W2 = "6281200000001", "6281200000002"
 
@@ -53,6 +55,13 @@ def test_rating_for_someone_elses_case_is_ignored(db_url):
         assert s.execute(select(Feedback)).first() is None
 
 
+def test_an_open_case_cannot_be_rated_yet(db_url):
+    view = cases.create_complaint(W1, category="kebersihan", description="Sampah menumpuk di selokan")
+    assert ratings.record_rating(W1, 5, view.ticket).status == "not_found"
+    with session_scope() as s:
+        assert s.execute(select(Feedback)).first() is None
+
+
 def test_typed_answers_only_right_after_a_question(db_url):
     ticket = finished_complaint(W1)
     assert ratings.typed_payload(W1, "bagus") is None  # nothing asked
@@ -90,10 +99,6 @@ def test_comment_attaches_to_the_rating_just_given(db_url):
 
 
 # --- the console asks (once, inside the 24-hour window) -------------------------------------
-
-from tests.console_fixtures import *  # noqa: E402,F401,F403
-from tests.console_fixtures import logged_in, open_window, outbox  # noqa: E402
-
 
 def rating_questions(wa_id: str) -> list[dict]:
     return [m for m in outbox(wa_id) if m["type"] == "interactive" and "/rate" in json.dumps(m["payload"])]
