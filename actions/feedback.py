@@ -18,7 +18,6 @@ from rasa_sdk.types import DomainDict
 from actions.common import entity_values, is_escape, is_payload, latest_intent, latest_text, office, requested
 from kokom import wording
 from kokom.cases import save_feedback
-from kokom.handoffs import history_for_sender
 from kokom.office.categories import match_category
 from kokom.understanding import reports_problem
 
@@ -120,7 +119,11 @@ class ActionSaveFeedback(Action):
             return reset
         if text:
             try:
-                save_feedback(tracker.sender_id, text=text)
+                from kokom.ratings import attach_comment
+
+                # Written just after a rating: it is that rating's comment.
+                if not attach_comment(tracker.sender_id, text):
+                    save_feedback(tracker.sender_id, text=text)
             except Exception:  # noqa: BLE001
                 logger.exception("saving feedback failed")
                 dispatcher.utter_message(text=wording.text("utter_feedback_save_failed"))
@@ -130,22 +133,69 @@ class ActionSaveFeedback(Action):
 
 
 class ActionSaveRating(Action):
-    """Stores a 1-5 rating sent as /rate{"rating": N} (asked after an officer's conversation)."""
+    """Answers to the rating question and the IKM survey (payloads built by kokom.ratings).
+
+    ``/rate{"rating": N, "ticket_id": T}``: a 1-5 rating for the resident's case T (asked once
+    per case; a second answer replaces nothing; someone else's ticket is ignored).
+    ``/rate{"rating": S, "feedback_kind": "ikm"}``: the answer 1-4 to the survey question asked
+    now; ``ikm_mulai`` / ``ikm_berhenti`` / ``ikm_tidak`` start, stop or decline the survey.
+    """
 
     def name(self) -> str:
         return "action_save_rating"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        from kokom import ratings
+
         values = entity_values(tracker, "rating") or [tracker.get_slot("rating")]
         try:
-            rating = int(float(values[0]))
+            value = int(float(values[0]))
         except (TypeError, ValueError, IndexError):
-            rating = 0
-        if not 1 <= rating <= 5:
-            dispatcher.utter_message(text="Mohon pilih nilai 1 sampai 5.")
+            value = -1
+        kinds = [str(v) for v in entity_values(tracker, "feedback_kind")]
+        tickets = [str(v) for v in entity_values(tracker, "ticket_id")]
+        sender = tracker.sender_id
+        try:
+            if kinds and kinds[0].startswith("ikm"):
+                self._survey(dispatcher, sender, kinds[0], value)
+                return [SlotSet("rating", None)]
+            if not 1 <= value <= 5:
+                dispatcher.utter_message(text="Mohon pilih nilai 1 sampai 5.")
+                return [SlotSet("rating", None)]
+            outcome = ratings.record_rating(sender, value, tickets[0] if tickets else None)
+        except Exception:  # noqa: BLE001
+            logger.exception("saving a rating failed")
+            dispatcher.utter_message(text="Mohon maaf, penilaian belum tersimpan karena gangguan sistem.")
             return [SlotSet("rating", None)]
-        # Link the rating to the officer conversation it rates (the latest closed one).
-        closed = [h for h in history_for_sender(tracker.sender_id) if h.status == "closed"]
-        save_feedback(tracker.sender_id, rating=rating, handoff_id=closed[0].id if closed else None)
-        dispatcher.utter_message(text="Terima kasih atas penilaiannya 🙏 Masukan Bapak/Ibu membantu kami melayani lebih baik.")
+        if outcome.status == "saved" and ratings.survey_due(sender, outcome.case_kind):
+            dispatcher.utter_message(text=f"{outcome.message}\n\n{wording.text(ratings.SURVEY_OFFER)}",
+                                     buttons=ratings.survey_buttons())
+        elif outcome.status == "saved":
+            dispatcher.utter_message(
+                text=f"{outcome.message}\n\nBila ingin menambahkan komentar, pilih *Tambah komentar*.",
+                buttons=[{"title": "Tambah komentar", "payload": "/give_feedback"}])
+        else:
+            dispatcher.utter_message(text=outcome.message)
         return [SlotSet("rating", None)]
+
+    @staticmethod
+    def _survey(dispatcher: CollectingDispatcher, sender: str, kind: str, value: int) -> None:
+        from kokom import ratings
+
+        if kind == "ikm_tidak":
+            dispatcher.utter_message(text=wording.text(ratings.SURVEY_DECLINED))
+            return
+        if kind == "ikm_mulai":
+            element = ratings.start_survey(sender)
+            state = "next"
+        else:
+            state, element = ratings.answer_survey(sender, None if kind == "ikm_berhenti" else value)
+        if state == "next" and element is not None:
+            dispatcher.utter_message(text=ratings.survey_question_text(element),
+                                     buttons=ratings.survey_question_buttons(element))
+        elif state == "done":
+            dispatcher.utter_message(text=wording.text(ratings.SURVEY_DONE))
+        elif state == "stopped":
+            dispatcher.utter_message(text=wording.text(ratings.SURVEY_STOPPED))
+        else:
+            dispatcher.utter_message(text="Terima kasih 🙏 Survei ini sudah selesai.")

@@ -33,14 +33,6 @@ MAX_REPLY = 4000
 MAX_CAPTION = 1024  # WhatsApp's caption limit
 WINDOW = timedelta(hours=24)
 
-RATING_TEXT = "Bagaimana penilaian Bapak/Ibu terhadap pelayanan petugas kami tadi? Pilih salah satu:"
-RATING_BUTTONS: list[dict[str, str]] = [
-    {"title": "⭐⭐⭐⭐⭐ Sangat puas", "payload": '/rate{"rating": 5}'},
-    {"title": "⭐⭐⭐⭐ Puas", "payload": '/rate{"rating": 4}'},
-    {"title": "⭐⭐⭐ Cukup", "payload": '/rate{"rating": 3}'},
-    {"title": "⭐⭐ Kurang puas", "payload": '/rate{"rating": 2}'},
-    {"title": "⭐ Tidak puas", "payload": '/rate{"rating": 1}'},
-]
 
 
 class ChatError(ValueError):
@@ -392,6 +384,29 @@ def deliver(sender_id: str, officer: str, text: str, *, kind: str = "text", hand
     return result, warnings
 
 
+def ask_rating(sender_id: str, officer: str, ticket: str | None, kind: str, *,
+               handoff_id: int | None = None) -> list[str]:
+    """Ask the resident once to rate the case (kokom.ratings); only inside the 24-hour window.
+
+    Returns warnings for the officer (nothing when the question was sent or already asked before).
+    """
+    from kokom import ratings
+
+    if not ticket:
+        return []
+    if not window_state(sender_id)["open"]:
+        return ["Jendela 24 jam sudah tertutup: pertanyaan penilaian tidak dikirim."]
+    if not ratings.open_request(sender_id, ticket, officer, handoff_id):
+        return []  # asked before (a resident who ignored it is not asked again)
+    result, warnings = deliver(sender_id, officer, ratings.question_text(kind, ticket), kind="rating",
+                               handoff_id=handoff_id, buttons=ratings.rating_buttons(ticket))
+    if not result.ok or getattr(result, "used_template", False):
+        ratings.forget_request(ticket)
+        if not result.ok:
+            warnings.append(f"Pertanyaan penilaian GAGAL terkirim: {result.error or 'tanpa keterangan'}")
+    return warnings
+
+
 def record_notification(sender_id: str, officer: str, text: str, result: Any) -> None:
     """Keep a status notification in the conversation history (and failed ones in the console)."""
     in_history = False
@@ -544,12 +559,10 @@ def finish(sender_id: str, officer: str, note: str | None, *, is_admin: bool = F
     if window_state(sender_id)["open"]:
         closing, w1 = deliver(sender_id, officer, wording.text("utter_officer_closing"), kind="closing",
                               handoff_id=active.id)
-        rating, w2 = deliver(sender_id, officer, RATING_TEXT, kind="rating", handoff_id=active.id,
-                             buttons=RATING_BUTTONS)
-        warnings += w1 + w2
-        for what, res in (("Pesan penutup", closing), ("Pertanyaan penilaian", rating)):
-            if not res.ok:
-                warnings.append(f"{what} GAGAL terkirim: {res.error or 'tanpa keterangan'}")
+        warnings += w1
+        if not closing.ok:
+            warnings.append(f"Pesan penutup GAGAL terkirim: {closing.error or 'tanpa keterangan'}")
+        warnings += ask_rating(sender_id, officer, item.ticket, "consultation", handoff_id=active.id)
     else:
         warnings.append("Jendela 24 jam sudah tertutup: pesan penutup dan pertanyaan penilaian tidak dikirim.")
     return Outcome(True, "Percakapan selesai dan dikembalikan ke asisten.", warnings)
@@ -558,8 +571,8 @@ def finish(sender_id: str, officer: str, note: str | None, *, is_admin: bool = F
 __all__ = [
     "ChatError",
     "Outcome",
-    "RATING_BUTTONS",
     "add_note",
+    "ask_rating",
     "claim",
     "deliver",
     "finish",

@@ -31,6 +31,8 @@ __all__ = [
     "next_opening",
     "now_local",
     "office_status_text",
+    "service_day_deadline",
+    "service_seconds",
     "tz_label",
     "weekly_schedule_text",
 ]
@@ -150,6 +152,53 @@ def next_opening(cfg: OfficeConfig, at: datetime) -> datetime | None:
             if start > local:
                 return start
     return None
+
+
+def service_seconds(cfg: OfficeConfig, start: datetime, end: datetime) -> int:
+    """Service time between two instants, in seconds: only the time inside service
+    intervals counts (weekends, holidays, the lunch break and nights do not).
+
+    A complaint filed on Friday 16:00 and answered Monday 08:30 waited 30 minutes of
+    service time. ``end`` before ``start`` gives 0. Naive datetimes are office-local.
+    """
+    a, b = _localize(cfg, start), _localize(cfg, end)
+    if b <= a:
+        return 0
+    total = 0.0
+    day = a.date()
+    while day <= b.date():
+        for iv in day_intervals(cfg, day):
+            lo = max(a, _at(cfg, day, iv.start))
+            hi = min(b, _at(cfg, day, iv.end))
+            if hi > lo:
+                total += (hi - lo).total_seconds()
+        day += timedelta(days=1)
+    return int(round(total))
+
+
+def service_day_deadline(cfg: OfficeConfig, start: datetime, days: int) -> datetime:
+    """The end of the ``days``-th service day after the day of ``start`` ("H+N hari kerja").
+
+    A request filed on Monday with a one-day standard is due at the close of Tuesday;
+    filed on Friday, at the close of the next working Monday. ``days`` 0 means the close
+    of the filing day itself (or of the next service day when filed on a closed day).
+    """
+    local = _localize(cfg, start)
+    day = local.date()
+    remaining = max(0, int(days))
+    if remaining == 0:
+        for offset in range(SEARCH_DAYS * 6):
+            ivs = day_intervals(cfg, day + timedelta(days=offset))
+            if ivs:
+                return _at(cfg, day + timedelta(days=offset), ivs[-1].end)
+    for offset in range(1, SEARCH_DAYS * 6):
+        candidate = day + timedelta(days=offset)
+        ivs = day_intervals(cfg, candidate)
+        if ivs:
+            remaining -= 1
+            if remaining == 0:
+                return _at(cfg, candidate, ivs[-1].end)
+    return local + timedelta(days=days)  # no service days in a year: calendar days
 
 
 # ---------------------------------------------------------------------------

@@ -150,6 +150,49 @@ class Feedback(Base):
     rating = Column(Integer)
     handoff_id = Column(Integer, ForeignKey("handoffs.id"))
     created_at = Column(DateTime, nullable=False, default=utcnow)
+    # Issue 11: a rating rates one case (or the handoff's KON case) handled by one officer.
+    case_id = Column(Integer, ForeignKey("cases.id"), index=True)
+    officer = Column(String(100))
+
+
+# --- Issue 11: satisfaction ratings asked once per case, and the IKM survey -----------
+
+class RatingRequest(Base):
+    """The rating question sent to a resident for one case (at most one per case, ever)."""
+
+    __tablename__ = "rating_requests"
+
+    id = Column(Integer, primary_key=True)
+    resident_id = Column(Integer, ForeignKey("residents.id"), nullable=False, index=True)
+    case_id = Column(Integer, ForeignKey("cases.id"), nullable=False, unique=True)
+    handoff_id = Column(Integer, ForeignKey("handoffs.id"))
+    officer = Column(String(100))
+    asked_at = Column(DateTime, nullable=False, default=utcnow)
+    answered_at = Column(DateTime)
+    feedback_id = Column(Integer, ForeignKey("feedback.id"))
+
+
+class IkmResponse(Base):
+    """One resident's IKM survey (PermenPANRB 14/2017): scores 1-4 for u1..u9, any may be empty."""
+
+    __tablename__ = "ikm_responses"
+
+    id = Column(Integer, primary_key=True)
+    resident_id = Column(Integer, ForeignKey("residents.id"), nullable=False, index=True)
+    case_id = Column(Integer, ForeignKey("cases.id"))
+    started_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    updated_at = Column(DateTime, nullable=False, default=utcnow)
+    asked = Column(String(3))  # the element key asked now (None: finished or stopped)
+    status = Column(String(12), nullable=False, default="berjalan")  # berjalan | selesai | berhenti
+    u1 = Column(Integer)
+    u2 = Column(Integer)
+    u3 = Column(Integer)
+    u4 = Column(Integer)
+    u5 = Column(Integer)
+    u6 = Column(Integer)
+    u7 = Column(Integer)
+    u8 = Column(Integer)
+    u9 = Column(Integer)
 
 
 __all__ = [
@@ -160,5 +203,7 @@ __all__ = [
     "TicketCounter",
     "Handoff",
     "Feedback",
+    "IkmResponse",
+    "RatingRequest",
     "utcnow",
 ]

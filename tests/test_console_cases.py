@@ -147,7 +147,9 @@ def test_status_changes_follow_the_state_machine_and_notify(app):
     assert "wajib disertai catatan" in response.get_data(as_text=True) and status() == "siap_diambil"
     officer.post(url, {"status": "sudah_diambil", "note": "Diambil sendiri oleh pemohon"})
     assert status() == "sudah_diambil"
-    assert "Diambil sendiri oleh pemohon" in outbox(dok.sender_id)[-1]["text"]
+    # the notification, then (issue 11) the one rating question of the finished request
+    assert "Diambil sendiri oleh pemohon" in outbox(dok.sender_id)[-2]["text"]
+    assert "Bagaimana penilaian" in outbox(dok.sender_id)[-1]["text"]
     html = officer.get(f"/kasus/{dok.ticket}").get_data(as_text=True)
     assert "Status akhir" in html and 'id="status-form"' not in html
     with session_scope() as s:

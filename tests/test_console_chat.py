@@ -164,7 +164,7 @@ def test_finish_resumes_closes_and_asks_for_a_rating(app, fake_rasa):
     assert sent[-1]["type"] == "interactive"
     payload = json.dumps(sent[-1]["payload"])
     for n in range(1, 6):
-        assert f'/rate{{\\"rating\\": {n}}}' in payload
+        assert f'/rate{{\\"rating\\": {n}, \\"ticket_id\\": \\"KON-' in payload
     assert budi.get("/api/kotak-masuk").json["mine"] == []
     data = budi.get(f"/api/percakapan/{SENDER}").json
     assert data["handoff"] is None and data["can_reply"] is False

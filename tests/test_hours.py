@@ -314,3 +314,39 @@ def test_years_beyond_the_office_file_take_national_holidays_from_the_holidays_p
     # a year the office file lists is the file's alone (SKB dates, cuti bersama, local closures)
     assert holiday_on(cfg, date(2027, 5, 16)) is None  # the package's estimate, not the file's
     assert holiday_on(cfg, date(2027, 5, 17)).name.startswith("Hari Raya Idul Adha")
+
+
+# --- service time between two instants (issue 11) ---------------------------------
+
+
+def test_service_seconds_across_a_weekend(cfg):
+    # Friday 16:00 (after the 14:30 close) to Monday: only Monday from 07:30 counts,
+    # so answered at 08:30 is 60 service minutes and at 08:00 is 30 (not 64 hours).
+    assert h.service_seconds(cfg, wib(2026, 11, 27, 16, 0), wib(2026, 11, 30, 8, 30)) == 3600
+    assert h.service_seconds(cfg, wib(2026, 11, 27, 16, 0), wib(2026, 11, 30, 8, 0)) == 30 * 60
+
+
+def test_service_seconds_skip_the_lunch_break(cfg):
+    # Tuesday 11:30 -> 13:30: 11:30-12:00 and 13:00-13:30 = 60 minutes
+    assert h.service_seconds(cfg, wib(2026, 12, 1, 11, 30), wib(2026, 12, 1, 13, 30)) == 3600
+
+
+def test_service_seconds_skip_holidays(cfg):
+    # Wednesday 23 Dec 15:00 -> Monday 28 Dec 08:00: 24 and 25 Dec are (cuti bersama, Natal),
+    # 26-27 weekend: 15:00-15:30 on the 23rd + 07:30-08:00 on the 28th = 60 minutes
+    assert h.service_seconds(cfg, wib(2026, 12, 23, 15, 0), wib(2026, 12, 28, 8, 0)) == 3600
+
+
+def test_service_seconds_aware_utc_and_reversed(cfg):
+    start = datetime(2026, 12, 1, 1, 0, tzinfo=timezone.utc)  # 08:00 WIB
+    end = datetime(2026, 12, 1, 2, 0, tzinfo=timezone.utc)  # 09:00 WIB
+    assert h.service_seconds(cfg, start, end) == 3600
+    assert h.service_seconds(cfg, end, start) == 0
+
+
+def test_service_day_deadline(cfg):
+    # Monday + 1 working day = Tuesday close; Friday + 1 = Monday close; before a holiday it skips it
+    assert same_instant(h.service_day_deadline(cfg, wib(2026, 11, 30, 9), 1), wib(2026, 12, 1, 15, 30))
+    assert same_instant(h.service_day_deadline(cfg, wib(2026, 11, 27, 9), 1), wib(2026, 11, 30, 15, 30))
+    assert same_instant(h.service_day_deadline(cfg, wib(2026, 12, 23, 9), 1), wib(2026, 12, 28, 15, 30))
+    assert same_instant(h.service_day_deadline(cfg, wib(2026, 11, 27, 9), 0), wib(2026, 11, 27, 14, 30))

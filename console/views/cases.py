@@ -155,6 +155,12 @@ def change_status(ticket: str):  # type: ignore[no-untyped-def]
         flash(f"Warga sudah diberi tahu lewat {how}.", "success")
     else:
         flash(f"Notifikasi ke warga GAGAL terkirim: {result.error or 'tanpa keterangan'}", "error")
+    from kokom.ratings import wants_rating
+
+    if result.ok and not result.used_template and wants_rating(updated.kind, updated.status):
+        # Issue 11: the resident is asked once to rate the finished case (inside the 24-hour window).
+        for warning in chat.ask_rating(updated.sender_id, me(), updated.ticket, updated.kind):
+            flash(warning, "error")
     return redirect(target)
 
 

@@ -41,6 +41,7 @@ __all__ = [
     "Interval",
     "OfficeConfig",
     "OfficeConfigError",
+    "MonitoringSettings",
     "is_placeholder",
     "load_office",
     "parse_office",
@@ -183,6 +184,18 @@ class DocumentInfo:
 
 
 @dataclass(frozen=True)
+class MonitoringSettings:
+    """Service standards and the satisfaction survey (section ``monitoring``, issue 11)."""
+
+    complaint_days: int = 14  # working days from filing to a final state
+    complaint_category_days: dict[str, int] = field(default_factory=dict)
+    document_days: dict[str, int] = field(default_factory=dict)  # overrides the catalog's lead time
+    survey_offered: bool = False
+    survey_after: tuple[str, ...] = ("complaint", "document", "consultation")
+    survey_min_days_between: int = 30
+
+
+@dataclass(frozen=True)
 class OfficeConfig:
     """Validated office settings; build it with ``parse_office``/``load_office``."""
 
@@ -201,6 +214,7 @@ class OfficeConfig:
     documents: dict[str, DocumentInfo]
     messages: dict[str, str] = field(default_factory=dict)
     issuers: dict[str, str] = field(default_factory=dict)
+    monitoring: MonitoringSettings = field(default_factory=MonitoringSettings)
 
     def document(self, key: str) -> DocumentInfo | None:
         """Document by key, or None (callers turn None into a polite fallback)."""
@@ -624,6 +638,64 @@ def _parse_messages(p: _Problems, raw: Any) -> dict[str, str]:
     return messages
 
 
+_CASE_KINDS = ("complaint", "document", "consultation")
+
+
+def _parse_monitoring(p: _Problems, raw: Any) -> MonitoringSettings:
+    """Section ``monitoring`` (optional): service standards and the IKM survey settings."""
+    if raw is None:
+        return MonitoringSettings()
+    if not isinstance(raw, dict):
+        p.add("monitoring", "must be a mapping (complaint_days, document_days, survey)")
+        return MonitoringSettings()
+
+    def days(value: Any, path: str) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 365:
+            p.add(path, f"must be a whole number of working days 0-365 (got {value!r})")
+            return None
+        return value
+
+    def day_map(key: str, allowed: tuple[str, ...]) -> dict[str, int]:
+        section = raw.get(key)
+        if section is None:
+            return {}
+        if not isinstance(section, dict):
+            p.add(f"monitoring.{key}", "must be a mapping of key: days")
+            return {}
+        out: dict[str, int] = {}
+        for k, v in section.items():
+            if str(k) not in allowed:
+                p.add(f"monitoring.{key}.{k}", f"unknown key (allowed: {', '.join(allowed)})")
+                continue
+            d = days(v, f"monitoring.{key}.{k}")
+            if d is not None:
+                out[str(k)] = d
+        return out
+
+    complaint_days = days(raw.get("complaint_days", 14), "monitoring.complaint_days")
+    survey = raw.get("survey") or {}
+    if not isinstance(survey, dict):
+        p.add("monitoring.survey", "must be a mapping (offered, after, min_days_between)")
+        survey = {}
+    offered = survey.get("offered", False)
+    if not isinstance(offered, bool):
+        p.add("monitoring.survey.offered", "must be true or false")
+        offered = False
+    after = survey.get("after", list(_CASE_KINDS))
+    if not isinstance(after, list) or any(a not in _CASE_KINDS for a in after):
+        p.add("monitoring.survey.after", f"must be a list of {', '.join(_CASE_KINDS)}")
+        after = list(_CASE_KINDS)
+    between = days(survey.get("min_days_between", 30), "monitoring.survey.min_days_between")
+    return MonitoringSettings(
+        complaint_days=complaint_days if complaint_days is not None else 14,
+        complaint_category_days=day_map("complaint_category_days", CATEGORY_KEYS),
+        document_days=day_map("document_days", DOCUMENT_KEYS),
+        survey_offered=offered,
+        survey_after=tuple(after),
+        survey_min_days_between=between if between is not None else 30,
+    )
+
+
 def parse_office(data: dict) -> OfficeConfig:
     """Validate raw YAML data and build an ``OfficeConfig``.
 
@@ -651,6 +723,7 @@ def parse_office(data: dict) -> OfficeConfig:
     issuers = _parse_issuers(p, data.get("issuers"))
     documents = _parse_documents(p, data.get("documents"), issuers)
     messages = _parse_messages(p, data.get("messages"))
+    monitoring = _parse_monitoring(p, data.get("monitoring"))
     if p.items:
         raise OfficeConfigError(p.items)
     return OfficeConfig(
@@ -669,6 +742,7 @@ def parse_office(data: dict) -> OfficeConfig:
         documents=documents,
         messages=messages,
         issuers=issuers,
+        monitoring=monitoring,
     )
 
 

@@ -201,6 +201,7 @@ class InboundDispatcher:
             if conversion.text is not None:
                 choices = await self._blocking(store.take_choices, row["wa_id"])
                 apply_choice(conversion, choices)
+                await self._typed_rating(row["wa_id"], conversion)
                 await self.deliver(row, conversion)
             else:
                 await self.reply(row["wa_id"], conversion.reply or "")
@@ -219,6 +220,22 @@ class InboundDispatcher:
                     await read_task
                 except Exception:  # noqa: BLE001
                     pass
+
+    async def _typed_rating(self, wa_id: str, conversion: Conversion) -> None:
+        """Issue 11: a typed reply ("bagus", "3") to a rating/survey question just asked becomes
+        that question's payload; anything else goes to the assistant unchanged."""
+        if conversion.text is None or conversion.metadata.get("whatsapp", {}).get("type") != "text":
+            return
+        try:
+            from kokom.ratings import typed_payload
+
+            payload = await self._blocking(typed_payload, wa_id, conversion.text)
+        except Exception:  # noqa: BLE001 - never lose the message over this
+            logger.exception("could not check for a pending rating question")
+            return
+        if payload:
+            conversion.metadata["whatsapp"]["typed_answer"] = conversion.text
+            conversion.text = payload
 
     async def recover(self, was_handled: Callable[[str, str], Awaitable[bool]]) -> int:
         """After a start: hand every unfinished message (again) to its sender's worker.
