@@ -27,6 +27,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export RASA_TELEMETRY_ENABLED ?= false
 
 .PHONY: help install train run test test-fast eval shell validate freeze clean-models browser bench admin
+.PHONY: retrain deploy-model rollback-model
 
 help:
 	@echo "make run      install, train if needed, start assistant + action server (Ctrl-C stops all)"
@@ -100,3 +101,16 @@ freeze:
 
 clean-models:
 	rm -f models/*.tar.gz
+
+# --- maintainers' loop (issue 12; docs/pemeliharaan.md) ---------------------------------
+# retrain: review queue -> data/nlu/reviewed.yml, checks, train, report vs the running model
+# (var/model-reports/). deploy-model: load MODEL_FILE (default: the newest report's model) into
+# the running Rasa (FORCE=1 deploys a model the report refused; audited). rollback-model: the one before.
+retrain: install
+	$(PY) scripts/retrain.py --actor "$${USER:-cli}" retrain
+
+deploy-model: install
+	$(PY) scripts/retrain.py --actor "$${USER:-cli}" deploy $(if $(MODEL_FILE),--model $(MODEL_FILE)) $(if $(FORCE),--force)
+
+rollback-model: install
+	$(PY) scripts/retrain.py --actor "$${USER:-cli}" rollback

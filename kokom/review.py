@@ -357,7 +357,7 @@ def flag_message(session: Session, sender_id: str, event_ts: float, officer: str
                      confidence=m["confidence"], context=json.dumps({"before": before, "after": after}),
                      flagged_by=officer)
     session.add(row)
-    _audit(session, officer, "ulasan.tandai", f"warga:{sender_id}", f"{m['intent'] or '-'}: {m['text'][:200]}", ip)
+    audit_entry(session, officer, "ulasan.tandai", f"warga:{sender_id}", f"{m['intent'] or '-'}: {m['text'][:200]}", ip)
     session.flush()
     return row
 
@@ -612,7 +612,7 @@ def _describe(d: ReviewDecision) -> str:
     return f"{what} oleh {d.decided_by} pada {when} UTC"
 
 
-def _audit(session: Session, actor: str, action: str, target: str | None, detail: str | None,
+def audit_entry(session: Session, actor: str, action: str, target: str | None, detail: str | None,
            ip: str | None) -> None:
     from kokom.console_tables import AuditLog
 
@@ -656,13 +656,13 @@ def assign(session: Session, text_: str, intent: str, actor: str, *, entities: l
         earlier.entities = json.dumps(spans)
         earlier.text = text_
         earlier.decided_by, earlier.decided_at = actor, utcnow()
-        _audit(session, actor, "ulasan.ubah", f"ulasan:{earlier.id}", detail, ip)
+        audit_entry(session, actor, "ulasan.ubah", f"ulasan:{earlier.id}", detail, ip)
         return earlier
     row = ReviewDecision(key=key, text=text_, action="assign", intent=intent, entities=json.dumps(spans),
                          count=count, decided_by=actor)
     session.add(row)
     session.flush()
-    _audit(session, actor, "ulasan.tetapkan", f"ulasan:{row.id}", detail, ip)
+    audit_entry(session, actor, "ulasan.tetapkan", f"ulasan:{row.id}", detail, ip)
     return row
 
 
@@ -679,7 +679,7 @@ def dismiss(session: Session, text_: str, actor: str, *, count: int = 0, ip: str
     row = ReviewDecision(key=key, text=_clean_export_text(text_), action="dismiss", count=count, decided_by=actor)
     session.add(row)
     session.flush()
-    _audit(session, actor, "ulasan.abaikan", f"ulasan:{row.id}", text_[:200], ip)
+    audit_entry(session, actor, "ulasan.abaikan", f"ulasan:{row.id}", text_[:200], ip)
     return row
 
 
@@ -687,7 +687,7 @@ def revoke(session: Session, decision_id: int, actor: str, ip: str | None = None
     row = session.get(ReviewDecision, decision_id)
     if row is None:
         raise ReviewError("Keputusan tidak ditemukan.")
-    _audit(session, actor, "ulasan.batalkan", f"ulasan:{row.id}", f"{_describe(row)}: {row.text[:200]}", ip)
+    audit_entry(session, actor, "ulasan.batalkan", f"ulasan:{row.id}", f"{_describe(row)}: {row.text[:200]}", ip)
     session.delete(row)
 
 
