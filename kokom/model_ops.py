@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from kokom import VAR_DIR, rasa_api
+from kokom import REPO_ROOT, VAR_DIR, rasa_api
 from kokom.privacy import private_dir
 
 MAX_MACRO_DROP = 0.01
@@ -253,6 +253,11 @@ def deploy(model_path: str | Path, actor: str, *, force: bool = False, reports: 
         note = "dipasang dengan sengaja walau ditolak: " + "; ".join(report["guard"]["reasons"])
     state = read_state(base)
     before = running_model() or state.current
+    if before and before != source.name:
+        # keep the running model beside the new one: a rollback must not depend on models/
+        old = find_model(before, [private_dir(base or DEPLOY_DIR), REPO_ROOT / "models"])
+        if old is not None:
+            _keep(old, base)
     kept = _keep(source, base)
     started = time.monotonic()
     rasa_api.load_model(str(kept.resolve()))
