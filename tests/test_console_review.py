@@ -80,9 +80,9 @@ def test_any_officer_flags_a_message_from_the_transcript(app, tmp_path, monkeypa
     events = review.load_events(review.tracker_engine(url))["6282222222222"]
     ts = next(e["timestamp"] for e in events if e.get("text") == "halo")
     officer = logged_in(app, "petugas1")
-    r = officer.post("/ulasan/tandai/6282222222222", {"ts": str(ts)})
+    r = officer.post("/ulasan/tandai/6282222222222", {"ts_ms": str(int(round(ts * 1000)))})
     assert r.status_code == 302 and r.headers["Location"].endswith("/percakapan/6282222222222")
-    assert officer.post("/ulasan/tandai/6282222222222", {"ts": "12.5"}).status_code == 302  # not found: flashed
+    assert officer.post("/ulasan/tandai/6282222222222", {"ts_ms": "12500"}).status_code == 302  # not found: flashed
     m = logged_in(app, "pemelihara1", role="pemelihara")
     page = m.get("/ulasan").get_data(as_text=True)
     assert "ditandai petugas (1)" in page
@@ -101,3 +101,19 @@ def test_reports_are_listed_and_shown(app, tmp_path, monkeypatch):  # type: igno
     detail = m.get("/ulasan/laporan/kokom-baru.tar.gz").get_data(as_text=True)
     assert "DITOLAK" in detail and "greet -&gt; thank: 0 → 2" in detail and "-0.400" in detail
     assert m.get("/ulasan/laporan/..%2F..%2Fetc").status_code == 404
+
+
+def test_transcript_offers_the_flag_on_resident_messages(app, fake_rasa, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    from kokom import handoffs
+
+    seed(tmp_path, monkeypatch)
+    fake_rasa.say("6281234567002", "min gmn caranya itu lho")
+    fake_rasa.bot("6281234567002", "Maaf, kami belum memahami.")
+    handoffs.request_handoff("6281234567002", reason="requested", outside_hours=False)
+    officer = logged_in(app, "petugas1")
+    page = officer.get("/percakapan/6281234567002").get_data(as_text=True)
+    assert page.count("Asisten salah paham") == 1  # on the resident's message, not the assistant's
+    assert 'name="ts_ms"' in page
+    api = officer.get("/api/percakapan/6281234567002").json["messages"]
+    flagged = [m for m in api if m.get("flag_url")]
+    assert [m["who"] for m in flagged] == ["warga"] and len(str(flagged[0]["flag_ms"])) == 13

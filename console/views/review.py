@@ -111,10 +111,11 @@ def revoke(decision_id: int):  # type: ignore[no-untyped-def]
 def flag(sender_id: str):  # type: ignore[no-untyped-def]
     """Any officer: "Asisten salah paham" on one resident message of a transcript."""
     sender_id = _sender(sender_id)
-    ts = request.form.get("ts", type=float)
+    ms = request.form.get("ts_ms", type=int)  # the message's tracker timestamp in milliseconds
     target = url_for("main.conversation", sender_id=sender_id)
-    if ts is None:
+    if ms is None:
         abort(400)
+    ts = ms / 1000
     try:
         run_in_transaction(lambda s: review.flag_message(s, sender_id, ts, me(), ip=client_ip()))
     except review.ReviewError as exc:
