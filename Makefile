@@ -38,6 +38,8 @@ help:
 	@echo "make shell    chat in the terminal (starts the action server too)"
 	@echo "make validate rasa data validate"
 	@echo "make admin    create the first console admin: make admin ADMIN=username (asks for the password)"
+	@echo "make retrain  review-queue examples -> train -> report vs the running model (docs/pemeliharaan.md)"
+	@echo "make deploy-model [MODEL_FILE=...] [FORCE=1]   load a model into the running Rasa; make rollback-model"
 
 install: $(STAMP)
 

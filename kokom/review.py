@@ -53,6 +53,7 @@ MISUNDERSTOOD = frozenset({FALLBACK, OUT_OF_SCOPE})
 HANDOFF_INTENT = "request_human"
 CANCEL_INTENT = "cancel"
 FOLLOW_TURNS = 2  # "followed within two turns by ..."
+WINDOW_DAYS = 90  # the console reads this many days of conversations (officers' flags are always shown)
 CONTEXT_MESSAGES = 2  # messages shown before and after an example
 NAME_SLOTS = ("reporter_name", "applicant_name")
 ENTITY = "document_type"

@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,7 @@ def build_tracker_store(url: str, conversations: dict[str, list]) -> None:
     store = SQLTrackerStore(domain=domain, dialect="sqlite", db=url[len("sqlite:///"):])
     for sender, events in conversations.items():
         tracker = DialogueStateTracker.from_events(sender, [], slots=domain.slots)
-        ts = 1_760_000_000.0 + len(sender)
+        ts = float(int(time.time()) - 3600 + 10 * len(conversations) + len(sender))  # recent: inside the console's window
         for i, event in enumerate(events):
             event.timestamp = ts + i
             tracker.update(event)

@@ -4,6 +4,7 @@ Officers of every role may flag a message from a transcript ("Asisten salah paha
 from __future__ import annotations
 
 import re
+import time
 from functools import wraps
 from typing import Any, Callable
 
@@ -42,7 +43,8 @@ def _nav() -> dict[str, Any]:
 @maintainer_required
 def queue():  # type: ignore[no-untyped-def]
     try:
-        groups = run_in_transaction(lambda s: review.queue(s))
+        since = time.time() - review.WINDOW_DAYS * 86400
+        groups = run_in_transaction(lambda s: review.queue(s, since=since))
         error = None
     except Exception as exc:  # noqa: BLE001 - the tracker store unreachable: say so, keep the page
         groups, error = [], f"Riwayat percakapan tidak dapat dibaca: {type(exc).__name__}"
