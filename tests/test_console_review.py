@@ -117,3 +117,28 @@ def test_transcript_offers_the_flag_on_resident_messages(app, fake_rasa, tmp_pat
     api = officer.get("/api/percakapan/6281234567002").json["messages"]
     flagged = [m for m in api if m.get("flag_url")]
     assert [m["who"] for m in flagged] == ["warga"] and len(str(flagged[0]["flag_ms"])) == 13
+
+
+def test_buttons_run_the_same_command_in_the_background(app, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    """'Kembalikan model sebelumnya' runs scripts/retrain.py rollback; its steps and failure are shown."""
+    import time
+
+    from console import model_jobs
+
+    monkeypatch.setattr(model_jobs, "JOBS_DIR", tmp_path / "jobs")
+    m = logged_in(app, "pemelihara1", role="pemelihara")
+    assert m.post("/ulasan/model/jalankan", {"command": "hapus-semua"}, follow_redirects=True).status_code == 200
+    assert model_jobs.current() is None
+    assert m.post("/ulasan/model/jalankan", {"command": "deploy", "model": "../../etc/passwd"}).status_code == 404
+    r = m.post("/ulasan/model/jalankan", {"command": "rollback"}, follow_redirects=True)
+    assert "Pekerjaan dimulai" in r.get_data(as_text=True)
+    deadline = time.time() + 120
+    while model_jobs.current()["running"] and time.time() < deadline:
+        time.sleep(0.5)
+    job = model_jobs.current()
+    assert job["command"] == "rollback" and job["actor"] == "pemelihara1" and not job["running"]
+    assert job["steps"][0] == "Mengembalikan model sebelumnya"
+    page = m.get("/ulasan/model").get_data(as_text=True)
+    assert "Mengembalikan model sebelumnya" in page and "Pekerjaan selesai" in page
+    with session_scope() as session:
+        assert session.execute(select(AuditLog).where(AuditLog.action == "model.rollback")).scalar_one()
