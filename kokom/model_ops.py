@@ -252,7 +252,7 @@ def deploy(model_path: str | Path, actor: str, *, force: bool = False, reports: 
             raise ModelOpsError("Model ditolak pemeriksaan regresi: " + "; ".join(report["guard"]["reasons"]))
         note = "dipasang dengan sengaja walau ditolak: " + "; ".join(report["guard"]["reasons"])
     state = read_state(base)
-    before = running_model() or state.current
+    before = rasa_api.status().get("model_file") or state.current  # Rasa unreachable: stop before copying
     if before and before != source.name:
         # keep the running model beside the new one: a rollback must not depend on models/
         old = find_model(before, [private_dir(base or DEPLOY_DIR), REPO_ROOT / "models"])

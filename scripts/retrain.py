@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from kokom import model_ops  # noqa: E402
+from kokom import model_ops, rasa_api  # noqa: E402
 
 BIN = Path(sys.executable).parent
 TEST_SET = ROOT / "tests" / "nlu" / "test_split.yml"
@@ -133,10 +133,10 @@ def deploy(args: argparse.Namespace) -> int:
         model = model_ops.find_model(reports[0]["model"], [MODELS, model_ops.DEPLOY_DIR]) if reports else None
     if model is None:
         raise SystemExit("GAGAL: model tidak ditemukan (beri --model models/kokom-....tar.gz)")
-    step(f"Memasang {model.name} ke Rasa yang berjalan (pesan yang masuk selama memuat dijawab sesudahnya)")
+    step(f"Memasang {model.name} ke Rasa yang berjalan (model lama tetap menjawab selama model baru dimuat)")
     try:
         done = model_ops.deploy(model, args.actor, force=args.force, audit=audit_fn(args.actor))
-    except model_ops.ModelOpsError as exc:
+    except (model_ops.ModelOpsError, rasa_api.RasaApiError) as exc:
         raise SystemExit(f"GAGAL: {exc}") from None
     step(f"Terpasang {done['model']} dalam {done['seconds']:.1f} detik (sebelumnya: {done['previous'] or '-'})")
     return 0
@@ -146,7 +146,7 @@ def rollback(args: argparse.Namespace) -> int:
     step("Mengembalikan model sebelumnya")
     try:
         done = model_ops.rollback(args.actor, audit=audit_fn(args.actor))
-    except model_ops.ModelOpsError as exc:
+    except (model_ops.ModelOpsError, rasa_api.RasaApiError) as exc:
         raise SystemExit(f"GAGAL: {exc}") from None
     step(f"Terpasang kembali {done['model']} dalam {done['seconds']:.1f} detik")
     return 0
