@@ -82,3 +82,69 @@ def test_retrain_names_the_model_like_the_makefile():
     make = subprocess.run(["make", "-s", "-f", "-", "h"], input=(
         "include Makefile\nh:\n\t@echo $(MODEL_HASH)\n"), cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert retrain.data_hash() == make.stdout.strip().splitlines()[-1]
+
+
+class _FakeRasaModels:
+    """GET /status and PUT /model of Rasa's HTTP API, remembering the loaded model."""
+
+    def __init__(self) -> None:
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        fake = self
+        self.model = "kokom-lama.tar.gz"
+        self.loads: list[str] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # type: ignore[no-untyped-def]
+                pass
+
+            def do_GET(self):  # type: ignore[no-untyped-def]  # noqa: N802
+                body = json.dumps({"model_file": fake.model}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_PUT(self):  # type: ignore[no-untyped-def]  # noqa: N802
+                data = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                fake.loads.append(data["model_file"])
+                fake.model = Path(data["model_file"]).name
+                self.send_response(204)
+                self.end_headers()
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+def test_deliberate_deploy_is_audited_and_rolls_back_in_one_step(tmp_path, monkeypatch):
+    rasa = _FakeRasaModels()
+    monkeypatch.setenv("RASA_URL", rasa.url)
+    monkeypatch.setenv("RASA_TOKEN", "t")
+    models = tmp_path / "models"
+    models.mkdir()
+    monkeypatch.setattr(model_ops, "REPO_ROOT", tmp_path)
+    (models / "kokom-lama.tar.gz").write_bytes(b"old")
+    new = models / "kokom-baru.tar.gz"
+    new.write_bytes(b"new")
+    report = model_ops.compare(result({"greet": 0.5, "file_complaint": 0.5, "check_status": 0.5}), OLD,
+                               new_model=new.name, old_model="kokom-lama.tar.gz")
+    model_ops.save_report(report, tmp_path / "reports")
+    audited: list[tuple[str, str]] = []
+    done = model_ops.deploy(new, "pemelihara1", force=True, reports=tmp_path / "reports", base=tmp_path / "deployed",
+                            audit=lambda action, detail: audited.append((action, detail)))
+    assert done["previous"] == "kokom-lama.tar.gz" and rasa.model == "kokom-baru.tar.gz"
+    assert audited[0][0] == "model.pasang_paksa" and "ditolak" in audited[0][1]
+    assert sorted(p.name for p in (tmp_path / "deployed").glob("*.tar.gz")) == ["kokom-baru.tar.gz",
+                                                                               "kokom-lama.tar.gz"]
+    state = model_ops.read_state(tmp_path / "deployed")
+    assert (state.current, state.previous) == ("kokom-baru.tar.gz", "kokom-lama.tar.gz")
+    assert state.history[-1]["forced"] is True
+    back = model_ops.rollback("pemelihara1", base=tmp_path / "deployed",
+                              audit=lambda action, detail: audited.append((action, detail)))
+    assert back["model"] == "kokom-lama.tar.gz" and rasa.model == "kokom-lama.tar.gz"
+    assert audited[-1][0] == "model.kembalikan"
+    rasa.server.shutdown()
