@@ -11,7 +11,8 @@ Pure domain logic over two stores, no web framework:
   Not candidates: button/list payloads ("/..."), messages while an officer holds the
   conversation (the assistant was paused and did not answer them), and answers typed inside
   a form (they are read by the form, not classified; they are also where names, NIKs and
-  addresses are typed).
+  addresses are typed). In the context shown around an example, such form answers
+  are replaced by "[jawaban formulir]".
 - The application database (``review_flags``, ``review_decisions``; migration 0008): officers'
   flags and maintainers' decisions (assign an intent with ``document_type`` spans, or dismiss),
   each audited in ``audit_log``.
@@ -57,6 +58,7 @@ WINDOW_DAYS = 90  # the console reads this many days of conversations (officers'
 CONTEXT_MESSAGES = 2  # messages shown before and after an example
 NAME_SLOTS = ("reporter_name", "applicant_name")
 ENTITY = "document_type"
+FORM_ANSWER = "[jawaban formulir]"
 
 REASONS = {
     "fallback": "tidak dipahami (nlu_fallback)",
@@ -289,7 +291,9 @@ def _messages(events: list[dict[str, Any]], names: set[str]) -> list[dict[str, A
 
 def _context(messages: list[dict[str, Any]], index: int) -> tuple[list[dict], list[dict]]:
     def brief(m: dict[str, Any]) -> dict[str, Any]:
-        return {"who": m["who"], "text": m["text"], "ts": m["ts"]}
+        # an answer typed inside a form (address, complaint details...) is the resident's data, not context
+        text_ = FORM_ANSWER if m["who"] == "warga" and m.get("in_form") else m["text"]
+        return {"who": m["who"], "text": text_, "ts": m["ts"]}
 
     before = [brief(m) for m in messages[max(0, index - CONTEXT_MESSAGES):index]]
     after = [brief(m) for m in messages[index + 1:index + 1 + CONTEXT_MESSAGES]]

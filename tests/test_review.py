@@ -139,6 +139,8 @@ def test_masking_of_niks_phones_and_form_names(store):  # type: ignore[no-untype
     assert "34567890" not in everything
     assert "Budi" not in everything and "budi" not in everything  # the name the complaint form collected
     assert any("[nama] tadi nanya lagi" == c.text for c in found)
+    later = next(c for c in found if c.text == "[nama] tadi nanya lagi")
+    assert [m["text"] for m in later.before] == ["mau lapor", "[jawaban formulir]"]  # form answers stay hidden
     assert review.mask_text("hub +62 812 3456 7890 ya") == "hub 6281*******90 ya"
     assert review.mask_text("Sri Wahyuni minta surat", ["Sri Wahyuni"]) == "[nama] minta surat"
 
