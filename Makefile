@@ -27,6 +27,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export RASA_TELEMETRY_ENABLED ?= false
 
 .PHONY: help install train run test test-fast eval shell validate freeze clean-models browser bench admin
+.PHONY: retrain deploy-model rollback-model
 
 help:
 	@echo "make run      install, train if needed, start assistant + action server (Ctrl-C stops all)"
@@ -37,6 +38,8 @@ help:
 	@echo "make shell    chat in the terminal (starts the action server too)"
 	@echo "make validate rasa data validate"
 	@echo "make admin    create the first console admin: make admin ADMIN=username (asks for the password)"
+	@echo "make retrain  review-queue examples -> train -> report vs the running model (docs/pemeliharaan.md)"
+	@echo "make deploy-model [MODEL_FILE=...] [FORCE=1]   load a model into the running Rasa; make rollback-model"
 
 install: $(STAMP)
 
@@ -100,3 +103,16 @@ freeze:
 
 clean-models:
 	rm -f models/*.tar.gz
+
+# --- maintainers' loop (issue 12; docs/pemeliharaan.md) ---------------------------------
+# retrain: review queue -> data/nlu/reviewed.yml, checks, train, report vs the running model
+# (var/model-reports/). deploy-model: load MODEL_FILE (default: the newest report's model) into
+# the running Rasa (FORCE=1 deploys a model the report refused; audited). rollback-model: the one before.
+retrain: install
+	$(PY) scripts/retrain.py --actor "$${USER:-cli}" retrain
+
+deploy-model: install
+	$(PY) scripts/retrain.py --actor "$${USER:-cli}" deploy $(if $(MODEL_FILE),--model $(MODEL_FILE)) $(if $(FORCE),--force)
+
+rollback-model: install
+	$(PY) scripts/retrain.py --actor "$${USER:-cli}" rollback

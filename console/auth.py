@@ -148,7 +148,7 @@ def create_officer(username: str, password: str, role: str = "petugas", full_nam
             "Nama pengguna 3-64 karakter: huruf kecil, angka, titik, garis bawah atau tanda hubung."
         )
     if role not in ROLES:
-        raise AccountError("Peran harus 'petugas' atau 'admin'.")
+        raise AccountError("Peran harus 'petugas', 'admin' atau 'pemelihara'.")
     check_password_strength(password, username)
     hashed = hash_password(password)
 
@@ -187,7 +187,7 @@ def update_officer(officer_id: int, *, role: str | None = None, active: bool | N
                    full_name: str | None = None, actor: str, ip: str | None = None) -> OfficerUser:
     """Change role/active/name. The last active admin cannot be demoted or deactivated."""
     if role is not None and role not in ROLES:
-        raise AccountError("Peran harus 'petugas' atau 'admin'.")
+        raise AccountError("Peran harus 'petugas', 'admin' atau 'pemelihara'.")
 
     def work(session: Session) -> OfficerUser:
         o = session.get(Officer, officer_id)

@@ -11,8 +11,10 @@ from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, Integer, St
 
 from kokom.models import Base, utcnow
 
-ROLES = ("petugas", "admin")
-ROLE_LABELS = {"petugas": "Petugas", "admin": "Admin"}
+ROLES = ("petugas", "admin", "pemelihara")
+ROLE_LABELS = {"petugas": "Petugas", "admin": "Admin", "pemelihara": "Pemelihara"}
+# Who may use the maintainers' review queue and retrain/deploy models (issue 12).
+MAINTAINER_ROLES = ("admin", "pemelihara")
 
 
 class Officer(Base):
@@ -159,6 +161,7 @@ class CannedFile(Base):
 __all__ = [
     "ROLES",
     "ROLE_LABELS",
+    "MAINTAINER_ROLES",
     "Officer",
     "AuditLog",
     "CannedReply",

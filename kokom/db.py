@@ -44,6 +44,19 @@ def database_url() -> str:
     return url
 
 
+def tracker_database_url() -> str:
+    """Rasa's tracker store (``TRACKER_DATABASE_URL``, else ``var/tracker.db``), relative SQLite paths from the repo."""
+    url = settings.get().tracker_database_url
+    if not url:
+        private_dir(VAR_DIR)
+        return f"sqlite:///{VAR_DIR / 'tracker.db'}"
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        rel = url[len("sqlite:///"):]
+        if rel and not Path(rel).is_absolute():
+            return f"sqlite:///{REPO_ROOT / rel}"
+    return url
+
+
 def _configure_sqlite(engine: Engine) -> None:
     """Serialise writers with BEGIN IMMEDIATE and wait on locks instead of failing.
 

@@ -122,6 +122,33 @@ def append_bot_message(sender_id: str, text: str, officer: str, **metadata: Any)
     )
 
 
+def status() -> dict[str, Any]:
+    """Which model the server runs (``model_file`` is the file's name)."""
+    return _request("GET", f"{base_url()}/status", what="Memeriksa model yang berjalan")
+
+
+MODEL_LOAD_TIMEOUT = 900.0
+
+
+def load_model(model_path: str) -> None:
+    """Load another model into the running server (``PUT /model``; the answer comes once it is loaded).
+
+    Rasa answers 204 without a body; conversations stay in the tracker store.
+    """
+    query = {"token": token()} if token() else {}
+    url = f"{base_url()}/model"
+    try:
+        response = requests.put(url, params=query, json={"model_file": str(model_path)},
+                                timeout=(CONNECT_TIMEOUT, MODEL_LOAD_TIMEOUT))
+    except requests.RequestException as exc:
+        raise RasaApiError(f"Memuat model: Rasa tidak dapat dihubungi di {base_url()} ({type(exc).__name__}).") from exc
+    if response.status_code in (401, 403):
+        raise RasaApiError("Memuat model: token Rasa ditolak (periksa RASA_TOKEN).", response.status_code)
+    if response.status_code >= 400:
+        detail = response.text[:300].replace("\n", " ")
+        raise RasaApiError(f"Memuat model: Rasa menjawab HTTP {response.status_code}: {detail}", response.status_code)
+
+
 __all__ = [
     "RasaApiError",
     "append_bot_message",
@@ -129,6 +156,8 @@ __all__ = [
     "base_url",
     "get_tracker",
     "is_paused",
+    "load_model",
+    "status",
     "pause",
     "resume",
     "token",

@@ -94,6 +94,8 @@ class Settings:
     console_port: int
     redis_url: str  # "" = Rasa's in-memory lock store (one Rasa process)
     lock_prefix: str
+    # --- maintainers' review queue (issue 12) ---
+    review_confidence: float  # a resident message classified below this enters the review queue
 
     @property
     def production(self) -> bool:
@@ -121,7 +123,15 @@ def get(environ: Mapping[str, str] | None = None) -> Settings:
         console_port=int(number("KOKOM_CONSOLE_PORT", 5002, int, environ)),
         redis_url=text("REDIS_URL", "", environ),
         lock_prefix=text("KOKOM_LOCK_PREFIX", "", environ),
+        review_confidence=_fraction("KOKOM_REVIEW_CONFIDENCE", 0.6, environ),
     )
+
+
+def _fraction(name: str, default: float, environ: Mapping[str, str] | None = None) -> float:
+    value = float(number(name, default, float, environ))
+    if not 0.0 <= value <= 1.0:
+        raise SettingsError(f"{name}={value!r}: use a confidence between 0 and 1")
+    return value
 
 
 def is_production() -> bool:

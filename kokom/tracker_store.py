@@ -12,17 +12,14 @@ from typing import Any
 from rasa.core.tracker_store import SQLTrackerStore
 from sqlalchemy.engine import make_url
 
-from kokom import settings
-from kokom import REPO_ROOT, VAR_DIR
-from kokom.privacy import private_dir, private_sqlite_file
+from kokom import REPO_ROOT
+from kokom.privacy import private_sqlite_file
 
 
 def _tracker_url() -> str:
-    url = settings.get().tracker_database_url
-    if url:
-        return url
-    private_dir(VAR_DIR)
-    return f"sqlite:///{VAR_DIR / 'tracker.db'}"
+    from kokom.db import tracker_database_url
+
+    return tracker_database_url()
 
 
 class UrlSQLTrackerStore(SQLTrackerStore):

@@ -32,6 +32,33 @@ def rasa_argv(argv: list[str]) -> list[str]:
     return args
 
 
+def load_models_off_the_event_loop() -> None:
+    """``PUT /model`` (``make deploy-model``) loads the new model in a worker thread.
+
+    Rasa's handler builds the new agent with a synchronous ``Agent.load_model`` on the
+    event loop: for the 10-60 seconds it takes, the server accepts no webhook (Meta times
+    out and retries) and answers no one. Run in a thread, the old agent keeps answering
+    until ``app.ctx.agent`` is swapped (the conversation lock store is carried over by
+    Rasa, conversations live in the tracker store, and the WhatsApp dispatcher hands a
+    sender's messages over one at a time), so messages written during the switch are
+    answered once, in order, and a half-filled form simply continues.
+    """
+    import asyncio
+
+    import rasa.server
+
+    original = rasa.server._load_agent
+    if getattr(original, "kokom_off_loop", False):
+        return
+
+    async def load_agent_in_thread(*args, **kwargs):  # type: ignore[no-untyped-def]
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, lambda: asyncio.run(original(*args, **kwargs)))
+
+    load_agent_in_thread.kokom_off_loop = True  # type: ignore[attr-defined]
+    rasa.server._load_agent = load_agent_in_thread
+
+
 def main() -> int:
     import os
 
@@ -39,6 +66,8 @@ def main() -> int:
     # endpoints.yml reads the action server's secret from the environment.
     os.environ.setdefault("KOKOM_ACTION_TOKEN", action_token())
     sys.argv = ["rasa", *rasa_argv(sys.argv[1:])]
+    if sys.argv[1:2] == ["run"]:
+        load_models_off_the_event_loop()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

@@ -20,6 +20,7 @@ SAMPLE = {
     "handoff_id": "1", "officer_id": "1", "reply_id": "1", "sender_id": "6281234567890",
     "ticket": "ADU-20261127-0001", "name": "foto.jpg", "filename": "console.css",
     "file_id": "1",
+    "decision_id": "1",  # review queue (issue 12)
 }
 
 

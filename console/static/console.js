@@ -152,6 +152,12 @@
     }
     if (m.failed) node.appendChild(el("div", { className: "error-text", text: "GAGAL terkirim: " + (m.error || "tanpa keterangan") }));
     if (m.not_in_history) node.appendChild(el("div", { className: "muted", text: "terkirim, belum tercatat di riwayat asisten" }));
+    if (m.flag_url) {  // "Asisten salah paham": the message goes to the maintainers' review queue
+      node.appendChild(el("form", { method: "post", action: m.flag_url, className: "flag-form" }, [
+        el("input", { type: "hidden", name: "csrf_token", value: CSRF }),
+        el("input", { type: "hidden", name: "ts_ms", value: String(m.flag_ms) }),
+        el("button", { type: "submit", className: "link flag-button", text: "Asisten salah paham" })]));
+    }
     return node;
   }
 

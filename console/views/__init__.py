@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
     from console.views.cases import cases_bp
     from console.views.conversations import main_bp
     from console.views.monitoring import monitoring_bp  # issue 11
+    from console.views.review import review_bp  # issue 12
 
-    for bp in (auth_bp, main_bp, cases_bp, admin_bp, monitoring_bp):
+    for bp in (auth_bp, main_bp, cases_bp, admin_bp, monitoring_bp, review_bp):
         app.register_blueprint(bp)

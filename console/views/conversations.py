@@ -101,6 +101,9 @@ def conversation_data(sender_id: str) -> dict[str, Any]:
             media["url"] = url_for("main.media", name=media["path"])
             media["is_image"] = (media.get("type") or mimetypes.guess_type(media["path"])[0] or "").startswith(
                 "image/")
+        if msg.get("who") == "warga" and msg.get("ts") and not msg.get("payload"):
+            msg["flag_url"] = url_for("review.flag", sender_id=sender_id)  # "Asisten salah paham"
+            msg["flag_ms"] = int(round(float(msg["ts"]) * 1000))  # milliseconds: 13 digits, never NIK-shaped
         loc = msg.get("location")
         if loc:
             loc["map_url"] = f"https://www.openstreetmap.org/?mlat={loc['lat']}&mlon={loc['lon']}#map=18/{loc['lat']}/{loc['lon']}"

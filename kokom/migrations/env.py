@@ -7,6 +7,7 @@ from sqlalchemy import create_engine
 from kokom.models import Base
 import kokom.whatsapp.models  # noqa: F401
 import kokom.console_tables  # noqa: F401  (the console's tables, same metadata)
+import kokom.review  # noqa: F401  (review queue: flags and decisions)
 
 config = context.config
 target_metadata = Base.metadata

@@ -63,6 +63,9 @@ INTENT_FILES: Dict[str, str] = {
 }
 INTENTS = set(INTENT_FILES)
 TRAINING_FILES = sorted(set(INTENT_FILES.values()) | {"synonyms.yml", "regex.yml"})
+# Written by `make retrain` from the console's review queue (kokom/review.py): optional, any
+# intent, checked like the rest (duplicates, leaks into the test split, spellings).
+REVIEWED_FILE = "reviewed.yml"
 
 MAIN_INTENTS = {
     "ask_requirements", "request_document", "file_complaint", "check_status",
@@ -394,9 +397,14 @@ def run_checks() -> Tuple[List[str], Dict[str, Counter]]:
                 problems.append(f"data/nlu/{name}: intent {ex.intent!r} belongs in "
                                 f"{INTENT_FILES[ex.intent]}")
             train.append(ex)
+    reviewed = NLU_DIR / REVIEWED_FILE
+    if reviewed.is_file():
+        data = load_yaml(reviewed, problems)
+        if data is not None:
+            train.extend(collect_examples(reviewed, data, problems))
     # any other yml dropped into data/nlu must not define intents behind our back
     for path in sorted(NLU_DIR.glob("*.yml")):
-        if path.name not in TRAINING_FILES:
+        if path.name not in TRAINING_FILES and path.name != REVIEWED_FILE:
             problems.append(f"{path.relative_to(ROOT)}: unexpected training file")
 
     test: List[Example] = []
