@@ -29,6 +29,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from kokom import logs, metrics
 from kokom.validators import mask_phone
 from kokom.whatsapp import formatting, payloads, signature
 from kokom.whatsapp.client import AsyncClient, SendResult
@@ -87,7 +88,9 @@ class WhatsAppOutput(OutputChannel):
             return
         self.planned += len(plan.messages)
         try:
-            self.results.extend(await self.client.send_plan(recipient_id, plan, self.sent_by))
+            sent = await self.client.send_plan(recipient_id, plan, self.sent_by)
+            self.results.extend(sent)
+            metrics.record_sends(sent, self.sent_by)
         except Exception:  # noqa: BLE001 - never break the conversation because a send failed
             logger.exception("sending to %s failed", mask_phone(recipient_id))
 
@@ -149,6 +152,21 @@ class WhatsAppInput(InputChannel):
 
     # --- handling ------------------------------------------------------------
     async def _deliver(self, row: dict[str, Any], conversion: Conversion) -> None:
+        assert self._on_new_message is not None
+        with logs.bound(sender=mask_phone(row["wa_id"]), message_id=row["wamid"]):
+            try:
+                await self._deliver_logged(row, conversion)
+            except Exception:
+                metrics.MESSAGES_HANDLED.labels("error").inc()
+                raise
+        metrics.MESSAGES_HANDLED.labels("ok").inc()
+        received = row.get("received_at")
+        if received is not None:  # naive UTC (kokom.models.utcnow)
+            from kokom.models import utcnow
+
+            metrics.REPLY_LATENCY.observe(max(0.0, (utcnow() - received).total_seconds()))
+
+    async def _deliver_logged(self, row: dict[str, Any], conversion: Conversion) -> None:
         assert self._on_new_message is not None
         output = WhatsAppOutput(self.client)
         message = UserMessage(
@@ -233,6 +251,11 @@ class WhatsAppInput(InputChannel):
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok", "sandbox": channel.cfg.sandbox})
 
+        # /healthz, /readyz, /metrics (loopback only) beside the webhook (channels/ops.py).
+        from channels.ops import add_ops_routes
+
+        add_ops_routes(bp, channel.cfg.spool_dir)
+
         @bp.route("/webhook", methods=["GET"])
         async def verify(request: Request) -> HTTPResponse:
             mode = request.args.get("hub.mode")
@@ -267,6 +290,8 @@ class WhatsAppInput(InputChannel):
                 return response.json({"error": "temporarily unavailable"}, status=503)
             if channel.ingester is not None:
                 channel.ingester.wake()
+            metrics.MESSAGES_IN.inc(len(delivery.messages))
+            metrics.WEBHOOK_SECONDS.observe(time.perf_counter() - started)
             elapsed_ms = (time.perf_counter() - started) * 1000
             logger.debug("WhatsApp webhook: %d message(s), %d status(es) accepted in %.1f ms",
                          len(delivery.messages), len(delivery.statuses), elapsed_ms)

@@ -30,6 +30,8 @@ from kokom import settings
 
 # Endpoints reachable without logging in; everything else requires a session.
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
+# Liveness/readiness (only ok / not-ready and the failed dependency) and the loopback-only metrics.
+PUBLIC_ENDPOINTS |= {"ops.healthz", "ops.readyz", "ops.metrics"}
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -145,3 +145,12 @@ def action_token() -> str:
 def console_secret() -> str:
     """The console's session key (``KOKOM_CONSOLE_SECRET``, else generated into var/)."""
     return env_or_file_secret("KOKOM_CONSOLE_SECRET", VAR_DIR / "console_secret", 48)
+
+
+# --- operations (issue 14): log format, NIK keys, retention ------------------------------
+def log_format(environ: Mapping[str, str] | None = None) -> str:
+    """``KOKOM_LOG_FORMAT``: ``text`` (default) or ``json`` (one JSON object per line)."""
+    value = text("KOKOM_LOG_FORMAT", "text", environ).lower()
+    if value not in ("text", "json"):
+        raise SettingsError(f"KOKOM_LOG_FORMAT={value!r}: use text or json")
+    return value

@@ -15,6 +15,7 @@ def register(app: Flask) -> None:
     from console.views.auth import auth_bp
     from console.views.cases import cases_bp
     from console.views.conversations import main_bp
+    from console.views.ops import ops_bp
 
-    for bp in (auth_bp, main_bp, cases_bp, admin_bp):
+    for bp in (auth_bp, main_bp, cases_bp, admin_bp, ops_bp):
         app.register_blueprint(bp)
