@@ -154,3 +154,26 @@ def log_format(environ: Mapping[str, str] | None = None) -> str:
     if value not in ("text", "json"):
         raise SettingsError(f"KOKOM_LOG_FORMAT={value!r}: use text or json")
     return value
+
+
+def nik_keys() -> list[str]:
+    """``KOKOM_NIK_KEYS``: secrets encrypting NIKs at rest, newest first, comma-separated
+    (rotation: put the new one first, run ``python -m kokom.pdp rotate-nik-key``, then drop
+    the old one). Unset: one key generated once into ``var/nik_key`` (back it up with the
+    database: without it the stored NIKs cannot be read)."""
+    value = text("KOKOM_NIK_KEYS")
+    if value:
+        keys = [k.strip() for k in value.split(",") if k.strip()]
+        if any(len(k) < 32 for k in keys):
+            raise SettingsError("KOKOM_NIK_KEYS: every key must be at least 32 characters")
+        return keys
+    return [env_or_file_secret("KOKOM_NIK_KEYS", VAR_DIR / "nik_key")]
+
+
+def nik_index_key() -> str:
+    """``KOKOM_NIK_INDEX_KEY``: secret of the keyed hash that finds a NIK without decrypting
+    (unset: generated once into ``var/nik_index_key``)."""
+    value = text("KOKOM_NIK_INDEX_KEY")
+    if value and len(value) < 32:
+        raise SettingsError("KOKOM_NIK_INDEX_KEY must be at least 32 characters")
+    return value or env_or_file_secret("KOKOM_NIK_INDEX_KEY", VAR_DIR / "nik_index_key")

@@ -16,6 +16,7 @@ def register(app: Flask) -> None:
     from console.views.cases import cases_bp
     from console.views.conversations import main_bp
     from console.views.ops import ops_bp
+    from console.views.privacy import pdp_bp
 
-    for bp in (auth_bp, main_bp, cases_bp, admin_bp, ops_bp):
+    for bp in (auth_bp, main_bp, cases_bp, admin_bp, ops_bp, pdp_bp):
         app.register_blueprint(bp)
