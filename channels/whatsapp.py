@@ -70,6 +70,17 @@ async def read_capped(request: Request, limit: int) -> Optional[bytes]:
     return b"".join(chunks)
 
 
+def configure_claims(spool_dir: Any) -> None:
+    """This instance's id and the claim lease (KOKOM_INSTANCE_ID, KOKOM_CLAIM_LEASE_SECONDS)."""
+    import socket
+
+    from kokom import settings
+    from kokom.whatsapp import store
+
+    store.configure_instance(settings.instance_id(f"{socket.gethostname()}:{spool_dir}"),
+                             settings.claim_lease_seconds())
+
+
 class WhatsAppOutput(OutputChannel):
     """Sends the assistant's messages with WhatsApp's limits applied (see kokom.whatsapp.formatting)."""
 
@@ -234,13 +245,19 @@ class WhatsAppInput(InputChannel):
 
             channel.dispatcher = InboundDispatcher(channel.client, channel._deliver, channel._reply, ready,
                                                    concurrency=channel.cfg.concurrency, is_paused=is_paused)
+            # Several instances on one database: claims carry this instance's id (kokom/whatsapp/store.py).
+            configure_claims(channel.cfg.spool_dir)
             # Unfinished messages first (older), then deliveries acknowledged but not yet recorded.
             await channel.dispatcher.recover(was_handled)
             channel.ingester = Ingester(channel.spool, channel.dispatcher.submit)
             channel.ingester.start()
+            # What another (stopped) instance left is taken over here.
+            channel.sweeper = asyncio.get_running_loop().create_task(channel.dispatcher.run_sweeper(was_handled))
 
         @bp.listener("before_server_stop")
         async def stop(app: Any, loop: Any) -> None:
+            if getattr(channel, "sweeper", None) is not None:
+                channel.sweeper.cancel()
             if channel.ingester is not None:
                 await channel.ingester.stop()
             if channel.dispatcher is not None:

@@ -177,3 +177,18 @@ def nik_index_key() -> str:
     if value and len(value) < 32:
         raise SettingsError("KOKOM_NIK_INDEX_KEY must be at least 32 characters")
     return value or env_or_file_secret("KOKOM_NIK_INDEX_KEY", VAR_DIR / "nik_index_key")
+
+
+def instance_id(default: str) -> str:
+    """``KOKOM_INSTANCE_ID``: this Rasa instance's name in inbound claims (several instances share
+    one database). Default: host name and spool folder, stable across restarts of one instance."""
+    return text("KOKOM_INSTANCE_ID", default)
+
+
+def claim_lease_seconds() -> float:
+    """``KOKOM_CLAIM_LEASE_SECONDS`` (default 120): after this long, a message an instance took
+    and never finished (the instance was killed) is taken over by another instance."""
+    value = float(number("KOKOM_CLAIM_LEASE_SECONDS", 120.0))
+    if value < 5:
+        raise SettingsError("KOKOM_CLAIM_LEASE_SECONDS must be at least 5")
+    return value

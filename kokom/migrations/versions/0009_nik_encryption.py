@@ -1,4 +1,4 @@
-"""NIKs encrypted at rest, with a keyed hash for lookups (issue 14).
+"""NIKs encrypted at rest, with a keyed hash for lookups; inbound claims with owner and time (issue 14).
 
 ``cases.nik`` grows to hold a Fernet token; ``cases.nik_hash`` (HMAC-SHA256 under
 ``KOKOM_NIK_INDEX_KEY``) is added and indexed; every existing NIK is encrypted with the
@@ -25,11 +25,18 @@ def upgrade() -> None:
     from kokom.nik_crypto import rotate_all
 
     rotate_all(op.get_bind())
+    # Several instances: who claimed an inbound message and when (kokom/whatsapp/store.py).
+    with op.batch_alter_table("wa_inbound_messages", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("claimed_by", sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column("claimed_at", sa.DateTime(), nullable=True))
 
 
 def downgrade() -> None:
     from kokom.nik_crypto import decrypt
 
+    with op.batch_alter_table("wa_inbound_messages", schema=None) as batch_op:
+        batch_op.drop_column("claimed_at")
+        batch_op.drop_column("claimed_by")
     bind = op.get_bind()
     rows = bind.execute(sa.text("SELECT id, nik FROM cases WHERE nik IS NOT NULL")).all()
     for row_id, stored in rows:
