@@ -239,3 +239,42 @@ def test_rasa_health_readiness_and_metrics(assistant):
     assert wa_id not in after
     # Through a proxy (nginx adds X-Forwarded-For): refused.
     assert requests.get(f"{base}/metrics", headers={"X-Forwarded-For": "203.0.113.9"}, timeout=10).status_code == 403
+
+
+def test_console_under_gunicorn_answers_health_and_logs_json(tmp_path):
+    """The production start (deploy/gunicorn.conf.py): /healthz, /readyz names what is missing, JSON logs."""
+    import shutil
+    import signal
+
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
+    if gunicorn is None:
+        pytest.skip("gunicorn not installed")
+    port = _free_port()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), KOKOM_ENV="production", KOKOM_LOG_FORMAT="json",
+               KOKOM_CONSOLE_BIND=f"127.0.0.1:{port}", KOKOM_CONSOLE_WORKERS="1",
+               KOKOM_CONSOLE_SECRET="s" * 48, DATABASE_URL=f"sqlite:///{tmp_path / 'kokom.db'}",
+               RASA_URL="http://127.0.0.1:1", RASA_TOKEN="t", KOKOM_MEDIA_DIR=str(tmp_path / "media"))
+    env.pop("REDIS_URL", None)
+    log = tmp_path / "console.log"
+    proc = subprocess.Popen([gunicorn, "-c", "deploy/gunicorn.conf.py", "console.wsgi:app"], cwd=ROOT, env=env,
+                            stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(240):
+            try:
+                if requests.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.25)
+        health = requests.get(f"{base}/healthz", timeout=5)
+        assert health.json() == {"status": "ok"} and health.headers["X-Request-Id"]
+        ready = requests.get(f"{base}/readyz", timeout=10)
+        assert ready.status_code == 503 and ready.json() == {"status": "not-ready", "failed": ["rasa", "model"]}
+        assert requests.get(f"{base}/metrics", timeout=10).status_code == 200  # direct loopback
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    lines = [line for line in log.read_text().splitlines() if line.startswith("{")]
+    assert lines, log.read_text()[-2000:]
+    entries = [json.loads(line) for line in lines]
+    assert any(e["logger"].startswith("gunicorn") for e in entries)
