@@ -3,8 +3,8 @@
 Listed in ``credentials.yml`` (and ``deploy/credentials.yml``), it adds under ``/webhooks/ops``:
 
 - ``GET /healthz``: 200 ``{"status": "ok"}`` while the process answers;
-- ``GET /readyz``: 200 when a model is loaded, the database answers and (with ``REDIS_URL``)
-  Redis answers; else 503 ``{"status": "not-ready", "failed": [...]}``;
+- ``GET /readyz``: 200 when a model is loaded, the database and the conversation store answer
+  and (with ``REDIS_URL``) Redis answers; else 503 ``{"status": "not-ready", "failed": [...]}``;
 - ``GET /metrics``: Prometheus text format (:mod:`kokom.metrics`), to direct loopback
   clients only (403 for anything relayed by a proxy or remote).
 
@@ -34,6 +34,7 @@ async def readiness(request: Request) -> tuple[bool, dict[str, object]]:
     checks: dict[str, health.Check] = {
         "model": lambda: agent_ready(request),
         "database": health.check_database,
+        "tracker": health.check_tracker,
     }
     if health.settings.get().redis_url:
         checks["redis"] = health.check_redis

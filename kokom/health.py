@@ -9,7 +9,8 @@ Each process exposes two unauthenticated routes built on this module:
 They reveal nothing beyond that: no versions, no URLs, no error texts (those go to the
 process's log, at warning level, with the dependency's name).
 
-Dependencies a process may check: ``database`` (``DATABASE_URL``), ``redis`` (only when
+Dependencies a process may check: ``database`` (``DATABASE_URL``), ``tracker`` (Rasa's
+conversation store, ``TRACKER_DATABASE_URL``), ``redis`` (only when
 ``REDIS_URL`` is set), ``rasa`` (its HTTP API answers) and ``model`` (Rasa has a model
 loaded), ``actions`` (the action server registered its actions).
 """
@@ -35,6 +36,13 @@ def check_database(url: str | None = None) -> bool:
     with get_engine(url).connect() as conn:
         conn.execute(text("SELECT 1"))
     return True
+
+
+def check_tracker() -> bool:
+    """``SELECT 1`` on Rasa's conversation store (``TRACKER_DATABASE_URL``)."""
+    from kokom.pdp import tracker_url
+
+    return check_database(tracker_url())
 
 
 def check_redis(url: str | None = None) -> bool:

@@ -141,7 +141,7 @@ def test_two_rasa_instances_one_killed_lose_nothing(model_path, fake_graph, pg_d
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{tracker_db}"'))
     shared = {"DATABASE_URL": pg_db_url, "TRACKER_DATABASE_URL": _pg_url(admin_url, tracker_db),
-              "REDIS_URL": redis_url, "KOKOM_LOCK_PREFIX": f"kokom-two-{uuid.uuid4().hex[:8]}",
+              "REDIS_URL": redis_url, "KOKOM_LOCK_PREFIX": f"kokomtwo{uuid.uuid4().hex[:8]}",  # Rasa takes alphanumerics only
               "KOKOM_CLAIM_LEASE_SECONDS": "10", "KOKOM_LOG_FORMAT": "json"}
     instances = []
     try:
@@ -152,8 +152,13 @@ def test_two_rasa_instances_one_killed_lose_nothing(model_path, fake_graph, pg_d
             servers.env.update(shared)
             servers.database_url = pg_db_url
             instances.append(servers)
-        for servers in instances:
-            servers.start()
+        import threading
+
+        starters = [threading.Thread(target=servers.start) for servers in instances]  # load both models at once
+        for thread in starters:
+            thread.start()
+        for thread in starters:
+            thread.join()
         a, b = instances
         for servers in instances:
             ready = requests.get(f"{servers.url}/webhooks/ops/readyz", timeout=10)
