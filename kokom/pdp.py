@@ -34,8 +34,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterable
 
-from sqlalchemy import Table, and_, create_engine, delete, inspect, or_, select, text, update
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy import Table, and_, create_engine, delete, func, inspect, or_, select, text, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from kokom import REPO_ROOT, VAR_DIR, settings
@@ -477,7 +477,7 @@ def retention(dry_run: bool = False, now: datetime | None = None, actor: str = "
             condition = column < conv_cut if extra is None else and_(column < conv_cut, extra)
             key = model.__tablename__
             if dry_run:
-                counts[key] = len(session.execute(select(model).where(condition)).all())
+                counts[key] = session.execute(select(func.count()).select_from(model).where(condition)).scalar_one()
                 continue
             if model is Feedback:  # the rating stays, the words go
                 counts[key] = session.execute(update(Feedback).where(condition).values(text=None)

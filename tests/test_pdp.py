@@ -6,7 +6,7 @@ import json
 import os
 import time
 import zipfile
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, func, select, text
 from kokom import cases, handoffs, pdp
 from kokom.console_tables import AuditLog
 from kokom.db import session_scope
-from kokom.models import Case, CaseEvent, Feedback, Handoff, Resident, utcnow
+from kokom.models import Case, Resident, utcnow
 from kokom.whatsapp import models as wa
 from kokom.whatsapp import payloads, store
 
