@@ -34,6 +34,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterable
 
+from sqlalchemy import Text as SaText
 from sqlalchemy import Table, and_, create_engine, delete, func, inspect, or_, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -365,14 +366,24 @@ def erase_resident(wa_id: str, actor: str, ip: str | None = None) -> dict[str, i
             counts[name] = session.execute(delete(model).where(column == wa_id)
                                            .execution_options(synchronize_session=False)).rowcount
         for table in _other_tables():
+            # Tables added by later migrations (ratings, ...): linked to the resident row -> kept as
+            # statistics without the person (id columns to the erased resident, free texts cleared);
+            # keyed by the number only -> deleted.
             by_id, by_resident = _person_columns(table)
-            if by_id:
+            if by_resident:
+                conditions = [table.c[c] == wa_id for c in by_id]
+                if resident is not None:
+                    conditions += [table.c[c] == resident.id for c in by_resident]
+                if not conditions:
+                    continue
+                values: dict[str, Any] = {c: erased.id for c in by_resident}
+                values.update({c: ERASED_WA_ID for c in by_id})
+                values.update({c.name: None for c in table.columns
+                               if isinstance(c.type, SaText) and c.nullable and c.name not in values})
+                counts[table.name] = session.execute(update(table).where(or_(*conditions)).values(values)).rowcount
+            elif by_id:
                 counts[table.name] = session.execute(
                     delete(table).where(or_(*[table.c[c] == wa_id for c in by_id]))).rowcount
-            elif by_resident and resident is not None:
-                counts[table.name] = session.execute(
-                    update(table).where(or_(*[table.c[c] == resident.id for c in by_resident]))
-                    .values({c: erased.id for c in by_resident})).rowcount
         if resident is not None:
             session.delete(resident)
         audit(session, actor, "pdp.erase", mask_phone(wa_id), {k: v for k, v in counts.items() if v}, ip)

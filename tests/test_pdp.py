@@ -329,3 +329,41 @@ def test_console_export_and_verified_erasure(app, console_pdp):
 
     resp = admin.post("/admin/data-pribadi/retensi")
     assert resp.status_code == 200 and "SIMULASI" in resp.get_data(as_text=True)
+
+
+def test_erasure_handles_tables_added_by_later_migrations(backend, monkeypatch):
+    """A ratings-like table linked to the resident stays as statistics; a number-keyed one is deleted."""
+    from sqlalchemy import Column, Integer, MetaData, String, Table, Text
+
+    from kokom.db import get_engine
+
+    meta = MetaData()
+    ratings = Table("x_ratings", meta, Column("id", Integer, primary_key=True),
+                    Column("resident_id", Integer), Column("wa_id", String(64)),
+                    Column("score", Integer), Column("comment", Text, nullable=True))
+    drafts = Table("x_drafts", meta, Column("id", Integer, primary_key=True), Column("sender_id", String(64)),
+                   Column("body", Text))
+    engine = get_engine()
+    resident_with_everything(backend)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE x_ratings (id INTEGER PRIMARY KEY, resident_id INTEGER, wa_id VARCHAR(64), "
+                          "score INTEGER, comment TEXT)"))
+        conn.execute(text("CREATE TABLE x_drafts (id INTEGER PRIMARY KEY, sender_id VARCHAR(64), body TEXT)"))
+        rid = conn.execute(text("SELECT id FROM residents WHERE wa_id = :w"), {"w": WA}).scalar_one()
+        conn.execute(text("INSERT INTO x_ratings (id, resident_id, wa_id, score, comment) VALUES (1, :r, :w, 5, 'ok')"),
+                     {"r": rid, "w": WA})
+        conn.execute(text("INSERT INTO x_drafts (id, sender_id, body) VALUES (1, :w, 'draft')"), {"w": WA})
+    monkeypatch.setattr(pdp, "_other_tables", lambda: [ratings, drafts])
+    try:
+        exported = zipfile.ZipFile(io.BytesIO(pdp.export_resident(WA, actor="admin1").data))
+        assert {"lainnya/x_ratings.json", "lainnya/x_drafts.json"} <= set(exported.namelist())
+        counts = pdp.erase_resident(WA, actor="admin1")
+        assert counts["x_ratings"] == 1 and counts["x_drafts"] == 1
+        with engine.connect() as conn:
+            row = conn.execute(text("SELECT wa_id, score, comment FROM x_ratings")).one()
+            assert tuple(row) == (pdp.ERASED_WA_ID, 5, None)
+            assert conn.execute(text("SELECT COUNT(*) FROM x_drafts")).scalar_one() == 0
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text("DROP TABLE x_ratings"))
+            conn.execute(text("DROP TABLE x_drafts"))
