@@ -40,6 +40,8 @@ help:
 	@echo "make admin    create the first console admin: make admin ADMIN=username (asks for the password)"
 	@echo "make retrain  review-queue examples -> train -> report vs the running model (docs/pemeliharaan.md)"
 	@echo "make deploy-model [MODEL_FILE=...] [FORCE=1]   load a model into the running Rasa; make rollback-model"
+	@echo "make backup   database + conversations + media into var/backups (make restore ARCHIVE=...)"
+	@echo "make retention  apply the office's retention periods (retention-dry-run: only list)"
 
 install: $(STAMP)
 
@@ -116,3 +118,19 @@ deploy-model: install
 
 rollback-model: install
 	$(PY) scripts/retrain.py --actor "$${USER:-cli}" rollback
+# --- operations (docs/deploy.md): backups, restore, retention (UU 27/2022 PDP) -----------
+.PHONY: backup restore retention retention-dry-run
+BACKUP_DIR ?= var/backups
+backup: install
+	$(PY) -m kokom.backup create --out $(BACKUP_DIR)
+
+# make restore ARCHIVE=var/backups/kokom-backup-....tar  (into an EMPTY database; FORCE=1 overwrites)
+restore: install
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=path/to/kokom-backup-....tar"; exit 2; }
+	$(PY) -m kokom.backup restore $(ARCHIVE) $(if $(FORCE),--force,)
+
+retention: install
+	$(PY) -m kokom.pdp retention
+
+retention-dry-run: install
+	$(PY) -m kokom.pdp retention --dry-run

@@ -29,7 +29,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from kokom import wording
+from kokom import logs, metrics, wording
 from kokom.validators import mask_phone
 from kokom.whatsapp import formatting, payloads, signature
 from kokom.whatsapp.client import AsyncClient, SendResult
@@ -66,6 +66,17 @@ async def read_capped(request: Request, limit: int) -> Optional[bytes]:
     return b"".join(chunks)
 
 
+def configure_claims(spool_dir: Any) -> None:
+    """This instance's id and the claim lease (KOKOM_INSTANCE_ID, KOKOM_CLAIM_LEASE_SECONDS)."""
+    import socket
+
+    from kokom import settings
+    from kokom.whatsapp import store
+
+    store.configure_instance(settings.instance_id(f"{socket.gethostname()}:{spool_dir}"),
+                             settings.claim_lease_seconds())
+
+
 class WhatsAppOutput(OutputChannel):
     """Sends the assistant's messages with WhatsApp's limits applied (see kokom.whatsapp.formatting)."""
 
@@ -84,7 +95,9 @@ class WhatsAppOutput(OutputChannel):
             return
         self.planned += len(plan.messages)
         try:
-            self.results.extend(await self.client.send_plan(recipient_id, plan, self.sent_by))
+            sent = await self.client.send_plan(recipient_id, plan, self.sent_by)
+            self.results.extend(sent)
+            metrics.record_sends(sent, self.sent_by)
         except Exception:  # noqa: BLE001 - never break the conversation because a send failed
             logger.exception("sending to %s failed", mask_phone(recipient_id))
 
@@ -146,6 +159,21 @@ class WhatsAppInput(InputChannel):
 
     # --- handling ------------------------------------------------------------
     async def _deliver(self, row: dict[str, Any], conversion: Conversion) -> None:
+        assert self._on_new_message is not None
+        with logs.bound(sender=mask_phone(row["wa_id"]), message_id=row["wamid"]):
+            try:
+                await self._deliver_logged(row, conversion)
+            except Exception:
+                metrics.MESSAGES_HANDLED.labels("error").inc()
+                raise
+        metrics.MESSAGES_HANDLED.labels("ok").inc()
+        received = row.get("received_at")
+        if received is not None:  # naive UTC (kokom.models.utcnow)
+            from kokom.models import utcnow
+
+            metrics.REPLY_LATENCY.observe(max(0.0, (utcnow() - received).total_seconds()))
+
+    async def _deliver_logged(self, row: dict[str, Any], conversion: Conversion) -> None:
         assert self._on_new_message is not None
         output = WhatsAppOutput(self.client)
         message = UserMessage(
@@ -213,13 +241,19 @@ class WhatsAppInput(InputChannel):
 
             channel.dispatcher = InboundDispatcher(channel.client, channel._deliver, channel._reply, ready,
                                                    concurrency=channel.cfg.concurrency, is_paused=is_paused)
+            # Several instances on one database: claims carry this instance's id (kokom/whatsapp/store.py).
+            configure_claims(channel.cfg.spool_dir)
             # Unfinished messages first (older), then deliveries acknowledged but not yet recorded.
             await channel.dispatcher.recover(was_handled)
             channel.ingester = Ingester(channel.spool, channel.dispatcher.submit)
             channel.ingester.start()
+            # What another (stopped) instance left is taken over here.
+            channel.sweeper = asyncio.get_running_loop().create_task(channel.dispatcher.run_sweeper(was_handled))
 
         @bp.listener("before_server_stop")
         async def stop(app: Any, loop: Any) -> None:
+            if getattr(channel, "sweeper", None) is not None:
+                channel.sweeper.cancel()
             if channel.ingester is not None:
                 await channel.ingester.stop()
             if channel.dispatcher is not None:
@@ -229,6 +263,11 @@ class WhatsAppInput(InputChannel):
         @bp.route("/health", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok", "sandbox": channel.cfg.sandbox})
+
+        # /healthz, /readyz, /metrics (loopback only) beside the webhook (channels/ops.py).
+        from channels.ops import add_ops_routes
+
+        add_ops_routes(bp, channel.cfg.spool_dir)
 
         @bp.route("/webhook", methods=["GET"])
         async def verify(request: Request) -> HTTPResponse:
@@ -264,6 +303,8 @@ class WhatsAppInput(InputChannel):
                 return response.json({"error": "temporarily unavailable"}, status=503)
             if channel.ingester is not None:
                 channel.ingester.wake()
+            metrics.MESSAGES_IN.inc(len(delivery.messages))
+            metrics.WEBHOOK_SECONDS.observe(time.perf_counter() - started)
             elapsed_ms = (time.perf_counter() - started) * 1000
             logger.debug("WhatsApp webhook: %d message(s), %d status(es) accepted in %.1f ms",
                          len(delivery.messages), len(delivery.statuses), elapsed_ms)

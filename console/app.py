@@ -34,6 +34,8 @@ PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
 # 100 MB; every other request keeps MAX_CONTENT_LENGTH.
 UPLOAD_ENDPOINTS = frozenset({"main.attach", "admin.canned_files"})
 MAX_UPLOAD_REQUEST = 101 * 1024 * 1024
+# Liveness/readiness (only ok / not-ready and the failed dependency) and the loopback-only metrics.
+PUBLIC_ENDPOINTS |= {"ops.healthz", "ops.readyz", "ops.metrics"}
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

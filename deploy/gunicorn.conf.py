@@ -19,6 +19,8 @@ umask = 0o077
 
 
 def post_fork(server, worker):  # noqa: ANN001, ARG001
+    from kokom import logs
     from kokom.privacy import install_log_masking
 
     install_log_masking()
+    logs.apply()  # KOKOM_LOG_FORMAT=json: JSON lines from gunicorn's and the console's loggers

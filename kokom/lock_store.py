@@ -27,7 +27,12 @@ def lock_store_from_url(url: str, key_prefix: str | None = None) -> LockStore:
         raise settings.SettingsError(f"REDIS_URL={url!r}: the database must be a number")
     return RedisLockStore(host=parsed.hostname or "localhost", port=parsed.port or 6379, db=int(db),
                           password=unquote(parsed.password) if parsed.password else None,
-                          use_ssl=parsed.scheme == "rediss", key_prefix=key_prefix or None)
+                          use_ssl=parsed.scheme == "rediss", key_prefix=_alphanumeric(key_prefix) or None)
+
+
+def _alphanumeric(prefix: str | None) -> str:
+    """Rasa ignores (with a warning) a prefix that is not purely alphanumeric: keep only those."""
+    return "".join(ch for ch in (prefix or "") if ch.isascii() and ch.isalnum())
 
 
 class UrlLockStore:

@@ -18,11 +18,13 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    event,
     text,
 )
 from sqlalchemy.orm import declarative_base, relationship
 
 from kokom.case_states import HANDOFF_OPEN_SQL, HANDOFF_WAITING
+from kokom.nik_crypto import EncryptedNik, set_nik_hash
 
 Base = declarative_base()
 
@@ -66,7 +68,9 @@ class Case(Base):
     reporter_name = Column(String(200))
     anonymous = Column(Boolean, nullable=False, default=False)
     full_name = Column(String(200))
-    nik = Column(String(16))  # stored for officers; shown masked in lists, never logged
+    # Encrypted at rest (kokom/nik_crypto.py, migration 0009); shown masked in lists, never logged.
+    nik = Column(EncryptedNik())
+    nik_hash = Column(String(64), index=True)  # keyed hash: lookups by NIK without decrypting
     address = Column(Text)
     rt = Column(String(3))
     rw = Column(String(3))
@@ -78,6 +82,12 @@ class Case(Base):
     events = relationship("CaseEvent", back_populates="case", order_by="CaseEvent.id")
 
     __table_args__ = (Index("ix_cases_kind_status", "kind", "status"),)
+
+
+@event.listens_for(Case, "before_insert")
+@event.listens_for(Case, "before_update")
+def _case_nik_hash(_mapper, _connection, target) -> None:  # type: ignore[no-untyped-def]
+    set_nik_hash(target)
 
 
 class CaseEvent(Base):

@@ -155,3 +155,50 @@ def action_token() -> str:
 def console_secret() -> str:
     """The console's session key (``KOKOM_CONSOLE_SECRET``, else generated into var/)."""
     return env_or_file_secret("KOKOM_CONSOLE_SECRET", VAR_DIR / "console_secret", 48)
+
+
+# --- operations (issue 14): log format, NIK keys, retention ------------------------------
+def log_format(environ: Mapping[str, str] | None = None) -> str:
+    """``KOKOM_LOG_FORMAT``: ``text`` (default) or ``json`` (one JSON object per line)."""
+    value = text("KOKOM_LOG_FORMAT", "text", environ).lower()
+    if value not in ("text", "json"):
+        raise SettingsError(f"KOKOM_LOG_FORMAT={value!r}: use text or json")
+    return value
+
+
+def nik_keys() -> list[str]:
+    """``KOKOM_NIK_KEYS``: secrets encrypting NIKs at rest, newest first, comma-separated
+    (rotation: put the new one first, run ``python -m kokom.pdp rotate-nik-key``, then drop
+    the old one). Unset: one key generated once into ``var/nik_key`` (back it up with the
+    database: without it the stored NIKs cannot be read)."""
+    value = text("KOKOM_NIK_KEYS")
+    if value:
+        keys = [k.strip() for k in value.split(",") if k.strip()]
+        if any(len(k) < 32 for k in keys):
+            raise SettingsError("KOKOM_NIK_KEYS: every key must be at least 32 characters")
+        return keys
+    return [env_or_file_secret("KOKOM_NIK_KEYS", VAR_DIR / "nik_key")]
+
+
+def nik_index_key() -> str:
+    """``KOKOM_NIK_INDEX_KEY``: secret of the keyed hash that finds a NIK without decrypting
+    (unset: generated once into ``var/nik_index_key``)."""
+    value = text("KOKOM_NIK_INDEX_KEY")
+    if value and len(value) < 32:
+        raise SettingsError("KOKOM_NIK_INDEX_KEY must be at least 32 characters")
+    return value or env_or_file_secret("KOKOM_NIK_INDEX_KEY", VAR_DIR / "nik_index_key")
+
+
+def instance_id(default: str) -> str:
+    """``KOKOM_INSTANCE_ID``: this Rasa instance's name in inbound claims (several instances share
+    one database). Default: host name and spool folder, stable across restarts of one instance."""
+    return text("KOKOM_INSTANCE_ID", default)
+
+
+def claim_lease_seconds() -> float:
+    """``KOKOM_CLAIM_LEASE_SECONDS`` (default 120): after this long, a message an instance took
+    and never finished (the instance was killed) is taken over by another instance."""
+    value = float(number("KOKOM_CLAIM_LEASE_SECONDS", 120.0))
+    if value < 5:
+        raise SettingsError("KOKOM_CLAIM_LEASE_SECONDS must be at least 5")
+    return value

@@ -25,12 +25,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from kokom import health as readiness, logs  # noqa: E402
 from kokom.privacy import mask_niks, secure_process  # noqa: E402
+from kokom.validators import mask_phone  # noqa: E402
 from kokom.settings import ACTION_TOKEN_HEADER, action_token, bind_host  # noqa: E402
 
 logger = logging.getLogger("kokom.action_server")
 
-MAX_BODY = 8 * 1024 * 1024  # a long conversation's tracker; far more than any real one
+MAX_BODY = 8 * 1024 * 1024
+# Unauthenticated: liveness and readiness reveal only ok / not-ready and the failed dependency.
+OPEN_PATHS = frozenset({"/health", "/healthz", "/readyz"})  # a long conversation's tracker; far more than any real one
 
 
 def create_app(package: str = "actions", token: str | None = None):  # type: ignore[no-untyped-def]
@@ -51,7 +55,7 @@ def create_app(package: str = "actions", token: str | None = None):  # type: ign
 
     @app.middleware("request")
     async def check_token(request):  # type: ignore[no-untyped-def]
-        if request.path == "/health":
+        if request.path in OPEN_PATHS:
             return None
         if not authorised(request):
             logger.warning("action server: refused a call without the right token from %s", request.ip)
@@ -61,6 +65,18 @@ def create_app(package: str = "actions", token: str | None = None):  # type: ign
     @app.get("/health")
     async def health(_request):  # type: ignore[no-untyped-def]
         return response.json({"status": "ok"})
+
+    @app.get("/healthz")
+    async def healthz(_request):  # type: ignore[no-untyped-def]
+        return response.json(readiness.LIVE)
+
+    @app.get("/readyz")
+    async def readyz(_request):  # type: ignore[no-untyped-def]
+        import asyncio
+
+        checks = {"actions": lambda: bool(executor.actions), "database": readiness.check_database}
+        ok, body = await asyncio.get_running_loop().run_in_executor(None, readiness.run_checks, checks)
+        return response.json(body, status=200 if ok else 503)
 
     @app.post("/webhook")
     async def webhook(request):  # type: ignore[no-untyped-def]
@@ -74,6 +90,9 @@ def create_app(package: str = "actions", token: str | None = None):  # type: ign
         if not isinstance(action_call, dict):
             return response.json({"error": "invalid body"}, status=400)
         utils.check_version_compatibility(action_call.get("version"))
+        tracker = action_call.get("tracker") if isinstance(action_call.get("tracker"), dict) else {}
+        token = logs.bind(sender=mask_phone(str(tracker.get("sender_id") or "")) or None,
+                          action=str(action_call.get("next_action") or "") or None)
         try:
             result = await executor.run(action_call)
         except ActionExecutionRejection as exc:
@@ -82,6 +101,8 @@ def create_app(package: str = "actions", token: str | None = None):  # type: ign
         except ActionNotFoundException as exc:
             logger.error("%s", exc)
             return response.json({"error": mask_niks(exc.message), "action_name": exc.action_name}, status=404)
+        finally:
+            logs.unbind(token)
         return response.json(result, status=200)
 
     @app.get("/actions")
@@ -107,6 +128,7 @@ def main() -> int:
     args = parser.parse_args()
     secure_process()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)-8s %(name)s  - %(message)s")
+    logs.apply()
     app = create_app(args.actions)
     host = args.host or bind_host()
     logger.info("action server on http://%s:%d (token required)", host, args.port)

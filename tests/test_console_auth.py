@@ -15,7 +15,9 @@ from kokom.models import utcnow
 from tests.console_fixtures import *  # noqa: F401,F403
 from tests.console_fixtures import PASSWORD, csrf_from, logged_in, login, make_officer
 
-PUBLIC = {"auth.login", "static"}
+# Liveness/readiness/metrics answer without login (metrics to direct loopback clients only;
+# tests/test_ops.py checks what they reveal).
+PUBLIC = {"auth.login", "static", "ops.healthz", "ops.readyz", "ops.metrics"}
 SAMPLE = {
     "handoff_id": "1", "officer_id": "1", "reply_id": "1", "sender_id": "6281234567890",
     "ticket": "ADU-20261127-0001", "name": "foto.jpg", "filename": "console.css",
@@ -61,7 +63,7 @@ def test_public_endpoints_are_only_login_and_static(app):
 def test_admin_routes_refuse_officers(app):
     officer = logged_in(app, "budi")
     for endpoint, method, url in routes(app):
-        if not endpoint.startswith("admin."):
+        if not endpoint.startswith(("admin.", "pdp.")):
             continue
         response = officer.post(url) if method == "POST" else officer.get(url)
         assert response.status_code == 403, (method, url)

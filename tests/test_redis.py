@@ -63,3 +63,8 @@ def test_two_instances_take_turns_on_one_conversation(redis_url, monkeypatch):
 async def _other_conversation(store, events: list[str]) -> None:  # type: ignore[no-untyped-def]
     async with store.lock("6289876543210", wait_time_in_seconds=0.02):
         events.append("other in")
+
+
+def test_a_prefix_with_separators_is_kept_not_dropped(redis_url):
+    store = lock_store_from_url(redis_url, "kokom-kelurahan_sogaten")
+    assert store.key_prefix == "kokomkelurahansogaten:lock:"

@@ -16,7 +16,9 @@ def register(app: Flask) -> None:
     from console.views.cases import cases_bp
     from console.views.conversations import main_bp
     from console.views.monitoring import monitoring_bp  # issue 11
+    from console.views.ops import ops_bp
+    from console.views.privacy import pdp_bp
     from console.views.review import review_bp  # issue 12
 
-    for bp in (auth_bp, main_bp, cases_bp, admin_bp, monitoring_bp, review_bp):
+    for bp in (auth_bp, main_bp, cases_bp, admin_bp, monitoring_bp, review_bp, ops_bp, pdp_bp):
         app.register_blueprint(bp)

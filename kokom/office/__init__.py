@@ -196,6 +196,21 @@ class MonitoringSettings:
 
 
 @dataclass(frozen=True)
+class Retention:
+    """How long residents' data is kept (days; UU 27/2022 PDP), section ``retention``.
+
+    ``media_days``: photos/files residents sent; ``conversation_days``: a conversation
+    (Rasa's events, WhatsApp messages, officers' replies and notes) idle that long;
+    ``closed_case_days``: a closed case then keeps only its statistics (kind, category,
+    status, dates, RT/RW) without the person. Applied by ``python -m kokom.pdp retention``.
+    """
+
+    media_days: int = 365
+    conversation_days: int = 365
+    closed_case_days: int = 1825
+
+
+@dataclass(frozen=True)
 class OfficeConfig:
     """Validated office settings; build it with ``parse_office``/``load_office``."""
 
@@ -215,6 +230,7 @@ class OfficeConfig:
     messages: dict[str, str] = field(default_factory=dict)
     issuers: dict[str, str] = field(default_factory=dict)
     monitoring: MonitoringSettings = field(default_factory=MonitoringSettings)
+    retention: Retention = field(default_factory=Retention)
 
     def document(self, key: str) -> DocumentInfo | None:
         """Document by key, or None (callers turn None into a polite fallback)."""
@@ -724,6 +740,7 @@ def parse_office(data: dict) -> OfficeConfig:
     documents = _parse_documents(p, data.get("documents"), issuers)
     messages = _parse_messages(p, data.get("messages"))
     monitoring = _parse_monitoring(p, data.get("monitoring"))
+    retention = _parse_retention(p, data.get("retention"))
     if p.items:
         raise OfficeConfigError(p.items)
     return OfficeConfig(
@@ -743,7 +760,30 @@ def parse_office(data: dict) -> OfficeConfig:
         messages=messages,
         issuers=issuers,
         monitoring=monitoring,
+        retention=retention,
     )
+
+
+def _parse_retention(p: _Problems, raw: Any) -> Retention:
+    """Optional section; each period is whole days, 30 to 3650 (ten years)."""
+    if raw is None:
+        return Retention()
+    data = _mapping(p, raw, "retention")
+    if data is None:
+        return Retention()
+    values: dict[str, int] = {}
+    for key in ("media_days", "conversation_days", "closed_case_days"):
+        if key not in data:
+            continue
+        value = data[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not 30 <= value <= 3650:
+            p.add(f"retention.{key}", "must be a whole number of days between 30 and 3650")
+            continue
+        values[key] = value
+    for key in data:
+        if key not in ("media_days", "conversation_days", "closed_case_days"):
+            p.add(f"retention.{key}", "unknown setting (media_days, conversation_days, closed_case_days)")
+    return Retention(**values)
 
 
 # ---------------------------------------------------------------------------

@@ -265,6 +265,48 @@ class InboundDispatcher:
             logger.info("WhatsApp: %d unfinished message(s) from %d sender(s) resumed", len(rows), len(senders))
         return len(rows)
 
+    async def sweep(self, was_handled: Callable[[str, str], Awaitable[bool]],
+                    pending_grace_seconds: float = 5.0) -> int:
+        """Take over what a stopped instance left (several instances share one database).
+
+        A message whose claim expired (its instance was killed mid-turn) is marked done when the
+        shared tracker already holds it, else put back to pending; every resident with pending
+        messages older than the grace is given to a worker here. Returns the residents submitted.
+        """
+        stale, waiting = await self._blocking(store.abandoned_inbound, pending_grace_seconds)
+        senders: list[str] = []
+        for row in stale:
+            try:
+                handled = await was_handled(row["wa_id"], row["wamid"])
+            except Exception:  # noqa: BLE001 - the tracker store is unavailable: try next time
+                logger.warning("could not check an abandoned message of %s", mask_phone(row["wa_id"]))
+                continue
+            status = m.DONE if handled else m.PENDING
+            note = "taken over: already in tracker" if handled else None
+            if await self._blocking(store.take_over_inbound, row["id"], row["claimed_at"], status, note):
+                logger.info("WhatsApp: took over a message of %s left by a stopped instance (%s)",
+                            mask_phone(row["wa_id"]), "done" if handled else "again")
+                if row["wa_id"] not in senders:
+                    senders.append(row["wa_id"])
+        for wa_id in waiting:
+            if wa_id not in senders:
+                senders.append(wa_id)
+        for wa_id in senders:
+            worker = self._workers.get(wa_id)
+            if worker is None or worker.done():
+                self.submit(wa_id)
+        return len(senders)
+
+    async def run_sweeper(self, was_handled: Callable[[str, str], Awaitable[bool]], interval: float = 5.0) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.sweep(was_handled)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - the database is unavailable: next round
+                logger.warning("WhatsApp sweeper: database unavailable", exc_info=True)
+
     async def idle(self, timeout: float = 30.0) -> bool:
         """Wait until no worker runs (tests, shutdown)."""
         deadline = asyncio.get_running_loop().time() + timeout

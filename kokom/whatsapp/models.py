@@ -60,6 +60,10 @@ class WaInboundMessage(Base):
     handled_at = Column(DateTime)
     read_at = Column(DateTime)  # when the read receipt was sent
     error = Column(Text)
+    # Which instance took the message to "processing", and when (migration 0009): another
+    # instance takes it over only when that claim is older than the lease (kokom.whatsapp.store).
+    claimed_by = Column(String(200))
+    claimed_at = Column(DateTime)
 
     __table_args__ = (Index("ix_wa_inbound_status_id", "status", "id"),)
 

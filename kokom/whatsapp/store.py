@@ -9,7 +9,7 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
 
-from sqlalchemy import select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -161,7 +161,8 @@ def claim_inbound(inbound_id: int, from_statuses: tuple[str, ...] = (m.PENDING,)
         result = session.execute(
             update(m.WaInboundMessage)
             .where(m.WaInboundMessage.id == inbound_id, m.WaInboundMessage.status.in_(from_statuses))
-            .values(status=m.PROCESSING, attempts=m.WaInboundMessage.attempts + 1)
+            .values(status=m.PROCESSING, attempts=m.WaInboundMessage.attempts + 1, claimed_by=INSTANCE_ID,
+                    claimed_at=utcnow())
         )
         if result.rowcount != 1:
             return None
@@ -194,15 +195,81 @@ def mark_inbound_read(wamid: str) -> None:
 
 
 def unfinished_inbound() -> list[dict[str, Any]]:
-    """Messages accepted but not handled (pending) or interrupted (processing), oldest first."""
+    """Messages accepted but not handled (pending) or interrupted (processing), oldest first.
+
+    A message another live instance is processing (claimed by another instance within the
+    lease) is not this instance's to recover and is left out.
+    """
 
     def work(session: Session) -> list[dict[str, Any]]:
+        fresh = utcnow() - timedelta(seconds=CLAIM_LEASE_SECONDS)
         rows = session.execute(
             select(m.WaInboundMessage)
             .where(m.WaInboundMessage.status.in_((m.PENDING, m.PROCESSING)))
+            .where(or_(m.WaInboundMessage.status == m.PENDING, m.WaInboundMessage.claimed_by.is_(None),
+                       m.WaInboundMessage.claimed_by == INSTANCE_ID, m.WaInboundMessage.claimed_at < fresh))
             .order_by(m.WaInboundMessage.id)
         ).scalars()
         return [_inbound_dict(r) for r in rows]
+
+    return run_in_transaction(work)
+
+
+# --- several instances (issue 14) ----------------------------------------------------------------
+# Every instance claims messages under its own id; a claim older than the lease belongs to an
+# instance that stopped (killed, crashed): any other instance's sweeper takes its messages over.
+INSTANCE_ID = "local"
+CLAIM_LEASE_SECONDS = 120.0
+
+
+def configure_instance(instance_id: str, lease_seconds: float | None = None) -> None:
+    global INSTANCE_ID, CLAIM_LEASE_SECONDS
+    INSTANCE_ID = instance_id[:200]
+    if lease_seconds is not None:
+        CLAIM_LEASE_SECONDS = float(lease_seconds)
+
+
+def abandoned_inbound(pending_grace_seconds: float = 5.0) -> tuple[list[dict[str, Any]], list[str]]:
+    """(processing messages whose claim expired, residents with pending messages older than the grace).
+
+    What a stopped instance left: its in-flight messages and the queue it had not reached.
+    """
+
+    def work(session: Session) -> tuple[list[dict[str, Any]], list[str]]:
+        now = utcnow()
+        stale = session.execute(
+            select(m.WaInboundMessage)
+            .where(m.WaInboundMessage.status == m.PROCESSING,
+                   m.WaInboundMessage.claimed_at < now - timedelta(seconds=CLAIM_LEASE_SECONDS))
+            .order_by(m.WaInboundMessage.id)
+        ).scalars()
+        stale_rows = [_inbound_dict(r) | {"claimed_at": r.claimed_at} for r in stale]
+        waiting = session.execute(
+            select(m.WaInboundMessage.wa_id)
+            .where(m.WaInboundMessage.status == m.PENDING,
+                   m.WaInboundMessage.received_at < now - timedelta(seconds=pending_grace_seconds))
+            .group_by(m.WaInboundMessage.wa_id)
+            .order_by(func.min(m.WaInboundMessage.id))
+        ).scalars()
+        return stale_rows, list(waiting)
+
+    return run_in_transaction(work)
+
+
+def take_over_inbound(inbound_id: int, claimed_at: datetime, status: str, error: str | None = None) -> bool:
+    """Move an expired claim to ``status`` (pending again, or done) unless someone did first."""
+
+    def work(session: Session) -> bool:
+        values: dict[str, Any] = {"status": status, "claimed_by": None, "claimed_at": None}
+        if status != m.PENDING:
+            values.update(handled_at=utcnow(), error=error)
+        result = session.execute(
+            update(m.WaInboundMessage)
+            .where(m.WaInboundMessage.id == inbound_id, m.WaInboundMessage.status == m.PROCESSING,
+                   m.WaInboundMessage.claimed_at == claimed_at)
+            .values(**values)
+        )
+        return result.rowcount == 1
 
     return run_in_transaction(work)
 
@@ -382,9 +449,24 @@ def take_choices(wa_id: str) -> list[dict[str, str]] | None:
 
 
 def claim_next(wa_id: str) -> dict[str, Any] | None:
-    """The oldest pending message of one resident, moved to ``processing`` (order = acceptance order)."""
+    """The oldest pending message of one resident, moved to ``processing`` (order = acceptance order).
+
+    None while another message of the same resident is being processed under a live claim
+    (another worker or instance has it): per resident, one message at a time, in order.
+    """
 
     def work(session: Session) -> dict[str, Any] | None:
+        # The resident's row is the per-resident mutex across instances (PostgreSQL row lock; SQLite
+        # serialises writers anyway): the check below then sees every claim committed before it.
+        session.execute(select(Resident.id).where(Resident.wa_id == wa_id).with_for_update()).first()
+        busy = session.execute(
+            select(m.WaInboundMessage.id)
+            .where(m.WaInboundMessage.wa_id == wa_id, m.WaInboundMessage.status == m.PROCESSING,
+                   m.WaInboundMessage.claimed_at >= utcnow() - timedelta(seconds=CLAIM_LEASE_SECONDS))
+            .limit(1)
+        ).first()
+        if busy is not None:
+            return None
         row = session.execute(
             select(m.WaInboundMessage)
             .where(m.WaInboundMessage.wa_id == wa_id, m.WaInboundMessage.status == m.PENDING)
@@ -396,6 +478,8 @@ def claim_next(wa_id: str) -> dict[str, Any] | None:
             return None
         row.status = m.PROCESSING
         row.attempts = (row.attempts or 0) + 1
+        row.claimed_by = INSTANCE_ID
+        row.claimed_at = utcnow()
         session.flush()
         return _inbound_dict(row)
 

@@ -1,0 +1,203 @@
+"""Several instances on one database: per resident one message at a time and in order across
+instances, and what a killed instance left is taken over by another (SQLite and PostgreSQL)."""
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+import pytest
+
+from harness.fake_graph import new_wa_id
+from kokom.whatsapp import models as m, store
+from kokom.whatsapp.client import AsyncClient
+from kokom.whatsapp.config import load_config
+from kokom.whatsapp.inbound import InboundDispatcher
+from tests.test_whatsapp_inbound import Recorder, accept, inbound_row, text_delivery
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def shared_db(request, tmp_path, monkeypatch):
+    url = request.getfixturevalue("db_url" if request.param == "sqlite" else "pg_db_url")
+    for key in ("WHATSAPP_APP_SECRET", "WHATSAPP_ACCESS_TOKEN", "WHATSAPP_API_URL", "WHATSAPP_PHONE_NUMBER_ID"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("WHATSAPP_SANDBOX", "1")
+    monkeypatch.setenv("WHATSAPP_SANDBOX_DIR", str(tmp_path / "sandbox"))
+    monkeypatch.setenv("KOKOM_MEDIA_DIR", str(tmp_path / "media"))
+    monkeypatch.setenv("WHATSAPP_CREDENTIALS_FILE", str(tmp_path / "no-credentials.yml"))
+    yield url
+    store.configure_instance("local", 120.0)
+
+
+def dispatcher(recorder: Recorder) -> InboundDispatcher:
+    return InboundDispatcher(AsyncClient(load_config({})), recorder.deliver, recorder.reply)
+
+
+async def never_handled(_wa_id: str, _wamid: str) -> bool:
+    return False
+
+
+def test_two_instances_take_one_residents_messages_one_at_a_time_in_order(shared_db):
+    senders = [new_wa_id() for _ in range(3)]
+    for i in range(4):
+        for wa_id in senders:
+            accept(text_delivery(wa_id, f"pesan {i}"))
+
+    async def run() -> Recorder:
+        recorder = Recorder(delay=0.15)
+        first, second = dispatcher(recorder), dispatcher(recorder)
+        for wa_id in senders:  # deliveries of every resident landed on both instances
+            first.submit(wa_id)
+            second.submit(wa_id)
+        for _ in range(40):  # each instance's sweeper too
+            await asyncio.gather(first.sweep(never_handled, 0), second.sweep(never_handled, 0))
+            if await first.idle(0.1) and await second.idle(0.1) and len(recorder.delivered) == 12:
+                break
+        return recorder
+
+    recorder = asyncio.run(run())
+    assert not recorder.overlap
+    for wa_id in senders:
+        assert [text for w, text, _ in recorder.delivered if w == wa_id] == [f"pesan {i}" for i in range(4)]
+
+
+def test_a_killed_instances_messages_are_taken_over_after_the_lease(shared_db):
+    wa_id = new_wa_id()
+    ids = [accept(text_delivery(wa_id, text))[0] for text in ("satu", "dua")]
+    other = new_wa_id()
+    handled_id = accept(text_delivery(other, "sudah"))[0]
+    # Instance A took "satu" (and the other resident's message, which reached the assistant), then was killed.
+    store.configure_instance("A", 1.0)
+    assert store.claim_next(wa_id)["id"] == ids[0]
+    assert store.claim_next(other)["id"] == handled_id
+    handled_wamid = inbound_row(handled_id)["wamid"]
+
+    async def was_handled(_wa_id: str, wamid: str) -> bool:
+        return wamid == handled_wamid
+
+    async def run() -> Recorder:
+        recorder = Recorder()
+        store.configure_instance("B", 1.0)
+        b = dispatcher(recorder)
+        # B starts: A's live claim is not B's to recover; "dua" must wait behind "satu".
+        await b.recover(was_handled)
+        await b.idle(5)
+        assert recorder.delivered == []
+        assert inbound_row(ids[0])["status"] == m.PROCESSING
+        await asyncio.sleep(1.2)  # A's claim expires
+        assert await b.sweep(was_handled) == 2
+        await b.idle(10)
+        return recorder
+
+    recorder = asyncio.run(run())
+    assert [text for w, text, _ in recorder.delivered if w == wa_id] == ["satu", "dua"]
+    assert [text for w, text, _ in recorder.delivered if w == other] == []  # not answered twice
+    assert [inbound_row(i)["status"] for i in (*ids, handled_id)] == [m.DONE] * 3
+
+
+def test_a_restarted_instance_recovers_its_own_claims_at_once(shared_db):
+    wa_id = new_wa_id()
+    inbound_id = accept(text_delivery(wa_id, "halo"))[0]
+    store.configure_instance("host:var/whatsapp-spool", 120.0)
+    assert store.claim_next(wa_id)  # then the process was killed
+
+    async def run() -> Recorder:
+        recorder = Recorder()
+        started = time.monotonic()
+        b = dispatcher(recorder)  # the same instance, started again (same id)
+        assert await b.recover(never_handled) == 1
+        await b.idle(10)
+        assert time.monotonic() - started < 10  # no waiting for the lease
+        return recorder
+
+    recorder = asyncio.run(run())
+    assert [text for _, text, _ in recorder.delivered] == ["halo"]
+    assert inbound_row(inbound_id)["status"] == m.DONE
+
+
+# --- end to end: two Rasa instances on one PostgreSQL + Redis, one killed under load ---------------
+
+def test_two_rasa_instances_one_killed_lose_nothing(model_path, fake_graph, pg_db_url, request, tmp_path_factory):
+    """Deliveries of each resident alternate between two instances (as behind nginx); one instance
+    is killed mid-stream and the rest goes to the other (nginx's failover). Every message is handled
+    once, in order, in the shared conversation store."""
+    import os
+    import signal
+    import uuid
+
+    import requests
+    from sqlalchemy import text
+
+    from harness.fake_graph import post_signed, whatsapp_env
+    from harness.servers import TOKEN, WHATSAPP_CHANNEL, AssistantServers
+    from kokom.whatsapp import payloads
+    from tests.conftest import _pg_url
+
+    redis_url = os.environ.get("KOKOM_TEST_REDIS_URL")
+    if not redis_url:
+        pytest.skip("KOKOM_TEST_REDIS_URL is not set")
+    admin, admin_url, _ = request.getfixturevalue("pg_template")
+    tracker_db = f"kokom_tr_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{tracker_db}"'))
+    shared = {"DATABASE_URL": pg_db_url, "TRACKER_DATABASE_URL": _pg_url(admin_url, tracker_db),
+              "REDIS_URL": redis_url, "KOKOM_LOCK_PREFIX": f"kokomtwo{uuid.uuid4().hex[:8]}",  # Rasa takes alphanumerics only
+              "KOKOM_CLAIM_LEASE_SECONDS": "10", "KOKOM_LOG_FORMAT": "json"}
+    instances = []
+    try:
+        for name in ("a", "b"):
+            servers = AssistantServers(model_path, tmp_path_factory.mktemp(f"instance-{name}"),
+                                       extra_credentials={WHATSAPP_CHANNEL: None, "channels.ops.OpsInput": None},
+                                       extra_env=whatsapp_env(fake_graph))
+            servers.env.update(shared)
+            servers.database_url = pg_db_url
+            instances.append(servers)
+        import threading
+
+        starters = [threading.Thread(target=servers.start) for servers in instances]  # load both models at once
+        for thread in starters:
+            thread.start()
+        for thread in starters:
+            thread.join()
+        a, b = instances
+        for servers in instances:
+            ready = requests.get(f"{servers.url}/webhooks/ops/readyz", timeout=10)
+            assert ready.status_code == 200 and ready.json() == {"status": "ok"}
+
+        texts = ["halo", "menu", "jam buka kantor kapan", "alamat kantor dimana", "terima kasih", "oke dadah"]
+        residents = [new_wa_id() for _ in range(4)]
+        sent: dict[str, list[str]] = {r: [] for r in residents}
+        for i, body in enumerate(texts):
+            if i == 3:  # mid-stream, with messages in flight: instance A dies
+                os.killpg(a.procs[1].pid, signal.SIGKILL)
+                a.procs[1].wait(timeout=30)
+            for j, wa_id in enumerate(residents):
+                target = b if i >= 3 else (a if (i + j) % 2 == 0 else b)
+                delivery = payloads.build_delivery(wa_id, payloads.text_message(body))
+                assert post_signed(target.webhook_url, delivery).status_code == 200
+                sent[wa_id].append(body)
+            time.sleep(0.3)
+
+        deadline = time.time() + 240
+        while True:
+            rows = b.query("SELECT wa_id, status FROM wa_inbound_messages")
+            mine = [r for r in rows if r["wa_id"] in sent]
+            if len(mine) == 24 and all(r["status"] == "done" for r in mine):
+                break
+            assert time.time() < deadline, mine
+            time.sleep(1)
+        for wa_id, bodies in sent.items():
+            events = requests.get(f"{b.url}/conversations/{wa_id}/tracker", params={"token": TOKEN},
+                                  timeout=30).json()["events"]
+            said = [e["text"] for e in events if e.get("event") == "user"]
+            assert said == bodies, (wa_id, said)  # every message once, in order
+            assert b.outbound(wa_id), wa_id  # and answered
+        metrics = requests.get(f"{b.url}/webhooks/ops/metrics", timeout=10).text
+        assert "kokom_messages_in_total" in metrics
+        log_lines = [line for line in (b.workdir / "rasa.log").read_text().splitlines() if line.startswith("{")]
+        assert log_lines and all(json.loads(line).get("level") for line in log_lines[-50:])
+    finally:
+        for servers in instances:
+            servers.stop()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{tracker_db}" WITH (FORCE)'))
