@@ -86,7 +86,7 @@ test: train browser
 
 # Tests that start Rasa/action servers are marked e2e by the fixtures they use (tests/conftest.py).
 test-fast: install
-	$(PY) -m pytest -q -m "not e2e and not browser"
+	$(PY) -m pytest -q -n auto -m "not e2e and not browser"
 
 # NLU on the split and on residents' unseen messages, fallback thresholds, and routing
 # through the real assistant (starts Rasa + action server on free ports; a few minutes).
