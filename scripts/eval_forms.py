@@ -72,6 +72,9 @@ def check_case(case: dict[str, Any] | None, expect: dict[str, Any]) -> list[str]
     """What the saved case gets wrong (empty list: right ticket, right fields)."""
     if case is None:
         return ["no case saved"]
+    from kokom import nik_crypto
+
+    case = dict(case, nik=nik_crypto.decrypt(case.get("nik")))  # NIKs are encrypted at rest
     problems = []
     kind = expect.get("kind")
     if case["kind"] != kind:

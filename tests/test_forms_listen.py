@@ -66,7 +66,11 @@ class Resident:
             "SELECT c.* FROM cases c JOIN residents r ON r.id = c.resident_id WHERE r.wa_id = :w "
             "AND c.kind IN ('complaint', 'document') ORDER BY c.id", w=rest_sender(self.sender))
         assert len(rows) <= 1, rows
-        return rows[0] if rows else None
+        if not rows:
+            return None
+        from kokom import nik_crypto
+
+        return dict(rows[0], nik=nik_crypto.decrypt(rows[0]["nik"]))  # encrypted at rest
 
 
 def test_document_dialogues_take_what_was_said_and_follow_corrections(assistant):
