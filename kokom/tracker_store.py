@@ -47,3 +47,28 @@ class UrlSQLTrackerStore(SQLTrackerStore):
             event_broker=event_broker,
             query=dict(url.query) or None,
         )
+        if url.get_backend_name() == "sqlite":
+            self._pool_sqlite()
+
+    def _pool_sqlite(self) -> None:
+        """Reuse SQLite connections, in WAL mode, like the application database (kokom.db).
+
+        Rasa builds its SQLite engine with SQLAlchemy 1.4's NullPool and the default
+        rollback journal: every retrieve and save of a conversation opened a connection
+        and every save synced a journal file, on Rasa's event loop (docs/benchmarks.md).
+        """
+        import sqlalchemy as sa
+        from sqlalchemy import event
+
+        from kokom.db import sqlite_engine_kwargs, sqlite_pragmas
+
+        old = self.engine
+        engine = sa.create_engine(old.url, **sqlite_engine_kwargs(str(old.url)))
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+            sqlite_pragmas(dbapi_connection)
+
+        self.engine = engine
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=engine)
+        old.dispose()
