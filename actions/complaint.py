@@ -13,7 +13,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import form_facts as ff
-from actions.common import entity_values, office, reset_events, shared_location, shared_media
+from actions.common import (entity_values, office, reset_events, retry_save_events, shared_location,
+                            shared_media)
 from actions.forms_base import Answer, ListeningForm, Turn
 from kokom.cases import create_complaint
 
@@ -301,9 +302,10 @@ class ActionSubmitComplaint(Action):
             logger.exception("saving a complaint failed")
             dispatcher.utter_message(
                 text="Mohon maaf, laporan belum berhasil disimpan karena gangguan sistem. "
-                "Silakan coba lagi beberapa saat lagi, atau ketik *petugas*."
+                "Jawaban Bapak/Ibu tetap kami simpan: silakan balas *ya* beberapa saat lagi untuk mengirim "
+                "ulang, atau ketik *petugas*."
             )
-            return reset_events(FORM_SLOTS)
+            return retry_save_events("complaint_form", "complaint_confirm")
         dispatcher.utter_message(
             text=(
                 "✅ Laporan Bapak/Ibu sudah kami terima.\n"

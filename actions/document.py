@@ -15,7 +15,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import form_facts as ff
-from actions.common import doc_name, document_list_buttons, entity_values, office, reset_events
+from actions.common import (doc_name, document_list_buttons, entity_values, office, reset_events,
+                            retry_save_events)
 from actions.forms_base import Answer, ListeningForm, Turn
 from kokom.cases import create_document_request
 from kokom.validators import mask_nik, parse_rt_rw, validate_nik
@@ -238,9 +239,10 @@ class ActionSubmitDocument(Action):
             logger.exception("saving a document request failed")
             dispatcher.utter_message(
                 text="Mohon maaf, permohonan belum berhasil disimpan karena gangguan sistem. "
-                "Silakan coba lagi beberapa saat lagi, atau ketik *petugas*."
+                "Jawaban Bapak/Ibu tetap kami simpan: silakan balas *ya* beberapa saat lagi untuk mengirim "
+                "ulang, atau ketik *petugas*."
             )
-            return reset_events(FORM_SLOTS)
+            return retry_save_events("document_form", "document_confirm")
         info = office().document(key)
         originals = "\n".join(f"• {item}" for item in info.originals) if info and info.originals else "• KTP dan KK asli"
         time_text = info.processing_time if info else "sesuai ketentuan"
