@@ -369,35 +369,51 @@ def start_profiles(servers: AssistantServers, label: str, duration: float) -> li
     PROFILES.mkdir(parents=True, exist_ok=True)
     out = []
     for name, proc in (("actions", servers.procs[0]), ("rasa", servers.procs[1])):
-        svg = PROFILES / f"{label}-{name}.svg"
-        p = subprocess.Popen([exe, "record", "--pid", str(proc.pid), "--duration", str(int(duration)),
-                              "--rate", "50", "--nonblocking", "--format", "flamegraph", "--output", str(svg)],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        out.append((p, svg))
+        # The flame graph to look at, and the same samples as collapsed stacks for the summary.
+        for fmt_, suffix in (("flamegraph", "svg"), ("raw", "txt")):
+            path = PROFILES / f"{label}-{name}.{suffix}"
+            p = subprocess.Popen([exe, "record", "--pid", str(proc.pid), "--duration", str(int(duration)),
+                                  "--rate", "50", "--nonblocking", "--format", fmt_, "--output", str(path)],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            out.append((p, path))
     return out
 
 
-FRAME = re.compile(r"<title>(.*?) \(([\d,]+) samples?, ([\d.]+)%\)</title>")
+# Leaf frames of a waiting thread (py-spy cannot see that uvloop's or a queue's wait is idle).
+IDLE_LEAVES = {"serve (sanic/server/runners.py)", "_worker (concurrent/futures/thread.py)",
+               "wait (threading.py)", "select (selectors.py)", "_run_once (asyncio/base_events.py)"}
 
 
-def profile_summary(svg: Path, top: int = 25) -> str:
-    """Inclusive share of the samples per function, from py-spy's flame graph."""
-    if not svg.exists():
-        return f"(no profile: {svg.name} missing)"
-    frames = [(html.unescape(m.group(1)), int(m.group(2).replace(",", "")))
-              for m in FRAME.finditer(svg.read_text(encoding="utf-8", errors="replace"))]
-    if not frames:
-        return "(empty profile)"
-    total = max(n for _, n in frames)
-    # A function's frames can be nested in each other (recursion); the largest frame per
-    # distinct call stack is already inclusive, so sum over frames and cap at the total.
-    by_name: dict[str, int] = {}
-    for name, n in frames:
-        if name == "all":
+def profile_summary(raw: Path, top: int = 22) -> str:
+    """From py-spy's collapsed stacks: share of samples in which each function is on the stack
+    (inclusive, each sample counted once per function) and at the top of it (self)."""
+    if not raw.exists():
+        return f"(no profile: {raw.name} missing)"
+    inclusive: dict[str, int] = {}
+    own: dict[str, int] = {}
+    total = idle = 0
+    for line in raw.read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
             continue
-        by_name[name] = by_name.get(name, 0) + n
-    lines = [f"{min(100.0, 100 * n / total):5.1f}%  {name}" for name, n in
-             sorted(by_name.items(), key=lambda kv: -kv[1])[:top]]
+        n = int(count)
+        frames = [re.sub(r":\d+\)$", ")", f) for f in stack.split(";")]
+        if frames[-1] in IDLE_LEAVES:
+            idle += n
+            continue
+        total += n
+        for name in set(frames):
+            inclusive[name] = inclusive.get(name, 0) + n
+        own[frames[-1]] = own.get(frames[-1], 0) + n
+    if not total:
+        return "(no samples: the process was idle)"
+    lines = [f"{total} busy samples (50 per second per thread; {idle} more were idle: an event loop waiting "
+             f"for input or a pool thread waiting for work). Share of the busy samples, inclusive / self:"]
+    for name, n in sorted(inclusive.items(), key=lambda kv: -kv[1])[:top]:
+        lines.append(f"{100 * n / total:5.1f}% {100 * own.get(name, 0) / total:5.1f}%  {name}")
+    lines.append("Top self time:")
+    for name, n in sorted(own.items(), key=lambda kv: -kv[1])[:10]:
+        lines.append(f"{100 * n / total:5.1f}%  {name}")
     return "\n".join(lines)
 
 
@@ -444,6 +460,10 @@ def time_training() -> float:
     return time.perf_counter() - start
 
 
+def slug(label: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") or "run"
+
+
 def fmt(value: float) -> str:
     return "-" if value != value else f"{value:.0f}"  # NaN -> "-"
 
@@ -488,13 +508,18 @@ def run_rest(servers: AssistantServers, rate: float, duration: float) -> list[fl
 
 async def whatsapp_phases(load: Load, rates: list[float], duration: float, drain: float,
                           servers: AssistantServers, profile_rate: float | None, label: str,
-                          stop_after_fail: bool) -> list[dict[str, Any]]:
+                          stop_after_fail: bool, warmup: float = 0.0) -> list[dict[str, Any]]:
     timeout = aiohttp.ClientTimeout(total=60)
     connector = aiohttp.TCPConnector(limit=0, keepalive_timeout=30)
     summaries = []
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
+        if warmup > 0:
+            # Not measured: the first predictions in each pool thread and the first database
+            # connections are slower than the steady state the rates are meant to show.
+            await load.run_rate(session, 2.0, warmup)
+            await load.drain(drain)
         for rate in rates:
-            profiles = start_profiles(servers, f"{label}-{rate:g}mps", duration) if rate == profile_rate else []
+            profiles = start_profiles(servers, f"{slug(label)}-{rate:g}mps", duration) if rate == profile_rate else []
             result = await load.run_rate(session, rate, duration)
             await load.drain(drain)
             for proc, _svg in profiles:
@@ -515,6 +540,7 @@ def main() -> int:
     parser.add_argument("--rates", default="2,5,10,20,30,40", help="messages per second, comma-separated")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds per rate (at least 30 for the record)")
     parser.add_argument("--drain", type=float, default=30.0, help="seconds to wait for answers after each rate")
+    parser.add_argument("--warmup", type=float, default=10.0, help="seconds of unmeasured load at 2 msg/s first")
     parser.add_argument("--think", type=float, default=1.0, help="a resident's pause before answering a reply")
     parser.add_argument("--single-share", type=float, default=0.4, help="share of one-message residents")
     parser.add_argument("--quick", action="store_true", help="rates 2,10,30 for 8 s each (a smoke run)")
@@ -522,11 +548,13 @@ def main() -> int:
     parser.add_argument("--no-floor", action="store_true", help="skip the REST floor")
     parser.add_argument("--profile", type=float, default=None, help="py-spy both servers during this rate")
     parser.add_argument("--label", default="run", help="names this run in docs/benchmarks.md and profiles")
+    parser.add_argument("--concurrency", type=int, default=None,
+                        help="WHATSAPP_CONCURRENCY for the channel (default: the channel's own default)")
     parser.add_argument("--train", action="store_true", help="also time a full `rasa train` (slow)")
     parser.add_argument("--no-write", action="store_true", help="print only; do not append to docs/benchmarks.md")
     args = parser.parse_args()
     if args.quick:
-        args.rates, args.duration, args.drain = "2,10,30", 8.0, 20.0
+        args.rates, args.duration, args.drain, args.warmup = "2,10,30", 8.0, 20.0, 5.0
     if not args.model:
         models = sorted((ROOT / "models").glob("kokom-*.tar.gz"), key=lambda p: p.stat().st_mtime)
         if not models:
@@ -543,7 +571,8 @@ def main() -> int:
         f"- Command: `{command.strip()}`",
         f"- Load: {args.duration:g} s per rate, open-loop; {args.single_share:.0%} one-message residents, the rest "
         f"in conversations (document request or complaint with location and photo, then a status check), "
-        f"{args.think:g} s thinking time before answering a reply",
+        f"{args.think:g} s thinking time before answering a reply; {args.warmup:g} s of unmeasured warm-up at 2 msg/s; "
+        f"WHATSAPP_CONCURRENCY {args.concurrency or 'default'}",
     ]
     training = f"{time_training():.0f} s (timed now, `rasa train --num-threads 2`)" if args.train \
         else train_time(args.model)
@@ -551,13 +580,14 @@ def main() -> int:
     graph = fg.FakeGraph().start()
     workdir = Path(tempfile.mkdtemp(prefix="kokom-bench-"))
     servers = AssistantServers(args.model, workdir, extra_credentials={WHATSAPP_CHANNEL: None},
-                               extra_env=whatsapp_env(graph))
+                               extra_env={**whatsapp_env(graph), **(
+                                   {"WHATSAPP_CONCURRENCY": str(args.concurrency)} if args.concurrency else {})})
     rest_kokom: list[float] = []
     try:
         servers.start()
         load = Load(graph, servers.webhook_url, args.think, args.single_share)
         summaries = asyncio.run(whatsapp_phases(load, rates, args.duration, args.drain, servers, args.profile,
-                                                args.label, not args.keep_going))
+                                                args.label, not args.keep_going, args.warmup))
         wa_ids = {m.wa_id for m in load.all}
         lost_total = sum(1 for m in load.all if m.first_reply is None)
         twice, not_once = duplicates(workdir, wa_ids)
@@ -610,10 +640,10 @@ def main() -> int:
         ]
     if args.profile is not None:
         for name in ("rasa", "actions"):
-            svg = PROFILES / f"{args.label}-{args.profile:g}mps-{name}.svg"
-            lines += ["", f"Profile of the {name} server at {args.profile:g} msg/s (py-spy, 50 Hz, "
-                      f"[{svg.name}](profiles/{svg.name})), inclusive share of samples, top functions:", "",
-                      "```", profile_summary(svg), "```"]
+            base = f"{slug(args.label)}-{args.profile:g}mps-{name}"
+            lines += ["", f"Profile of the {name} server at {args.profile:g} msg/s (py-spy, 50 Hz, flame graph "
+                      f"[{base}.svg](profiles/{base}.svg)):", "",
+                      "```", profile_summary(PROFILES / f"{base}.txt"), "```"]
     report = "\n".join(lines) + "\n"
     print(report)
     if not args.no_write:
