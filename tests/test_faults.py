@@ -1,6 +1,8 @@
 """Faults that must lose nothing: a crashed action server in the middle of a form."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from channels.whatsapp import SERVICE_TROUBLE_REPLY
@@ -107,3 +109,46 @@ def test_ten_copies_of_one_delivery_at_once_are_answered_once_and_a_status_storm
     outbound = assistant.query("select status from wa_outbound_messages where wamid = :w", w=wamid)
     assert outbound == [{"status": "read"}]
     assert len(assistant.inbound(wa_id)) == 1 and len(assistant.fake_graph.sends(wa_id)) == len(answers)
+
+
+def test_graph_api_failing_for_a_while_then_for_good(assistant, monkeypatch):
+    """500s and a 429 for a while: the replies arrive after retries, in order, none twice; a
+    reply whose every attempt fails is recorded with its error and shown to officers."""
+    from console import chat
+    from harness.servers import TOKEN
+    from kokom import db
+
+    wa_id = new_wa_id()
+    graph = assistant.fake_graph
+    graph.fail_next(2, status=500, to=wa_id)
+    graph.fail_next(1, status=429, to=wa_id, headers={"Retry-After": "0"})
+    delivery = payloads.build_delivery(wa_id, payloads.text_message("halo"), profile_name="Budi")
+    assert post_signed(assistant.webhook_url, delivery).status_code == 200
+    assistant.wait_handled(wa_id, 1)
+    records = graph.sends_records(wa_id)
+    assert [r.status for r in records[:3]] == [500, 500, 429]
+    delivered = [r.response["messages"][0]["id"] for r in records if r.status == 200]
+    rows = assistant.outbound(wa_id)
+    assert len(rows) >= 2 and all(r["status"] == "sent" for r in rows)
+    # one successful send per recorded message, in the order the assistant produced them
+    assert [r["wamid"] for r in rows] == delivered
+    sent_bodies = [json.dumps(r.json, sort_keys=True) for r in records if r.status == 200]
+    assert len(set(sent_bodies)) == len(sent_bodies)
+
+    graph.fail_next(4, status=500, to=wa_id)  # WHATSAPP_MAX_ATTEMPTS in the test servers
+    delivery = payloads.build_delivery(wa_id, payloads.text_message("jam buka kantor kapan?"), profile_name="Budi")
+    assert post_signed(assistant.webhook_url, delivery).status_code == 200
+    assistant.wait_handled(wa_id, 2)
+    failed = [r for r in assistant.outbound(wa_id) if r["status"] == "failed"]
+    assert len(failed) == 1 and failed[0]["attempts"] == 4 and "500" in failed[0]["error"]
+    assert assistant.inbound(wa_id)[-1]["status"] == "done"  # the conversation itself went on
+
+    monkeypatch.setenv("DATABASE_URL", assistant.database_url)
+    monkeypatch.setenv("RASA_URL", assistant.url)
+    monkeypatch.setenv("RASA_TOKEN", TOKEN)
+    db.reset_engines()
+    try:
+        shown = [m for m in chat.transcript(wa_id, assistant.workdir / "media")["messages"] if m.get("failed")]
+    finally:
+        db.reset_engines()
+    assert len(shown) == 1 and "500" in shown[0]["error"] and failed[0]["body"][:20] in shown[0]["text"]
