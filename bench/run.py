@@ -17,8 +17,9 @@ on 127.0.0.1, databases in a scratch folder) and then, for each rate in ``--rate
   store, or not handled exactly once in the channel's inbound table).
 
 Then it measures the floor: the same model over Rasa's REST channel with an action
-server that does nothing (bench/null_actions.py), and SI KoKoM over REST, at the same
-low rate, and prints SI KoKoM's latency as a ratio to the floor. Peak resident memory
+server that does nothing (bench/null_actions.py), alternating turns with SI KoKoM over
+REST at the lowest rate (both stacks up at once, so both see the same shared machine),
+and prints SI KoKoM's latency as a ratio to the floor. Peak resident memory
 (VmHWM) of each process and the training time recorded by ``make train`` are reported.
 ``--profile RATE`` samples both servers with py-spy during that rate (flame graphs and
 a text summary into docs/profiles/). Results are appended to docs/benchmarks.md.
@@ -474,20 +475,25 @@ def held(s: dict[str, Any]) -> bool:
 
 # --- REST (floor and SI KoKoM) ---------------------------------------------------------------
 
-async def rest_load(url: str, rate: float, duration: float) -> list[float]:
-    samples: list[float] = []
+async def rest_pair(kokom_url: str, floor_url: str, rate: float, duration: float,
+                    warmup: int = 6) -> tuple[list[float], list[float]]:
+    """Alternate one-message REST turns between SI KoKoM and the floor at ``rate`` in total,
+    so both see the same machine at the same time (it is shared). Returns (kokom, floor) ms."""
+    results: dict[str, list[float]] = {kokom_url: [], floor_url: []}
 
-    async def one(session: aiohttp.ClientSession, i: int) -> None:
+    async def one(session: aiohttp.ClientSession, url: str, i: int, keep: bool) -> None:
         start = time.perf_counter()
         async with session.post(f"{url}/webhooks/rest/webhook",
                                 json={"sender": f"bench-{i}-{random.randint(0, 10**9)}",
-                                      "message": ONE_MESSAGE[i % len(ONE_MESSAGE)]}) as response:
+                                      "message": ONE_MESSAGE[(i // 2) % len(ONE_MESSAGE)]}) as response:
             await response.read()
-            if response.status == 200:
-                samples.append((time.perf_counter() - start) * 1000)
+            if keep and response.status == 200:
+                results[url].append((time.perf_counter() - start) * 1000)
 
     timeout = aiohttp.ClientTimeout(total=120)
     async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=0)) as session:
+        for i in range(warmup):  # first predictions in each pool thread
+            await one(session, (kokom_url, floor_url)[i % 2], i, False)
         tasks = []
         start = time.perf_counter()
         for i in itertools.count():
@@ -495,13 +501,9 @@ async def rest_load(url: str, rate: float, duration: float) -> list[float]:
             if due - start >= duration:
                 break
             await asyncio.sleep(max(0.0, due - time.perf_counter()))
-            tasks.append(asyncio.create_task(one(session, i)))
+            tasks.append(asyncio.create_task(one(session, (kokom_url, floor_url)[i % 2], i, True)))
         await asyncio.gather(*tasks)
-    return samples
-
-
-def run_rest(servers: AssistantServers, rate: float, duration: float) -> list[float]:
-    return asyncio.run(rest_load(servers.url, rate, duration))
+    return results[kokom_url], results[floor_url]
 
 
 # --- main -------------------------------------------------------------------------------
@@ -583,6 +585,7 @@ def main() -> int:
                                extra_env={**whatsapp_env(graph), **(
                                    {"WHATSAPP_CONCURRENCY": str(args.concurrency)} if args.concurrency else {})})
     rest_kokom: list[float] = []
+    floor: list[float] = []
     try:
         servers.start()
         load = Load(graph, servers.webhook_url, args.think, args.single_share)
@@ -595,20 +598,15 @@ def main() -> int:
         rss = {"Rasa": peak_rss_mb(servers.procs[1].pid), "action server": peak_rss_mb(servers.procs[0].pid),
                "bench (load + fake Graph API)": peak_rss_mb(os.getpid(), tree=False)}
         if not args.no_floor:
-            rest_kokom = run_rest(servers, rates[0], args.duration)
+            floor_servers = FloorServers(args.model, Path(tempfile.mkdtemp(prefix="kokom-bench-floor-")))
+            try:
+                floor_servers.start()
+                rest_kokom, floor = asyncio.run(rest_pair(servers.url, floor_servers.url, rates[0], args.duration))
+            finally:
+                floor_servers.stop()
     finally:
         servers.stop()
         graph.stop()
-
-    floor: list[float] = []
-    if not args.no_floor:
-        floor_dir = Path(tempfile.mkdtemp(prefix="kokom-bench-floor-"))
-        floor_servers = FloorServers(args.model, floor_dir)
-        try:
-            floor_servers.start()
-            floor = run_rest(floor_servers, rates[0], args.duration)
-        finally:
-            floor_servers.stop()
 
     lines = [*header, "", "| rate (msg/s) | sent | answered | unanswered after the rate's drain | first reply p50 / p95 / p99 / max (ms) | "
              "ack p50 / p99 (ms) | answered/s | held |", "|---|---|---|---|---|---|---|---|"]
@@ -630,7 +628,8 @@ def main() -> int:
     ]
     if floor and rest_kokom:
         lines += [
-            f"- Floor, same model over REST with do-nothing actions at {rates[0]:g} msg/s: p50 {pct(floor, .5):.0f} ms, "
+            f"- Floor, same model over REST with do-nothing actions (bench/null_actions.py), alternating with "
+            f"SI KoKoM's REST turns at {rates[0]:g} msg/s in total: p50 {pct(floor, .5):.0f} ms, "
             f"p95 {pct(floor, .95):.0f} ms (n={len(floor)})",
             f"- SI KoKoM over REST (whole turn) at {rates[0]:g} msg/s: p50 {pct(rest_kokom, .5):.0f} ms, "
             f"p95 {pct(rest_kokom, .95):.0f} ms (n={len(rest_kokom)}); ratio to the floor p50 "
