@@ -32,16 +32,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import html
+import contextlib
 import itertools
 import json
 import os
 import platform
 import random
 import re
-import signal
-import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -59,11 +56,12 @@ sys.path.insert(0, str(ROOT))
 
 from harness import fake_graph as fg  # noqa: E402
 from harness.fake_graph import whatsapp_env  # noqa: E402
-from harness.servers import TOKEN, WHATSAPP_CHANNEL, AssistantServers, free_port, wait_http  # noqa: E402
+from harness.servers import WHATSAPP_CHANNEL, AssistantServers  # noqa: E402
 from kokom.whatsapp import payloads  # noqa: E402
 
 RESULTS = ROOT / "docs" / "benchmarks.md"
-PROFILES = ROOT / "docs" / "profiles"
+PROFILES = ROOT / "docs" / "profiles"  # flame graphs (kept in git)
+RAW_PROFILES = ROOT / "var" / "bench-profiles"  # collapsed stacks (megabytes; summarised into the report)
 TICKET = re.compile(r"\b(?:ADU|DOK|KON)-\d{8}-\d{4}\b")
 
 # One-message residents: what a kelurahan's number gets on a busy morning.
@@ -326,33 +324,67 @@ class FloorServers(AssistantServers):
         return super()._start(name, cmd)
 
 
-def duplicates(workdir: Path, wa_ids: set[str]) -> tuple[int, int]:
+def _rows(url: str, sql: str) -> list[tuple]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url, future=True)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(sql))]
+    finally:
+        engine.dispose()
+
+
+def duplicates(app_url: str, tracker_url: str, wa_ids: set[str]) -> tuple[int, int]:
     """(user messages twice in the tracker store, inbound messages not handled exactly once)."""
-    twice = 0
-    with sqlite3.connect(f"file:{workdir / 'tracker.db'}?mode=ro", uri=True) as db:
-        rows = db.execute("SELECT sender_id, data FROM events WHERE type_name = 'user'").fetchall()
     seen: dict[str, int] = {}
-    for sender, data in rows:
+    for sender, data in _rows(tracker_url, "SELECT sender_id, data FROM events WHERE type_name = 'user'"):
         if sender not in wa_ids:
             continue
         mid = (json.loads(data) or {}).get("message_id")
         if mid:
             seen[mid] = seen.get(mid, 0) + 1
     twice = sum(1 for n in seen.values() if n > 1)
-    with sqlite3.connect(f"file:{workdir / 'kokom.db'}?mode=ro", uri=True) as db:
-        bad = db.execute("SELECT COUNT(*) FROM wa_inbound_messages WHERE status NOT IN ('done', 'ignored')"
-                         ).fetchone()[0]
+    bad = _rows(app_url, "SELECT COUNT(*) FROM wa_inbound_messages WHERE status NOT IN ('done', 'ignored')")[0][0]
     return twice, bad
 
 
-def cases_saved(workdir: Path, wa_ids: set[str]) -> dict[str, int]:
-    with sqlite3.connect(f"file:{workdir / 'kokom.db'}?mode=ro", uri=True) as db:
-        rows = db.execute("SELECT c.kind, r.wa_id FROM cases c JOIN residents r ON r.id = c.resident_id").fetchall()
+def cases_saved(app_url: str, wa_ids: set[str]) -> dict[str, int]:
     out: dict[str, int] = {}
-    for kind, wa_id in rows:
+    for kind, wa_id in _rows(app_url, "SELECT c.kind, r.wa_id FROM cases c JOIN residents r ON r.id = c.resident_id"):
         if wa_id in wa_ids:
             out[kind] = out.get(kind, 0) + 1
     return out
+
+
+class PgDatabases:
+    """Two fresh PostgreSQL databases (application, tracker) for one run, dropped after it."""
+
+    def __init__(self, admin_url: str) -> None:
+        from sqlalchemy import create_engine
+        from sqlalchemy.engine import make_url
+
+        self.admin = create_engine(admin_url, future=True, isolation_level="AUTOCOMMIT")
+        stamp = f"{int(time.time())}_{os.getpid()}"
+        self.names = [f"kokom_bench_app_{stamp}", f"kokom_bench_tracker_{stamp}"]
+        base = make_url(admin_url)
+        self.urls = [str(base.set(database=name).render_as_string(hide_password=False)) for name in self.names]
+
+    def __enter__(self) -> "PgDatabases":
+        from sqlalchemy import text
+
+        with self.admin.connect() as conn:
+            for name in self.names:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        from sqlalchemy import text
+
+        with self.admin.connect() as conn:
+            for name in self.names:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self.admin.dispose()
 
 
 # --- profiling ----------------------------------------------------------------------
@@ -371,8 +403,9 @@ def start_profiles(servers: AssistantServers, label: str, duration: float) -> li
     out = []
     for name, proc in (("actions", servers.procs[0]), ("rasa", servers.procs[1])):
         # The flame graph to look at, and the same samples as collapsed stacks for the summary.
-        for fmt_, suffix in (("flamegraph", "svg"), ("raw", "txt")):
-            path = PROFILES / f"{label}-{name}.{suffix}"
+        for fmt_, folder, suffix in (("flamegraph", PROFILES, "svg"), ("raw", RAW_PROFILES, "txt")):
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"{label}-{name}.{suffix}"
             p = subprocess.Popen([exe, "record", "--pid", str(proc.pid), "--duration", str(int(duration)),
                                   "--rate", "50", "--nonblocking", "--format", fmt_, "--output", str(path)],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -552,6 +585,8 @@ def main() -> int:
     parser.add_argument("--label", default="run", help="names this run in docs/benchmarks.md and profiles")
     parser.add_argument("--concurrency", type=int, default=None,
                         help="WHATSAPP_CONCURRENCY for the channel (default: the channel's own default)")
+    parser.add_argument("--database-url", default=None,
+                        help="PostgreSQL admin URL: the run gets two fresh databases there (default: SQLite files)")
     parser.add_argument("--train", action="store_true", help="also time a full `rasa train` (slow)")
     parser.add_argument("--no-write", action="store_true", help="print only; do not append to docs/benchmarks.md")
     args = parser.parse_args()
@@ -574,16 +609,28 @@ def main() -> int:
         f"- Load: {args.duration:g} s per rate, open-loop; {args.single_share:.0%} one-message residents, the rest "
         f"in conversations (document request or complaint with location and photo, then a status check), "
         f"{args.think:g} s thinking time before answering a reply; {args.warmup:g} s of unmeasured warm-up at 2 msg/s; "
-        f"WHATSAPP_CONCURRENCY {args.concurrency or 'default'}",
+        f"WHATSAPP_CONCURRENCY {args.concurrency or 'default'}; databases: "
+        f"{'PostgreSQL (fresh databases at ' + args.database_url.split('@')[-1] + ')' if args.database_url else 'SQLite files'}",
     ]
     training = f"{time_training():.0f} s (timed now, `rasa train --num-threads 2`)" if args.train \
         else train_time(args.model)
 
+    with contextlib.ExitStack() as stack:
+        pg = stack.enter_context(PgDatabases(args.database_url)) if args.database_url else None
+        return run(args, rates, header, training, pg)
+
+
+def run(args: argparse.Namespace, rates: list[float], header: list[str], training: str,
+        pg: "PgDatabases | None") -> int:
     graph = fg.FakeGraph().start()
     workdir = Path(tempfile.mkdtemp(prefix="kokom-bench-"))
+    db_env = {"DATABASE_URL": pg.urls[0], "TRACKER_DATABASE_URL": pg.urls[1]} if pg else {}
     servers = AssistantServers(args.model, workdir, extra_credentials={WHATSAPP_CHANNEL: None},
                                extra_env={**whatsapp_env(graph), **(
                                    {"WHATSAPP_CONCURRENCY": str(args.concurrency)} if args.concurrency else {})})
+    if pg:
+        servers.env.update(db_env)
+        servers.database_url = pg.urls[0]
     rest_kokom: list[float] = []
     floor: list[float] = []
     try:
@@ -593,8 +640,10 @@ def main() -> int:
                                                 args.label, not args.keep_going, args.warmup))
         wa_ids = {m.wa_id for m in load.all}
         lost_total = sum(1 for m in load.all if m.first_reply is None)
-        twice, not_once = duplicates(workdir, wa_ids)
-        cases = cases_saved(workdir, wa_ids)
+        app_url = pg.urls[0] if pg else f"sqlite:///{workdir / 'kokom.db'}"
+        tracker_url = pg.urls[1] if pg else f"sqlite:///{workdir / 'tracker.db'}"
+        twice, not_once = duplicates(app_url, tracker_url, wa_ids)
+        cases = cases_saved(app_url, wa_ids)
         rss = {"Rasa": peak_rss_mb(servers.procs[1].pid), "action server": peak_rss_mb(servers.procs[0].pid),
                "bench (load + fake Graph API)": peak_rss_mb(os.getpid(), tree=False)}
         if not args.no_floor:
@@ -637,12 +686,12 @@ def main() -> int:
             f"- SI KoKoM over WhatsApp (first reply) at {rates[0]:g} msg/s as a ratio to the floor: p50 "
             f"{summaries[0]['first_p50'] / pct(floor, .5):.1f}x, p95 {summaries[0]['first_p95'] / pct(floor, .95):.1f}x",
         ]
-    if args.profile is not None:
+    if args.profile is not None and any(s["rate"] == args.profile for s in summaries):
         for name in ("rasa", "actions"):
             base = f"{slug(args.label)}-{args.profile:g}mps-{name}"
             lines += ["", f"Profile of the {name} server at {args.profile:g} msg/s (py-spy, 50 Hz, flame graph "
                       f"[{base}.svg](profiles/{base}.svg)):", "",
-                      "```", profile_summary(PROFILES / f"{base}.txt"), "```"]
+                      "```", profile_summary(RAW_PROFILES / f"{base}.txt"), "```"]
     report = "\n".join(lines) + "\n"
     print(report)
     if not args.no_write:
