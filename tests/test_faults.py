@@ -152,3 +152,55 @@ def test_graph_api_failing_for_a_while_then_for_good(assistant, monkeypatch):
     finally:
         db.reset_engines()
     assert len(shown) == 1 and "500" in shown[0]["error"] and failed[0]["body"][:20] in shown[0]["text"]
+
+
+def test_database_refusing_the_case_keeps_the_answers_and_the_next_yes_saves_once(assistant):
+    """The database fails exactly when the case is saved (a trigger refuses inserts into
+    ``cases``): the resident is told, the form keeps every answer and asks again; after the
+    database is back, *ya* saves the case once."""
+    import sqlite3
+
+    wa_id = new_wa_id()
+    graph = assistant.fake_graph
+    handled = [0]
+
+    def say(text: str) -> str:
+        seen = len(graph.sends(wa_id))
+        delivery = payloads.build_delivery(wa_id, payloads.text_message(text), profile_name="Hendra")
+        assert post_signed(assistant.webhook_url, delivery).status_code == 200
+        handled[0] += 1
+        assistant.wait_handled(wa_id, handled[0])
+        out = []
+        for sent in graph.sends(wa_id)[seen:]:
+            if sent["type"] == "text":
+                out.append(sent["text"]["body"])
+            elif sent["type"] == "interactive":
+                out.append(sent["interactive"]["body"]["text"])
+        return "\n".join(out)
+
+    def my_cases() -> list[dict]:
+        return assistant.query("SELECT c.* FROM cases c JOIN residents r ON r.id = c.resident_id "
+                               "WHERE r.wa_id = :w", w=wa_id)
+
+    reply = say(f"saya mau buat surat domisili, nama Hendra Wijaya NIK {NIK}, alamat jl cendrawasih 5 rt 1 rw 3, "
+                "untuk daftar sekolah anak")
+    assert "balas *ya*" in reply.lower() or "kirim" in reply.lower(), reply  # the summary to confirm
+    db_file = assistant.database_url.removeprefix("sqlite:///")
+    with sqlite3.connect(db_file) as conn:
+        conn.execute("CREATE TRIGGER kokom_test_down BEFORE INSERT ON cases "
+                     "BEGIN SELECT RAISE(ABORT, 'database unavailable (test)'); END")
+    try:
+        reply = say("iya benar kirim")
+    finally:
+        with sqlite3.connect(db_file) as conn:
+            conn.execute("DROP TRIGGER kokom_test_down")
+    assert "belum berhasil disimpan" in reply and "tetap kami simpan" in reply, reply
+    assert my_cases() == []
+    slots = assistant.tracker(wa_id)["slots"]
+    assert slots.get("applicant_name") == "Hendra Wijaya" and slots.get("nik") == NIK  # answers kept
+    assert slots.get("document_confirm") is None
+
+    reply = say("ya")
+    assert "DOK-" in reply, reply
+    (case,) = my_cases()
+    assert case["full_name"] == "Hendra Wijaya" and case["document_type"] == "surat_domisili"
