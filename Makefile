@@ -37,6 +37,7 @@ help:
 	@echo "make eval     NLU (split + unseen residents) and routing report through the real assistant"
 	@echo "make shell    chat in the terminal (starts the action server too)"
 	@echo "make validate rasa data validate"
+	@echo "make bench    throughput/latency benchmark into docs/benchmarks.md (BENCH_ARGS=--quick: short run)"
 	@echo "make admin    create the first console admin: make admin ADMIN=username (asks for the password)"
 	@echo "make retrain  review-queue examples -> train -> report vs the running model (docs/pemeliharaan.md)"
 	@echo "make deploy-model [MODEL_FILE=...] [FORCE=1]   load a model into the running Rasa; make rollback-model"
@@ -57,7 +58,8 @@ $(STAMP): requirements.txt
 
 $(MODEL): | $(STAMP)
 	@mkdir -p models
-	$(RASA) train --fixed-model-name kokom-$(MODEL_HASH) --out models --num-threads 2
+	@start=$$(date +%s); $(RASA) train --fixed-model-name kokom-$(MODEL_HASH) --out models --num-threads 2 \
+		&& echo $$(( $$(date +%s) - start )) > models/kokom-$(MODEL_HASH).train-seconds  # read by make bench
 	@ls -1t models/kokom-*.tar.gz | tail -n +4 | xargs -r rm -f  # keep the 3 newest
 
 train: install $(MODEL)
@@ -96,8 +98,11 @@ eval: train
 		--thresholds --json var/eval.json
 	$(PY) scripts/eval_forms.py --model $(MODEL) --data tests/conversations/forms.yml --json var/eval_forms.json
 
+# Open-loop WhatsApp load at rising rates + the REST floor; appends to docs/benchmarks.md
+# (about 6 minutes). BENCH_ARGS=--quick for a short smoke run; see `bench/run.py --help`.
+BENCH_ARGS ?=
 bench: train
-	KOKOM_MODEL=$(MODEL) $(PY) bench/run.py --train
+	KOKOM_MODEL=$(MODEL) $(PY) bench/run.py $(BENCH_ARGS)
 
 freeze:
 	$(PIP) freeze --exclude-editable | sed '/^-e /d' > /tmp/kokom-freeze.txt

@@ -124,6 +124,17 @@ def free_text_answer(tracker: Tracker) -> str | None:
     return text
 
 
+def retry_save_events(form: str, confirm_slot: str) -> list[dict[str, Any]]:
+    """The case could not be saved (database unavailable): keep every answer, ask to confirm again.
+
+    Only the confirmation is cleared and the form runs again, so it shows the summary and
+    asks "Kirim ...? Balas ya"; the resident's next *ya* submits again and saves once.
+    """
+    from rasa_sdk.events import FollowupAction
+
+    return [SlotSet(confirm_slot, None), FollowupAction(form)]
+
+
 def reset_events(slots: list[str]) -> list[dict[str, Any]]:
     """Forget a form's answers (after submitting, declining or cancelling)."""
     return [SlotSet(slot, None) for slot in slots] + [SlotSet("requested_slot", None)]

@@ -13,7 +13,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import form_facts as ff
-from actions.common import entity_values, office, reset_events, shared_location, shared_media
+from actions.common import (entity_values, office, reset_events, retry_save_events, shared_location,
+                            shared_media)
 from actions.forms_base import Answer, ListeningForm, Turn
 from kokom import wording
 from kokom.cases import create_complaint
@@ -285,6 +286,6 @@ class ActionSubmitComplaint(Action):
         except Exception:  # noqa: BLE001 - the resident must get an answer, the error goes to the log
             logger.exception("saving a complaint failed")
             dispatcher.utter_message(text=wording.text("utter_complaint_save_failed"))
-            return reset_events(FORM_SLOTS)
+            return retry_save_events("complaint_form", "complaint_confirm")
         dispatcher.utter_message(text=wording.text("utter_complaint_received", ticket=case.ticket))
         return reset_events(FORM_SLOTS)

@@ -15,7 +15,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import form_facts as ff
-from actions.common import doc_name, document_list_buttons, entity_values, office, reset_events
+from actions.common import (doc_name, document_list_buttons, entity_values, office, reset_events,
+                            retry_save_events)
 from actions.forms_base import Answer, ListeningForm, Turn
 from kokom import wording
 from kokom.cases import create_document_request
@@ -220,7 +221,7 @@ class ActionSubmitDocument(Action):
         except Exception:  # noqa: BLE001 - answer the resident, log the error
             logger.exception("saving a document request failed")
             dispatcher.utter_message(text=wording.text("utter_document_save_failed"))
-            return reset_events(FORM_SLOTS)
+            return retry_save_events("document_form", "document_confirm")
         info = office().document(key)
         items = list(info.originals) if info and info.originals else [wording.text("utter_document_default_originals")]
         time_text = info.processing_time if info else wording.text("utter_document_default_time")

@@ -25,6 +25,7 @@ from kokom.models import Resident, utcnow
 from kokom.case_states import HANDOFF_WAITING
 from kokom import wording
 from kokom.privacy import mask_niks
+from kokom.whatsapp.models import OUT_FAILED, WaOutboundMessage
 from kokom.whatsapp.transport import SendResult
 
 logger = logging.getLogger(__name__)
@@ -282,7 +283,21 @@ def transcript(sender_id: str, media_dir: Path) -> dict[str, Any]:
             out.append(msg)
         return out
 
+    def failed_bot_sends(session: Session) -> list[dict[str, Any]]:
+        # The assistant's answer is in the tracker even when WhatsApp never delivered it
+        # (the Graph API kept failing after every retry): officers must see that it did not arrive.
+        rows = session.execute(
+            select(WaOutboundMessage).where(WaOutboundMessage.wa_id == sender_id,
+                                            WaOutboundMessage.sent_by == "bot",
+                                            WaOutboundMessage.status == OUT_FAILED)
+            .order_by(WaOutboundMessage.id)
+        ).scalars()
+        return [{"who": "sistem", "text": "Balasan asisten tidak terkirim ke warga: " + mask_niks(r.body or ""),
+                 "ts": _epoch(r.updated_at or r.created_at), "failed": True, "error": mask_niks(r.error or "")}
+                for r in rows]
+
     messages.extend(m for m in run_in_transaction(replies) if not _mentions(m, hidden_tickets))
+    messages.extend(m for m in run_in_transaction(failed_bot_sends) if not _mentions(m, hidden_tickets))
     messages.sort(key=lambda m: m["ts"])
     deduped: list[dict[str, Any]] = []
     for msg in messages:  # "paused" twice in a row (queue + claim) is one state change

@@ -82,6 +82,10 @@ class FakeGraph:
         self._lock = threading.Lock()
         self._counter = 0
         self._server: ThreadingHTTPServer | None = None
+        # Called (in the server's thread) with every recorded request; the benchmark uses it
+        # to time replies without polling. ``record=False`` keeps memory flat under load.
+        self.on_record: Callable[[Recorded], None] | None = None
+        self.record = True
 
     # --- control ------------------------------------------------------------
     def start(self) -> "FakeGraph":
@@ -202,9 +206,13 @@ class FakeGraph:
         headers = {k.lower(): v for k, v in handler.headers.items()}
         upload = parse_multipart(headers.get("content-type", ""), raw) if method == "POST" else None
         status, response, content_type, extra = self._route(method, path, headers, body, upload)
-        with self._lock:
-            self.requests.append(Recorded(method, path, headers, body, status,
-                                          response if not isinstance(response, bytes) else None, upload=upload))
+        recorded = Recorded(method, path, headers, body, status,
+                            response if not isinstance(response, bytes) else None, upload=upload)
+        if self.record:
+            with self._lock:
+                self.requests.append(recorded)
+        if self.on_record is not None:
+            self.on_record(recorded)
         data = response if isinstance(response, bytes) else json.dumps(response).encode()
         handler.send_response(status)
         handler.send_header("Content-Type", content_type)

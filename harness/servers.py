@@ -99,9 +99,10 @@ class AssistantServers:
         # The same launchers as `make run`: loopback only, tokens from the environment.
         actions = self._start("actions", [sys.executable, str(ROOT / "scripts" / "action_server.py"),
                                           "--actions", "actions", "--port", str(self.action_port)])
-        rasa = self._start("rasa", [sys.executable, str(ROOT / "scripts" / "rasa_server.py"), "run",
-                                    "--model", self.model, "--enable-api", "--port", str(self.rasa_port),
-                                    "--credentials", str(credentials), "--endpoints", str(endpoints)])
+        self._rasa_cmd = [sys.executable, str(ROOT / "scripts" / "rasa_server.py"), "run",
+                          "--model", self.model, "--enable-api", "--port", str(self.rasa_port),
+                          "--credentials", str(credentials), "--endpoints", str(endpoints)]
+        rasa = self._start("rasa", self._rasa_cmd)
         wait_http(f"http://127.0.0.1:{self.action_port}/health", 120, actions, actions.log)
         wait_http(f"{self.url}/status?token={TOKEN}", 240, rasa, rasa.log)
         # The first parse warms TensorFlow up; tests then see normal latency.
@@ -120,6 +121,24 @@ class AssistantServers:
         self.procs.remove(actions)
         self.procs[0] = actions
         wait_http(f"http://127.0.0.1:{self.action_port}/health", 120, actions, actions.log)
+
+    def stop_rasa(self, kill: bool = False) -> None:
+        """Stop the Rasa server (SIGTERM, as `make run` or systemd stop it; SIGKILL as in a crash)."""
+        proc = self.procs[1]
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL if kill else signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+
+    def start_rasa(self) -> None:
+        """Start Rasa again on the same port, databases and spool (after :meth:`stop_rasa`)."""
+        rasa = self._start("rasa", self._rasa_cmd)
+        self.procs.remove(rasa)
+        self.procs[1] = rasa
+        wait_http(f"{self.url}/status?token={TOKEN}", 240, rasa, rasa.log)
 
     def stop(self) -> None:
         for proc in self.procs:

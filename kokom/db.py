@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from kokom import settings
 from kokom import REPO_ROOT, VAR_DIR
@@ -55,6 +56,31 @@ def tracker_database_url() -> str:
         if rel and not Path(rel).is_absolute():
             return f"sqlite:///{REPO_ROOT / rel}"
     return url
+# SQLite connections kept open per process. SQLAlchemy 1.4 gives a file database a
+# NullPool: a new connection (open, PRAGMAs, close) for every transaction, which a
+# profile of the WhatsApp channel under load showed as half of the Rasa server's busy
+# time (docs/benchmarks.md). A QueuePool reuses them; WAL lets readers run beside the
+# one writer, so a few connections per process are enough.
+SQLITE_POOL_SIZE = 4
+SQLITE_MAX_OVERFLOW = 8
+
+
+def sqlite_engine_kwargs(url: str) -> dict:
+    """create_engine() arguments for a SQLite URL: a pool for files, the default for memory."""
+    kwargs: dict = {"connect_args": {"check_same_thread": False, "timeout": 30}}
+    if ":memory:" not in url and url.rstrip("/") not in ("sqlite:", "sqlite:/", "sqlite://"):
+        kwargs.update(poolclass=QueuePool, pool_size=SQLITE_POOL_SIZE, max_overflow=SQLITE_MAX_OVERFLOW,
+                      pool_timeout=30)
+    return kwargs
+
+
+def sqlite_pragmas(dbapi_connection) -> None:  # type: ignore[no-untyped-def]
+    """Per-connection settings: WAL (readers beside the writer), wait on locks, foreign keys."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -68,11 +94,7 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
         dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
+        sqlite_pragmas(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
@@ -87,9 +109,7 @@ def get_engine(url: str | None = None) -> Engine:
         if engine is None:
             if url.startswith("sqlite"):
                 private_sqlite_file(url)
-                engine = create_engine(
-                    url, future=True, connect_args={"check_same_thread": False, "timeout": 30}
-                )
+                engine = create_engine(url, future=True, **sqlite_engine_kwargs(url))
                 _configure_sqlite(engine)
             else:
                 engine = create_engine(url, future=True, pool_pre_ping=True)

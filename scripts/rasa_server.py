@@ -4,8 +4,8 @@
 it (``ps``). This wrapper takes the token from ``RASA_TOKEN`` (or ``var/rasa_token``),
 adds it to Rasa's arguments inside the process (the process's visible command line
 stays as it was started), binds to ``KOKOM_BIND`` (default 127.0.0.1) unless
-``--interface`` is given, makes new files private and masks NIKs in the logs; then it
-is Rasa's own ``rasa run``.
+``--interface`` is given, makes new files private and masks NIKs in the logs, applies
+the profiled speed-ups of :mod:`kokom.rasa_speedups`; then it is Rasa's own ``rasa run``.
 
 Usage: ``python scripts/rasa_server.py run --model M --enable-api --port 5005 ...``.
 """
@@ -68,6 +68,10 @@ def main() -> int:
     sys.argv = ["rasa", *rasa_argv(sys.argv[1:])]
     if sys.argv[1:2] == ["run"]:
         load_models_off_the_event_loop()
+    # Rasa internals made cheaper without changing behaviour (see kokom/rasa_speedups.py).
+    from kokom.rasa_speedups import apply as apply_speedups
+
+    apply_speedups()
     from rasa.__main__ import main as rasa_main
 
     rasa_main()

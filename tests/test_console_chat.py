@@ -264,3 +264,26 @@ def test_every_reply_attempt_is_recorded(app, fake_rasa):
         row = s.execute(select(OfficerReply)).scalar_one()
         assert row.ok and row.in_history and row.officer == "budi" and row.handoff_id == hid
         assert s.execute(select(Case).where(Case.kind == "consultation")).scalar_one().status == "ditangani"
+
+
+def test_transcript_shows_an_assistant_reply_that_whatsapp_never_delivered(app, fake_rasa, console_env):
+    """After the Graph API kept failing (every retry used), officers see the answer did not arrive."""
+    from kokom.whatsapp import store
+
+    fake_rasa.say(SENDER, "halo")
+    sent = store.create_outbound(SENDER, "text", "Halo, ada yang bisa kami bantu?", {"type": "text"},
+                                 sent_by="bot", sandbox=False)
+    store.finish_outbound(sent, ok=True, wamid="wamid.OK1", attempts=1, error=None, error_code=None,
+                          used_template=False)
+    lost = store.create_outbound(SENDER, "text", "Kantor buka pukul 08.00", {"type": "text"}, sent_by="bot",
+                                 sandbox=False)
+    store.finish_outbound(lost, ok=False, wamid=None, attempts=4, error="HTTP 500: simulated server error",
+                          error_code=None, used_template=False)
+    cases.create_complaint(SENDER, category="infrastruktur", description="Jalan berlubang")
+    budi = logged_in(app, "budi")
+    messages = budi.get(f"/api/percakapan/{SENDER}").json["messages"]
+    failed = [m for m in messages if m.get("failed")]
+    assert len(failed) == 1, messages
+    assert "Kantor buka pukul 08.00" in failed[0]["text"] and "HTTP 500" in failed[0]["error"]
+    html = budi.get(f"/percakapan/{SENDER}").get_data(as_text=True)
+    assert "GAGAL terkirim" in html and "tidak terkirim ke warga" in html
