@@ -76,7 +76,7 @@ class ValidateFeedbackForm(FormValidationAction):
     ) -> dict[str, Any]:
         text = str(value or "").strip()
         if len(text) < 3:
-            dispatcher.utter_message(text="Mohon tuliskan saran Bapak/Ibu dalam satu kalimat atau lebih.")
+            dispatcher.utter_message(text=wording.text("utter_feedback_too_short"))
             return {"feedback_text": None}
         return {"feedback_text": text[:2000]}
 
@@ -160,20 +160,19 @@ class ActionSaveRating(Action):
                 self._survey(dispatcher, sender, kinds[0], value)
                 return [SlotSet("rating", None)]
             if not 1 <= value <= 5:
-                dispatcher.utter_message(text="Mohon pilih nilai 1 sampai 5.")
+                dispatcher.utter_message(text=wording.text("utter_rating_out_of_range"))
                 return [SlotSet("rating", None)]
             outcome = ratings.record_rating(sender, value, tickets[0] if tickets else None)
         except Exception:  # noqa: BLE001
             logger.exception("saving a rating failed")
-            dispatcher.utter_message(text="Mohon maaf, penilaian belum tersimpan karena gangguan sistem.")
+            dispatcher.utter_message(text=wording.text("utter_rating_save_failed"))
             return [SlotSet("rating", None)]
         if outcome.status == "saved" and ratings.survey_due(sender, outcome.case_kind):
             dispatcher.utter_message(text=f"{outcome.message}\n\n{wording.text(ratings.SURVEY_OFFER)}",
                                      buttons=ratings.survey_buttons())
         elif outcome.status == "saved":
-            dispatcher.utter_message(
-                text=f"{outcome.message}\n\nBila ingin menambahkan komentar, pilih *Tambah komentar*.",
-                buttons=[{"title": "Tambah komentar", "payload": "/give_feedback"}])
+            dispatcher.utter_message(text=f"{outcome.message}\n\n{wording.text('utter_rating_add_comment')}",
+                                     buttons=wording.buttons("utter_rating_add_comment"))
         else:
             dispatcher.utter_message(text=outcome.message)
         return [SlotSet("rating", None)]
@@ -198,4 +197,4 @@ class ActionSaveRating(Action):
         elif state == "stopped":
             dispatcher.utter_message(text=wording.text(ratings.SURVEY_STOPPED))
         else:
-            dispatcher.utter_message(text="Terima kasih 🙏 Survei ini sudah selesai.")
+            dispatcher.utter_message(text=wording.text("utter_survey_already_done"))
