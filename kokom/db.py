@@ -30,12 +30,12 @@ _engines: dict[str, Engine] = {}
 _migrated: set[str] = set()
 
 
-def database_url() -> str:
-    """The configured URL; a relative SQLite path is taken from the repo root."""
-    url = settings.get().database_url
+def _configured_url(url: str | None, default_file: str) -> str:
+    """A configured database URL; unset: ``var/<default_file>``; a relative SQLite path is taken
+    from the repo root (its folder made)."""
     if not url:
         private_dir(VAR_DIR)
-        return f"sqlite:///{VAR_DIR / 'kokom.db'}"
+        return f"sqlite:///{VAR_DIR / default_file}"
     if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
         rel = url[len("sqlite:///"):]
         if rel and rel != ":memory:" and not Path(rel).is_absolute():
@@ -45,17 +45,16 @@ def database_url() -> str:
     return url
 
 
+def database_url() -> str:
+    """Cases, residents, handoffs and the console (``DATABASE_URL``, else ``var/kokom.db``)."""
+    return _configured_url(settings.get().database_url, "kokom.db")
+
+
 def tracker_database_url() -> str:
-    """Rasa's tracker store (``TRACKER_DATABASE_URL``, else ``var/tracker.db``), relative SQLite paths from the repo."""
-    url = settings.get().tracker_database_url
-    if not url:
-        private_dir(VAR_DIR)
-        return f"sqlite:///{VAR_DIR / 'tracker.db'}"
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
-        rel = url[len("sqlite:///"):]
-        if rel and not Path(rel).is_absolute():
-            return f"sqlite:///{REPO_ROOT / rel}"
-    return url
+    """Rasa's tracker store (``TRACKER_DATABASE_URL``, else ``var/tracker.db``)."""
+    return _configured_url(settings.get().tracker_database_url, "tracker.db")
+
+
 # SQLite connections kept open per process. SQLAlchemy 1.4 gives a file database a
 # NullPool: a new connection (open, PRAGMAs, close) for every transaction, which a
 # profile of the WhatsApp channel under load showed as half of the Rasa server's busy
