@@ -35,6 +35,7 @@ from kokom.whatsapp import formatting, payloads, signature
 from kokom.whatsapp.client import AsyncClient, SendResult
 from kokom.whatsapp.config import ConfigError, WhatsAppConfig, load_config
 from kokom.whatsapp.inbound import Conversion, InboundDispatcher, Ingester
+from kokom.whatsapp.payloads import StoredMessage
 from kokom.whatsapp.spool import Spool
 
 logger = logging.getLogger(__name__)
@@ -158,40 +159,40 @@ class WhatsAppInput(InputChannel):
         return WhatsAppOutput(self.client)
 
     # --- handling ------------------------------------------------------------
-    async def _deliver(self, row: dict[str, Any], conversion: Conversion) -> None:
+    async def _deliver(self, row: StoredMessage, conversion: Conversion) -> None:
         assert self._on_new_message is not None
-        with logs.bound(sender=mask_phone(row["wa_id"]), message_id=row["wamid"]):
+        with logs.bound(sender=mask_phone(row.wa_id), message_id=row.wamid):
             try:
                 await self._deliver_logged(row, conversion)
             except Exception:
                 metrics.MESSAGES_HANDLED.labels("error").inc()
                 raise
         metrics.MESSAGES_HANDLED.labels("ok").inc()
-        received = row.get("received_at")
+        received = row.received_at
         if received is not None:  # naive UTC (kokom.models.utcnow)
             from kokom.models import utcnow
 
             metrics.REPLY_LATENCY.observe(max(0.0, (utcnow() - received).total_seconds()))
 
-    async def _deliver_logged(self, row: dict[str, Any], conversion: Conversion) -> None:
+    async def _deliver_logged(self, row: StoredMessage, conversion: Conversion) -> None:
         assert self._on_new_message is not None
         output = WhatsAppOutput(self.client)
         message = UserMessage(
             text=conversion.text,
             output_channel=output,
-            sender_id=row["wa_id"],
+            sender_id=row.wa_id,
             input_channel=self.name(),
-            message_id=row["wamid"],
+            message_id=row.wamid,
             metadata=conversion.metadata,
         )
         await self._on_new_message(message)
-        if output.planned == 0 and not await self._officer_holds(row["wa_id"]):
+        if output.planned == 0 and not await self._officer_holds(row.wa_id):
             # Every turn of the assistant answers something; silence means a part of it
             # failed (the action server down, say: Rasa logs it and carries on). The
             # resident hears that, and the conversation (a half-filled form too) stays as
             # it was, so the next message continues once the part is back.
-            logger.warning("no reply for a message from %s: telling the resident", mask_phone(row["wa_id"]))
-            await self._reply(row["wa_id"], wording.text("utter_service_trouble"))
+            logger.warning("no reply for a message from %s: telling the resident", mask_phone(row.wa_id))
+            await self._reply(row.wa_id, wording.text("utter_service_trouble"))
 
     async def _officer_holds(self, wa_id: str) -> bool:
         from kokom.handoffs import active_for_sender

@@ -68,9 +68,9 @@ def test_a_killed_instances_messages_are_taken_over_after_the_lease(shared_db):
     handled_id = accept(text_delivery(other, "sudah"))[0]
     # Instance A took "satu" (and the other resident's message, which reached the assistant), then was killed.
     store.configure_instance("A", 1.0)
-    assert store.claim_next(wa_id)["id"] == ids[0]
-    assert store.claim_next(other)["id"] == handled_id
-    handled_wamid = inbound_row(handled_id)["wamid"]
+    assert store.claim_next(wa_id).id == ids[0]
+    assert store.claim_next(other).id == handled_id
+    handled_wamid = inbound_row(handled_id).wamid
 
     async def was_handled(_wa_id: str, wamid: str) -> bool:
         return wamid == handled_wamid
@@ -83,7 +83,7 @@ def test_a_killed_instances_messages_are_taken_over_after_the_lease(shared_db):
         await b.recover(was_handled)
         await b.idle(5)
         assert recorder.delivered == []
-        assert inbound_row(ids[0])["status"] == m.PROCESSING
+        assert inbound_row(ids[0]).status == m.PROCESSING
         await asyncio.sleep(1.2)  # A's claim expires
         assert await b.sweep(was_handled) == 2
         await b.idle(10)
@@ -92,7 +92,7 @@ def test_a_killed_instances_messages_are_taken_over_after_the_lease(shared_db):
     recorder = asyncio.run(run())
     assert [text for w, text, _ in recorder.delivered if w == wa_id] == ["satu", "dua"]
     assert [text for w, text, _ in recorder.delivered if w == other] == []  # not answered twice
-    assert [inbound_row(i)["status"] for i in (*ids, handled_id)] == [m.DONE] * 3
+    assert [inbound_row(i).status for i in (*ids, handled_id)] == [m.DONE] * 3
 
 
 def test_a_restarted_instance_recovers_its_own_claims_at_once(shared_db):
@@ -112,7 +112,7 @@ def test_a_restarted_instance_recovers_its_own_claims_at_once(shared_db):
 
     recorder = asyncio.run(run())
     assert [text for _, text, _ in recorder.delivered] == ["halo"]
-    assert inbound_row(inbound_id)["status"] == m.DONE
+    assert inbound_row(inbound_id).status == m.DONE
 
 
 # --- end to end: two Rasa instances on one PostgreSQL + Redis, one killed under load ---------------

@@ -17,13 +17,13 @@ from kokom.whatsapp.sandbox import SandboxMedia
 from harness.fake_graph import TINY_JPEG, new_wa_id, sample
 
 
-def inbound_row(inbound_id: int) -> dict:
-    """A stored inbound message as the test sees it (read straight from the table)."""
+def inbound_row(inbound_id: int) -> payloads.StoredMessage:
+    """A stored inbound message as the dispatcher gets it (read straight from the table)."""
     from kokom.db import run_in_transaction
     from kokom.whatsapp import models as wm
-    from kokom.whatsapp.store import _inbound_dict
+    from kokom.whatsapp.store import _stored
 
-    return run_in_transaction(lambda s: _inbound_dict(s.get(wm.WaInboundMessage, inbound_id)))
+    return run_in_transaction(lambda s: _stored(s.get(wm.WaInboundMessage, inbound_id)))
 
 
 def accept(data: dict) -> list[int]:
@@ -46,14 +46,14 @@ class Recorder:
         self.overlap = False
         self.most_at_once = 0  # residents handled at the same time
 
-    async def deliver(self, row: dict, conversion) -> None:
-        self.active[row["wa_id"]] = self.active.get(row["wa_id"], 0) + 1
-        if self.active[row["wa_id"]] > 1:
+    async def deliver(self, row, conversion) -> None:
+        self.active[row.wa_id] = self.active.get(row.wa_id, 0) + 1
+        if self.active[row.wa_id] > 1:
             self.overlap = True
         self.most_at_once = max(self.most_at_once, sum(1 for n in self.active.values() if n))
         await asyncio.sleep(self.delay)
-        self.delivered.append((row["wa_id"], conversion.text, conversion.metadata))
-        self.active[row["wa_id"]] -= 1
+        self.delivered.append((row.wa_id, conversion.text, conversion.metadata))
+        self.active[row.wa_id] -= 1
 
     async def reply(self, wa_id: str, text: str) -> None:
         self.replies.append((wa_id, text))
@@ -122,7 +122,7 @@ def test_recovery_after_a_stop_handles_what_was_not_handled(wa_sandbox):
     # handled but never reached it; "tiga" was only accepted.
     for inbound_id in ids[:2]:
         assert store.claim_inbound(inbound_id)
-    handled_wamid = inbound_row(ids[0])["wamid"]
+    handled_wamid = inbound_row(ids[0]).wamid
 
     async def was_handled(sender: str, wamid: str) -> bool:
         return wamid == handled_wamid
@@ -136,7 +136,7 @@ def test_recovery_after_a_stop_handles_what_was_not_handled(wa_sandbox):
 
     recorder = asyncio.run(run())
     assert [text for _, text, _ in recorder.delivered] == ["dua", "tiga"]
-    assert [inbound_row(i)["status"] for i in ids] == [m.DONE] * 3
+    assert [inbound_row(i).status for i in ids] == [m.DONE] * 3
 
 
 def test_a_failing_message_does_not_block_the_next(wa_sandbox):
@@ -161,9 +161,9 @@ def test_a_failing_message_does_not_block_the_next(wa_sandbox):
         return seen
 
     assert asyncio.run(run()) == ["rusak", "baik"]
-    statuses = [r["status"] for r in store.inbound_messages(wa_id)]
+    statuses = [r.status for r in store.inbound_messages(wa_id)]
     assert statuses == [m.FAILED, m.DONE]
-    assert "boom" in store.inbound_messages(wa_id)[0]["error"]
+    assert "boom" in store.inbound_messages(wa_id)[0].error
 
 
 def test_a_number_answers_the_numbered_menu_sent_just_before(wa_sandbox):
@@ -271,6 +271,6 @@ def test_ingester_records_spooled_deliveries_once_and_in_order(wa_sandbox):
 
     assert asyncio.run(run()) == 4
     rows = store.inbound_messages(wa_id)
-    assert [r["message"]["text"]["body"] for r in rows] == ["satu", "dua"]
+    assert [r.message["text"]["body"] for r in rows] == ["satu", "dua"]
     assert submitted == [wa_id, wa_id]  # only deliveries with new messages wake the worker
     assert spool.pending() == [] and len(list((wa_sandbox / "spool").glob("*.bad"))) == 1

@@ -1,5 +1,11 @@
 """Handling accepted inbound messages in the background, in order per sender.
 
+One message, one type: the webhook checks Meta's signature and the body's shape, and keeps
+Meta's exact bytes in the spool (what was acknowledged); the ingester parses them once into
+``payloads.InboundMessage`` and records it (``store.accept_delivery``); the queue hands it
+back as ``payloads.StoredMessage``, which :func:`convert` turns into what the channel gives
+Rasa as its ``UserMessage``.
+
 The webhook only records a delivery (``store.accept_delivery``) and answers 200;
 :class:`InboundDispatcher` then works through each sender's pending messages one
 at a time (the oldest first), in parallel across senders. A message is claimed
@@ -26,6 +32,7 @@ from kokom import wording
 from kokom.validators import mask_phone
 from kokom.whatsapp import formatting, models as m, payloads, store
 from kokom.whatsapp.client import AsyncClient, MediaError
+from kokom.whatsapp.payloads import StoredMessage
 from kokom.whatsapp.spool import Spool
 
 logger = logging.getLogger(__name__)
@@ -47,25 +54,25 @@ class Conversion:
     typing: bool = True  # show the typing indicator with the read receipt
 
 
-def base_metadata(row: dict[str, Any]) -> dict[str, Any]:
-    message = row["message"]
+def base_metadata(row: StoredMessage) -> dict[str, Any]:
+    message = row.message
     context = message.get("context") if isinstance(message.get("context"), dict) else {}
     return {
         "whatsapp": {
-            "message_id": row["wamid"],
-            "wa_id": row["wa_id"],
-            "profile_name": row.get("profile_name"),
-            "type": row["msg_type"],
+            "message_id": row.wamid,
+            "wa_id": row.wa_id,
+            "profile_name": row.profile_name,
+            "type": row.msg_type,
             "timestamp": message.get("timestamp"),
             "context_message_id": context.get("id"),
-            "phone_number_id": row.get("phone_number_id"),
+            "phone_number_id": row.phone_number_id,
         }
     }
 
 
-async def convert(row: dict[str, Any], client: AsyncClient) -> Conversion:
-    message = row["message"]
-    kind = row["msg_type"]
+async def convert(row: StoredMessage, client: AsyncClient) -> Conversion:
+    message = row.message
+    kind = row.msg_type
     metadata = base_metadata(row)
     if kind in SILENT_TYPES:
         return Conversion(typing=False)
@@ -89,7 +96,7 @@ async def convert(row: dict[str, Any], client: AsyncClient) -> Conversion:
         try:
             saved = await client.download_media(media_id, media.get("mime_type"), kind)
         except (MediaError, OSError) as exc:
-            logger.warning("media of a message from %s not received: %s", mask_phone(row["wa_id"]), exc)
+            logger.warning("media of a message from %s not received: %s", mask_phone(row.wa_id), exc)
             return Conversion(reply=wording.text(MEDIA_FAILED_REPLY), metadata=metadata)
         info: dict[str, Any] = {
             "type": MEDIA_KINDS[kind],
@@ -134,7 +141,7 @@ def apply_choice(conversion: Conversion, choices: list[dict[str, str]] | None) -
         conversion.text = choices[number - 1]["payload"]
 
 
-Deliver = Callable[[dict[str, Any], Conversion], Awaitable[None]]
+Deliver = Callable[[StoredMessage, Conversion], Awaitable[None]]
 Reply = Callable[[str, str], Awaitable[None]]
 
 
@@ -183,7 +190,7 @@ class InboundDispatcher:
             if self._workers.get(wa_id) is asyncio.current_task():
                 del self._workers[wa_id]
 
-    async def handle(self, row: dict[str, Any]) -> None:
+    async def handle(self, row: StoredMessage) -> None:
         read_task = None
         try:
             conversion = await convert(row, self.client)
@@ -191,27 +198,27 @@ class InboundDispatcher:
             if typing and self.is_paused is not None:
                 try:
                     # an officer has the conversation: the assistant will not answer, so no "typing..."
-                    typing = not await self.is_paused(row["wa_id"])
+                    typing = not await self.is_paused(row.wa_id)
                 except Exception:  # noqa: BLE001
                     logger.debug("could not check whether the conversation is paused", exc_info=True)
-            read_task = asyncio.get_running_loop().create_task(self.client.mark_read(row["wamid"], typing=typing))
+            read_task = asyncio.get_running_loop().create_task(self.client.mark_read(row.wamid, typing=typing))
             if conversion.text is None and conversion.reply is None:
-                await self._blocking(store.finish_inbound, row["id"], m.IGNORED)
+                await self._blocking(store.finish_inbound, row.id, m.IGNORED)
                 return
             if conversion.text is not None:
-                choices = await self._blocking(store.take_choices, row["wa_id"])
+                choices = await self._blocking(store.take_choices, row.wa_id)
                 apply_choice(conversion, choices)
-                await self._typed_rating(row["wa_id"], conversion)
+                await self._typed_rating(row.wa_id, conversion)
                 await self.deliver(row, conversion)
             else:
-                await self.reply(row["wa_id"], conversion.reply or "")
-            await self._blocking(store.finish_inbound, row["id"], m.DONE)
+                await self.reply(row.wa_id, conversion.reply or "")
+            await self._blocking(store.finish_inbound, row.id, m.DONE)
         except asyncio.CancelledError:
             raise  # stopping: the row stays "processing" and recover() decides after the restart
         except Exception as exc:  # noqa: BLE001 - one bad message must not stop the sender's queue
-            logger.exception("handling a WhatsApp message from %s failed", mask_phone(row["wa_id"]))
+            logger.exception("handling a WhatsApp message from %s failed", mask_phone(row.wa_id))
             try:
-                await self._blocking(store.finish_inbound, row["id"], m.FAILED, f"{exc.__class__.__name__}: {exc}")
+                await self._blocking(store.finish_inbound, row.id, m.FAILED, f"{exc.__class__.__name__}: {exc}")
             except Exception:  # noqa: BLE001
                 logger.exception("could not mark the message failed")
         finally:
@@ -247,18 +254,18 @@ class InboundDispatcher:
         rows = await self._blocking(store.unfinished_inbound)
         senders: list[str] = []
         for row in rows:
-            if row["status"] == m.PROCESSING:
+            if row.status == m.PROCESSING:
                 try:
-                    handled = await was_handled(row["wa_id"], row["wamid"])
+                    handled = await was_handled(row.wa_id, row.wamid)
                 except Exception:  # noqa: BLE001
                     logger.exception("could not check the tracker; handling the message again")
                     handled = False
                 if handled:
-                    await self._blocking(store.finish_inbound, row["id"], m.DONE, "recovered: already in tracker")
+                    await self._blocking(store.finish_inbound, row.id, m.DONE, "recovered: already in tracker")
                     continue
-                await self._blocking(store.release_inbound, row["id"])
-            if row["wa_id"] not in senders:
-                senders.append(row["wa_id"])
+                await self._blocking(store.release_inbound, row.id)
+            if row.wa_id not in senders:
+                senders.append(row.wa_id)
         for wa_id in senders:
             self.submit(wa_id)
         if rows:
@@ -277,17 +284,17 @@ class InboundDispatcher:
         senders: list[str] = []
         for row in stale:
             try:
-                handled = await was_handled(row["wa_id"], row["wamid"])
+                handled = await was_handled(row.wa_id, row.wamid)
             except Exception:  # noqa: BLE001 - the tracker store is unavailable: try next time
-                logger.warning("could not check an abandoned message of %s", mask_phone(row["wa_id"]))
+                logger.warning("could not check an abandoned message of %s", mask_phone(row.wa_id))
                 continue
             status = m.DONE if handled else m.PENDING
             note = "taken over: already in tracker" if handled else None
-            if await self._blocking(store.take_over_inbound, row["id"], row["claimed_at"], status, note):
+            if await self._blocking(store.take_over_inbound, row.id, row.claimed_at, status, note):
                 logger.info("WhatsApp: took over a message of %s left by a stopped instance (%s)",
-                            mask_phone(row["wa_id"]), "done" if handled else "again")
-                if row["wa_id"] not in senders:
-                    senders.append(row["wa_id"])
+                            mask_phone(row.wa_id), "done" if handled else "again")
+                if row.wa_id not in senders:
+                    senders.append(row.wa_id)
         for wa_id in waiting:
             if wa_id not in senders:
                 senders.append(wa_id)

@@ -39,6 +39,46 @@ class InboundMessage:
 
 
 @dataclass(frozen=True)
+class StoredMessage:
+    """An accepted inbound message as the queue keeps it: the message parsed once, when the
+    delivery was accepted, and where it stands. The dispatcher, the channel (which makes Rasa's
+    ``UserMessage`` from it) and the sandbox all read this one type."""
+
+    id: int
+    inbound: InboundMessage
+    status: str
+    attempts: int = 0
+    received_at: datetime | None = None
+    read_at: datetime | None = None
+    error: str | None = None
+    claimed_at: datetime | None = None
+
+    @property
+    def wamid(self) -> str:
+        return self.inbound.wamid
+
+    @property
+    def wa_id(self) -> str:
+        return self.inbound.wa_id
+
+    @property
+    def msg_type(self) -> str:
+        return self.inbound.msg_type
+
+    @property
+    def message(self) -> dict[str, Any]:
+        return self.inbound.message
+
+    @property
+    def profile_name(self) -> str | None:
+        return self.inbound.profile_name
+
+    @property
+    def phone_number_id(self) -> str | None:
+        return self.inbound.phone_number_id
+
+
+@dataclass(frozen=True)
 class StatusEvent:
     wamid: str
     status: str

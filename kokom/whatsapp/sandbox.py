@@ -239,9 +239,9 @@ def timeline(wa_id: str) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for row in store.inbound_messages(wa_id):
         items.append({
-            "dir": "in", "id": row["id"], "type": row["msg_type"], "message": row["message"],
-            "status": "read" if row["read_at"] else "delivered",
-            "at": row["received_at"].isoformat() + "Z",
+            "dir": "in", "id": row.id, "type": row.msg_type, "message": row.message,
+            "status": "read" if row.read_at else "delivered",
+            "at": row.received_at.isoformat() + "Z",
         })
     for row in store.outbound_messages(wa_id):
         items.append({

@@ -17,7 +17,7 @@ from kokom.db import run_in_transaction
 from kokom.models import Resident, utcnow
 from kokom.validators import normalize_wa_id
 from kokom.whatsapp import models as m
-from kokom.whatsapp.payloads import InboundMessage, StatusEvent
+from kokom.whatsapp.payloads import InboundMessage, StatusEvent, StoredMessage
 
 SERVICE_WINDOW = timedelta(hours=24)
 CHOICE_TTL = timedelta(hours=24)
@@ -136,28 +136,18 @@ def _record_status(session: Session, event: StatusEvent) -> None:
             outbound.status = event.status
 
 
-def _inbound_dict(row: m.WaInboundMessage) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "wamid": row.wamid,
-        "wa_id": row.wa_id,
-        "profile_name": row.profile_name,
-        "msg_type": row.msg_type,
-        "message": json.loads(row.payload),
-        "phone_number_id": row.phone_number_id,
-        "sent_at": row.sent_at,
-        "received_at": row.received_at,
-        "status": row.status,
-        "attempts": row.attempts,
-        "read_at": row.read_at,
-        "error": row.error,
-    }
+def _stored(row: m.WaInboundMessage) -> StoredMessage:
+    inbound = InboundMessage(wamid=row.wamid, wa_id=row.wa_id, msg_type=row.msg_type, message=json.loads(row.payload),
+                             profile_name=row.profile_name, phone_number_id=row.phone_number_id, sent_at=row.sent_at)
+    return StoredMessage(id=row.id, inbound=inbound, status=row.status, attempts=row.attempts or 0,
+                         received_at=row.received_at, read_at=row.read_at, error=row.error,
+                         claimed_at=getattr(row, "claimed_at", None))
 
 
-def claim_inbound(inbound_id: int, from_statuses: tuple[str, ...] = (m.PENDING,)) -> dict[str, Any] | None:
+def claim_inbound(inbound_id: int, from_statuses: tuple[str, ...] = (m.PENDING,)) -> StoredMessage | None:
     """Atomically move a message to ``processing``; None when someone else has it (or it is done)."""
 
-    def work(session: Session) -> dict[str, Any] | None:
+    def work(session: Session) -> StoredMessage | None:
         result = session.execute(
             update(m.WaInboundMessage)
             .where(m.WaInboundMessage.id == inbound_id, m.WaInboundMessage.status.in_(from_statuses))
@@ -167,7 +157,7 @@ def claim_inbound(inbound_id: int, from_statuses: tuple[str, ...] = (m.PENDING,)
         if result.rowcount != 1:
             return None
         row = session.get(m.WaInboundMessage, inbound_id)
-        return _inbound_dict(row)
+        return _stored(row)
 
     return run_in_transaction(work)
 
@@ -194,14 +184,14 @@ def mark_inbound_read(wamid: str) -> None:
     run_in_transaction(work)
 
 
-def unfinished_inbound() -> list[dict[str, Any]]:
+def unfinished_inbound() -> list[StoredMessage]:
     """Messages accepted but not handled (pending) or interrupted (processing), oldest first.
 
     A message another live instance is processing (claimed by another instance within the
     lease) is not this instance's to recover and is left out.
     """
 
-    def work(session: Session) -> list[dict[str, Any]]:
+    def work(session: Session) -> list[StoredMessage]:
         fresh = utcnow() - timedelta(seconds=CLAIM_LEASE_SECONDS)
         rows = session.execute(
             select(m.WaInboundMessage)
@@ -210,7 +200,7 @@ def unfinished_inbound() -> list[dict[str, Any]]:
                        m.WaInboundMessage.claimed_by == INSTANCE_ID, m.WaInboundMessage.claimed_at < fresh))
             .order_by(m.WaInboundMessage.id)
         ).scalars()
-        return [_inbound_dict(r) for r in rows]
+        return [_stored(r) for r in rows]
 
     return run_in_transaction(work)
 
@@ -229,13 +219,13 @@ def configure_instance(instance_id: str, lease_seconds: float | None = None) -> 
         CLAIM_LEASE_SECONDS = float(lease_seconds)
 
 
-def abandoned_inbound(pending_grace_seconds: float = 5.0) -> tuple[list[dict[str, Any]], list[str]]:
+def abandoned_inbound(pending_grace_seconds: float = 5.0) -> tuple[list[StoredMessage], list[str]]:
     """(processing messages whose claim expired, residents with pending messages older than the grace).
 
     What a stopped instance left: its in-flight messages and the queue it had not reached.
     """
 
-    def work(session: Session) -> tuple[list[dict[str, Any]], list[str]]:
+    def work(session: Session) -> tuple[list[StoredMessage], list[str]]:
         now = utcnow()
         stale = session.execute(
             select(m.WaInboundMessage)
@@ -243,7 +233,7 @@ def abandoned_inbound(pending_grace_seconds: float = 5.0) -> tuple[list[dict[str
                    m.WaInboundMessage.claimed_at < now - timedelta(seconds=CLAIM_LEASE_SECONDS))
             .order_by(m.WaInboundMessage.id)
         ).scalars()
-        stale_rows = [_inbound_dict(r) | {"claimed_at": r.claimed_at} for r in stale]
+        stale_rows = [_stored(r) for r in stale]
         waiting = session.execute(
             select(m.WaInboundMessage.wa_id)
             .where(m.WaInboundMessage.status == m.PENDING,
@@ -390,15 +380,15 @@ def outbound_messages(wa_id: str, limit: int = 200) -> list[dict[str, Any]]:
     return run_in_transaction(work)
 
 
-def inbound_messages(wa_id: str, limit: int = 200) -> list[dict[str, Any]]:
-    def work(session: Session) -> list[dict[str, Any]]:
+def inbound_messages(wa_id: str, limit: int = 200) -> list[StoredMessage]:
+    def work(session: Session) -> list[StoredMessage]:
         rows = session.execute(
             select(m.WaInboundMessage)
             .where(m.WaInboundMessage.wa_id == wa_id)
             .order_by(m.WaInboundMessage.id.desc())
             .limit(max(1, int(limit)))
         ).scalars().all()
-        return [_inbound_dict(r) for r in reversed(rows)]
+        return [_stored(r) for r in reversed(rows)]
 
     return run_in_transaction(work)
 
@@ -448,14 +438,14 @@ def take_choices(wa_id: str) -> list[dict[str, str]] | None:
     return run_in_transaction(work)
 
 
-def claim_next(wa_id: str) -> dict[str, Any] | None:
+def claim_next(wa_id: str) -> StoredMessage | None:
     """The oldest pending message of one resident, moved to ``processing`` (order = acceptance order).
 
     None while another message of the same resident is being processed under a live claim
     (another worker or instance has it): per resident, one message at a time, in order.
     """
 
-    def work(session: Session) -> dict[str, Any] | None:
+    def work(session: Session) -> StoredMessage | None:
         # The resident's row is the per-resident mutex across instances (PostgreSQL row lock; SQLite
         # serialises writers anyway): the check below then sees every claim committed before it.
         session.execute(select(Resident.id).where(Resident.wa_id == wa_id).with_for_update()).first()
@@ -481,6 +471,6 @@ def claim_next(wa_id: str) -> dict[str, Any] | None:
         row.claimed_by = INSTANCE_ID
         row.claimed_at = utcnow()
         session.flush()
-        return _inbound_dict(row)
+        return _stored(row)
 
     return run_in_transaction(work)
