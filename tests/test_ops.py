@@ -177,6 +177,7 @@ def _free_port() -> int:
     return free_port()
 
 
+@pytest.mark.e2e  # starts a process (rasa CLI, action server or gunicorn): the full tier
 def test_action_server_health_and_readiness(tmp_path):
     port = _free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT), KOKOM_ACTION_TOKEN="t", KOKOM_LOG_FORMAT="json",
@@ -241,6 +242,7 @@ def test_rasa_health_readiness_and_metrics(assistant):
     assert requests.get(f"{base}/metrics", headers={"X-Forwarded-For": "203.0.113.9"}, timeout=10).status_code == 403
 
 
+@pytest.mark.e2e  # starts a process (rasa CLI, action server or gunicorn): the full tier
 def test_console_under_gunicorn_answers_health_and_logs_json(tmp_path):
     """The production start (deploy/gunicorn.conf.py): /healthz, /readyz names what is missing, JSON logs."""
     import shutil

@@ -21,24 +21,29 @@ TINY_PNG = bytes.fromhex("89504e470d0a1a0a0000000d494844520000000100000001080600
                          "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
 
 
+def _entry(name: str) -> zipfile.ZipInfo:
+    """A ZIP entry with a fixed date, so the same file is the same bytes in every process."""
+    return zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+
+
 def ooxml(kind: str) -> bytes:
     """A minimal DOCX or XLSX (a ZIP with [Content_Types].xml and the main part)."""
     main = {"docx": ("word/document.xml", "wordprocessingml.document.main+xml"),
             "xlsx": ("xl/workbook.xml", "spreadsheetml.sheet.main+xml")}[kind]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", (
+        archive.writestr(_entry("[Content_Types].xml"), (
             '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
             f'<Override PartName="/{main[0]}" ContentType="application/vnd.openxmlformats-officedocument.{main[1]}"/>'
             "</Types>"))
-        archive.writestr(main[0], "<x/>")
+        archive.writestr(_entry(main[0]), "<x/>")
     return buffer.getvalue()
 
 
 def plain_zip() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("virus.exe", "MZ")
+        archive.writestr(_entry("virus.exe"), "MZ")
     return buffer.getvalue()
 
 

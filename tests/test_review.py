@@ -216,6 +216,7 @@ def test_document_type_spans_are_checked(db_url):  # type: ignore[no-untyped-def
     assert '[akte lahir]{"entity": "document_type", "value": "akta_kelahiran"}' in out
 
 
+@pytest.mark.e2e  # starts a process (rasa CLI, action server or gunicorn): the full tier
 def test_round_trip_export_is_valid_rasa_data(db_url, store, tmp_path):  # type: ignore[no-untyped-def]
     """fallback message -> queue -> assignment -> data/nlu/reviewed.yml -> `rasa data validate` (temp copy)."""
     project = tmp_path / "project"
