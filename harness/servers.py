@@ -177,7 +177,16 @@ class AssistantServers:
             return [dict(row._mapping) for row in conn.execute(text(sql), params)]
 
     def inbound(self, wa_id: str) -> list[dict[str, Any]]:
-        return self.query("SELECT * FROM wa_inbound_messages WHERE wa_id = :w ORDER BY id", w=wa_id)
+        """The resident's recorded messages; none yet while the channel is still migrating its
+        database right after a start (the table does not exist before that)."""
+        from sqlalchemy.exc import OperationalError, ProgrammingError
+
+        try:
+            return self.query("SELECT * FROM wa_inbound_messages WHERE wa_id = :w ORDER BY id", w=wa_id)
+        except (OperationalError, ProgrammingError) as exc:
+            if "wa_inbound_messages" not in str(exc):
+                raise
+            return []
 
     def outbound(self, wa_id: str) -> list[dict[str, Any]]:
         return self.query("SELECT * FROM wa_outbound_messages WHERE wa_id = :w ORDER BY id", w=wa_id)
