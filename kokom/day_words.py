@@ -166,8 +166,8 @@ def _weekday_reference(text: str, today: date) -> date | None:
 def resolve_day(text: str, today: date) -> date | None:
     """Find the day a resident asks about ("besok buka?", "sabtu", "tgl 17 agustus").
 
-    Order: explicit dates, then relative words (hari ini/besok/lusa, also
-    Javanese sesuk/saiki), then weekday names with typos. A weekday means its
+    Order: explicit dates, then weekday names with typos, then relative words
+    (hari ini/besok/lusa, also Javanese sesuk/saiki) when no weekday is named. A weekday means its
     next occurrence, today included. Returns None when no day is mentioned.
     """
     if not text:
@@ -176,7 +176,9 @@ def resolve_day(text: str, today: date) -> date | None:
     explicit = _explicit_date(norm, today)
     if explicit is not None:
         return explicit
+    weekday = _weekday_reference(norm, today)
     for pattern, offset in _RELATIVE:
         if pattern.search(norm):
-            return today + timedelta(days=offset)
-    return _weekday_reference(norm, today)
+            # "sesuk sabtu bukak?" on a Thursday: the named day is the one meant.
+            return weekday if weekday is not None else today + timedelta(days=offset)
+    return weekday

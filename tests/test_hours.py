@@ -350,3 +350,10 @@ def test_service_day_deadline(cfg):
     assert same_instant(h.service_day_deadline(cfg, wib(2026, 11, 27, 9), 1), wib(2026, 11, 30, 15, 30))
     assert same_instant(h.service_day_deadline(cfg, wib(2026, 12, 23, 9), 1), wib(2026, 12, 28, 15, 30))
     assert same_instant(h.service_day_deadline(cfg, wib(2026, 11, 27, 9), 0), wib(2026, 11, 27, 14, 30))
+
+
+def test_a_named_weekday_wins_over_besok():
+    thursday = date(2026, 12, 3)
+    assert resolve_day("sesuk sabtu bukak mboten", thursday) == date(2026, 12, 5)
+    assert resolve_day("besok jumat buka?", thursday) == date(2026, 12, 4)
+    assert resolve_day("besok buka?", thursday) == date(2026, 12, 4)
