@@ -63,6 +63,7 @@ class ValidateComplaintForm(ListeningForm):
         "reporter_name": "nama pelapor",
     }
     optional = {"complaint_photo": "-", "reporter_name": "-"}
+    rt_rw_slots = ("complaint_location",)
     field_words = {
         "complaint_category": r"\bkategori(?:nya)?\b",
         "complaint_description": r"\b(?:keterangan|deskripsi|cerita|isi laporan|masalah)(?:nya)?\b",

@@ -43,6 +43,7 @@ class ValidateDocumentForm(ListeningForm):
         "applicant_address": "alamat",
         "purpose": "keperluan",
     }
+    rt_rw_slots = ("applicant_address",)
     field_words = {
         "applicant_name": r"\b(?:nama|nami|asma)(?:nya|ne| saya| pemohon| lengkap(?:nya)?)?\b",
         "nik": r"\bnik(?:nya|e)?\b",

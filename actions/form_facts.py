@@ -46,11 +46,14 @@ FILLER = {
     "data", "datanya", "itu", "ini", "tolong", "segera", "terima", "kasih", "makasih", "matur", "nuwun",
     "sudah", "udah", "udh", "sdh", "sampun", "dah", "cukup", "gitu", "begitu", "kalau", "kalo", "rek", "lur",
     "laporan", "permohonan", "pengaduan", "nggih", "please", "plis", "mohon", "silakan", "silahkan",
+    # Javanese: "iyo wis bener", "nggih sampun leres sedaya", "wes pokoke kirim"
+    "wis", "wes", "uwis", "mpun", "pun", "kabeh", "sedaya", "sedoyo", "lho", "to", "kuwi", "niku", "menika",
+    "pokoke", "lengkap", "insyaallah", "gitu",
 }
 AFFIRM_WORDS = {
     "ya", "iya", "iyaa", "iyaaa", "iye", "iyo", "yo", "y", "yes", "yup", "yap", "ok", "oke", "okey", "okay", "okeh",
     "oce", "sip", "siap", "betul", "benar", "bener", "leres", "nggih", "enggih", "inggih", "injih", "njih", "ngih",
-    "kirim", "kirimkan", "kirimin", "kirimlah", "lanjut", "lanjutkan", "setuju", "cocok", "pas", "mantap", "gas",
+    "kirim", "kirimkan", "kirimin", "kirimlah", "kirimen", "kirimno", "dikirim", "diproses", "proses", "lanjut", "lanjutkan", "setuju", "cocok", "pas", "mantap", "gas",
     "boleh", "yoi", "hooh", "he", "eh", "sampun", "valid", "tepat", "sesuai",
 }
 DENY_WORDS = {
@@ -175,7 +178,10 @@ ANONYMOUS = re.compile(
     r"sembunyikan|disembunyikan|samarkan|"
     r"(?:ga|gak|gk|nggak|ngga|tidak|tdk|ndak|mboten|ora|jangan|jgn) (?:usah |perlu |mau |ingin |purun |kersa )?"
     r"(?:pakai |pake |nganggo |sebut |disebut |disebutkan |disebutaken |cantumkan |dicantumkan |tulis |ditulis |"
-    r"kasih |menyebutkan |nyebut )?(?:nama|nami|asma|identitas))\b"
+    r"kasih |menyebutkan |nyebut )?(?:nama|nami|asma|identitas)|"
+    # the name first: "nami kulo mboten usah dipun cantumaken", "namaku ga usah ditulis"
+    r"(?:nama|namaku|nami|asma|jeneng|jenengku|identitas)(?: saya| sy| kulo| kula| aku| ku)? "
+    r"(?:ga|gak|gk|nggak|ngga|tidak|tdk|ndak|mboten|ora|jangan|jgn|sanes) (?:usah|perlu|sah|dipun|di)\w*)\b"
 )
 
 
@@ -228,11 +234,16 @@ def looks_like_name(text: str) -> bool:
 _NAME_STOP = r"(?=\s*(?:[,;]|\.\s|\bnik\b|\bnomor\b|\balamat|\btinggal|\bwarga\b|\bdari\b|\bmau\b|\bingin\b|\bpengen\b|" \
              r"\bbadhe\b|\barep\b|\buntuk\b|\butk\b|\bbuat\b|\bkeperluan|\brt\b|\bdi\b|\bno\b|\bumur|\bhp\b|\bwa\b|\d|$))"
 _NAME_IN_TEXT = [
-    re.compile(r"\b(?:nama|namanya|nami)(?:\s+(?:saya|sy|aku|kulo|lengkap(?:nya)?|pemohon(?:nya)?|pelapor))?\s*"
+    # ("balik nama sertifikat", "ganti nama" are purposes, not names)
+    re.compile(r"(?<!balik )(?<!ganti )(?<!alih )(?<!atas )\b(?:nama|namanya|nami|jenengku|jenengé|jeneng|asmaku|asma)"
+               r"(?:\s+(?:saya|sy|aku|kulo|kula|lengkap(?:nya)?|pemohon(?:nya)?|pelapor))?\s*"
                r"(?:adalah|yaitu|:|=)?\s+([A-Za-z][A-Za-z.'\- ]{1,80}?)" + _NAME_STOP, re.IGNORECASE),
     re.compile(r"(?:\batas nama|\ba\.\s?n\.?)\s*:?\s*([A-Za-z][A-Za-z.'\- ]{1,80}?)" + _NAME_STOP, re.IGNORECASE),
     # "saya Tri Handayani mau ..." only when capitalised as a name.
-    re.compile(r"\b(?:saya|sy|aku|kulo)\s+((?:[A-Z][a-z.'\-]+)(?:\s+[A-Z][a-z.'\-]+){0,4})" + _NAME_STOP),
+    re.compile(r"\b(?:[Ss]aya|[Ss]y|[Aa]ku|[Kk]ulo|[Kk]ula)\s+((?:[A-Z][a-z.'\-]+)(?:\s+[A-Z][a-z.'\-]+){0,4})" + _NAME_STOP),
+    # "Selamat pagi pak, dengan Hartono." (how callers introduce themselves), capitalised only.
+    re.compile(r"(?:^|[,.]\s*|\b(?:pak|bu|min|mas|mbak|kak)\s*,?\s*)(?:[Dd]engan|[Dd]gn)\s+"
+               r"((?:[A-Z][a-z.'\-]+)(?:\s+[A-Z][a-z.'\-]+){0,4})" + _NAME_STOP),
 ]
 
 
@@ -329,7 +340,9 @@ PLACE_WORDS = {
 }
 # Words that end a place phrase inside a sentence (what happened, when, how bad).
 PLACE_STOP = {
-    "rusak", "berlubang", "bolong", "meluap", "mampet", "tersumbat", "mati", "padam", "banjir", "numpuk",
+    "ambles", "amblas", "pecah", "retak", "jebol", "roboh", "rubuh", "longsor", "mergo", "merga", "amargi", "gara",
+    "akibat", "karna", "krn", "soale", "ada", "wonten", "onok", "ono", "ana", "kejeblos", "nyemplung", "meluber",
+    "mbleber", "ngganggu", "mengganggu", "rusak", "berlubang", "bolong", "meluap", "mampet", "tersumbat", "mati", "padam", "banjir", "numpuk",
     "menumpuk", "bau", "sudah", "udah", "udh", "sdh", "sejak", "belum", "blm", "tidak", "gak", "ga", "ada", "dan",
     "yang", "yg", "tolong", "mohon", "sangat", "parah", "banget", "bgt", "lagi", "terus", "tiap", "setiap", "kalau",
     "kalo", "bikin", "jadi", "karena", "soalnya", "itu", "ini", "mau", "minta", "ke", "dari", "sama", "berisik",
@@ -350,6 +363,7 @@ _GENERIC_PLACE_ONLY = {"jalan", "rumah", "trotoar", "got", "selokan", "saluran",
                        "tengah", "pinggir", "sekitar", "area", "wilayah", "kawasan"}
 
 
+_GENERIC_HEADS = _GENERIC_PLACE_ONLY | {"rumah"}
 _DIRECTIONS = {"depan", "belakang", "samping", "sebelah", "dekat", "seberang", "pojok", "ujung", "tengah", "pinggir",
                "utara", "selatan", "timur", "barat", "lor", "kidul", "wetan", "kulon", "ngajeng", "wingking", "mburi",
                "ngarep", "sandhing", "cedhak", "caket", "sekitar", "area", "kawasan", "wilayah", "no", "nomor"}
@@ -417,9 +431,12 @@ def find_place(text: str) -> str | None:
         # Specific enough to find: an RT/RW, or a street/landmark followed by its name or number
         # ("gang durian", "jl yos sudarso", "mushola al huda", "gang 3"). "depan SD", "tps belakang
         # pasar" or "di trotoar" are not: the location question is still asked.
+        # A generic head ("rumah", "saluran", "perumahan") is specific only with a number or a
+        # capitalised name after it ("perumahan Griya Asri", "rumah no 14"), not "rumah ambles".
         specific = has_rt_or_rw(phrase) or any(
             low in PLACE_WORDS and low not in _DIRECTIONS and _is_name_token(nxt)
-            for low, nxt in zip(lows, lows[1:])
+            and (low not in _GENERIC_HEADS or re.fullmatch(r"\d{1,4}[a-z]?", nxt) or orig[:1].isupper())
+            for low, nxt, orig in zip(lows, lows[1:], kept[1:])
         )
         if specific and (best is None or len(phrase) > len(best)):
             best = clean_value(phrase)
@@ -590,7 +607,7 @@ def strip_lead_in(text: str) -> str:
 # --- corrections --------------------------------------------------------------
 
 CORRECTION_MARKER = re.compile(
-    r"\b(bukan|salah|keliru|ralat|ganti|gantinya|diganti|ubah|diubah|rubah|dirubah|koreksi|maksud(?:nya|ku| saya| sy|e)?|"
+    r"\b(bukan|dudu|sanes|salah|keliru|kleru|klentu|ralat|ganti|gantinya|diganti|ubah|diubah|rubah|dirubah|koreksi|maksud(?:nya|ku| saya| sy|e)?|"
     r"yang benar|yg benar|yang bener|yg bener|harusnya|seharusnya|mestinya|sing bener|ingkang leres|lepat|salah ketik|typo)\b",
     re.IGNORECASE,
 )
@@ -609,8 +626,33 @@ def is_correction(text: str) -> bool:
 
 def drop_negated(text: str) -> str:
     """Remove "bukan X" parts: "bukan SKTM tapi surat domisili" -> " tapi surat domisili"."""
-    return re.sub(r"\bbukan\s+.+?(?=\b(?:tapi|tetapi|tp|melainkan|namun)\b|[,;]|$)", " ", text or "",
-                  flags=re.IGNORECASE)
+    return re.sub(r"\b(?:bukan|dudu|sanes)\s+.+?(?=\b(?:tapi|tetapi|tp|melainkan|namun|nanging|ning)\b|[,;]|$)", " ",
+                  text or "", flags=re.IGNORECASE)
+
+
+_RT_ONLY = re.compile(r"\b(RT|RW)(?:-?(?:nya|ne|e))?\.?\s*[:/]?\s*0*(\d{1,3})\b", re.IGNORECASE)
+
+
+def patch_rt_rw(current: str | None, text: str) -> str | None:
+    """ "rt 06 bukan rt 05" / "RW-ne 3" against the address already given: the address with
+    that RT/RW changed, or None when the text says more than an RT/RW (a new address)."""
+    if not current:
+        return None
+    kept = drop_negated(text)
+    found = _RT_ONLY.findall(kept)
+    rest = _RT_ONLY.sub(" ", kept)
+    if not found or re.search(r"\b" + STREET + r"\b|\d", rest, re.IGNORECASE) or len(words(rest)) > 6:
+        return None
+    value = current
+    for kind, number in {k.upper(): n for k, n in found}.items():
+        pattern = re.compile(r"\b(" + kind + r"\.?\s*[:/]?\s*)(\d{1,3})\b", re.IGNORECASE)
+        match = pattern.search(value)
+        if match:  # keep the resident's own spelling and width ("rt 05" -> "rt 06", "RT 3" -> "RT 4")
+            digits = str(int(number)).zfill(len(match.group(2)))
+            value = value[:match.start(2)] + digits + value[match.end(2):]
+        else:
+            value = f"{value} {kind} {int(number):02d}"
+    return value if value != current else None
 
 
 def new_value_part(text: str) -> str | None:

@@ -38,6 +38,8 @@ from rasa_sdk.types import DomainDict
 from actions import form_facts as ff
 from actions.common import ESCAPE_INTENTS, is_payload, latest_intent, latest_text
 from kokom import wording
+from kokom.tickets import TICKET_RE as TICKET
+from kokom.understanding import status_cue
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +50,7 @@ MEDIA_INTENTS = {"share_media", "share_location"}
 
 # Words that follow a field's name in a correction and are not the new value.
 _CORRECTION_FILLER = re.compile(
-    r"^(?:\s|[,.:;=!-]|\b(?:nya|ne|e|salah|keliru|lepat|yang|yg|benar|bener|betul|leres|sing|ingkang|jadi|menjadi|dadi|"
+    r"^(?:\s|[,.:;=!-]|\b(?:nya|ne|e|salah|keliru|kleru|klentu|lepat|yang|yg|benar|bener|betul|leres|sing|ingkang|jadi|menjadi|dadi|"
     r"harusnya|seharusnya|mestinya|ganti|gantinya|diganti|diubah|ubah|rubah|dirubah|ke|itu|ya|mohon|tolong|min|pak|"
     r"bu|saya|sy|pemohon|pelapor|adalah|maksud|maksudnya|maksud saya|tapi|tetapi|tp|mau|minta|dong)\b)+",
     re.IGNORECASE,
@@ -112,6 +114,8 @@ class ListeningForm(FormValidationAction):
     labels: dict[str, str] = {}
     #: optional slots and the value that means "skipped"
     optional: dict[str, str] = {}
+    #: slots holding an address whose RT/RW alone can be corrected ("rt 06 bukan rt 05")
+    rt_rw_slots: tuple[str, ...] = ()
     #: a regex per slot that names the field inside a correction ("alamatnya salah")
     field_words: dict[str, str] = {}
     #: "pengaduan" / "permohonan": used in "Kita lanjutkan ..."
@@ -298,6 +302,10 @@ class ListeningForm(FormValidationAction):
                 self._clear(turn, slots, slot)
                 turn.notes.append(wording.text("utter_form_field_cleared", field=self.labels.get(slot, slot)))
                 return True
+            patched = ff.patch_rt_rw(self._merged(slots, turn).get(slot), rest) if slot in self.rt_rw_slots else None
+            if patched:  # "alamate kleru, rt 06 dudu rt 05": only the RT/RW changes
+                self._set(turn, slots, slot, patched, say=True)
+                return True
             answer = self.answer(slot, rest, tracker, self._merged(slots, turn))
             if answer.ok:
                 self._set(turn, slots, slot, answer.value, say=True)
@@ -307,6 +315,12 @@ class ListeningForm(FormValidationAction):
             turn.error_slot = slot
             self._clear(turn, slots, slot)
             return True
+        # No field named: "rt 06 bukan rt 05" changes the RT of the address given.
+        for slot in self.rt_rw_slots:
+            patched = ff.patch_rt_rw(self._merged(slots, turn).get(slot), text)
+            if patched and ff.is_correction(text):
+                self._set(turn, slots, slot, patched, say=True)
+                return True
         # No field named: the facts in the corrected part decide what changes.
         new_part = ff.new_value_part(text)
         kept = ff.drop_negated(text)
@@ -376,6 +390,9 @@ class ListeningForm(FormValidationAction):
             return ff.is_cancel(text)
         if intent == "request_human":
             return ff.asks_for_officer(text)
+        if intent == "check_status" and (TICKET.search(text) or status_cue(text)):
+            # "eh batal, sy mau cek laporan yg kemarin aja ADU-...": a status question, not an answer.
+            return True
         if intent in QUESTION_INTENTS:
             return ff.is_question(text)
         return False

@@ -35,7 +35,7 @@ CORE_MIN = 85.0
 CORE_MIN_LEN = 5
 
 # One-word aliases that name a document only when nothing else in the message does.
-WEAK_ALIASES = frozenset({"nikah", "menikah", "mau nikah", "pindah", "hajatan", "waris", "warisan", "domisili"})
+WEAK_ALIASES = frozenset({"nikah", "menikah", "mau nikah", "pindah", "pindahan", "hajatan", "waris", "warisan", "domisili"})
 
 # Words that say "a document" without saying which one.
 HEAD_WORDS = frozenset({"surat", "keterangan", "ket", "sk", "pengantar", "akta", "akte", "izin", "ijin", "kartu"})

@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session
 from kokom.models import TicketCounter
 
 PREFIXES: dict[str, str] = {"complaint": "ADU", "document": "DOK", "consultation": "KON"}
-TICKET_RE = re.compile(r"\b(ADU|DOK|KON)\s*-\s*(\d{8})\s*-\s*(\d{1,4})\b", re.IGNORECASE)
+# Residents type tickets as shown ("ADU-20261127-0003") and also without the dashes or with
+# spaces ("adu 20261127 3", "ADU202611270003"): the prefix and the 8-digit date anchor it.
+TICKET_RE = re.compile(r"\b(ADU|DOK|KON)\s*[-/.]?\s*(\d{8})\s*[-/.]?\s*(\d{1,4})\b", re.IGNORECASE)
 
 
 def format_ticket(prefix: str, day: date, number: int) -> str:

@@ -25,6 +25,8 @@ from __future__ import annotations
 import logging
 import re
 
+from kokom.tickets import find_tickets
+
 logger = logging.getLogger(__name__)
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -114,7 +116,7 @@ REQUIREMENT_WORDS = _rx(
 NEW_REPORT = _rx(
     r"(mau|ingin|pengen|pingin|arep|badhe|ajeng|akan) (buat |bikin |membuat |nggawe |ndamel |menyampaikan |kasih |matur |"
     r"ngaturaken |nyampekne )?"
-    r"(laporan|lapor|melapor|ngelapor|ngadu|mengadu|pengaduan|aduan|keluhan)"
+    r"(laporan|lapor|melapor|ngelapor|ngadu|mengadu|pengaduan|aduan|keluhan|matur(?! (nuwun|suwun|sembah)))"
 )
 # A NIK written in the message (16 digits, separators allowed).
 NIK_GIVEN = re.compile(r"(?<![0-9])[0-9](?:[\s./_-]{0,2}[0-9]){15}(?![0-9])")
@@ -124,7 +126,8 @@ ASKS_ACTION = _rx(r"mohon|tolong|tulung|nyuwun tulung|minta|harap")
 FEEDBACK_OPENING = re.compile(r"^\s*(saran|usul|usulan|kritik|masukan|sebaiknya|alangkah baiknya|mohon dipertimbangkan)\b")
 # "mau bikin SKTM buat beasiswa", "arep ngurus kk anyar": wanting a document, not asking about it.
 WANT_APPLY = _rx(
-    r"(mau|ingin|pengen|pingin|pgn|arep|badhe|ajeng|akan|kepengen) (buat|bikin|bkin|membuat|nggawe|gawe|ndamel|ngurus|urus"
+    r"(mau|ingin|pengen|pingin|pgn|arep|badhe|ajeng|akan|kepengen|meh|mek|kate|ate|ape|pengin|kepingin) "
+    r"(buat|bikin|bkin|membuat|nggawe|gawe|gawekno|ndamel|ngurus|urus"
     r"|mengurus|ngurusin|ngajukan|mengajukan|ajukan|ngajuin|daftar|minta|nyuwun|mohon)"
 )
 # "butuh pengantar rt gak kalau mau bikin sktm": a requirement question after all.
@@ -132,6 +135,8 @@ NEEDS = _rx(r"butuh|perlu|harus|wajib|kudu|mesti|pake|pakai|pakek")
 APPLY_NOW = _rx(
     r"ajukan sekarang|langsung ajukan|ajukan langsung|daftar sekarang|daftarkan sekarang|isi form\w*|lewat wa|lewat whatsapp"
     r"|lewat sini|di sini saja|disini saja|tolong (buatkan|dibuatkan|diproses|proses)|mohon (dibuatkan|diproses)|sekalian ajukan"
+    r"|(bisa|dapat|saged|iso|isa) (diajukan|diajukno|diproses|dipun proses|dipun ajukaken|ngajukan|mengajukan|ajukan)"
+    r"|lewat (mriki|kene|chat|wa ini)|liwat (mriki|kene|wa)|saking mriki|via (wa|whatsapp|chat)|buatin|buatkan|bikinin|gawekno"
 )
 
 GREETING_WORDS = frozenset(
@@ -148,6 +153,9 @@ GREETING_CORE = frozenset(
     "sugeng enjing sonten dalu permisi punten kulonuwun".split()
 )
 ADDRESS_WORDS = frozenset("para petugas kelurahan sogaten semua semuanya sedoyo warga sekalian rekan".split())
+
+
+APOLOGY = _rx(r"maaf|mohon maaf|ngapunten|nyuwun sewu|nuwun sewu|sepurane|sori|sorry")
 
 
 def only_greeting(text: str) -> bool:
@@ -167,13 +175,20 @@ def status_cue(text: str) -> bool:
     return bool(WHEN_READY.search(norm) and MINE.search(norm))
 
 
+# A cost word inside a purpose is not a cost question ("sktm buat keringanan biaya rumah sakit").
+COST_IN_PURPOSE = _rx(
+    r"(keringanan|meringankan|bantuan|potongan|pembebasan|subsidi|beasiswa|kurang) (biaya|bayar)\w*"
+    r"|biaya (rumah sakit|rs|sekolah|kuliah|berobat|pengobatan|perawatan|persalinan|pendidikan|rawat inap|operasi)"
+)
+
+
 def question_cue(text: str) -> bool:
-    norm = normalized(text)
+    norm = COST_IN_PURPOSE.sub(" ", normalized(text))
     return bool(HOW_QUESTION.search(norm)) and not APPLY_NOW.search(norm)
 
 
 def content_words(text: str) -> list[str]:
-    return [w for w in normalized(text).split() if w != "?" and w not in GREETING_WORDS]
+    return [w for w in normalized(text).split() if w != "?" and w not in GREETING_WORDS and w not in ADDRESS_WORDS]
 
 
 # Words that make a message a report of a concrete problem rather than an opinion.
@@ -186,12 +201,33 @@ PROBLEM = _rx(
 )
 
 
+# Unfairness or blame words that make a message about a public matter a complaint.
+COMPLAINT_TONE = _rx(
+    r"kok|padahal|malah|(tidak|gak|ga|nggak|ora|mboten) (adil|merata|tepat sasaran|becus|ditanggapi|direspon|digubris)"
+    r"|salah sasaran|pilih kasih|dipersulit|pungli|pungutan liar|diminta bayar|disuruh bayar|dimintai"
+)
+
+
 def reports_problem(text: str) -> bool:
     """True when a "suggestion" names a place, a broken thing or asks for action."""
     return bool(PROBLEM.search(normalized(text)))
 
 
 # --- reading one parse result ---------------------------------------------------
+
+
+def _names_a_category(text: str) -> bool:
+    from kokom.office import load_office
+    from kokom.office.categories import match_category
+
+    return match_category(load_office(), text) not in (None, "lainnya")
+
+
+def reports_problem_only(text: str) -> bool:
+    """A broken thing and a call to act, with no wish for a document ("mohon diperbaiki")."""
+    norm = normalized(text)
+    return bool(re.search(r"(di)?(perbaiki|tindaklanjuti|bersihkan|angkut|betulkan|benahi) ", norm)) \
+        and not WANT_APPLY.search(norm)
 
 
 def _names_a_document(text: str) -> bool:
@@ -211,14 +247,26 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
     if name in {"request_document", "ask_requirements", "file_complaint", "give_feedback", "out_of_scope", "greet", "inform"} \
             and status_cue(text):
         new_name, cue = "check_status", "status"
-    elif name == "check_status" and not status_cue(text) and not re.search(r"[a-z]{3}-\d{8}-\d{4}", norm) \
+    elif name == "check_status" and not status_cue(text) and not find_tickets(text) \
             and (NEW_REPORT.search(norm) or (reports_problem(text) and ASKS_ACTION.search(norm))):
         new_name, cue = "file_complaint", "new_report"
+    elif name in {"ask_requirements", "out_of_scope", "give_feedback", "request_document"} \
+            and NEW_REPORT.search(norm) and not _names_a_document(text):
+        # "... itu resmi ga sih? sy mau lapor": the resident says it is a report.
+        new_name, cue = "file_complaint", "new_report"
+    elif name == "check_status" and not find_tickets(text) and COMPLAINT_TONE.search(norm) \
+            and _names_a_category(text) and not _names_a_document(text):
+        new_name, cue = "file_complaint", "complaint_tone"
+    elif name in {"file_complaint", "give_feedback", "out_of_scope", "greet", "inform"} and _names_a_document(text) \
+            and (APPLY_NOW.search(norm) or WANT_APPLY.search(norm)) and not question_cue(text) \
+            and not reports_problem_only(text):
+        # "... diminta surat keterangan usaha dari kelurahan. Mohon dibuatkan ya pak"
+        new_name, cue = "request_document", "apply_now"
     elif name in {"ask_requirements", "inform"} and NIK_GIVEN.search(text) and _names_a_document(text):
         # Someone who writes their NIK with a document's name is applying, whatever "syarat" says.
         new_name, cue = "request_document", "facts_given"
-    elif name == "ask_requirements" and WANT_APPLY.search(norm) and not question_cue(text) \
-            and not NEEDS.search(norm) and _names_a_document(text):
+    elif name == "ask_requirements" and _names_a_document(text) and not question_cue(text) and (
+            APPLY_NOW.search(norm) or (WANT_APPLY.search(norm) and not NEEDS.search(norm))):
         new_name, cue = "request_document", "wants_to_apply"
     elif name == "request_document" and question_cue(text):
         new_name, cue = "ask_requirements", "question"
@@ -234,13 +282,17 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
         new_name, cue = "ask_requirements", "requirement_follow_up"
     elif name in {"ask_office_hours", "ask_office_location", "out_of_scope", "show_menu"} and FEEDBACK_OPENING.search(norm):
         new_name, cue = "give_feedback", "feedback_opening"
+    elif name in {"give_feedback", "out_of_scope", "inform"} and APOLOGY.search(norm) and len(content_words(text)) <= 3 \
+            and not reports_problem(text):
+        # "mohon maaf bu baru sempat chat": small talk before the real message.
+        new_name, cue = "greet", "apology_only"
     elif name != "greet" and only_greeting(text):
         new_name, cue = "greet", "only_greeting"
     elif name in {"greet", "check_status"} and NEW_REPORT.search(norm) and not status_cue(text):
         new_name, cue = "file_complaint", "new_report"
     elif name == "greet" and REPORT_WORD.search(norm) and len(content_words(text)) <= 3:
         new_name, cue = "file_complaint", "greeting_report"
-    elif name == "greet" and len(content_words(text)) >= 3:
+    elif name == "greet" and len(content_words(text)) >= 3 and not only_greeting(text):
         for item in ranking:
             if item.get("name") not in CHAT_INTENTS and item.get("name") != FALLBACK_INTENT \
                     and float(item.get("confidence") or 0.0) >= 0.05:
@@ -275,10 +327,20 @@ def should_ask(intent: dict, ranking: list[dict], threshold: float, ambiguity: f
     return margin < answer_ambiguity
 
 
+# The service most often confused with each one: offered beside it when the runner-up reading
+# is not a service at all ("min butuh surat": apply, or ask what is needed?).
+SIBLING_SERVICE = {
+    "ask_requirements": "request_document", "request_document": "ask_requirements",
+    "give_feedback": "file_complaint", "file_complaint": "give_feedback",
+}
+
+
 def candidate_services(ranking: list[dict], limit: int = 2) -> list[str]:
     """The service intents among the top two readings (for the clarifying buttons)."""
     names = [r.get("name") for r in ranking if r.get("name") != FALLBACK_INTENT][:2]
     out = [n for n in names if n in SERVICE_OF_INTENT]
+    if len(out) == 1 and out[0] in SIBLING_SERVICE:
+        out.append(SIBLING_SERVICE[out[0]])
     return list(dict.fromkeys(out))[:limit]
 
 

@@ -68,6 +68,17 @@ def _digits(value: Any) -> str:
     return str(int(value)) if value not in (None, "") and str(value).isdigit() else str(value or "")
 
 
+def _person(name: Any) -> str:
+    """A name compared without case or a leading form of address ("Pak Darmaji" = "Darmaji"):
+    the form keeps the name and drops the "Pak"/"Bu" a resident may type before it."""
+    from actions.form_facts import HONORIFICS
+
+    words = str(name or "").lower().replace(".", " ").split()
+    while words and words[0] in HONORIFICS:
+        words.pop(0)
+    return " ".join(words)
+
+
 def check_case(case: dict[str, Any] | None, expect: dict[str, Any]) -> list[str]:
     """What the saved case gets wrong (empty list: right ticket, right fields)."""
     if case is None:
@@ -88,7 +99,7 @@ def check_case(case: dict[str, Any] | None, expect: dict[str, Any]) -> list[str]
         for column, key in (("document_type", "document_type"), ("nik", "nik")):
             if key in expect and str(case.get(column)) != str(expect[key]):
                 problems.append(f"{column} {case.get(column)!r} != {expect[key]!r}")
-        if "full_name" in expect and str(case.get("full_name") or "").lower() != str(expect["full_name"]).lower():
+        if "full_name" in expect and _person(case.get("full_name")) != _person(expect["full_name"]):
             problems.append(f"full_name {case.get('full_name')!r} != {expect['full_name']!r}")
         for key in ("rt", "rw"):
             if key in expect and _digits(case.get(key)) != _digits(expect[key]):
@@ -101,7 +112,7 @@ def check_case(case: dict[str, Any] | None, expect: dict[str, Any]) -> list[str]
         if "anonymous" in expect and bool(case.get("anonymous")) != bool(expect["anonymous"]):
             problems.append(f"anonymous {case.get('anonymous')!r} != {expect['anonymous']!r}")
         if expect.get("reporter_name") is not None and \
-                str(case.get("reporter_name") or "").lower() != str(expect["reporter_name"]).lower():
+                _person(case.get("reporter_name")) != _person(expect["reporter_name"]):
             problems.append(f"reporter_name {case.get('reporter_name')!r} != {expect['reporter_name']!r}")
         if expect.get("reporter_name") is None and "reporter_name" in expect and case.get("reporter_name"):
             problems.append(f"reporter_name {case.get('reporter_name')!r} should be empty")

@@ -241,6 +241,9 @@ def service_of_turn(tracker: dict) -> tuple[str, list[str], dict]:
             service = ACTION_SERVICE[name]
         elif name == "action_fallback":
             service = "ask"
+    if service == "suggestion" and any(e.get("event") == "action" and e.get("name") == "complaint_form"
+                                       for e in events[last_user + 1:]):
+        service = "complaint_form"  # "mau lapor ..." typed at "Kirim ini sebagai saran?" became a complaint
     if service == "ask" and not offered:
         service = "menu"  # "not understood" + the menu
     return service, offered, tracker.get("slots") or {}

@@ -130,6 +130,10 @@ def test_feedback_and_rating(db_url):
 def test_find_tickets_normalises():
     assert find_tickets("cek ADU-20261127-0003 dan dok-20261120-12") == ["ADU-20261127-0003", "DOK-20261120-0012"]
     assert normalize_ticket("tidak ada") is None
+    # Typed without the dashes or with spaces, as residents copy them by hand.
+    assert find_tickets("aduan ADU 20261127 0003 sama ADU202611270004") == ["ADU-20261127-0003", "ADU-20261127-0004"]
+    assert find_tickets("dok/20261120/12") == ["DOK-20261120-0012"]
+    assert find_tickets("nomer hp 081234567890, tgl 20261127") == []
 
 
 def test_concurrent_handoff_requests_open_one_handoff(db_url):

@@ -31,7 +31,8 @@ def test_typed_anonymity(text):
 
 
 @pytest.mark.parametrize("text", ["iya kirim", "betul", "nggih", "ok", "ok sip", "y", "iyo bener", "sampun leres",
-                                  "iya betul, kirim", "YA"])
+                                  "iya betul, kirim", "YA", "iyo wis bener", "nggih sampun leres sedaya",
+                                  "wes pokoke kirim"])
 def test_typed_yes(text):
     assert ff.is_affirm(text) and not ff.is_deny(text)
 
@@ -141,3 +142,15 @@ def test_javanese_ngoko_no_photo_is_a_skip(text):
     from actions.form_facts import is_photo_skip
 
     assert is_photo_skip(text)
+
+
+@pytest.mark.parametrize("current, text, patched", [
+    ("Jl. Sogaten gg Melati no 7 rt 05 rw 02", "rt 06 dudu rt 05", "Jl. Sogaten gg Melati no 7 rt 06 rw 02"),
+    ("Jl. Sogaten gg Melati no 7 RT 05 RW 02", "kleru, rt 06 bukan rt 05", "Jl. Sogaten gg Melati no 7 RT 06 RW 02"),
+    ("jl merak 7 rt 2 rw 1", "RW-ne 3", "jl merak 7 rt 2 rw 3"),
+    ("Gang 5 RT 003/RW 001", "rw 4 sanes rw 1", "Gang 5 RT 003/RW 004"),
+    ("jl merak 7 rt 2 rw 1", "jl elang 5 rt 3 rw 1", None),  # a new address, not a patch
+    ("jl merak 7 rt 2 rw 1", "rt 2", None),  # nothing changes
+])
+def test_an_rt_rw_correction_patches_the_address(current, text, patched):
+    assert ff.patch_rt_rw(current, text) == patched

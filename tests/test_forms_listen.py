@@ -144,6 +144,21 @@ def test_document_dialogues_take_what_was_said_and_follow_corrections(assistant)
     assert (case["full_name"], case["rt"], case["rw"]) == ("Budi Santoso", "004", "001")
     assert "mawar" in case["address"]
 
+    # 5. Javanese, typed: only the RT is corrected at the confirmation ("dudu" = not), the rest of
+    #    the address stays, and "iyo wis bener" sends it.
+    r = Resident(assistant, "doc-rt-jv")
+    r.open("arep ngurus kk anyar, anakku lair wingi", "request_document")
+    r.say("Heru Susanto")
+    r.say("3577011402820009")
+    r.say("Jl. Sogaten gg Melati no 7 rt 05 rw 02")
+    r.say("nambah anggota keluarga bayi baru lahir")
+    reply = r.say("alamate kleru, rt 06 dudu rt 05")
+    assert r.requested == "document_confirm" and "Melati no 7 rt 06 rw 02" in reply, reply
+    assert TICKET.search(r.say("iyo wis bener"))
+    case = r.case()
+    assert (case["document_type"], case["rt"], case["rw"]) == ("kk", "006", "002")
+    assert "melati no 7" in case["address"].lower()
+
 
 def test_complaint_dialogues_typed_choices_and_places(assistant):
     # 1. The place in the report is taken; typed "no photo" is one message.

@@ -135,9 +135,35 @@ def test_a_message_with_a_nik_and_a_document_is_an_application():
     ("butuh pengantar rt gak kalau mau bikin sktm", "ask_requirements"),
     ("kulo badhe nyuwun surat pengantar skck pripun nggih", "ask_requirements"),
     ("mau bikin kartu nama", "ask_requirements"),  # no document of the catalog: left as read
+    # A cost word in the purpose is not a cost question; asking to apply here is applying.
+    ("mau bikin sktm buat keringanan biaya rumah sakit", "request_document"),
+    ("biaya bikin sktm berapa", "ask_requirements"),
+    ("sy perlu surat domisili buat buka rekening, bisa diajukan lewat wa ini?", "request_document"),
+    ("isi formulir surat pindah sekarang ya", "request_document"),
+    ("aku meh gawe kk anyar", "request_document"),  # Madiun ngoko "meh" = mau
 ])
 def test_wanting_a_document_is_an_application_unless_it_asks_how(text, read_as):
     ranking = [{"name": "ask_requirements", "confidence": 0.7}, {"name": "request_document", "confidence": 0.25}]
+    intent, _, _ = decide_intent(text, ranking[0], ranking)
+    assert intent["name"] == read_as
+
+
+@pytest.mark.parametrize("text, read, read_as", [
+    # "... itu resmi ga sih? sy mau lapor": the resident says it is a report.
+    ("kemarin dimintai uang 50rb pas ngurus surat, boleh gitu? sy mau lapor", "ask_requirements", "file_complaint"),
+    # An explicit request for a named document, whatever the classifier thought.
+    ("usaha saya butuh surat keterangan usaha dari kelurahan buat kredit bank. mohon dibuatkan", "file_complaint",
+     "request_document"),
+    ("lampu jalan mati mohon diperbaiki", "file_complaint", "file_complaint"),
+    # Blame about a public matter is a complaint, not a status question.
+    ("bantuan sembako kok malah dapet yang kaya", "check_status", "file_complaint"),
+    ("bansos saya kapan cair ya", "check_status", "check_status"),
+    # Greeting or apology only: small talk, not a service.
+    ("selamat siang para petugas kelurahan", "greet", "greet"),
+    ("maaf min baru sempat chat", "give_feedback", "greet"),
+])
+def test_cues_that_decide_the_service(text, read, read_as):
+    ranking = [{"name": read, "confidence": 0.7}, {"name": "request_human", "confidence": 0.2}]
     intent, _, _ = decide_intent(text, ranking[0], ranking)
     assert intent["name"] == read_as
 
@@ -153,7 +179,10 @@ def test_ask_only_when_unsure_between_different_services():
     assert not should_ask(chat[0], chat, threshold=0.4, ambiguity=0.1)
     low = r(("file_complaint", 0.3), ("greet", 0.1))
     assert should_ask(low[0], low, threshold=0.4, ambiguity=0.1)
-    assert candidate_services(low) == ["file_complaint"]
+    # A lone service is offered beside its usual confusion ("min butuh surat": apply or ask?).
+    assert candidate_services(low) == ["file_complaint", "give_feedback"]
+    assert candidate_services(r(("ask_requirements", 0.3), ("greet", 0.1))) == ["ask_requirements", "request_document"]
+    assert candidate_services(r(("ask_office_hours", 0.3), ("greet", 0.1))) == ["ask_office_hours"]
     sure = r(("file_complaint", 0.9), ("give_feedback", 0.05))
     assert not should_ask(sure[0], sure, threshold=0.4, ambiguity=0.1)
 
