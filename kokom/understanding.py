@@ -118,6 +118,12 @@ NEW_REPORT = _rx(
     r"ngaturaken |nyampekne )?"
     r"(laporan|lapor|melapor|ngelapor|ngadu|mengadu|pengaduan|aduan|keluhan|matur(?! (nuwun|suwun|sembah)))"
 )
+# "ada yg mau sy sampaikan soal bantuan": something to tell the office (not a document, not praise).
+SAY_SOMETHING = _rx(
+    r"(mau|ingin|pengen|arep|badhe|ajeng|perlu) (sy |saya |aku |kulo |tak )?"
+    r"(sampaikan|sampein|sampaiin|menyampaikan|nyampekne|nyampaikan|aturaken|ngaturaken|ceritakan|curhat|keluhkan)"
+)
+FEEDBACK_WORDS = _rx(r"saran|usul\w*|masukan|kritik|apresiasi|terima kasih|makasih|matur nuwun|pujian")
 # A NIK written in the message (16 digits, separators allowed).
 NIK_GIVEN = re.compile(r"(?<![0-9])[0-9](?:[\s./_-]{0,2}[0-9]){15}(?![0-9])")
 # A greeting plus the word for a report and little else ("selamat siang pak, pengaduan").
@@ -253,6 +259,9 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
     elif name in {"ask_requirements", "out_of_scope", "give_feedback", "request_document"} \
             and NEW_REPORT.search(norm) and not _names_a_document(text):
         # "... itu resmi ga sih? sy mau lapor": the resident says it is a report.
+        new_name, cue = "file_complaint", "new_report"
+    elif name in {"request_document", "out_of_scope", "greet", "inform"} and SAY_SOMETHING.search(norm) \
+            and not FEEDBACK_WORDS.search(norm) and not _names_a_document(text):
         new_name, cue = "file_complaint", "new_report"
     elif name == "check_status" and not find_tickets(text) and COMPLAINT_TONE.search(norm) \
             and _names_a_category(text) and not _names_a_document(text):

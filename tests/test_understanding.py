@@ -158,6 +158,8 @@ def test_wanting_a_document_is_an_application_unless_it_asks_how(text, read_as):
     # Blame about a public matter is a complaint, not a status question.
     ("bantuan sembako kok malah dapet yang kaya", "check_status", "file_complaint"),
     ("bansos saya kapan cair ya", "check_status", "check_status"),
+    ("assalamualaikum, ada yg mau saya sampaikan soal bansos", "request_document", "file_complaint"),
+    ("mau menyampaikan saran soal parkir", "give_feedback", "give_feedback"),
     # Greeting or apology only: small talk, not a service.
     ("selamat siang para petugas kelurahan", "greet", "greet"),
     ("maaf min baru sempat chat", "give_feedback", "greet"),
