@@ -92,11 +92,16 @@ test-fast: install
 
 # NLU on the split and on residents' unseen messages, fallback thresholds, and routing
 # through the real assistant (starts Rasa + action server on free ports; a few minutes).
+# Every set: the held-out split, and each writer's unseen/routing/forms sets (docs/nlu-eval.md).
+UNSEEN_SETS := $(sort $(wildcard tests/nlu/unseen_residents*.yml))
+ROUTING_SETS := $(sort $(wildcard tests/conversations/routing*.yml))
+FORMS_SETS := $(sort $(wildcard tests/conversations/forms*.yml))
 eval: train
+	@mkdir -p var
 	$(PY) scripts/eval_nlu.py --model $(MODEL) --data tests/nlu/test_split.yml \
-		--unseen tests/nlu/unseen_residents.yml --routing tests/conversations/routing.yml \
+		$(foreach f,$(UNSEEN_SETS),--unseen $(f)) $(foreach f,$(ROUTING_SETS),--routing $(f)) \
 		--thresholds --json var/eval.json
-	$(PY) scripts/eval_forms.py --model $(MODEL) --data tests/conversations/forms.yml --json var/eval_forms.json
+	$(PY) scripts/eval_forms.py --model $(MODEL) $(foreach f,$(FORMS_SETS),--data $(f)) --json var/eval_forms.json
 
 # Open-loop WhatsApp load at rising rates + the REST floor; appends to docs/benchmarks.md
 # (about 6 minutes). BENCH_ARGS=--quick for a short smoke run; see `bench/run.py --help`.

@@ -68,7 +68,7 @@ class ValidateComplaintForm(ListeningForm):
         "complaint_category": r"\bkategori(?:nya)?\b",
         "complaint_description": r"\b(?:keterangan|deskripsi|cerita|isi laporan|masalah)(?:nya)?\b",
         "complaint_location": r"\b(?:lokasi|tempat|alamat|lokasine|panggenan)(?:nya|e)?\b",
-        "reporter_name": r"\b(?:nama|nami)(?:nya| saya| pelapor| kulo)?\b",
+        "reporter_name": r"\b(?:nama|nami|namaku|jenengku|jeneng|asmaku)(?:nya|ne| saya| pelapor| kulo)?\b",
         "complaint_photo": r"\bfoto(?:nya)?\b(?=.*\b(?:salah|ganti|ubah)\b)",
     }
 

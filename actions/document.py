@@ -45,7 +45,7 @@ class ValidateDocumentForm(ListeningForm):
     }
     rt_rw_slots = ("applicant_address",)
     field_words = {
-        "applicant_name": r"\b(?:nama|nami|asma)(?:nya|ne| saya| pemohon| lengkap(?:nya)?)?\b",
+        "applicant_name": r"\b(?:nama|nami|asma|namaku|jenengku|jeneng|asmaku)(?:nya|ne| saya| pemohon| lengkap(?:nya)?)?\b",
         "nik": r"\bnik(?:nya|e)?\b",
         "applicant_address": r"\balamat(?:nya|e)?\b",
         "purpose": r"\b(?:keperluan|tujuan|kegunaan|kebutuhan)(?:nya|e)?\b",

@@ -49,6 +49,8 @@ FILLER = {
     # Javanese: "iyo wis bener", "nggih sampun leres sedaya", "wes pokoke kirim"
     "wis", "wes", "uwis", "mpun", "pun", "kabeh", "sedaya", "sedoyo", "lho", "to", "kuwi", "niku", "menika",
     "pokoke", "lengkap", "insyaallah", "gitu",
+    # how older residents address the officer ("iya nak kirim saja")
+    "nak", "le", "ndhuk", "nduk", "cah", "dek", "dik", "mas", "mbak", "sayang",
 }
 AFFIRM_WORDS = {
     "ya", "iya", "iyaa", "iyaaa", "iye", "iyo", "yo", "y", "yes", "yup", "yap", "ok", "oke", "okey", "okay", "okeh",
@@ -109,6 +111,17 @@ def is_affirm(text: str) -> bool:
     return any(w in AFFIRM_WORDS for w in ws) and all(w in AFFIRM_WORDS or w in FILLER for w in ws)
 
 
+def is_lenient_affirm(text: str) -> bool:
+    """At a confirmation: a reply that opens with yes and says nothing against it ("iya betul semua
+    sudah pas nak", "oke min gas kirim"); corrections and deny words are checked first."""
+    ws = words(text)
+    if not ws or ws[0] not in AFFIRM_WORDS or len(ws) > 10 or any(ch.isdigit() for ch in text or ""):
+        return False
+    if any(w in DENY_WORDS for w in ws) or is_correction(text) or is_question(text):
+        return False
+    return True
+
+
 def is_deny(text: str) -> bool:
     ws = words(text)
     if not ws or len(ws) > 6:
@@ -120,7 +133,7 @@ def is_deny(text: str) -> bool:
 
 
 CANCEL = re.compile(
-    r"\b(batal|batalkan|dibatalkan|cancel|(?:ga|gak|gk|nggak|ngga|enggak|tidak|tdk|ndak|mboten|ora) (?:jadi|sido|sios)|"
+    r"\b(batal|batalkan|dibatalkan|cancel|gajadi|gakjadi|gkjadi|gajd|gak jd|ga jd|gk jd|orasido|rasido|ra sido|(?:ga|gak|gk|nggak|ngga|enggak|tidak|tdk|ndak|mboten|ora) (?:jadi|sido|sios)|"
     r"berhenti|stop|udahan|sudahi|ga usah dilanjut|gak usah dilanjut|tidak usah dilanjutkan)\b"
 )
 
@@ -363,7 +376,7 @@ _GENERIC_PLACE_ONLY = {"jalan", "rumah", "trotoar", "got", "selokan", "saluran",
                        "tengah", "pinggir", "sekitar", "area", "wilayah", "kawasan"}
 
 
-_GENERIC_HEADS = _GENERIC_PLACE_ONLY | {"rumah"}
+_GENERIC_HEADS = _GENERIC_PLACE_ONLY | {"rumah", "kebun", "sawah", "lahan", "tanah", "pekarangan", "tegalan"}
 _DIRECTIONS = {"depan", "belakang", "samping", "sebelah", "dekat", "seberang", "pojok", "ujung", "tengah", "pinggir",
                "utara", "selatan", "timur", "barat", "lor", "kidul", "wetan", "kulon", "ngajeng", "wingking", "mburi",
                "ngarep", "sandhing", "cedhak", "caket", "sekitar", "area", "kawasan", "wilayah", "no", "nomor"}
@@ -472,7 +485,10 @@ _PURPOSE_MARKER = re.compile(
 _PURPOSE_END = re.compile(r"\s*(?:[,;]\s*(?:nik|nama|alamat|daftar(?:in|kan)|tolong|mohon|ya\b)|\b(?:nik|nama|alamat)\b|$)",
                           re.IGNORECASE)
 _NOT_PURPOSE_START = re.compile(
-    r"^(?:surat|dokumen|bikin|buat|membuat|bikinin|buatkan|mengurus|ngurus|urus|ajukan|mengajukan|pengajuan|"
+    # a person ("untuk suami saya yang meninggal") is who the document is for, not what it is for
+    r"^(?:suami|istri|isteri|anak|bapak|ibu|adik|adek|kakak|mbah|nenek|kakek|orang tua|ortu|keluarga|almarhum|"
+    r"almarhumah|alm|saya|sy|aku|kulo|beliau|dia|mereka|bojo|bojoku|garwa|putra|putri|"
+    r"surat|dokumen|bikin|buat|membuat|bikinin|buatkan|mengurus|ngurus|urus|ajukan|mengajukan|pengajuan|"
     r"permohonan|minta|saya|sy|aku|kulo|ya|apa|pengantar|akta|akte|kartu|ktp|kk|sktm|sku|skck|n1)\b",
     re.IGNORECASE,
 )

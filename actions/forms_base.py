@@ -50,7 +50,7 @@ MEDIA_INTENTS = {"share_media", "share_location"}
 
 # Words that follow a field's name in a correction and are not the new value.
 _CORRECTION_FILLER = re.compile(
-    r"^(?:\s|[,.:;=!-]|\b(?:nya|ne|e|salah|keliru|kleru|klentu|lepat|yang|yg|benar|bener|betul|leres|sing|ingkang|jadi|menjadi|dadi|"
+    r"^(?:\s|[,.:;=!-]|\b(?:nya|ne|e|salah ketik|ketik|typo|salah|keliru|kleru|klentu|lepat|yang|yg|benar|bener|betul|leres|sing|ingkang|jadi|menjadi|dadi|"
     r"harusnya|seharusnya|mestinya|ganti|gantinya|diganti|diubah|ubah|rubah|dirubah|ke|itu|ya|mohon|tolong|min|pak|"
     r"bu|saya|sy|pemohon|pelapor|adalah|maksud|maksudnya|maksud saya|tapi|tetapi|tp|mau|minta|dong)\b)+",
     re.IGNORECASE,
@@ -274,6 +274,9 @@ class ListeningForm(FormValidationAction):
             return
         if self._correction(text, tracker, confirm, slots, state, turn):
             return
+        if ff.is_lenient_affirm(text):
+            turn.changes[confirm] = True
+            return
         if re.search(r"\b(salah|keliru|lepat|ralat|koreksi|ganti|ubah|perbaiki|revisi)\b", ff.norm(text)):
             turn.notes.append(wording.text("utter_form_which_part"))
             turn.no_question = True
@@ -297,7 +300,7 @@ class ListeningForm(FormValidationAction):
         named = self._named_field(text)
         if named:
             slot, end = named
-            rest = _CORRECTION_FILLER.sub("", text[end:]).strip()
+            rest = _CORRECTION_FILLER.sub("", ff.drop_negated(text[end:])).strip(" ,.;")
             if not rest or not ff.words(rest):
                 self._clear(turn, slots, slot)
                 turn.notes.append(wording.text("utter_form_field_cleared", field=self.labels.get(slot, slot)))

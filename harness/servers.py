@@ -155,7 +155,12 @@ class AssistantServers:
         response = requests.post(f"{self.url}/webhooks/rest/webhook",
                                  json={"sender": sender, "message": text}, timeout=60)
         response.raise_for_status()
-        return response.json()
+        messages = response.json()
+        # Issue #9: no resident ever gets an empty message (checked for every REST turn of every test).
+        empty = [m for m in messages if not ((m.get("text") or "").strip() or m.get("buttons") or m.get("image")
+                                             or m.get("attachment") or m.get("custom"))]
+        assert not empty, f"empty bot message after {text[:60]!r}: {messages}"
+        return messages
 
     # --- WhatsApp channel helpers ----------------------------------------------------
     @property

@@ -37,6 +37,14 @@ CORE_MIN_LEN = 5
 # One-word aliases that name a document only when nothing else in the message does.
 WEAK_ALIASES = frozenset({"nikah", "menikah", "mau nikah", "pindah", "pindahan", "hajatan", "waris", "warisan", "domisili"})
 
+# Indonesian letter names, for names spelt out ("es ka te em").
+LETTER_NAMES = {"a": "a", "be": "b", "ce": "c", "de": "d", "e": "e", "ef": "f", "ge": "g", "ha": "h", "i": "i",
+                "je": "j", "ka": "k", "el": "l", "em": "m", "en": "n", "o": "o", "pe": "p", "ki": "q", "er": "r",
+                "es": "s", "te": "t", "u": "u", "ve": "v", "we": "w", "eks": "x", "ye": "y", "zet": "z"}
+# A lost document named beside the letter of loss is the letter's subject, not a second request.
+LOSS_LETTER = "surat_kehilangan"
+LOSS_WORDS = frozenset({"ilang", "hilang", "kehilangan", "ical", "raib", "dicuri", "kecopetan", "dicopet", "ketlisut",
+                        "kelangan", "ilange", "hilangnya"})
 # Words that say "a document" without saying which one.
 HEAD_WORDS = frozenset({"surat", "keterangan", "ket", "sk", "pengantar", "akta", "akte", "izin", "ijin", "kartu"})
 GENERIC_WORDS = HEAD_WORDS | {"nya", "yang", "yg", "untuk", "utk", "buat", "dari", "e", "el"}
@@ -134,6 +142,18 @@ def find(text: str) -> list[Match]:
     def free(i: int, j: int) -> bool:
         return j <= len(words) and not any(used[i:j])
 
+    # 0. spelt out letter by letter ("es ka te em" = SKTM, "es ka ce ka" = SKCK)
+    known = dict(aliases())
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and words[j] in LETTER_NAMES:
+            j += 1
+        if j - i >= 2:
+            spelt = "".join(LETTER_NAMES[w] for w in words[i:j])
+            if spelt in known:
+                claim(i, j, known[spelt], spelt, 100.0)
+        i = max(j, i + 1)
     # 1. exact
     for alias, key in aliases():
         parts = alias.split()
@@ -201,6 +221,10 @@ def find(text: str) -> list[Match]:
     found.sort(key=lambda item: item[0])
     if any(m.alias not in WEAK_ALIASES for _, _, m in found):
         found = [item for item in found if item[2].alias not in WEAK_ALIASES]
+    # "KTP ku ilang, arep ngurus surat kehilangan": the lost card is what the letter is about.
+    if any(m.key == LOSS_LETTER for _, _, m in found):
+        found = [(i, j, m) for i, j, m in found
+                 if m.key == LOSS_LETTER or not any(w in LOSS_WORDS for w in words[j:j + 3])]
     seen: set[str] = set()
     out = []
     for _, _, match in found:

@@ -77,7 +77,14 @@ def _rx(pattern: str) -> re.Pattern[str]:
 TRACK = _rx(
     r"lacak|melacak|ngelacak|dilacak|tracking|track|status|progres|progress|progresnya|perkembangan|perkembangannya"
     r"|sampai mana|sampe mana|sampai dimana|sampe dimana|sampai di mana|tekan ngendi|dugi pundi|kabarnya|kabare"
+    r"|statusnya|statuse|progresnya|progrese"
 )
+# "laporan jalan berlubang sy kok blm ada tindakan": my report, not acted on yet.
+NOT_YET = _rx(
+    r"(belum|blm|blom|durung|dereng|dhereng|rung|ora|gak|ga|tidak|tdk|nggak) (ada |wonten |ono )?"
+    r"(tindakan|tindak lanjut|ditindaklanjuti|ditindak|diproses|proses|direspon|ditanggapi|dibalas|jawaban|kabar|respon)"
+)
+REPORT_NOUN = _rx(r"laporan\w*|aduan\w*|pengaduan\w*|permohonan\w*|pengajuan\w*|laporane|aduanku|laporanku")
 NOT_TRACK = _rx(r"(ubah|ganti|rubah|merubah|mengubah|perubahan) status|status (perkawinan|kawin|pekerjaan|pendidikan|hubungan)")
 DONE = _rx(
     r"(sudah|udah|sdh|sudh|dah|uda|wis|uwis|wes|sampun|apa sudah|apakah sudah) (bisa |sempat )?"
@@ -114,7 +121,7 @@ REQUIREMENT_WORDS = _rx(
     r"|pinten dinten|bawa apa|perlu bawa|prosedur\w*|caranya|carane"
 )
 NEW_REPORT = _rx(
-    r"(mau|ingin|pengen|pingin|arep|badhe|ajeng|akan) (buat |bikin |membuat |nggawe |ndamel |menyampaikan |kasih |matur |"
+    r"(mau|mo|mw|mao|ingin|pengen|pgn|pingin|arep|meh|kate|badhe|ajeng|akan) (buat |bikin |membuat |nggawe |ndamel |menyampaikan |kasih |matur |"
     r"ngaturaken |nyampekne )?"
     r"(laporan|lapor|melapor|ngelapor|ngadu|mengadu|pengaduan|aduan|keluhan|matur(?! (nuwun|suwun|sembah)))"
 )
@@ -124,6 +131,7 @@ SAY_SOMETHING = _rx(
     r"(sampaikan|sampein|sampaiin|menyampaikan|nyampekne|nyampaikan|aturaken|ngaturaken|ceritakan|curhat|keluhkan)"
 )
 FEEDBACK_WORDS = _rx(r"saran|usul\w*|masukan|kritik|apresiasi|terima kasih|makasih|matur nuwun|pujian")
+URGENT = _rx(r"urgent|urgen|darurat|gawat|penting banget|penting sekali|emergency|sos|genting")
 # A NIK written in the message (16 digits, separators allowed).
 NIK_GIVEN = re.compile(r"(?<![0-9])[0-9](?:[\s./_-]{0,2}[0-9]){15}(?![0-9])")
 # A greeting plus the word for a report and little else ("selamat siang pak, pengaduan").
@@ -133,9 +141,37 @@ FEEDBACK_OPENING = re.compile(r"^\s*(saran|usul|usulan|kritik|masukan|sebaiknya|
 # "mau bikin SKTM buat beasiswa", "arep ngurus kk anyar": wanting a document, not asking about it.
 WANT_APPLY = _rx(
     r"(mau|ingin|pengen|pingin|pgn|arep|badhe|ajeng|akan|kepengen|meh|mek|kate|ate|ape|pengin|kepingin) "
-    r"(buat|bikin|bkin|membuat|nggawe|gawe|gawekno|ndamel|ngurus|urus"
+    r"(diurus|diuruskan|diurusin|dibuat|dibuatkan|dibuatin|diajukan|didaftarkan|digawekke|didamelaken|dipun damelaken"
+    r"|buat|bikin|bkin|membuat|nggawe|gawe|gawekno|ndamel|ngurus|urus"
     r"|mengurus|ngurusin|ngajukan|mengajukan|ajukan|ngajuin|daftar|minta|nyuwun|mohon)"
 )
+# "bikin kk ya min, ...", "ngajuin surat pindah keluar kota": an order that opens with applying.
+APPLY_FIRST = re.compile(
+    r"^ (bikin|bikinin|buat|buatin|buatkan|ngurus|urus|urusin|ngajuin|ajukan|ajuin|ngajukan|mengajukan|daftar|daftarkan"
+    r"|daftarin|daftarno|minta|njaluk|nyuwun|proses|tolong proses|tlg proses|gawekno|damelaken) "
+)
+# "makasih, lampu jalan yg kemarin rusak udah dibenerin cepet": thanks for a fix, not a new report.
+FIXED_THANKS = _rx(
+    r"(sudah|udah|udh|sdh|wis|wes|sampun) (di)?(benerin|benahi|perbaiki|betulkan|bersihkan|angkut|tangani|ganti"
+    r"|beres|nyala|normal|lancar|mulus|bersih|diaspal|aspal|dibenakke|didandani|didandani)"
+)
+THANKS = _rx(r"makasih|mksh|makasi|trims|terima kasih|terimakasih|matur nuwun|maturnuwun|suwun|mantap|mantab|salut|keren"
+             r"|top|joss|jos|cepet|cepat|tanggap|apresiasi|bagus")
+# Timetables of others: trains, buses, prayers, matches.
+OTHER_SCHEDULE = _rx(
+    r"(jadwal|jam) (kereta|ka|krl|bus|bis|travel|pesawat|kapal|angkot|sholat|salat|solat|imsak|buka puasa|adzan|azan"
+    r"|bola|tayang|film|konser|pertandingan|dokter|praktek|praktik)"
+    r"|(kereta|bus|bis|travel|pesawat) (ke|dari|jurusan|berangkat)"
+)
+OFFICE_WORDS = _rx(r"kantor|kelurahan|pelayanan|layanan|loket|petugas|balai")
+
+# "daftarno saiki", "langsung ajukan aja": apply now, the document said before.
+APPLY_BARE = _rx(
+    r"(daftarno|daftarke|daftarkan|daftarin|ajukan|ajukno|ajokke|ajuin|ajukaken|proses|prosesen|diproses|urus|urusen"
+    r"|uruskan|gawekno|buatkan|buatin) ?(saja |aja |wae |mawon )?(sekarang|skrg|skg|saiki|sakniki|langsung|segera|ya|yo|nggih)"
+    r"|(langsung|sekalian) (ajukan|daftar|daftarkan|proses|diproses|urus|ngajuin|ajuin)"
+)
+
 # "butuh pengantar rt gak kalau mau bikin sktm": a requirement question after all.
 NEEDS = _rx(r"butuh|perlu|harus|wajib|kudu|mesti|pake|pakai|pakek")
 APPLY_NOW = _rx(
@@ -164,6 +200,15 @@ ADDRESS_WORDS = frozenset("para petugas kelurahan sogaten semua semuanya sedoyo 
 APOLOGY = _rx(r"maaf|mohon maaf|ngapunten|nyuwun sewu|nuwun sewu|sepurane|sori|sorry")
 
 
+def _after_greeting(norm: str) -> str:
+    """The normalised text without the greeting/address words it opens with."""
+    words = norm.split()
+    i = 0
+    while i < len(words) and (words[i] in GREETING_WORDS or words[i] in ADDRESS_WORDS):
+        i += 1
+    return " " + " ".join(words[i:]) + " "
+
+
 def only_greeting(text: str) -> bool:
     words = [w for w in normalized(text).split() if w != "?"]
     return bool(words) and any(w in GREETING_CORE for w in words) and \
@@ -177,6 +222,8 @@ def status_cue(text: str) -> bool:
     if DONE.search(norm) and ASKING.search(norm):
         return True
     if PAST_APPLY.search(norm) or MY_PENDING.search(norm):
+        return True
+    if NOT_YET.search(norm) and REPORT_NOUN.search(norm) and MINE.search(norm):
         return True
     return bool(WHEN_READY.search(norm) and MINE.search(norm))
 
@@ -263,7 +310,8 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
     elif name in {"request_document", "out_of_scope", "greet", "inform"} and SAY_SOMETHING.search(norm) \
             and not FEEDBACK_WORDS.search(norm) and not _names_a_document(text):
         new_name, cue = "file_complaint", "new_report"
-    elif name == "check_status" and not find_tickets(text) and COMPLAINT_TONE.search(norm) \
+    elif name in {"check_status", "request_human", "out_of_scope"} and not find_tickets(text) \
+            and not status_cue(text) and COMPLAINT_TONE.search(norm) \
             and _names_a_category(text) and not _names_a_document(text):
         new_name, cue = "file_complaint", "complaint_tone"
     elif name in {"file_complaint", "give_feedback", "out_of_scope", "greet", "inform"} and _names_a_document(text) \
@@ -275,8 +323,18 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
         # Someone who writes their NIK with a document's name is applying, whatever "syarat" says.
         new_name, cue = "request_document", "facts_given"
     elif name == "ask_requirements" and _names_a_document(text) and not question_cue(text) and (
-            APPLY_NOW.search(norm) or (WANT_APPLY.search(norm) and not NEEDS.search(norm))):
+            APPLY_NOW.search(norm) or APPLY_FIRST.search(_after_greeting(norm))
+            or (WANT_APPLY.search(norm) and not NEEDS.search(norm))):
         new_name, cue = "request_document", "wants_to_apply"
+    elif name in {"inform", "affirm", "out_of_scope", "ask_requirements"} and APPLY_BARE.search(norm) \
+            and not question_cue(text) and not status_cue(text):
+        # "wes lengkap kabeh, daftarno saiki yo" after the requirements: apply now.
+        new_name, cue = "request_document", "apply_now"
+    elif name in {"file_complaint", "ask_requirements", "ask_office_location", "check_status"} and FIXED_THANKS.search(norm) \
+            and THANKS.search(norm) and not ASKS_ACTION.search(norm):
+        new_name, cue = "give_feedback", "thanks_for_a_fix"
+    elif name == "ask_office_hours" and OTHER_SCHEDULE.search(norm) and not OFFICE_WORDS.search(norm):
+        new_name, cue = "out_of_scope", "other_schedule"
     elif name == "request_document" and question_cue(text):
         new_name, cue = "ask_requirements", "question"
     elif name == "check_status" and status_cue(text):
@@ -299,8 +357,16 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
         new_name, cue = "greet", "only_greeting"
     elif name in {"greet", "check_status"} and NEW_REPORT.search(norm) and not status_cue(text):
         new_name, cue = "file_complaint", "new_report"
-    elif name == "greet" and REPORT_WORD.search(norm) and len(content_words(text)) <= 3:
+    elif name not in {"file_complaint", "check_status"} and REPORT_WORD.search(norm) \
+            and not (name == "cancel" and re.search(r"batal|cancel|jadi|sido|stop|udahan|berhenti", norm)) \
+            and len(content_words(text)) <= 3 and not status_cue(text) and not _names_a_document(text):
+        # "min mo ngadu nih", "selamat siang pak, pengaduan": a report opening, nothing else.
         new_name, cue = "file_complaint", "greeting_report"
+    elif URGENT.search(norm) and len(content_words(text)) <= 3:
+        # "min urgent": something needs acting on; ask whether to report it or talk to an officer.
+        ranking = [{"name": "file_complaint", "confidence": 0.5}, {"name": "request_human", "confidence": 0.5}] + [
+            r for r in ranking if r.get("name") not in ("file_complaint", "request_human")]
+        return {"name": FALLBACK_INTENT, "confidence": confidence}, ranking, "urgent"
     elif name == "greet" and len(content_words(text)) >= 3 and not only_greeting(text):
         for item in ranking:
             if item.get("name") not in CHAT_INTENTS and item.get("name") != FALLBACK_INTENT \
@@ -373,6 +439,11 @@ def document_entities(text: str, entities: list[dict]) -> list[dict]:
             key = overlapping[0].key
         if key is None:
             continue  # a fragment ("surat") DIET took for a name: the matcher decides below
+        matched_keys = {m.key for m in matches}
+        if matches and key not in matched_keys and start is not None and (
+                doc_names.normalize(text[start:end]) in doc_names.WEAK_ALIASES
+                or doc_names.LOSS_LETTER in matched_keys):
+            continue  # "nikah"/"pindah" beside a named document, or the lost card of "surat kehilangan"
         if overlapping:  # the matcher's span covers the whole name DIET may have split
             entity = {**entity, "start": min(start, overlapping[0].start), "end": max(end, overlapping[0].end)}
             entity["text"] = text[entity["start"]:entity["end"]]

@@ -121,7 +121,7 @@ def check_case(case: dict[str, Any] | None, expect: dict[str, Any]) -> list[str]
     return problems
 
 
-def run_dialogue(servers: Any, index: int, dialogue: dict[str, Any]) -> Result:
+def run_dialogue(servers: Any, index: Any, dialogue: dict[str, Any]) -> Result:
     expect = dialogue.get("expect") or {}
     result = Result(dialogue.get("name") or f"dialogue-{index}", expect.get("kind", "?"))
     sender = f"eval-forms-{index}-{os.getpid()}"
@@ -214,7 +214,7 @@ def report(results: list[Result]) -> dict[str, Any]:
 
 
 def print_report(summary: dict[str, Any], results: list[Result], verbose: bool) -> None:
-    print(f"\n== Forms: {summary['dialogues']} typed dialogues (tests/conversations/forms.yml) ==")
+    print(f"\n== Forms: {summary['dialogues']} typed dialogues ==")
     print(f"task success        {summary['task_success']:.3f}  ({summary['succeeded']}/{summary['dialogues']})"
           "   goal 1.000")
     print(f"re-asked facts      {summary['reasked_facts']}   goal <= 1")
@@ -232,7 +232,8 @@ def print_report(summary: dict[str, Any], results: list[Result], verbose: bool) 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", required=True)
-    parser.add_argument("--data", default=str(ROOT / "tests" / "conversations" / "forms.yml"))
+    parser.add_argument("--data", action="append", default=[],
+                        help="tests/conversations/forms*.yml (repeatable; default forms.yml)")
     parser.add_argument("--json", help="write the report here")
     parser.add_argument("--only", nargs="*", help="dialogue names")
     parser.add_argument("-v", "--verbose", action="store_true", help="print the transcripts of failures")
@@ -240,20 +241,36 @@ def main(argv: list[str] | None = None) -> int:
 
     from harness.servers import AssistantServers
 
-    dialogues = (yaml.safe_load(Path(args.data).read_text(encoding="utf-8")) or {}).get("dialogues") or []
-    if args.only:
-        dialogues = [d for d in dialogues if d.get("name") in args.only]
+    files = [Path(p) for p in args.data] or [ROOT / "tests" / "conversations" / "forms.yml"]
+    sets = []
+    for path in files:
+        dialogues = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("dialogues") or []
+        if args.only:
+            dialogues = [d for d in dialogues if d.get("name") in args.only]
+        sets.append((path, dialogues))
     with tempfile.TemporaryDirectory(prefix="kokom-eval-forms-") as workdir:
         servers = AssistantServers(str(Path(args.model).resolve()), Path(workdir))
         servers.start()
         try:
-            results = [run_dialogue(servers, i, d) for i, d in enumerate(dialogues)]
+            results = {path: [run_dialogue(servers, f"{n}-{i}", d) for i, d in enumerate(dialogues)]
+                       for n, (path, dialogues) in enumerate(sets)}
         finally:
             servers.stop()
-    summary = report(results)
-    print_report(summary, results, args.verbose)
+    summaries = {}
+    for path, rs in results.items():
+        summary = report(rs)
+        print(f"\n######## {path.name}")
+        print_report(summary, rs, args.verbose)
+        summaries[path.name] = summary
+    if len(summaries) > 1:
+        everything = report([r for rs in results.values() for r in rs])
+        print(f"\n######## all sets: task success {everything['task_success']:.3f} "
+              f"({everything['succeeded']}/{everything['dialogues']}), re-asked facts {everything['reasked_facts']}, "
+              f"over budget {len(everything['over_budget'])}, empty messages {everything['empty_messages']}")
+        summaries["all"] = everything
     if args.json:
-        Path(args.json).write_text(json.dumps(summary, indent=2, ensure_ascii=False), encoding="utf-8")
+        out = summaries if len(summaries) > 1 else next(iter(summaries.values()))
+        Path(args.json).write_text(json.dumps(out, indent=2, ensure_ascii=False), encoding="utf-8")
     return 0
 
 

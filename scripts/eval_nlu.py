@@ -270,7 +270,8 @@ def judge(expected: str, doc: str | None, tracker: dict) -> tuple[bool, str]:
     return True, service
 
 
-def run_routing(model: str, cases: list[dict], dialogues: list[dict], split: list[dict]) -> dict:
+def run_routing(model: str, groups: list[tuple[str, list[dict]]]) -> dict:
+    """Route every group's items through one real assistant; {label: accuracy, misrouted}."""
     from harness.servers import AssistantServers, rest_sender
 
     workdir = Path(tempfile.mkdtemp(prefix="kokom-eval-"))
@@ -283,13 +284,11 @@ def run_routing(model: str, cases: list[dict], dialogues: list[dict], split: lis
             return judge(expected, doc, servers.tracker(rest_sender(sender)))
 
         results: dict[str, Any] = {}
-        for label, items in (("routing.yml first messages", cases), ("routing.yml dialogues", dialogues),
-                             ("test split first messages", split)):
+        for g, (label, items) in enumerate(groups):
             ok = 0
             wrong = []
             for i, item in enumerate(items):
-                sender = f"eval-{label.split()[0]}-{label.split()[1]}-{i}"
-                right, got = one(sender, item["turns"], item["service"], item.get("document_type"))
+                right, got = one(f"eval-{g}-{i}", item["turns"], item["service"], item.get("document_type"))
                 ok += right
                 if not right:
                     wrong.append({"text": " | ".join(item["turns"]), "expected": item["service"],
@@ -314,8 +313,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", required=True)
     parser.add_argument("--data", default=str(ROOT / "tests/nlu/test_split.yml"))
-    parser.add_argument("--unseen", help="residents' messages (examples: text, intent, document_type)")
-    parser.add_argument("--routing", help="tests/conversations/routing.yml: route through the real assistant")
+    parser.add_argument("--unseen", action="append", default=[],
+                        help="residents' messages (examples: text, intent, document_type); repeatable")
+    parser.add_argument("--routing", action="append", default=[],
+                        help="tests/conversations/routing*.yml: route through the real assistant; repeatable")
     parser.add_argument("--thresholds", action="store_true", help="print the fallback threshold grid on --data")
     parser.add_argument("--json", help="also write the report as JSON here")
     args = parser.parse_args()
@@ -323,8 +324,9 @@ def main() -> int:
     out: dict[str, Any] = {}
     split = load_examples(Path(args.data))
     sets = [("split", args.data, split)]
-    if args.unseen and Path(args.unseen).exists():
-        sets.append(("unseen", args.unseen, load_examples(Path(args.unseen))))
+    for path in args.unseen:
+        if Path(path).exists():
+            sets.append((Path(path).stem, path, load_examples(Path(path))))
     texts = [e["text"] for _, _, examples in sets for e in examples]
     parsed_all = asyncio.run(parse_all(args.model, texts))
     offset = 0
@@ -343,31 +345,37 @@ def main() -> int:
                       f"{row['wrong_acted']:>16.3f}{row['right_asked']:>17.3f}")
             out["thresholds"] = grid
 
-    if args.routing and Path(args.routing).exists():
+    routing_files = [Path(p) for p in args.routing if Path(p).exists()]
+    if routing_files:
         import yaml
 
-        data = yaml.safe_load(Path(args.routing).read_text(encoding="utf-8")) or {}
-        firsts = [{"turns": [c["text"]], "service": c["service"], "document_type": c.get("document_type")}
-                  for c in data.get("first_messages") or []]
-        dialogues = [{"turns": list(d["turns"]), "service": d["service"], "document_type": d.get("document_type")}
-                     for d in data.get("dialogues") or []]
-        split_cases = [{"turns": [e["text"]], "service": SPLIT_SERVICE[e["intent"]],
-                        "document_type": (e["document_type"][0] if len(e["document_type"]) == 1
-                                          and e["intent"] in ("request_document", "ask_requirements") else None)}
-                       for e in split if e["intent"] in SPLIT_SERVICE]
-        routing = run_routing(args.model, firsts, dialogues, split_cases)
+        groups: list[tuple[str, list[dict]]] = []
+        for path in routing_files:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            groups.append((f"{path.name} first messages",
+                           [{"turns": [c["text"]], "service": c["service"], "document_type": c.get("document_type")}
+                            for c in data.get("first_messages") or []]))
+            groups.append((f"{path.name} dialogues",
+                           [{"turns": list(d["turns"]), "service": d["service"], "document_type": d.get("document_type")}
+                            for d in data.get("dialogues") or []]))
+        groups.append(("test split first messages",
+                       [{"turns": [e["text"]], "service": SPLIT_SERVICE[e["intent"]],
+                         "document_type": (e["document_type"][0] if len(e["document_type"]) == 1
+                                           and e["intent"] in ("request_document", "ask_requirements") else None)}
+                        for e in split if e["intent"] in SPLIT_SERVICE]))
+        routing = run_routing(args.model, groups)
         print_routing(routing)
         out["routing"] = routing
 
     print("\n=== Summary ===")
-    for key in ("split", "unseen"):
+    for key in [k for k, _, _ in sets]:
         if key in out:
             doc = out[key]["document_type_accuracy"]
-            print(f"{key:<8} intent macro-F1 {out[key]['macro_f1']:.3f}  document_type accuracy "
+            print(f"{key:<20} intent macro-F1 {out[key]['macro_f1']:.3f}  document_type accuracy "
                   f"{doc if doc is None else round(doc, 3)}")
     for label, r in (out.get("routing") or {}).items():
         if r["accuracy"] is not None:
-            print(f"routing  {label}: {r['accuracy']:.3f}")
+            print(f"routing  {label}: {r['accuracy']:.3f} ({r['n'] - len(r['misrouted'])}/{r['n']})")
     if args.json:
         # The split's numbers stay at the top level (tests/test_rasa.py reads macro_f1 there).
         Path(args.json).write_text(json.dumps({**out.get("split", {}), **out}, indent=2, ensure_ascii=False))

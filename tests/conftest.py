@@ -165,6 +165,20 @@ def fake_graph():
     graph.stop()
 
 
+@pytest.fixture(autouse=True)
+def _no_empty_whatsapp_message(request):
+    """Issue #9, asserted centrally: a test that used the fake Graph API sent no empty message."""
+    uses_graph = any(name in request.fixturenames for name in ("fake_graph", "assistant", "wa_real"))
+    if not uses_graph:
+        yield
+        return
+    graph = request.getfixturevalue("fake_graph")
+    before = len(graph.empty_sends())
+    yield
+    after = graph.empty_sends()
+    assert len(after) == before, f"empty WhatsApp messages sent: {after[before:]}"
+
+
 @pytest.fixture()
 def wa_real(db_url, fake_graph, monkeypatch, tmp_path):
     """This process configured for real mode against the fake Graph API (fresh database)."""

@@ -108,3 +108,25 @@ def test_evaluation_sets_are_not_in_training(training):
         texts += [t for d in routing["dialogues"] for t in d["turns"]]
     found = leaks(texts, training)
     assert not found, "evaluation sentences in data/nlu:\n" + "\n".join(found)
+
+
+FORMS_SETS = sorted((ROOT / "tests" / "conversations").glob("forms*.yml"))
+FORM_SLOTS = {"complaint_category", "complaint_description", "complaint_location", "complaint_photo", "reporter_name",
+              "complaint_confirm", "request_document_type", "applicant_name", "nik", "applicant_address", "purpose",
+              "document_confirm"}
+
+
+@pytest.mark.parametrize("path", FORMS_SETS, ids=lambda p: p.name)
+def test_forms_set_is_well_formed(path):
+    """scripts/eval_forms.py types each answer when its slot is asked: the keys must be the forms' slots."""
+    dialogues = _load(path)["dialogues"]
+    assert len(dialogues) >= 18
+    assert len({d["name"] for d in dialogues}) == len(dialogues)
+    for d in dialogues:
+        assert isinstance(d["opening"], str) and d["opening"].strip(), d["name"]
+        assert set(d.get("answers") or {}) <= FORM_SLOTS, d["name"]
+        for correction in d.get("corrections") or []:
+            assert correction["at"] in FORM_SLOTS | {"confirm"} and correction["text"].strip(), d["name"]
+        assert d["expect"]["kind"] in ("complaint", "document"), d["name"]
+        if d["expect"]["kind"] == "document":
+            assert d["expect"]["document_type"] in check_data.DOCUMENT_TYPES, d["name"]

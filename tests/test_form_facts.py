@@ -154,3 +154,21 @@ def test_javanese_ngoko_no_photo_is_a_skip(text):
 ])
 def test_an_rt_rw_correction_patches_the_address(current, text, patched):
     assert ff.patch_rt_rw(current, text) == patched
+
+
+@pytest.mark.parametrize("text, ok", [
+    ("iya nak kirim saja", True), ("iya betul nak", True), ("oke min gas kirim", True),
+    ("ya tapi alamatnya salah", False), ("iya, rt 5", False), ("iya kah?", False), ("ya jangan dulu", False),
+])
+def test_a_yes_that_says_nothing_against_it_confirms(text, ok):
+    assert ff.is_lenient_affirm(text) is ok
+
+
+def test_a_person_after_untuk_is_not_the_purpose():
+    assert ff.find_purpose("mau minta dibuatkan akte kematian untuk suami saya yang meninggal") is None
+    assert ff.find_purpose("mw ngurus ijin keramean buat nikahan adek") == "nikahan adek"
+
+
+@pytest.mark.parametrize("text", ["eh gajadi", "gak jd deh", "ra sido"])
+def test_slang_cancel(text):
+    assert ff.is_cancel(text)

@@ -62,6 +62,16 @@ def test_resolve_accepts_keys_names_and_aliases():
     assert doc_names.resolve("paspor") is None
 
 
+@pytest.mark.parametrize("text, keys", [
+    ("mau ngajukan es ka te em buat kuliah", ["sktm"]),  # spelt out letter by letter
+    ("HP dan KTP saya hilang, mau bikin surat kehilangan", ["surat_kehilangan"]),  # the lost card is the subject
+    ("mau bikin ktp baru dan surat kehilangan", ["ktp", "surat_kehilangan"]),
+    ("ngurus kartu kluarga baru abis nikah", ["kk"]),  # "nikah" beside a named document is no document
+])
+def test_document_names_in_context(text, keys):
+    assert doc_names.find_keys(text) == keys
+
+
 def test_split_names_from_the_extractor_are_corrected_and_missing_ones_added():
     text = "mau bikin surat keterngan usaha sama kk"
     fragment = {"entity": "document_type", "value": "surat", "start": 10, "end": 15}
@@ -160,6 +170,22 @@ def test_wanting_a_document_is_an_application_unless_it_asks_how(text, read_as):
     ("bansos saya kapan cair ya", "check_status", "check_status"),
     ("assalamualaikum, ada yg mau saya sampaikan soal bansos", "request_document", "file_complaint"),
     ("mau menyampaikan saran soal parkir", "give_feedback", "give_feedback"),
+    # An order that opens with applying, or wanting it done ("mau diurus"), applies.
+    ("urus kk ya min, istri sy baru melahirkan", "ask_requirements", "request_document"),
+    ("bayi kami lahir minggu lalu, mau dibuatkan akte kelahirannya", "file_complaint", "request_document"),
+    ("urus kk syaratnya apa", "ask_requirements", "ask_requirements"),
+    # My report not acted on yet is a status question.
+    ("aduan saya soal got mampet kok belum ada tindak lanjut", "file_complaint", "check_status"),
+    # Thanks for a fix is praise; a fix that failed again is a complaint.
+    ("terima kasih, got depan rumah sudah dibersihkan, cepat sekali", "file_complaint", "give_feedback"),
+    ("lampu jalan sudah diperbaiki tapi mati lagi, tolong dicek", "file_complaint", "file_complaint"),
+    # Other timetables are not the office's hours.
+    ("jadwal kereta ke surabaya besok jam berapa", "ask_office_hours", "out_of_scope"),
+    ("jam pelayanan kantor hari sabtu", "ask_office_hours", "ask_office_hours"),
+    # A bare report opening in slang; applying now, right after the requirements.
+    ("min mo ngadu nih", "cancel", "file_complaint"),
+    ("gak jadi lapor", "cancel", "cancel"),
+    ("wis lengkap, langsung ajukan wae", "inform", "request_document"),
     # Greeting or apology only: small talk, not a service.
     ("selamat siang para petugas kelurahan", "greet", "greet"),
     ("maaf min baru sempat chat", "give_feedback", "greet"),
@@ -168,6 +194,13 @@ def test_cues_that_decide_the_service(text, read, read_as):
     ranking = [{"name": read, "confidence": 0.7}, {"name": "request_human", "confidence": 0.2}]
     intent, _, _ = decide_intent(text, ranking[0], ranking)
     assert intent["name"] == read_as
+
+
+def test_urgent_alone_asks_whether_to_report_or_talk_to_an_officer():
+    ranking = [{"name": "out_of_scope", "confidence": 0.3}]
+    intent, ranking, cue = decide_intent("min urgent", ranking[0], ranking)
+    assert intent["name"] == "nlu_fallback" and cue == "urgent"
+    assert candidate_services(ranking) == ["file_complaint", "request_human"]
 
 
 def test_ask_only_when_unsure_between_different_services():
