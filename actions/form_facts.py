@@ -64,6 +64,8 @@ DENY_WORDS = {
 }
 # Words that never occur in a person's name (they mark a sentence, not a name).
 NOT_NAME_WORDS = FILLER | AFFIRM_WORDS | DENY_WORDS | {
+    "kleru", "keliru", "nulise", "tulisane", "ketik", "typo", "benerke", "mbenerke", "jeneng", "jenenge", "kk", "ktp",
+    "sktm", "sku", "skck", "akta", "akte", "nang", "neng", "ning", "ing", "teng", "kangge", "kanggo", "ganti",
     "ada", "foto", "gambar", "nanti", "ntar", "skip", "lewati", "lewat", "mau", "ingin", "pengen", "minta",
     "saya", "aku", "kulo", "sy", "gue", "gw", "nama", "namanya", "anonim", "rahasia", "rahasiakan", "jl", "jalan",
     "gang", "gg", "rt", "rw", "no", "nomor", "di", "ke", "dari", "yang", "yg", "untuk", "utk", "buat", "bikin",
@@ -74,6 +76,9 @@ NOT_NAME_WORDS = FILLER | AFFIRM_WORDS | DENY_WORDS | {
     "belakang", "samping", "dekat", "sebelah", "petugas", "salah", "bukan", "ganti", "maaf", "lupa", "tau", "tahu",
     "kirim", "sampah", "rusak", "banjir", "lampu", "got", "rumah", "sekolah", "kerja", "daftar",
 }
+# Written parts of names that are also other words ("Moh Hasan", "Muh. Rizki", "Sri Lestari").
+NAME_ABBREVIATIONS = {"moh", "muh", "mohd", "mochammad", "moch", "sri", "dwi", "tri", "eka", "dewi", "bagus", "slamet",
+                      "mas", "ayu", "putri", "putra"}
 HONORIFICS = {"pak", "bapak", "bpk", "bu", "ibu", "mas", "mbak", "mba", "kak", "sdr", "saudara", "saudari",
               "ny", "nyonya", "tn", "tuan", "dik", "adik", "mbah", "bude", "pakde"}
 GREETING_WORDS = {"halo", "hallo", "hai", "hi", "hello", "assalamualaikum", "assalamu", "alaikum", "asalamualaikum",
@@ -164,8 +169,8 @@ def asks_for_officer(text: str) -> bool:
 
 SKIP_PHOTO = re.compile(
     r"\b(skip|lewat|lewati|lewatin|lanjut|lanjutkan|nanti|ntar|entar|mengko|kapan kapan|kapan2|"
-    r"(?:ga|gak|gk|nggak|ngga|enggak|engga|tidak|tdk|ndak|belum|blm|ora|ra|rak|mboten|dereng) "
-    r"(?:ada|ado|ono|onok|ana|punya|wonten|gadhah|duwe|nduwe|usah|perlu|sempat|bisa|motret|foto)|"
+    r"(?:ga|gak|gk|nggak|ngga|enggak|engga|tidak|tdk|ndak|belum|blm|ora|ra|rak|mboten|dereng|kagak|kaga|kgk|kaga) "
+    r"(?:ada|ado|ono|onok|ana|punya|wonten|gadhah|duwe|nduwe|usah|perlu|sempat|sempet|smpt|bisa|motret|moto|foto)|"
     r"gada|gaada|gakada|raono|raana|mboten wonten|mboten gadhah|ora ono|ora duwe|no photo|no foto|tanpa foto)\b"
 )
 
@@ -239,12 +244,13 @@ def looks_like_name(text: str) -> bool:
         if not _NAME_CHARS.match(part):
             return False
     lowered = [p.lower().strip(".'-") for p in parts]
-    if any(w in NOT_NAME_WORDS for w in lowered if len(w) > 1):
+    if any(w in NOT_NAME_WORDS and not (w in NAME_ABBREVIATIONS and part[:1].isupper())
+           for w, part in zip(lowered, parts) if len(w) > 1):
         return False
     return True
 
 
-_NAME_STOP = r"(?=\s*(?:[,;]|\.\s|\bnik\b|\bnomor\b|\balamat|\btinggal|\bwarga\b|\bdari\b|\bmau\b|\bingin\b|\bpengen\b|" \
+_NAME_STOP = r"(?=\s*(?:[,;]|\.\s|\b[Nn][Ii][Kk]\b|\bnomor\b|\balamat|\btinggal|\bwarga\b|\bdari\b|\bmau\b|\bingin\b|\bpengen\b|" \
              r"\bbadhe\b|\barep\b|\buntuk\b|\butk\b|\bbuat\b|\bkeperluan|\brt\b|\bdi\b|\bno\b|\bumur|\bhp\b|\bwa\b|\d|$))"
 _NAME_IN_TEXT = [
     # ("balik nama sertifikat", "ganti nama" are purposes, not names)
@@ -376,7 +382,7 @@ _GENERIC_PLACE_ONLY = {"jalan", "rumah", "trotoar", "got", "selokan", "saluran",
                        "tengah", "pinggir", "sekitar", "area", "wilayah", "kawasan"}
 
 
-_GENERIC_HEADS = _GENERIC_PLACE_ONLY | {"rumah", "kebun", "sawah", "lahan", "tanah", "pekarangan", "tegalan"}
+_GENERIC_HEADS = _GENERIC_PLACE_ONLY | {"rumah", "kebun", "sawah", "lahan", "tanah", "pekarangan", "tegalan", "lorong"}
 _DIRECTIONS = {"depan", "belakang", "samping", "sebelah", "dekat", "seberang", "pojok", "ujung", "tengah", "pinggir",
                "utara", "selatan", "timur", "barat", "lor", "kidul", "wetan", "kulon", "ngajeng", "wingking", "mburi",
                "ngarep", "sandhing", "cedhak", "caket", "sekitar", "area", "kawasan", "wilayah", "no", "nomor"}
@@ -422,7 +428,9 @@ def find_place(text: str) -> str | None:
                 kept.append(tok)
                 names_after_place = 0
                 continue
-            if kept and names_after_place < 3:
+            if kept and names_after_place < 3 and not (
+                    re.fullmatch(r"\d{1,4}[a-z]?", kept[-1].lower()) and len(kept) >= 2
+                    and kept[-2].lower().strip(".") in ("rt", "rw")):
                 kept.append(tok)  # the name of the street/landmark ("jl yos sudarso", "mushola al huda")
                 names_after_place += 1
                 continue
@@ -446,9 +454,12 @@ def find_place(text: str) -> str | None:
         # pasar" or "di trotoar" are not: the location question is still asked.
         # A generic head ("rumah", "saluran", "perumahan") is specific only with a number or a
         # capitalised name after it ("perumahan Griya Asri", "rumah no 14"), not "rumah ambles".
-        specific = has_rt_or_rw(phrase) or any(
-            low in PLACE_WORDS and low not in _DIRECTIONS and _is_name_token(nxt)
-            and (low not in _GENERIC_HEADS or re.fullmatch(r"\d{1,4}[a-z]?", nxt) or orig[:1].isupper())
+        # An RT/RW alone ("lansia di RT 07") is an area; with a landmark or street it is a place.
+        landmark = any(low in PLACE_WORDS and low not in _DIRECTIONS and low not in ("rt", "rw", "no", "nomor")
+                       for low in lows)
+        specific = (has_rt_or_rw(phrase) and landmark) or any(
+            low in PLACE_WORDS and low not in _DIRECTIONS and low not in ("rt", "rw", "no", "nomor")
+            and _is_name_token(nxt) and (low not in _GENERIC_HEADS or re.fullmatch(r"\d{1,4}[a-z]?", nxt) or orig[:1].isupper())
             for low, nxt, orig in zip(lows, lows[1:], kept[1:])
         )
         if specific and (best is None or len(phrase) > len(best)):
@@ -488,6 +499,8 @@ _NOT_PURPOSE_START = re.compile(
     # a person ("untuk suami saya yang meninggal") is who the document is for, not what it is for
     r"^(?:suami|istri|isteri|anak|bapak|ibu|adik|adek|kakak|mbah|nenek|kakek|orang tua|ortu|keluarga|almarhum|"
     r"almarhumah|alm|saya|sy|aku|kulo|beliau|dia|mereka|bojo|bojoku|garwa|putra|putri|"
+    # the business a Surat Keterangan Usaha is about ("kangge warung soto"), not what it is for
+    r"warung|toko|usaha|dagangan|jualan|bengkel|laundry|kios|lapak|"
     r"surat|dokumen|bikin|buat|membuat|bikinin|buatkan|mengurus|ngurus|urus|ajukan|mengajukan|pengajuan|"
     r"permohonan|minta|saya|sy|aku|kulo|ya|apa|pengantar|akta|akte|kartu|ktp|kk|sktm|sku|skck|n1)\b",
     re.IGNORECASE,

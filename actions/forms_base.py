@@ -242,7 +242,8 @@ class ListeningForm(FormValidationAction):
         if requested == self.confirm_slot:
             self._confirm_turn(text, tracker, slots, state, turn)
             return
-        if ff.is_correction(text) and self._correction(text, tracker, requested, slots, state, turn):
+        if ff.is_correction(text) and not self._answers_despite_correction_words(requested, text, tracker, slots, turn) \
+                and self._correction(text, tracker, requested, slots, state, turn):
             return
         answer = self.answer(requested, text, tracker, self._merged(slots, turn))
         if answer.ok:
@@ -283,6 +284,18 @@ class ListeningForm(FormValidationAction):
             return
         turn.error = wording.text("utter_form_confirm_again")
         turn.error_slot = confirm
+
+    def _answers_despite_correction_words(self, requested: str, text: str, tracker: Tracker,
+                                          slots: dict[str, Any], turn: Turn) -> bool:
+        """An answer is an answer: "mbenerke jeneng sing salah ketik nang kk" asked for the purpose
+        is the purpose, not a change of the name. Only an explicit new value ("bukan X tapi Y",
+        "... jadi Y", "yang benar Y") or the field asked about makes it a correction."""
+        named = self._named_field(text)
+        if named and named[0] == requested:
+            return False
+        if ff.new_value_part(text) is not None or re.search(r"\b(?:bukan|dudu|sanes)\b", text, re.IGNORECASE):
+            return False
+        return self.answer(requested, text, tracker, self._merged(slots, turn)).ok
 
     # --- corrections -------------------------------------------------------------
     def _named_field(self, text: str) -> tuple[str, int] | None:

@@ -44,6 +44,7 @@ LETTER_NAMES = {"a": "a", "be": "b", "ce": "c", "de": "d", "e": "e", "ef": "f", 
 # A lost document named beside the letter of loss is the letter's subject, not a second request.
 LOSS_LETTER = "surat_kehilangan"
 LOSS_WORDS = frozenset({"ilang", "hilang", "kehilangan", "ical", "raib", "dicuri", "kecopetan", "dicopet", "ketlisut",
+                        "jatuh", "tiba", "kececer", "tercecer", "ketinggalan", "lenyap", "keselip",
                         "kelangan", "ilange", "hilangnya"})
 # Words that say "a document" without saying which one.
 HEAD_WORDS = frozenset({"surat", "keterangan", "ket", "sk", "pengantar", "akta", "akte", "izin", "ijin", "kartu"})

@@ -157,6 +157,11 @@ FIXED_THANKS = _rx(
 )
 THANKS = _rx(r"makasih|mksh|makasi|trims|terima kasih|terimakasih|matur nuwun|maturnuwun|suwun|mantap|mantab|salut|keren"
              r"|top|joss|jos|cepet|cepat|tanggap|apresiasi|bagus")
+# "cuma mau bilang makasih ...": only saying something (thanks, praise).
+JUST_SAYING = _rx(
+    r"(cuma|cuman|hanya|sekadar|sekedar|mung|namung|mek) (mau |ingin |pengen |arep |badhe |ajeng )?"
+    r"(bilang|ngomong|menyampaikan|nyampaikan|matur|ucapkan|ngucapin|mengucapkan|berterima kasih|terima kasih|makasih)"
+)
 # Timetables of others: trains, buses, prayers, matches.
 OTHER_SCHEDULE = _rx(
     r"(jadwal|jam) (kereta|ka|krl|bus|bis|travel|pesawat|kapal|angkot|sholat|salat|solat|imsak|buka puasa|adzan|azan"
@@ -230,7 +235,12 @@ def status_cue(text: str) -> bool:
 
 # A cost word inside a purpose is not a cost question ("sktm buat keringanan biaya rumah sakit").
 COST_IN_PURPOSE = _rx(
-    r"(keringanan|meringankan|bantuan|potongan|pembebasan|subsidi|beasiswa|kurang) (biaya|bayar)\w*"
+    # "... surat domisili untuk syarat magang": a requirement of someone else is the purpose
+    r"(untuk|utk|buat|sebagai|kanggo|kangge|gawe|jadi|dadi|nggo) (syarat|persyaratan|salah satu syarat)\w*"
+    # "saya ta' ngerti caranya, saya mau minta ...": not knowing how is a reason to be guided
+    r"|(tidak|ga|gak|ta|tak|nggak|ndak|gk|ora|mboten|belum|blm) (ngerti|mengerti|tau|tahu|paham|faham|ngertos) "
+    r"(caranya|carane|gimana|bagaimana|prosedurnya)"
+    r"|(keringanan|meringankan|bantuan|potongan|pembebasan|subsidi|beasiswa|kurang) (biaya|bayar)\w*"
     r"|biaya (rumah sakit|rs|sekolah|kuliah|berobat|pengobatan|perawatan|persalinan|pendidikan|rawat inap|operasi)"
 )
 
@@ -330,8 +340,10 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
             and not question_cue(text) and not status_cue(text):
         # "wes lengkap kabeh, daftarno saiki yo" after the requirements: apply now.
         new_name, cue = "request_document", "apply_now"
-    elif name in {"file_complaint", "ask_requirements", "ask_office_location", "check_status"} and FIXED_THANKS.search(norm) \
-            and THANKS.search(norm) and not ASKS_ACTION.search(norm):
+    elif name in {"file_complaint", "ask_requirements", "ask_office_location", "check_status"} and (
+            (FIXED_THANKS.search(norm) and THANKS.search(norm))
+            or (JUST_SAYING.search(norm) and THANKS.search(norm) and not status_cue(text))) \
+            and not ASKS_ACTION.search(norm) and not find_tickets(text):
         new_name, cue = "give_feedback", "thanks_for_a_fix"
     elif name == "ask_office_hours" and OTHER_SCHEDULE.search(norm) and not OFFICE_WORDS.search(norm):
         new_name, cue = "out_of_scope", "other_schedule"

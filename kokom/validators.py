@@ -128,9 +128,29 @@ _RT_RW = re.compile(
 )
 
 
+# Numbers residents write as words (Indonesian and Javanese ngoko/krama), 0-20.
+NUMBER_WORDS = {
+    "nol": 0, "satu": 1, "siji": 1, "setunggal": 1, "dua": 2, "loro": 2, "kalih": 2, "tiga": 3, "telu": 3, "tigo": 3,
+    "empat": 4, "papat": 4, "sekawan": 4, "lima": 5, "limo": 5, "gangsal": 5, "enam": 6, "enem": 6, "tujuh": 7,
+    "pitu": 7, "pitung": 7, "delapan": 8, "wolu": 8, "sembilan": 9, "songo": 9, "sanga": 9, "sepuluh": 10,
+    "sedasa": 10, "sebelas": 11, "dua belas": 12, "duabelas": 12, "tiga belas": 13, "empat belas": 14,
+    "lima belas": 15, "enam belas": 16, "tujuh belas": 17, "delapan belas": 18, "sembilan belas": 19, "dua puluh": 20,
+}
+_NUMBER_AFTER = re.compile(
+    r"\b(RT|RW|no|nomor|nomer|nmr|gang|gg|blok|yang|kategori)(\.?\s*[:/]?\s*)("
+    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+
+
+def number_words_to_digits(text: str) -> str:
+    """ "rt empat rw dua" -> "rt 4 rw 2", "nomer dua" -> "nomer 2" (only after such a word)."""
+    return _NUMBER_AFTER.sub(lambda m: f"{m.group(1)}{m.group(2) or ' '}{NUMBER_WORDS[m.group(3).lower()]}", text or "")
+
+
 def parse_rt_rw(text: str) -> tuple[str, str] | None:
-    """Find RT and RW in an address ("RT 02 RW 03", "rt2 rw3", "002/003")."""
-    match = _RT_RW.search(text or "")
+    """Find RT and RW in an address ("RT 02 RW 03", "rt2 rw3", "002/003", "rt empat rw dua")."""
+    match = _RT_RW.search(number_words_to_digits(text or ""))
     if not match:
         return None
     rt = match.group("rt") or match.group("rt2")

@@ -172,3 +172,37 @@ def test_a_person_after_untuk_is_not_the_purpose():
 @pytest.mark.parametrize("text", ["eh gajadi", "gak jd deh", "ra sido"])
 def test_slang_cancel(text):
     assert ff.is_cancel(text)
+
+
+def test_numbers_written_as_words():
+    from kokom.office import load_office
+    from kokom.office.categories import match_category
+    from kokom.validators import parse_rt_rw
+
+    assert parse_rt_rw("ngontrak di gang Salak, rt empat rw dua") == ("004", "002")
+    assert parse_rt_rw("rt tiga rw satu, depan pos kamling") == ("003", "001")
+    assert parse_rt_rw("dua orang jatuh") is None
+    office = load_office()
+    assert [match_category(office, t) for t in ("nomer dua", "yang tiga bu", "5 aja", "nomer loro")] == [
+        "kebersihan", "keamanan", "lingkungan", "kebersihan"]
+    # "di lingkungan saya" is the neighbourhood, not the environment category
+    assert match_category(office, "mau mengadukan masalah di lingkungan saya") is None
+
+
+@pytest.mark.parametrize("text", ["kagak ada bang", "ga sempet foto kak 🙈", "kaga punya foto"])
+def test_more_typed_photo_skips(text):
+    assert ff.is_photo_skip(text)
+
+
+def test_written_names_that_are_also_words():
+    assert ff.looks_like_name("Moh Hasan") and ff.looks_like_name("Sri Lestari")
+    assert not ff.looks_like_name("moh") and not ff.looks_like_name("nang kk")
+    assert ff.find_name("saya Siti Khoirunnisa NIK 3577026403000002 mau minta pengantar nikah") == "Siti Khoirunnisa"
+    assert ff.find_name("arep ganti kk, jenengku kleru nulise") is None
+
+
+def test_an_rt_alone_in_a_story_is_an_area_not_a_place():
+    assert ff.find_place("lansia sebatang kara di RT 07 sakit-sakitan dan tidak ada yang merawat") is None
+    assert ff.find_place("jembatan kayu penghubung RT 2 patah") == "jembatan kayu penghubung RT 2"
+    assert ff.find_place("sampah numpuk di lorong los sayur") is None  # which market?
+    assert ff.find_purpose("surat keterangan usaha kangge warung soto") is None  # the business, not the purpose

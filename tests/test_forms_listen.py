@@ -159,6 +159,21 @@ def test_document_dialogues_take_what_was_said_and_follow_corrections(assistant)
     assert (case["document_type"], case["rt"], case["rw"]) == ("kk", "006", "002")
     assert "melati no 7" in case["address"].lower()
 
+    # 6. An answer is an answer: a purpose that speaks of a wrong name is the purpose, not a change of
+    #    the name; RT/RW written as words are read.
+    r = Resident(assistant, "doc-purpose-name")
+    r.open("mau ganti kk", "request_document")
+    r.say("Ratna Sari")
+    r.say("3577024909830004")
+    reply = r.say("gang Kweni no 3 rt lima rw dua")
+    assert r.requested == "purpose", reply
+    reply = r.say("mbenerke jeneng sing salah ketik nang kk")
+    assert r.requested == "document_confirm" and "Ratna Sari" in reply, reply
+    assert TICKET.search(r.say("nggih"))
+    case = r.case()
+    assert (case["full_name"], case["rt"], case["rw"]) == ("Ratna Sari", "005", "002")
+    assert "salah ketik" in case["purpose"]
+
 
 def test_complaint_dialogues_typed_choices_and_places(assistant):
     # 1. The place in the report is taken; typed "no photo" is one message.

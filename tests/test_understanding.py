@@ -186,6 +186,12 @@ def test_wanting_a_document_is_an_application_unless_it_asks_how(text, read_as):
     ("min mo ngadu nih", "cancel", "file_complaint"),
     ("gak jadi lapor", "cancel", "cancel"),
     ("wis lengkap, langsung ajukan wae", "inform", "request_document"),
+    # A requirement of someone else is the purpose; not knowing how is a reason to be guided.
+    ("sy mau mengajukan surat keterangan domisili untuk syarat beasiswa", "ask_requirements", "request_document"),
+    ("saya nggak paham caranya, mau minta sktm buat berobat", "ask_requirements", "request_document"),
+    ("syarat domisili apa", "ask_requirements", "ask_requirements"),
+    # Only saying thanks is praise.
+    ("cuma mau bilang terima kasih, pak RT dan petugasnya ramah sekali", "check_status", "give_feedback"),
     # Greeting or apology only: small talk, not a service.
     ("selamat siang para petugas kelurahan", "greet", "greet"),
     ("maaf min baru sempat chat", "give_feedback", "greet"),

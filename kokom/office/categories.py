@@ -24,7 +24,19 @@ def _keyword_position(norm_text: str, keyword: str) -> int | None:
     if not kw:
         return None
     m = re.search(rf"(?<![0-9a-z]){re.escape(kw)}{_SUFFIXES}(?![0-9a-z])", norm_text)
+    if m and kw == "lingkungan" and re.match(
+            r"\s+(?:saya|sy|kami|kita|kulo|aku|sini|sekitar|rumah|warga|rt|rw|kampung|tempat)\b", norm_text[m.end():]):
+        return None  # "masalah di lingkungan saya": the neighbourhood, not the environment category
     return m.start() if m else None
+
+
+def _number_words() -> set[str]:
+    from kokom.validators import NUMBER_WORDS
+
+    return set(NUMBER_WORDS)
+
+
+_NUMBER_WORDS_SET = _number_words()
 
 
 def match_category(cfg: OfficeConfig, text: str) -> str | None:
@@ -38,8 +50,15 @@ def match_category(cfg: OfficeConfig, text: str) -> str | None:
     if not text or not text.strip():
         return None
     cats = cfg.complaint_categories
+    from kokom.validators import number_words_to_digits
+
     raw = text.strip().lower()
-    number = re.fullmatch(r"(\d{1,2})[.)]?", raw)
+    # "nomer dua", "no. 2", "yang 3 bu", "5 aja": the menu number
+    spoken = re.sub(r"(?:\s+(?:aja|saja|wae|mawon|ya|bu|pak|min|kak|mas|mbak|dong|nggih))+$", "", raw)
+    if spoken.split() and spoken.split()[-1] in _NUMBER_WORDS_SET:
+        spoken = number_words_to_digits("no " + spoken) if re.fullmatch(r"[a-z ]+", spoken) else spoken
+    spoken = re.sub(r"^no\s+(?=(?:nomer|nomor|no|nmr|yang|kategori)\b)", "", spoken)
+    number = re.fullmatch(r"(?:(?:nomer|nomor|no|nmr|yang|kategori)\.?\s*)?(\d{1,2})[.)]?", spoken)
     if number:
         idx = int(number.group(1)) - 1
         return cats[idx].key if 0 <= idx < len(cats) else None
