@@ -251,7 +251,8 @@ def looks_like_name(text: str) -> bool:
 
 
 _NAME_STOP = r"(?=\s*(?:[,;]|\.\s|\b[Nn][Ii][Kk]\b|\bnomor\b|\balamat|\btinggal|\bwarga\b|\bdari\b|\bmau\b|\bingin\b|\bpengen\b|" \
-             r"\bbadhe\b|\barep\b|\buntuk\b|\butk\b|\bbuat\b|\bkeperluan|\brt\b|\bdi\b|\bno\b|\bumur|\bhp\b|\bwa\b|\d|$))"
+             r"\bbadhe\b|\barep\b|\buntuk\b|\butk\b|\bbuat\b|\bkeperluan|\brt\b|\bdi\b|\bno\b|\bumur|\bhp\b|\bwa\b|\d|" \
+             r"\b(?:kak|pak|bu|min|mas|mbak|dek|ya|nggih|bang|bro|sis|gan)\b|$))"
 _NAME_IN_TEXT = [
     # ("balik nama sertifikat", "ganti nama" are purposes, not names)
     re.compile(r"(?<!balik )(?<!ganti )(?<!alih )(?<!atas )\b(?:nama|namanya|nami|jenengku|jenengé|jeneng|asmaku|asma)"
@@ -457,7 +458,8 @@ def find_place(text: str) -> str | None:
         # An RT/RW alone ("lansia di RT 07") is an area; with a landmark or street it is a place.
         landmark = any(low in PLACE_WORDS and low not in _DIRECTIONS and low not in ("rt", "rw", "no", "nomor")
                        for low in lows)
-        specific = (has_rt_or_rw(phrase) and landmark) or any(
+        both = re.search(r"\bRT\b", phrase, re.IGNORECASE) and re.search(r"\bRW\b", phrase, re.IGNORECASE)
+        specific = (has_rt_or_rw(phrase) and (landmark or both)) or any(
             low in PLACE_WORDS and low not in _DIRECTIONS and low not in ("rt", "rw", "no", "nomor")
             and _is_name_token(nxt) and (low not in _GENERIC_HEADS or re.fullmatch(r"\d{1,4}[a-z]?", nxt) or orig[:1].isupper())
             for low, nxt, orig in zip(lows, lows[1:], kept[1:])

@@ -170,6 +170,11 @@ OTHER_SCHEDULE = _rx(
 )
 OFFICE_WORDS = _rx(r"kantor|kelurahan|pelayanan|layanan|loket|petugas|balai")
 
+OFFICER_WORDS = _rx(r"petugas|admin|operator|orang|manusia|lurah|staf|staff|cs|pegawai")
+WANT_A_LETTER = _rx(
+    r"(perlu|butuh|mau|ingin|pengen|arep|badhe|ajeng|meh|kate) (bikin|buat|ngurus|urus|minta|njaluk|nyuwun|ngajukan"
+    r"|ajukan|mengajukan|ngajuin|damel|ndamel|gawe|nggawe) (surat|serat|dokumen|berkas|surat2|surat surat|pengantar)"
+)
 # "daftarno saiki", "langsung ajukan aja": apply now, the document said before.
 APPLY_BARE = _rx(
     r"(daftarno|daftarke|daftarkan|daftarin|ajukan|ajukno|ajokke|ajuin|ajukaken|proses|prosesen|diproses|urus|urusen"
@@ -313,8 +318,8 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
     elif name == "check_status" and not status_cue(text) and not find_tickets(text) \
             and (NEW_REPORT.search(norm) or (reports_problem(text) and ASKS_ACTION.search(norm))):
         new_name, cue = "file_complaint", "new_report"
-    elif name in {"ask_requirements", "out_of_scope", "give_feedback", "request_document"} \
-            and NEW_REPORT.search(norm) and not _names_a_document(text):
+    elif name in {"ask_requirements", "out_of_scope", "give_feedback", "request_document", "request_human", "greet"} \
+            and NEW_REPORT.search(norm) and not _names_a_document(text) and not OFFICER_WORDS.search(norm):
         # "... itu resmi ga sih? sy mau lapor": the resident says it is a report.
         new_name, cue = "file_complaint", "new_report"
     elif name in {"request_document", "out_of_scope", "greet", "inform"} and SAY_SOMETHING.search(norm) \
@@ -336,6 +341,10 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
             APPLY_NOW.search(norm) or APPLY_FIRST.search(_after_greeting(norm))
             or (WANT_APPLY.search(norm) and not NEEDS.search(norm))):
         new_name, cue = "request_document", "wants_to_apply"
+    elif name in {"ask_requirements", "inform", "out_of_scope"} and WANT_A_LETTER.search(norm) \
+            and not question_cue(text) and not _names_a_document(text) and not status_cue(text):
+        # "pak sy perlu bikin surat": a letter wanted, which one not said yet (the form asks).
+        new_name, cue = "request_document", "wants_a_letter"
     elif name in {"inform", "affirm", "out_of_scope", "ask_requirements"} and APPLY_BARE.search(norm) \
             and not question_cue(text) and not status_cue(text):
         # "wes lengkap kabeh, daftarno saiki yo" after the requirements: apply now.

@@ -206,3 +206,8 @@ def test_an_rt_alone_in_a_story_is_an_area_not_a_place():
     assert ff.find_place("jembatan kayu penghubung RT 2 patah") == "jembatan kayu penghubung RT 2"
     assert ff.find_place("sampah numpuk di lorong los sayur") is None  # which market?
     assert ff.find_purpose("surat keterangan usaha kangge warung soto") is None  # the business, not the purpose
+
+
+def test_chatter_around_a_name_and_a_full_rt_rw_place():
+    assert ff.find_name("eh aku Nadia Putri kak, anak kos situ") == "Nadia Putri"
+    assert ff.find_place("banjir ingkang mlebet griya warga RT 08 RW 03 saben jawah deres") == "RT 08 RW 03"

@@ -192,6 +192,10 @@ def test_wanting_a_document_is_an_application_unless_it_asks_how(text, read_as):
     ("syarat domisili apa", "ask_requirements", "ask_requirements"),
     # Only saying thanks is praise.
     ("cuma mau bilang terima kasih, pak RT dan petugasnya ramah sekali", "check_status", "give_feedback"),
+    ("pak sy perlu bikin surat", "ask_requirements", "request_document"),  # which one: the form asks
+    ("perlu bikin surat apa aja buat nikah", "ask_requirements", "ask_requirements"),
+    ("nyuwun sewu pak, kulo badhe matur", "request_human", "file_complaint"),
+    ("kulo badhe matur kaliyan petugas", "request_human", "request_human"),
     # Greeting or apology only: small talk, not a service.
     ("selamat siang para petugas kelurahan", "greet", "greet"),
     ("maaf min baru sempat chat", "give_feedback", "greet"),
