@@ -74,7 +74,7 @@ def leaks(texts: list[str], training: list) -> list[str]:
 def test_unseen_residents_is_well_formed(path):
     data = _load(path)
     examples = data["examples"]
-    assert len(examples) >= 200
+    assert len(examples) >= 190  # about 200 per writer, less the lines that coincided with training
     for item in examples:
         assert isinstance(item.get("text"), str) and item["text"].strip(), item
         assert item["intent"] in check_data.INTENTS, item
