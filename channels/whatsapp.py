@@ -67,15 +67,19 @@ async def read_capped(request: Request, limit: int) -> Optional[bytes]:
     return b"".join(chunks)
 
 
-def configure_claims(spool_dir: Any) -> None:
-    """This instance's id and the claim lease (KOKOM_INSTANCE_ID, KOKOM_CLAIM_LEASE_SECONDS)."""
+def configure_claims(spool_dir: Any, port: Any = None) -> None:
+    """This instance's id and the claim lease (KOKOM_INSTANCE_ID, KOKOM_CLAIM_LEASE_SECONDS).
+
+    The default id is host, spool folder and Rasa's port: stable across restarts of one instance
+    (which then takes its own claims back at once) and different for instances sharing the spool.
+    """
     import socket
 
     from kokom import settings
     from kokom.whatsapp import store
 
-    store.configure_instance(settings.instance_id(f"{socket.gethostname()}:{spool_dir}"),
-                             settings.claim_lease_seconds())
+    default = f"{socket.gethostname()}:{spool_dir}" + (f":{port}" if port else "")
+    store.configure_instance(settings.instance_id(default), settings.claim_lease_seconds())
 
 
 class WhatsAppOutput(OutputChannel):
@@ -243,7 +247,7 @@ class WhatsAppInput(InputChannel):
             channel.dispatcher = InboundDispatcher(channel.client, channel._deliver, channel._reply, ready,
                                                    concurrency=channel.cfg.concurrency, is_paused=is_paused)
             # Several instances on one database: claims carry this instance's id (kokom/whatsapp/store.py).
-            configure_claims(channel.cfg.spool_dir)
+            configure_claims(channel.cfg.spool_dir, getattr(getattr(app, "state", None), "port", None))
             # Unfinished messages first (older), then deliveries acknowledged but not yet recorded.
             await channel.dispatcher.recover(was_handled)
             channel.ingester = Ingester(channel.spool, channel.dispatcher.submit)

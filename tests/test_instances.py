@@ -115,6 +115,80 @@ def test_a_restarted_instance_recovers_its_own_claims_at_once(shared_db):
     assert inbound_row(inbound_id).status == m.DONE
 
 
+# --- the spool shared by every instance (WHATSAPP_SPOOL_DIR on one folder) -----------------------
+
+def test_a_shared_spool_lists_every_instances_deliveries_in_arrival_order(tmp_path):
+    from kokom.whatsapp.spool import Spool
+
+    a, b = Spool(tmp_path / "spool"), Spool(tmp_path / "spool")  # two instances, one folder
+    paths = [a.put(b"1"), b.put(b"2"), a.put(b"3"), b.put(b"4")]
+    assert a.pending() == b.pending() == paths
+    (tmp_path / "spool" / f"{time.time_ns():020d}-x-1-1.tmp").write_bytes(b"being written")
+    Spool(tmp_path / "spool")  # another instance starting: a live writer's file stays
+    assert len(list((tmp_path / "spool").glob("*.tmp"))) == 1
+    with a.ingesting() as first:
+        with b.ingesting() as second:
+            assert first and not second  # one ingester at a time
+
+
+def test_what_a_killed_instance_acknowledged_is_ingested_by_another(shared_db, tmp_path):
+    """Instance A acknowledged two deliveries (spooled, 200 sent) and died while ingesting, holding
+    the ingest lock; instance B, on the same folder, records them in order and answers them."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from kokom.whatsapp.inbound import Ingester
+    from kokom.whatsapp.spool import Spool
+
+    folder = tmp_path / "shared-spool"
+    wa_id = new_wa_id()
+    code = (
+        "import json, sys, time\n"
+        "from pathlib import Path\n"
+        "from kokom.whatsapp.spool import Spool\n"
+        "spool = Spool(Path(sys.argv[1]))\n"
+        "for raw in sys.argv[2:]:\n"
+        "    spool.put(raw.encode())\n"
+        "with spool.ingesting() as mine:\n"
+        "    assert mine\n"
+        "    print('holding', flush=True)\n"
+        "    time.sleep(600)\n"
+    )
+    raws = [json.dumps(text_delivery(wa_id, body)) for body in ("satu", "dua")]
+    a = subprocess.Popen([sys.executable, "-c", code, str(folder), *raws], stdout=subprocess.PIPE, text=True,
+                         cwd=Path(__file__).resolve().parent.parent, start_new_session=True)
+    try:
+        assert a.stdout.readline().strip() == "holding"
+        b_spool = Spool(folder)
+        submitted: list[str] = []
+
+        async def drain(wait: float) -> int:
+            return await Ingester(b_spool, submitted.append).drain(lock_wait=wait)
+
+        assert asyncio.run(drain(0.2)) == 0  # A still ingests: B waits for its turn
+        os.killpg(a.pid, signal.SIGKILL)
+        a.wait(timeout=10)
+        assert asyncio.run(drain(2.0)) == 2
+    finally:
+        if a.poll() is None:
+            os.killpg(a.pid, signal.SIGKILL)
+            a.wait(timeout=10)
+    assert [r.message["text"]["body"] for r in store.inbound_messages(wa_id)] == ["satu", "dua"]
+    assert submitted == [wa_id, wa_id] and b_spool.pending() == []
+
+    async def answer() -> Recorder:
+        recorder = Recorder()
+        b = dispatcher(recorder)
+        b.submit(wa_id)
+        await b.idle(10)
+        return recorder
+
+    assert [text for _, text, _ in asyncio.run(answer()).delivered] == ["satu", "dua"]
+
+
 # --- end to end: two Rasa instances on one PostgreSQL + Redis, one killed under load ---------------
 
 def test_two_rasa_instances_one_killed_lose_nothing(model_path, fake_graph, pg_db_url, request, tmp_path_factory):

@@ -342,28 +342,52 @@ def ingest_file(path: Path) -> list[str]:
 
 
 class Ingester:
-    """Moves spooled deliveries into the database, oldest first, and wakes the senders' workers."""
+    """Moves spooled deliveries into the database, oldest first, and wakes the senders' workers.
 
-    def __init__(self, spool: Spool, submit: Callable[[str], None], retry_delay: float = 1.0) -> None:
+    The spool may be shared by several instances (kokom/whatsapp/spool.py): one ingester at a
+    time holds its lock, and each looks every ``poll`` seconds too, so what another instance
+    acknowledged and could not record (it was killed) is recorded here.
+    """
+
+    def __init__(self, spool: Spool, submit: Callable[[str], None], retry_delay: float = 1.0,
+                 poll: float = 1.0) -> None:
         self.spool = spool
         self.submit = submit
         self.retry_delay = retry_delay
+        self.poll = poll
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
 
     def wake(self) -> None:
         self._wake.set()
 
-    async def drain(self) -> int:
-        """Ingest every spooled delivery now; returns how many files were moved in."""
+    async def drain(self, lock_wait: float = 2.0) -> int:
+        """Ingest every spooled delivery now; returns how many files were moved in.
+
+        When another instance is ingesting, wait up to ``lock_wait`` seconds for its turn (it
+        records our files too, in arrival order); after that the next poll tries again.
+        """
         loop = asyncio.get_running_loop()
+        deadline = loop.time() + lock_wait
+        while True:
+            with self.spool.ingesting() as mine:
+                if mine:
+                    return await self._drain_locked(loop)
+            if not self.spool.pending() or loop.time() > deadline:
+                return 0
+            await asyncio.sleep(0.02)
+
+    async def _drain_locked(self, loop: asyncio.AbstractEventLoop) -> int:
         done = 0
         for path in self.spool.pending():
             try:
                 senders = await loop.run_in_executor(None, ingest_file, path)
             except payloads.MalformedPayload:
                 logger.error("spooled delivery %s is unreadable; kept as .bad", path.name)
-                path.rename(path.with_suffix(".bad"))
+                try:
+                    path.rename(path.with_suffix(".bad"))
+                except FileNotFoundError:
+                    pass
                 continue
             except FileNotFoundError:
                 continue
@@ -375,7 +399,11 @@ class Ingester:
 
     async def run(self) -> None:
         while True:
-            await self._wake.wait()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=self.poll)
+            except asyncio.TimeoutError:
+                if not self.spool.pending():
+                    continue
             self._wake.clear()
             try:
                 await self.drain()
