@@ -115,6 +115,65 @@ def test_a_restarted_instance_recovers_its_own_claims_at_once(shared_db):
     assert inbound_row(inbound_id).status == m.DONE
 
 
+def test_a_turn_handled_again_does_not_send_what_its_first_attempt_sent(wa_real):
+    """Instance A sent the first answer of a turn and died before Rasa stored the turn; B handles the
+    message again (the tracker does not hold it): the answer already sent is not sent twice, the
+    rest of the turn is sent, and the next message's answers are never mistaken for it."""
+    from channels.whatsapp import WhatsAppOutput
+
+    graph = wa_real
+    wa_id = new_wa_id()
+    first, second = (accept(text_delivery(wa_id, body))[0] for body in ("halo", "menu"))
+    store.configure_instance("A", 5.0)
+    assert store.claim_next(wa_id).id == first
+    assert store.replies_of_earlier_attempts(first) == []  # a first attempt resends nothing
+
+    async def turn(inbound_id: int, texts: list[str]) -> WhatsAppOutput:
+        client = AsyncClient(load_config({}))
+        try:
+            already = store.replies_of_earlier_attempts(inbound_id)
+            output = WhatsAppOutput(client, already_sent=already)
+            for text in texts:
+                await output.send_text_message(wa_id, text)
+            return output
+        finally:
+            await client.close()
+
+    asyncio.run(turn(first, ["Halo, selamat datang."]))  # then A is killed mid-turn
+    # B takes it over after the lease and handles it again: the same turn, planned again.
+    time.sleep(0.01)
+    with store_lease(0.0):
+        row = store.abandoned_inbound(0)[0][0]
+        assert store.take_over_inbound(row.id, row.claimed_at, m.PENDING)
+    store.configure_instance("B", 5.0)
+    assert store.claim_next(wa_id).id == first
+    assert store.replies_of_earlier_attempts(first) == [("text", "Halo, selamat datang.")]
+    output = asyncio.run(turn(first, ["Halo, selamat datang.", "Ada yang bisa kami bantu?"]))
+    assert output.skipped == 1 and output.planned == 2
+    store.finish_inbound(first, m.DONE)
+    assert [s["text"]["body"] for s in graph.sends(wa_id)] == ["Halo, selamat datang.", "Ada yang bisa kami bantu?"]
+    # The next message, handled once, sends its answers even when they repeat earlier ones.
+    assert store.claim_next(wa_id).id == second
+    assert store.replies_of_earlier_attempts(second) == []
+    asyncio.run(turn(second, ["Halo, selamat datang."]))
+    assert len(graph.sends(wa_id)) == 3
+    store.configure_instance("local", 120.0)
+
+
+class store_lease:
+    """Temporarily another claim lease (a killed instance's claim expires at once)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def __enter__(self) -> None:
+        self.saved = store.CLAIM_LEASE_SECONDS
+        store.CLAIM_LEASE_SECONDS = self.seconds
+
+    def __exit__(self, *_: object) -> None:
+        store.CLAIM_LEASE_SECONDS = self.saved
+
+
 # --- the spool shared by every instance (WHATSAPP_SPOOL_DIR on one folder) -----------------------
 
 def test_a_shared_spool_lists_every_instances_deliveries_in_arrival_order(tmp_path):
@@ -166,7 +225,8 @@ def test_what_a_killed_instance_acknowledged_is_ingested_by_another(shared_db, t
         submitted: list[str] = []
 
         async def drain(wait: float) -> int:
-            return await Ingester(b_spool, submitted.append).drain(lock_wait=wait)
+            # orphan_after=0: A's deliveries are handed to B's workers at once (default: after 1 s).
+            return await Ingester(b_spool, submitted.append, orphan_after=0).drain(lock_wait=wait)
 
         assert asyncio.run(drain(0.2)) == 0  # A still ingests: B waits for its turn
         os.killpg(a.pid, signal.SIGKILL)

@@ -79,6 +79,14 @@ class Spool:
         os.replace(tmp, final)
         return final
 
+    def is_own(self, path: Path) -> bool:
+        """Written by this process (another instance sharing the folder has another host or pid)."""
+        return f"-{self._host}-{os.getpid():07d}-" in path.name
+
+    def arrived_ns(self, path: Path) -> int | None:
+        """When a spooled delivery arrived (from its name)."""
+        return _arrival_ns(path)
+
     def pending(self) -> list[Path]:
         """Stored deliveries in arrival order (of every instance sharing the folder)."""
         return sorted(self.folder.glob("*.json"))
