@@ -1,5 +1,6 @@
 """Several instances on one database: per resident one message at a time and in order across
-instances, and what a killed instance left is taken over by another (SQLite and PostgreSQL)."""
+instances, what a killed instance left is taken over by another (SQLite and PostgreSQL), one spool
+folder shared by every instance, and a turn handled again without resending its answers."""
 from __future__ import annotations
 
 import asyncio
@@ -249,89 +250,5 @@ def test_what_a_killed_instance_acknowledged_is_ingested_by_another(shared_db, t
     assert [text for _, text, _ in asyncio.run(answer()).delivered] == ["satu", "dua"]
 
 
-# --- end to end: two Rasa instances on one PostgreSQL + Redis, one killed under load ---------------
-
-def test_two_rasa_instances_one_killed_lose_nothing(model_path, fake_graph, pg_db_url, request, tmp_path_factory):
-    """Deliveries of each resident alternate between two instances (as behind nginx); one instance
-    is killed mid-stream and the rest goes to the other (nginx's failover). Every message is handled
-    once, in order, in the shared conversation store."""
-    import os
-    import signal
-    import uuid
-
-    import requests
-    from sqlalchemy import text
-
-    from harness.fake_graph import post_signed, whatsapp_env
-    from harness.servers import TOKEN, WHATSAPP_CHANNEL, AssistantServers
-    from kokom.whatsapp import payloads
-    from tests.conftest import _pg_url
-
-    redis_url = os.environ.get("KOKOM_TEST_REDIS_URL")
-    if not redis_url:
-        pytest.skip("KOKOM_TEST_REDIS_URL is not set")
-    admin, admin_url, _ = request.getfixturevalue("pg_template")
-    tracker_db = f"kokom_tr_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{tracker_db}"'))
-    shared = {"DATABASE_URL": pg_db_url, "TRACKER_DATABASE_URL": _pg_url(admin_url, tracker_db),
-              "REDIS_URL": redis_url, "KOKOM_LOCK_PREFIX": f"kokomtwo{uuid.uuid4().hex[:8]}",  # Rasa takes alphanumerics only
-              "KOKOM_CLAIM_LEASE_SECONDS": "10", "KOKOM_LOG_FORMAT": "json"}
-    instances = []
-    try:
-        for name in ("a", "b"):
-            servers = AssistantServers(model_path, tmp_path_factory.mktemp(f"instance-{name}"),
-                                       extra_credentials={WHATSAPP_CHANNEL: None, "channels.ops.OpsInput": None},
-                                       extra_env=whatsapp_env(fake_graph))
-            servers.env.update(shared)
-            servers.database_url = pg_db_url
-            instances.append(servers)
-        import threading
-
-        starters = [threading.Thread(target=servers.start) for servers in instances]  # load both models at once
-        for thread in starters:
-            thread.start()
-        for thread in starters:
-            thread.join()
-        a, b = instances
-        for servers in instances:
-            ready = requests.get(f"{servers.url}/webhooks/ops/readyz", timeout=10)
-            assert ready.status_code == 200 and ready.json() == {"status": "ok"}
-
-        texts = ["halo", "menu", "jam buka kantor kapan", "alamat kantor dimana", "terima kasih", "oke dadah"]
-        residents = [new_wa_id() for _ in range(4)]
-        sent: dict[str, list[str]] = {r: [] for r in residents}
-        for i, body in enumerate(texts):
-            if i == 3:  # mid-stream, with messages in flight: instance A dies
-                os.killpg(a.procs[1].pid, signal.SIGKILL)
-                a.procs[1].wait(timeout=30)
-            for j, wa_id in enumerate(residents):
-                target = b if i >= 3 else (a if (i + j) % 2 == 0 else b)
-                delivery = payloads.build_delivery(wa_id, payloads.text_message(body))
-                assert post_signed(target.webhook_url, delivery).status_code == 200
-                sent[wa_id].append(body)
-            time.sleep(0.3)
-
-        deadline = time.time() + 240
-        while True:
-            rows = b.query("SELECT wa_id, status FROM wa_inbound_messages")
-            mine = [r for r in rows if r["wa_id"] in sent]
-            if len(mine) == 24 and all(r["status"] == "done" for r in mine):
-                break
-            assert time.time() < deadline, mine
-            time.sleep(1)
-        for wa_id, bodies in sent.items():
-            events = requests.get(f"{b.url}/conversations/{wa_id}/tracker", params={"token": TOKEN},
-                                  timeout=30).json()["events"]
-            said = [e["text"] for e in events if e.get("event") == "user"]
-            assert said == bodies, (wa_id, said)  # every message once, in order
-            assert b.outbound(wa_id), wa_id  # and answered
-        metrics = requests.get(f"{b.url}/webhooks/ops/metrics", timeout=10).text
-        assert "kokom_messages_in_total" in metrics
-        log_lines = [line for line in (b.workdir / "rasa.log").read_text().splitlines() if line.startswith("{")]
-        assert log_lines and all(json.loads(line).get("level") for line in log_lines[-50:])
-    finally:
-        for servers in instances:
-            servers.stop()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{tracker_db}" WITH (FORCE)'))
+# End to end (two Rasa instances on PostgreSQL + Redis behind nginx, one killed under load):
+# tests/test_cluster_nginx.py, with `make cluster`'s own code.
