@@ -326,13 +326,16 @@ def main() -> int:
         env.update(whatsapp_env(graph))
     cluster = Cluster(model, args.workdir, instances=args.instances, port=args.port, env=env)
     stop = threading.Event()
+    # Ctrl-C (also when started from a script that ignores SIGINT in the background) and SIGTERM.
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
     try:
         cluster.start()
         print(f"\nSI KoKoM cluster ({args.instances} Rasa + {args.instances} action servers, console, nginx):\n"
               f"  nginx (the only door):  {cluster.url}\n"
               f"  WhatsApp webhook:       {cluster.webhook_url}\n"
-              f"  officer console:        http://localhost:{args.port}/  (first admin: make admin)\n"
+              f"  officer console:        http://localhost:{args.port}/  (first admin: "
+              f"DATABASE_URL={cluster.env['DATABASE_URL']} make admin ADMIN=nama)\n"
               + "".join(f"  Rasa {p}: http://127.0.0.1:{p}/webhooks/ops/readyz  actions {a}\n"
                         for p, a in zip(cluster.rasa_ports, cluster.action_ports))
               + f"  databases: {cluster.env['DATABASE_URL']}, {cluster.env['TRACKER_DATABASE_URL']}; "
