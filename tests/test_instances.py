@@ -191,6 +191,28 @@ def test_a_shared_spool_lists_every_instances_deliveries_in_arrival_order(tmp_pa
             assert first and not second  # one ingester at a time
 
 
+def test_each_delivery_goes_to_the_workers_of_the_instance_that_received_it(shared_db, tmp_path):
+    """Whichever instance records a delivery, the one whose webhook took it hands its resident to its
+    own workers (the load is shared as nginx shares it); the recorder does not, unless it is old."""
+    from kokom.whatsapp.inbound import Ingester
+    from kokom.whatsapp.spool import Spool
+
+    wa_a, wa_b = new_wa_id(), new_wa_id()
+    a_got, b_got = [], []
+    a = Ingester(Spool(tmp_path / "spool", owner="hostA-0000001"), a_got.append)
+    b = Ingester(Spool(tmp_path / "spool", owner="hostB-0000002"), b_got.append)
+    a.received(a.spool.put(json.dumps(text_delivery(wa_a, "lewat A")).encode()), [wa_a])
+    b.received(b.spool.put(json.dumps(text_delivery(wa_b, "lewat B")).encode()), [wa_b])
+
+    async def run() -> tuple[int, int]:
+        recorded = await b.drain()  # B holds the lock and records both
+        return recorded, await a.drain()  # A finds its file recorded
+
+    assert asyncio.run(run()) == (2, 0)
+    assert b_got == [wa_b] and a_got == [wa_a]
+    assert [r.message["text"]["body"] for r in store.inbound_messages(wa_a)] == ["lewat A"]
+
+
 def test_what_a_killed_instance_acknowledged_is_ingested_by_another(shared_db, tmp_path):
     """Instance A acknowledged two deliveries (spooled, 200 sent) and died while ingesting, holding
     the ingest lock; instance B, on the same folder, records them in order and answers them."""

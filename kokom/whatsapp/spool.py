@@ -47,11 +47,12 @@ def _arrival_ns(path: Path) -> int | None:
 
 
 class Spool:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, owner: str | None = None) -> None:
         self.folder = Path(folder)
         private_dir(self.folder)
-        # Unique across instances sharing the folder: host, process, counter.
-        self._host = f"{zlib.crc32(socket.gethostname().encode()):08x}"
+        # Unique across instances sharing the folder: host and process (``owner``), then a counter.
+        host = f"{zlib.crc32(socket.gethostname().encode()):08x}"
+        self._owner = owner or f"{host}-{os.getpid():07d}"
         self._counter = itertools.count()
         self._last_ns = 0
         # A write interrupted before its rename was never acknowledged: Meta sends it again.
@@ -69,7 +70,7 @@ class Spool:
         """Store one delivery (atomically: a reader sees the whole file or none)."""
         # Arrival order across instances is the wall clock; within this process it never goes back.
         self._last_ns = max(time.time_ns(), self._last_ns + 1)
-        name = f"{self._last_ns:020d}-{self._host}-{os.getpid():07d}-{next(self._counter):012d}"
+        name = f"{self._last_ns:020d}-{self._owner}-{next(self._counter):012d}"
         tmp = self.folder / f"{name}.tmp"
         final = self.folder / f"{name}.json"
         # Private whatever the umask: a delivery holds a resident's message.
@@ -81,7 +82,7 @@ class Spool:
 
     def is_own(self, path: Path) -> bool:
         """Written by this process (another instance sharing the folder has another host or pid)."""
-        return f"-{self._host}-{os.getpid():07d}-" in path.name
+        return f"-{self._owner}-" in path.name
 
     def arrived_ns(self, path: Path) -> int | None:
         """When a spooled delivery arrived (from its name)."""
