@@ -206,10 +206,13 @@ class WhatsAppInput(InputChannel):
 
     async def _deliver_logged(self, row: StoredMessage, conversion: Conversion) -> None:
         assert self._on_new_message is not None
-        already_sent = []
+        already_sent: list[tuple[str, str | None]] = []
         if row.attempts > 1:  # handled again: its instance died mid-turn (kokom/whatsapp/store.py)
-            already_sent = await asyncio.get_running_loop().run_in_executor(
-                None, store.replies_of_earlier_attempts, row.id)
+            try:
+                already_sent = await asyncio.get_running_loop().run_in_executor(
+                    None, store.replies_of_earlier_attempts, row.id)
+            except Exception:  # noqa: BLE001 - better an answer twice than none
+                logger.exception("could not read what the first attempt sent; answering in full")
         output = WhatsAppOutput(self.client, already_sent=already_sent)
         message = UserMessage(
             text=conversion.text,
