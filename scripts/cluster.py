@@ -205,10 +205,12 @@ class Cluster:
                                     f"127.0.0.1:{self.port}"))
         main = self.workdir / "nginx.conf"
         main.write_text(nginx_conf(site, self.workdir, Path(self._temp)))
-        check = subprocess.run([nginx, "-t", "-c", str(main)], capture_output=True, text=True)
+        # -e: the error log from the start (before the configuration is read), not /var/log/nginx.
+        check = subprocess.run([nginx, "-t", "-e", str(self.workdir / "nginx-error.log"), "-c", str(main)],
+                               capture_output=True, text=True)
         if check.returncode != 0:
             raise RuntimeError(f"nginx configuration refused:\n{check.stderr}")
-        self.commands["nginx"] = ([nginx, "-c", str(main)], self.env)
+        self.commands["nginx"] = ([nginx, "-e", str(self.workdir / "nginx-error.log"), "-c", str(main)], self.env)
 
     def start(self, timeout: float = 300.0) -> None:
         ensure_database(self.env["DATABASE_URL"])
