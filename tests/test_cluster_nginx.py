@@ -137,6 +137,15 @@ def test_two_instances_behind_nginx_one_killed_under_load(model_path, fake_graph
             received = [(s["type"], (s.get("text") or {}).get("body")
                          or ((s.get("interactive") or {}).get("body") or {}).get("text")) for s in sends]
             answered = bot_messages(events)
+            # A send in flight when the instance died (no answer from Meta recorded, the row stays
+            # "pending") is sent again by the survivor: at least once (docs/deploy.md, section 10).
+            with engine.connect() as conn:
+                unknown = [(kind, body) for kind, body in conn.execute(
+                    text("SELECT msg_type, body FROM wa_outbound_messages WHERE wa_id = :w AND status = 'pending'"),
+                    {"w": wa_id})]
+            for kind, body in unknown:
+                if (kind, body) in received and received.count((kind, body)) > answered.count((kind, body)):
+                    received.remove((kind, body))
             # Every answer reached the resident once and in order: nothing lost, nothing twice.
             assert [kind for kind, _ in received] == [kind for kind, _ in answered], (wa_id, received, answered)
             assert [body for kind, body in received if kind == "text"] == \
