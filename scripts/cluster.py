@@ -142,7 +142,8 @@ class Cluster:
             KOKOM_LOG_FORMAT=base.get("KOKOM_LOG_FORMAT") or "json",
             DATABASE_URL=base.get("DATABASE_URL") or f"{DEFAULT_PG}/kokom_cluster",
             TRACKER_DATABASE_URL=base.get("TRACKER_DATABASE_URL") or f"{DEFAULT_PG}/kokom_cluster_rasa",
-            REDIS_URL=base.get("REDIS_URL") or DEFAULT_REDIS,
+            # REDIS_URL="" passed in ``env``: no Redis (each Rasa its in-memory lock; tests without Redis).
+            REDIS_URL=(env or {})["REDIS_URL"] if "REDIS_URL" in (env or {}) else base.get("REDIS_URL") or DEFAULT_REDIS,
             KOKOM_LOCK_PREFIX=base.get("KOKOM_LOCK_PREFIX") or "kokomcluster",
             # One folder for both instances: any instance may receive any delivery (kokom/whatsapp/spool.py).
             WHATSAPP_SPOOL_DIR=base.get("WHATSAPP_SPOOL_DIR") or str(self.workdir / "whatsapp-spool"),
