@@ -27,11 +27,13 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export RASA_TELEMETRY_ENABLED ?= false
 
 .PHONY: help install train run test test-fast eval shell validate freeze clean-models browser bench admin
+.PHONY: nginx cluster
 .PHONY: retrain deploy-model rollback-model
 
 help:
 	@echo "make run      install, train if needed, start assistant + action server (Ctrl-C stops all)"
 	@echo "make test     install, train if needed, run every test"
+	@echo "make cluster  production shape here: 2 Rasa + 2 action servers + console behind nginx on 127.0.0.1:8080 (Ctrl-C stops all)"
 	@echo "make test-fast  units, actions in-process, console with a fake Rasa: no model, no servers (< 1 min)"
 	@echo "make train    train the model unless one matches data and config ($(MODEL))"
 	@echo "make eval     NLU (split + unseen residents) and routing report through the real assistant"
@@ -83,8 +85,20 @@ browser:
 		echo "Installing Debian's chromium for browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: train browser
+# Debian's nginx in front of `make cluster` and tests/test_cluster_nginx.py (never started as a service here).
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+		echo "Installing Debian's nginx-light for the cluster and its test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; }
+
+test: train browser nginx
 	KOKOM_MODEL=$(MODEL) $(PY) -m pytest -q
+
+# Two Rasa servers, two action servers and the console behind nginx on 127.0.0.1:8080, on PostgreSQL
+# and Redis (DATABASE_URL, TRACKER_DATABASE_URL, REDIS_URL or the local servers); CLUSTER_ARGS=--port 9090.
+CLUSTER_ARGS ?=
+cluster: train nginx
+	KOKOM_MODEL=$(MODEL) $(PY) scripts/cluster.py $(CLUSTER_ARGS)
 
 # Tests that start Rasa/action servers are marked e2e by the fixtures they use (tests/conftest.py).
 test-fast: install

@@ -17,7 +17,7 @@ docs/whatsapp.md); ``credentials.yml`` may only hold non-secret overrides.
 from __future__ import annotations
 
 import asyncio
-
+import dataclasses
 import hmac
 import logging
 import time
@@ -31,7 +31,7 @@ from sanic.response import HTTPResponse
 
 from kokom import logs, metrics, wording
 from kokom.validators import mask_phone
-from kokom.whatsapp import formatting, payloads, signature
+from kokom.whatsapp import formatting, payloads, signature, store
 from kokom.whatsapp.client import AsyncClient, SendResult
 from kokom.whatsapp.config import ConfigError, WhatsAppConfig, load_config
 from kokom.whatsapp.inbound import Conversion, InboundDispatcher, Ingester
@@ -67,15 +67,19 @@ async def read_capped(request: Request, limit: int) -> Optional[bytes]:
     return b"".join(chunks)
 
 
-def configure_claims(spool_dir: Any) -> None:
-    """This instance's id and the claim lease (KOKOM_INSTANCE_ID, KOKOM_CLAIM_LEASE_SECONDS)."""
+def configure_claims(spool_dir: Any, port: Any = None) -> None:
+    """This instance's id and the claim lease (KOKOM_INSTANCE_ID, KOKOM_CLAIM_LEASE_SECONDS).
+
+    The default id is host, spool folder and Rasa's port: stable across restarts of one instance
+    (which then takes its own claims back at once) and different for instances sharing the spool.
+    """
     import socket
 
     from kokom import settings
     from kokom.whatsapp import store
 
-    store.configure_instance(settings.instance_id(f"{socket.gethostname()}:{spool_dir}"),
-                             settings.claim_lease_seconds())
+    default = f"{socket.gethostname()}:{spool_dir}" + (f":{port}" if port else "")
+    store.configure_instance(settings.instance_id(default), settings.claim_lease_seconds())
 
 
 class WhatsAppOutput(OutputChannel):
@@ -85,16 +89,42 @@ class WhatsAppOutput(OutputChannel):
     def name(cls) -> Text:
         return CHANNEL_NAME
 
-    def __init__(self, client: AsyncClient, sent_by: str | None = "bot") -> None:
+    def __init__(self, client: AsyncClient, sent_by: str | None = "bot",
+                 already_sent: list[tuple[str, str | None]] | None = None) -> None:
         self.client = client
         self.sent_by = sent_by
         self.results: list[SendResult] = []
         self.planned = 0  # messages the assistant produced for this turn
+        # A turn handled again after its instance died: what the first attempt already sent
+        # (type, body), skipped while this attempt plans the same messages in the same order.
+        self.already_sent = list(already_sent or [])
+        self.skipped = 0
+
+    def _not_sent_yet(self, plan: formatting.Plan) -> formatting.Plan:
+        if not self.already_sent:
+            return plan
+        remaining = []
+        for outgoing in plan.messages:
+            if self.already_sent and self.already_sent[0] == (outgoing.msg_type, outgoing.body):
+                self.already_sent.pop(0)
+                self.skipped += 1
+                continue
+            self.already_sent = []  # the turns differ from here on: send everything
+            remaining.append(outgoing)
+        return dataclasses.replace(plan, messages=remaining)
 
     async def _send(self, recipient_id: Text, plan: formatting.Plan) -> None:
         if not plan.messages:
             return
         self.planned += len(plan.messages)
+        choices = plan.choices
+        plan = self._not_sent_yet(plan)
+        if not plan.messages:
+            logger.info("a reply to %s was sent before its instance stopped: not sent again",
+                        mask_phone(recipient_id))
+            if choices:  # the numbered menu sent then still answers the next message
+                await asyncio.get_running_loop().run_in_executor(None, store.save_choices, recipient_id, choices)
+            return
         try:
             sent = await self.client.send_plan(recipient_id, plan, self.sent_by)
             self.results.extend(sent)
@@ -176,7 +206,14 @@ class WhatsAppInput(InputChannel):
 
     async def _deliver_logged(self, row: StoredMessage, conversion: Conversion) -> None:
         assert self._on_new_message is not None
-        output = WhatsAppOutput(self.client)
+        already_sent: list[tuple[str, str | None]] = []
+        if row.attempts > 1:  # handled again: its instance died mid-turn (kokom/whatsapp/store.py)
+            try:
+                already_sent = await asyncio.get_running_loop().run_in_executor(
+                    None, store.replies_of_earlier_attempts, row.id)
+            except Exception:  # noqa: BLE001 - better an answer twice than none
+                logger.exception("could not read what the first attempt sent; answering in full")
+        output = WhatsAppOutput(self.client, already_sent=already_sent)
         message = UserMessage(
             text=conversion.text,
             output_channel=output,
@@ -243,7 +280,7 @@ class WhatsAppInput(InputChannel):
             channel.dispatcher = InboundDispatcher(channel.client, channel._deliver, channel._reply, ready,
                                                    concurrency=channel.cfg.concurrency, is_paused=is_paused)
             # Several instances on one database: claims carry this instance's id (kokom/whatsapp/store.py).
-            configure_claims(channel.cfg.spool_dir)
+            configure_claims(channel.cfg.spool_dir, getattr(getattr(app, "state", None), "port", None))
             # Unfinished messages first (older), then deliveries acknowledged but not yet recorded.
             await channel.dispatcher.recover(was_handled)
             channel.ingester = Ingester(channel.spool, channel.dispatcher.submit)
@@ -298,12 +335,14 @@ class WhatsAppInput(InputChannel):
             try:
                 # No waiting here (no database, no await): the 200 goes out at once and the
                 # ingester records the delivery (de-duplicated) right after.
-                channel.spool.put(raw)
+                path = channel.spool.put(raw)
             except OSError:
                 logger.exception("WhatsApp webhook: could not store the delivery")
                 return response.json({"error": "temporarily unavailable"}, status=503)
             if channel.ingester is not None:
-                channel.ingester.wake()
+                # This instance's workers take these residents' messages once they are recorded
+                # (by whichever instance holds the shared spool's ingest lock).
+                channel.ingester.received(path, [message.wa_id for message in delivery.messages])
             metrics.MESSAGES_IN.inc(len(delivery.messages))
             metrics.WEBHOOK_SECONDS.observe(time.perf_counter() - started)
             elapsed_ms = (time.perf_counter() - started) * 1000

@@ -1,6 +1,7 @@
 """Privacy operations (UU No. 27 Tahun 2022 tentang Pelindungan Data Pribadi).
 
-- :func:`retention`: media, idle conversations and closed cases older than the office's
+- :func:`retention`: media, idle conversations (and, in active ones, past sessions' events)
+  and closed cases older than the office's
   ``retention`` periods (office/kelurahan.yml) are deleted, or for cases anonymised so the
   statistics stay; ``dry_run`` only counts what would go.
 - :func:`export_resident`: everything stored about one resident (cases, their history,
@@ -408,6 +409,27 @@ def _delete_conversations(sender_ids: list[str]) -> int:
     return total
 
 
+# Events older than the cutoff (:t) in conversations with a newer event, up to (not including) the
+# conversation's latest session start: Rasa reads a conversation from its latest `session_started`
+# on (a session expires after a day without messages, domain.yml), so what lies before it is past
+# sessions' history, and the running session (a half-filled form) is never cut.
+OLD_EVENTS_OF_ACTIVE = """
+    SELECT old.id FROM events old
+    WHERE old.timestamp < :t
+      AND old.sender_id IN (SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) >= :t)
+      AND old.id < (SELECT MAX(latest.id) FROM events latest
+                    WHERE latest.sender_id = old.sender_id AND latest.type_name = 'session_started')"""
+
+
+def _delete_old_events(cut_ts: float) -> int:
+    engine = tracker_engine()
+    if engine is None:
+        return 0
+    with engine.begin() as conn:
+        return conn.execute(text(f"DELETE FROM events WHERE id IN ({OLD_EVENTS_OF_ACTIVE})"),
+                            {"t": cut_ts}).rowcount or 0
+
+
 def _expanding(name: str):  # type: ignore[no-untyped-def]
     from sqlalchemy import bindparam
 
@@ -453,14 +475,19 @@ def retention(dry_run: bool = False, now: datetime | None = None, actor: str = "
                 continue
     counts["media"] = len(old_media)
 
-    # Conversations idle since before the cutoff (Rasa's events of those senders).
+    # Conversations idle since before the cutoff go whole (Rasa's events of those senders); in the
+    # conversations still active, the events older than the cutoff go too.
     idle: list[str] = []
+    conv_cut_ts = (conv_cut - datetime(1970, 1, 1)).total_seconds()
     engine = tracker_engine()
     if engine is not None:
         with engine.connect() as conn:
             idle = [row[0] for row in conn.execute(
                 text("SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :t"),
-                {"t": (conv_cut - datetime(1970, 1, 1)).total_seconds()})]
+                {"t": conv_cut_ts})]
+            counts["percakapan_event_lama"] = conn.execute(
+                text(f"SELECT COUNT(*) FROM events WHERE id IN ({OLD_EVENTS_OF_ACTIVE})"), {"t": conv_cut_ts}
+            ).scalar_one()
     counts["percakapan"] = len(idle)
 
     finals = closed_statuses()
@@ -515,6 +542,7 @@ def retention(dry_run: bool = False, now: datetime | None = None, actor: str = "
     if not dry_run:
         counts["media"] = _delete_files(str(p) for p in set(old_media))
         counts["percakapan_event"] = _delete_conversations(idle)
+        counts["percakapan_event_lama"] = _delete_old_events(conv_cut_ts)
     return RetentionReport(dry_run, {"media": media_cut.date().isoformat(),
                                      "percakapan": conv_cut.date().isoformat(),
                                      "kasus_selesai": case_cut.date().isoformat()}, counts)

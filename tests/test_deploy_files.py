@@ -44,6 +44,13 @@ def test_rasa_unit_uses_the_production_channels_and_endpoints():
     assert endpoints["action_endpoint"]["url"] == "${KOKOM_ACTION_URL}"
 
 
+def test_rasa_instances_share_one_spool_and_have_their_own_names():
+    body = (DEPLOY / "systemd" / "kokom-rasa@.service").read_text()
+    spool = re.search(r"^Environment=WHATSAPP_SPOOL_DIR=(\S+)$", body, re.M).group(1)
+    assert "%i" not in spool  # any instance may receive any delivery (kokom/whatsapp/spool.py)
+    assert re.search(r"^Environment=KOKOM_INSTANCE_ID=\S*%i", body, re.M)
+
+
 @pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="systemd-analyze not installed")
 def test_units_parse(tmp_path):
     for unit in [*UNITS, *sorted((DEPLOY / "systemd").glob("*.timer"))]:

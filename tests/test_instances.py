@@ -1,5 +1,6 @@
 """Several instances on one database: per resident one message at a time and in order across
-instances, and what a killed instance left is taken over by another (SQLite and PostgreSQL)."""
+instances, what a killed instance left is taken over by another (SQLite and PostgreSQL), one spool
+folder shared by every instance, and a turn handled again without resending its answers."""
 from __future__ import annotations
 
 import asyncio
@@ -115,89 +116,161 @@ def test_a_restarted_instance_recovers_its_own_claims_at_once(shared_db):
     assert inbound_row(inbound_id).status == m.DONE
 
 
-# --- end to end: two Rasa instances on one PostgreSQL + Redis, one killed under load ---------------
+def test_a_turn_handled_again_does_not_send_what_its_first_attempt_sent(wa_real):
+    """Instance A sent the first answer of a turn and died before Rasa stored the turn; B handles the
+    message again (the tracker does not hold it): the answer already sent is not sent twice, the
+    rest of the turn is sent, and the next message's answers are never mistaken for it."""
+    from channels.whatsapp import WhatsAppOutput
 
-def test_two_rasa_instances_one_killed_lose_nothing(model_path, fake_graph, pg_db_url, request, tmp_path_factory):
-    """Deliveries of each resident alternate between two instances (as behind nginx); one instance
-    is killed mid-stream and the rest goes to the other (nginx's failover). Every message is handled
-    once, in order, in the shared conversation store."""
+    graph = wa_real
+    wa_id = new_wa_id()
+    first, second = (accept(text_delivery(wa_id, body))[0] for body in ("halo", "menu"))
+    store.configure_instance("A", 5.0)
+    assert store.claim_next(wa_id).id == first
+    assert store.replies_of_earlier_attempts(first) == []  # a first attempt resends nothing
+
+    async def turn(inbound_id: int, texts: list[str]) -> WhatsAppOutput:
+        client = AsyncClient(load_config({}))
+        try:
+            already = store.replies_of_earlier_attempts(inbound_id)
+            output = WhatsAppOutput(client, already_sent=already)
+            for text in texts:
+                await output.send_text_message(wa_id, text)
+            return output
+        finally:
+            await client.close()
+
+    asyncio.run(turn(first, ["Halo, selamat datang."]))  # then A is killed mid-turn
+    # B takes it over after the lease and handles it again: the same turn, planned again.
+    time.sleep(0.01)
+    with store_lease(0.0):
+        row = store.abandoned_inbound(0)[0][0]
+        assert store.take_over_inbound(row.id, row.claimed_at, m.PENDING)
+    store.configure_instance("B", 5.0)
+    assert store.claim_next(wa_id).id == first
+    assert store.replies_of_earlier_attempts(first) == [("text", "Halo, selamat datang.")]
+    output = asyncio.run(turn(first, ["Halo, selamat datang.", "Ada yang bisa kami bantu?"]))
+    assert output.skipped == 1 and output.planned == 2
+    store.finish_inbound(first, m.DONE)
+    assert [s["text"]["body"] for s in graph.sends(wa_id)] == ["Halo, selamat datang.", "Ada yang bisa kami bantu?"]
+    # The next message, handled once, sends its answers even when they repeat earlier ones.
+    assert store.claim_next(wa_id).id == second
+    assert store.replies_of_earlier_attempts(second) == []
+    asyncio.run(turn(second, ["Halo, selamat datang."]))
+    assert len(graph.sends(wa_id)) == 3
+    store.configure_instance("local", 120.0)
+
+
+class store_lease:
+    """Temporarily another claim lease (a killed instance's claim expires at once)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def __enter__(self) -> None:
+        self.saved = store.CLAIM_LEASE_SECONDS
+        store.CLAIM_LEASE_SECONDS = self.seconds
+
+    def __exit__(self, *_: object) -> None:
+        store.CLAIM_LEASE_SECONDS = self.saved
+
+
+# --- the spool shared by every instance (WHATSAPP_SPOOL_DIR on one folder) -----------------------
+
+def test_a_shared_spool_lists_every_instances_deliveries_in_arrival_order(tmp_path):
+    from kokom.whatsapp.spool import Spool
+
+    a, b = Spool(tmp_path / "spool"), Spool(tmp_path / "spool")  # two instances, one folder
+    paths = [a.put(b"1"), b.put(b"2"), a.put(b"3"), b.put(b"4")]
+    assert a.pending() == b.pending() == paths
+    (tmp_path / "spool" / f"{time.time_ns():020d}-x-1-1.tmp").write_bytes(b"being written")
+    Spool(tmp_path / "spool")  # another instance starting: a live writer's file stays
+    assert len(list((tmp_path / "spool").glob("*.tmp"))) == 1
+    with a.ingesting() as first:
+        with b.ingesting() as second:
+            assert first and not second  # one ingester at a time
+
+
+def test_each_delivery_goes_to_the_workers_of_the_instance_that_received_it(shared_db, tmp_path):
+    """Whichever instance records a delivery, the one whose webhook took it hands its resident to its
+    own workers (the load is shared as nginx shares it); the recorder does not, unless it is old."""
+    from kokom.whatsapp.inbound import Ingester
+    from kokom.whatsapp.spool import Spool
+
+    wa_a, wa_b = new_wa_id(), new_wa_id()
+    a_got, b_got = [], []
+    a = Ingester(Spool(tmp_path / "spool", owner="hostA-0000001"), a_got.append)
+    b = Ingester(Spool(tmp_path / "spool", owner="hostB-0000002"), b_got.append)
+    a.received(a.spool.put(json.dumps(text_delivery(wa_a, "lewat A")).encode()), [wa_a])
+    b.received(b.spool.put(json.dumps(text_delivery(wa_b, "lewat B")).encode()), [wa_b])
+
+    async def run() -> tuple[int, int]:
+        recorded = await b.drain()  # B holds the lock and records both
+        return recorded, await a.drain()  # A finds its file recorded
+
+    assert asyncio.run(run()) == (2, 0)
+    assert b_got == [wa_b] and a_got == [wa_a]
+    assert [r.message["text"]["body"] for r in store.inbound_messages(wa_a)] == ["lewat A"]
+
+
+def test_what_a_killed_instance_acknowledged_is_ingested_by_another(shared_db, tmp_path):
+    """Instance A acknowledged two deliveries (spooled, 200 sent) and died while ingesting, holding
+    the ingest lock; instance B, on the same folder, records them in order and answers them."""
     import os
     import signal
-    import uuid
+    import subprocess
+    import sys
+    from pathlib import Path
 
-    import requests
-    from sqlalchemy import text
+    from kokom.whatsapp.inbound import Ingester
+    from kokom.whatsapp.spool import Spool
 
-    from harness.fake_graph import post_signed, whatsapp_env
-    from harness.servers import TOKEN, WHATSAPP_CHANNEL, AssistantServers
-    from kokom.whatsapp import payloads
-    from tests.conftest import _pg_url
-
-    redis_url = os.environ.get("KOKOM_TEST_REDIS_URL")
-    if not redis_url:
-        pytest.skip("KOKOM_TEST_REDIS_URL is not set")
-    admin, admin_url, _ = request.getfixturevalue("pg_template")
-    tracker_db = f"kokom_tr_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{tracker_db}"'))
-    shared = {"DATABASE_URL": pg_db_url, "TRACKER_DATABASE_URL": _pg_url(admin_url, tracker_db),
-              "REDIS_URL": redis_url, "KOKOM_LOCK_PREFIX": f"kokomtwo{uuid.uuid4().hex[:8]}",  # Rasa takes alphanumerics only
-              "KOKOM_CLAIM_LEASE_SECONDS": "10", "KOKOM_LOG_FORMAT": "json"}
-    instances = []
+    folder = tmp_path / "shared-spool"
+    wa_id = new_wa_id()
+    code = (
+        "import json, sys, time\n"
+        "from pathlib import Path\n"
+        "from kokom.whatsapp.spool import Spool\n"
+        "spool = Spool(Path(sys.argv[1]))\n"
+        "for raw in sys.argv[2:]:\n"
+        "    spool.put(raw.encode())\n"
+        "with spool.ingesting() as mine:\n"
+        "    assert mine\n"
+        "    print('holding', flush=True)\n"
+        "    time.sleep(600)\n"
+    )
+    raws = [json.dumps(text_delivery(wa_id, body)) for body in ("satu", "dua")]
+    a = subprocess.Popen([sys.executable, "-c", code, str(folder), *raws], stdout=subprocess.PIPE, text=True,
+                         cwd=Path(__file__).resolve().parent.parent, start_new_session=True)
     try:
-        for name in ("a", "b"):
-            servers = AssistantServers(model_path, tmp_path_factory.mktemp(f"instance-{name}"),
-                                       extra_credentials={WHATSAPP_CHANNEL: None, "channels.ops.OpsInput": None},
-                                       extra_env=whatsapp_env(fake_graph))
-            servers.env.update(shared)
-            servers.database_url = pg_db_url
-            instances.append(servers)
-        import threading
+        assert a.stdout.readline().strip() == "holding"
+        b_spool = Spool(folder)
+        submitted: list[str] = []
 
-        starters = [threading.Thread(target=servers.start) for servers in instances]  # load both models at once
-        for thread in starters:
-            thread.start()
-        for thread in starters:
-            thread.join()
-        a, b = instances
-        for servers in instances:
-            ready = requests.get(f"{servers.url}/webhooks/ops/readyz", timeout=10)
-            assert ready.status_code == 200 and ready.json() == {"status": "ok"}
+        async def drain(wait: float) -> int:
+            # orphan_after=0: A's deliveries are handed to B's workers at once (default: after 1 s).
+            return await Ingester(b_spool, submitted.append, orphan_after=0).drain(lock_wait=wait)
 
-        texts = ["halo", "menu", "jam buka kantor kapan", "alamat kantor dimana", "terima kasih", "oke dadah"]
-        residents = [new_wa_id() for _ in range(4)]
-        sent: dict[str, list[str]] = {r: [] for r in residents}
-        for i, body in enumerate(texts):
-            if i == 3:  # mid-stream, with messages in flight: instance A dies
-                os.killpg(a.procs[1].pid, signal.SIGKILL)
-                a.procs[1].wait(timeout=30)
-            for j, wa_id in enumerate(residents):
-                target = b if i >= 3 else (a if (i + j) % 2 == 0 else b)
-                delivery = payloads.build_delivery(wa_id, payloads.text_message(body))
-                assert post_signed(target.webhook_url, delivery).status_code == 200
-                sent[wa_id].append(body)
-            time.sleep(0.3)
-
-        deadline = time.time() + 240
-        while True:
-            rows = b.query("SELECT wa_id, status FROM wa_inbound_messages")
-            mine = [r for r in rows if r["wa_id"] in sent]
-            if len(mine) == 24 and all(r["status"] == "done" for r in mine):
-                break
-            assert time.time() < deadline, mine
-            time.sleep(1)
-        for wa_id, bodies in sent.items():
-            events = requests.get(f"{b.url}/conversations/{wa_id}/tracker", params={"token": TOKEN},
-                                  timeout=30).json()["events"]
-            said = [e["text"] for e in events if e.get("event") == "user"]
-            assert said == bodies, (wa_id, said)  # every message once, in order
-            assert b.outbound(wa_id), wa_id  # and answered
-        metrics = requests.get(f"{b.url}/webhooks/ops/metrics", timeout=10).text
-        assert "kokom_messages_in_total" in metrics
-        log_lines = [line for line in (b.workdir / "rasa.log").read_text().splitlines() if line.startswith("{")]
-        assert log_lines and all(json.loads(line).get("level") for line in log_lines[-50:])
+        assert asyncio.run(drain(0.2)) == 0  # A still ingests: B waits for its turn
+        os.killpg(a.pid, signal.SIGKILL)
+        a.wait(timeout=10)
+        assert asyncio.run(drain(2.0)) == 2
     finally:
-        for servers in instances:
-            servers.stop()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{tracker_db}" WITH (FORCE)'))
+        if a.poll() is None:
+            os.killpg(a.pid, signal.SIGKILL)
+            a.wait(timeout=10)
+    assert [r.message["text"]["body"] for r in store.inbound_messages(wa_id)] == ["satu", "dua"]
+    assert submitted == [wa_id, wa_id] and b_spool.pending() == []
+
+    async def answer() -> Recorder:
+        recorder = Recorder()
+        b = dispatcher(recorder)
+        b.submit(wa_id)
+        await b.idle(10)
+        return recorder
+
+    assert [text for _, text, _ in asyncio.run(answer()).delivered] == ["satu", "dua"]
+
+
+# End to end (two Rasa instances on PostgreSQL + Redis behind nginx, one killed under load):
+# tests/test_cluster_nginx.py, with `make cluster`'s own code.

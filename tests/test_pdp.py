@@ -37,11 +37,14 @@ def backend(request, tmp_path, monkeypatch):
     media = tmp_path / "media" / "2026-11"
     media.mkdir(parents=True)
     monkeypatch.setenv("KOKOM_MEDIA_DIR", str(tmp_path / "media"))
-    tracker = f"sqlite:///{tmp_path / 'tracker.db'}"
+    # Rasa's conversations on the same kind of database (PostgreSQL: beside the cases, as a table
+    # named like Rasa's, with an id sequence as Rasa's SQLTrackerStore creates it).
+    tracker = f"sqlite:///{tmp_path / 'tracker.db'}" if request.param == "sqlite" else url
     monkeypatch.setenv("TRACKER_DATABASE_URL", tracker)
     engine = create_engine(tracker, future=True)
     with engine.begin() as conn:
-        conn.execute(text(TRACKER_DDL))
+        conn.execute(text(TRACKER_DDL if request.param == "sqlite"
+                          else TRACKER_DDL.replace("id INTEGER PRIMARY KEY", "id SERIAL PRIMARY KEY")))
     pdp._tracker_engines.clear()
     yield {"url": url, "media": media, "tracker": engine}
     engine.dispose()
@@ -248,6 +251,40 @@ def test_retention_dry_run_lists_and_the_run_removes(backend):
     # Nothing left to do a second time.
     again = pdp.retention(dry_run=True)
     assert again.counts["kasus_dianonimkan"] == 0 and again.counts["media"] == 0
+
+
+def test_retention_cuts_old_events_out_of_active_conversations(backend):
+    """A resident who wrote long ago and again today: the old sessions' events go (the dry run
+    counts them), the running session stays whole, the conversation itself stays."""
+    resident_with_everything(backend)  # WA: events of today only
+    old_ts, now = time.time() - 4000 * 86400, time.time()
+    active = "6281234500077"
+    add_events(backend["tracker"], active, [
+        {"event": "action", "timestamp": old_ts, "name": "action_session_start"},
+        {"event": "session_started", "timestamp": old_ts},
+        {"event": "user", "timestamp": old_ts, "text": "lapor lama NIK 3577011203850001"},
+        {"event": "bot", "timestamp": old_ts, "text": "Laporan diterima"},
+        {"event": "action", "timestamp": now, "name": "action_session_start"},
+        {"event": "session_started", "timestamp": now},
+        {"event": "user", "timestamp": now, "text": "halo lagi"},
+    ])
+    # A session that began before the cutoff and is still running (an extreme case) is never cut.
+    running = "6281234500078"
+    add_events(backend["tracker"], running, [
+        {"event": "session_started", "timestamp": old_ts},
+        {"event": "user", "timestamp": old_ts, "text": "mau buat sktm"},
+        {"event": "slot", "timestamp": old_ts, "name": "document_type", "value": "sktm"},
+        {"event": "user", "timestamp": now, "text": "nama saya Siti"},
+    ])
+    report = pdp.retention(dry_run=True)
+    assert report.counts["percakapan_event_lama"] == 4 and report.counts["percakapan"] == 0
+    assert len(pdp.conversation_events(active)) == 7  # a dry run deletes nothing
+
+    report = pdp.retention()
+    assert report.counts["percakapan_event_lama"] == 4
+    assert [e.get("text") for e in pdp.conversation_events(active)] == [None, None, "halo lagi"]
+    assert len(pdp.conversation_events(running)) == 4 and len(pdp.conversation_events(WA)) == 3
+    assert pdp.retention(dry_run=True).counts["percakapan_event_lama"] == 0
 
 
 def test_retention_settings_are_checked():

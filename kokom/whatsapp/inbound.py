@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Awaitable, Callable
@@ -342,40 +343,94 @@ def ingest_file(path: Path) -> list[str]:
 
 
 class Ingester:
-    """Moves spooled deliveries into the database, oldest first, and wakes the senders' workers."""
+    """Moves spooled deliveries into the database, oldest first, and wakes the senders' workers.
 
-    def __init__(self, spool: Spool, submit: Callable[[str], None], retry_delay: float = 1.0) -> None:
+    The spool may be shared by several instances (kokom/whatsapp/spool.py): one ingester at a
+    time holds its lock and records every instance's files, in arrival order. The residents of a
+    delivery are handed to the workers of the instance that received it (:meth:`received`), so
+    the load is shared as the load balancer shares it; a delivery of another instance that is
+    older than ``orphan_after`` seconds (its instance died before recording it) is handed to
+    this instance's workers. Each ingester also looks every ``poll`` seconds.
+    """
+
+    def __init__(self, spool: Spool, submit: Callable[[str], None], retry_delay: float = 1.0,
+                 poll: float = 1.0, orphan_after: float = 1.0) -> None:
         self.spool = spool
         self.submit = submit
         self.retry_delay = retry_delay
+        self.poll = poll
+        self.orphan_after = orphan_after
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
+        self._mine: dict[str, list[str]] = {}  # spooled here, not yet seen recorded: file name -> senders
 
     def wake(self) -> None:
         self._wake.set()
 
-    async def drain(self) -> int:
-        """Ingest every spooled delivery now; returns how many files were moved in."""
+    def received(self, path: Path, senders: list[str]) -> None:
+        """The webhook of this instance spooled ``path`` with messages of ``senders``."""
+        self._mine[path.name] = list(dict.fromkeys(senders))
+        self._wake.set()
+
+    async def drain(self, lock_wait: float = 2.0) -> int:
+        """Ingest every spooled delivery now; returns how many files were moved in.
+
+        When another instance is ingesting, wait up to ``lock_wait`` seconds for its turn (it
+        records our files too, in arrival order); after that the next poll tries again.
+        """
         loop = asyncio.get_running_loop()
+        deadline = loop.time() + lock_wait
+        done = 0
+        while True:
+            with self.spool.ingesting() as mine:
+                if mine:
+                    done = await self._drain_locked(loop)
+            # What the lock holder recorded meanwhile goes to our workers at once.
+            self._hand_over_recorded()
+            if mine or not self.spool.pending() or loop.time() > deadline:
+                return done
+            await asyncio.sleep(0.01)
+
+    def _hand_over_recorded(self) -> None:
+        """Our deliveries another instance recorded (their files are gone): wake our workers."""
+        if not self._mine:
+            return
+        for name in [n for n in self._mine if not (self.spool.folder / n).exists()]:
+            for wa_id in self._mine.pop(name):
+                self.submit(wa_id)
+
+    async def _drain_locked(self, loop: asyncio.AbstractEventLoop) -> int:
         done = 0
         for path in self.spool.pending():
             try:
                 senders = await loop.run_in_executor(None, ingest_file, path)
             except payloads.MalformedPayload:
                 logger.error("spooled delivery %s is unreadable; kept as .bad", path.name)
-                path.rename(path.with_suffix(".bad"))
+                self._mine.pop(path.name, None)
+                try:
+                    path.rename(path.with_suffix(".bad"))
+                except FileNotFoundError:
+                    pass
                 continue
             except FileNotFoundError:
                 continue
             self.spool.remove(path)
             done += 1
-            for wa_id in senders:
-                self.submit(wa_id)
+            ours = self._mine.pop(path.name, None) is not None or self.spool.is_own(path)
+            arrived = self.spool.arrived_ns(path)
+            orphan = arrived is None or time.time_ns() - arrived > self.orphan_after * 1e9
+            if ours or orphan:
+                for wa_id in senders:
+                    self.submit(wa_id)
         return done
 
     async def run(self) -> None:
         while True:
-            await self._wake.wait()
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=self.poll)
+            except asyncio.TimeoutError:
+                if not self._mine and not self.spool.pending():
+                    continue
             self._wake.clear()
             try:
                 await self.drain()

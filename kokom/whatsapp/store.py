@@ -264,6 +264,39 @@ def take_over_inbound(inbound_id: int, claimed_at: datetime, status: str, error:
     return run_in_transaction(work)
 
 
+def replies_of_earlier_attempts(inbound_id: int) -> list[tuple[str, str | None]]:
+    """(type, body) of what the assistant sent, in order, for a message now handled again.
+
+    A message is handled again when its instance died mid-turn (taken over after the lease, or
+    recovered at a restart): Rasa stores the turn (the user's message and the answers) only when
+    it ends, but sends the answers while it runs, so the answers sent before the death are sent
+    again by the new attempt. They are the assistant's messages to this resident since the
+    previous message was finished (one message per resident at a time) and this one was
+    received; the channel skips them when the new attempt plans the same ones. Sends whose
+    result is unknown (no answer from Meta before the death) are not counted: sent again.
+    """
+
+    def work(session: Session) -> list[tuple[str, str | None]]:
+        row = session.get(m.WaInboundMessage, inbound_id)
+        if row is None or (row.attempts or 0) < 2:
+            return []
+        previous = session.execute(
+            select(func.max(m.WaInboundMessage.handled_at))
+            .where(m.WaInboundMessage.wa_id == row.wa_id, m.WaInboundMessage.id < row.id)
+        ).scalar()
+        since = max(row.received_at, previous) if previous is not None else row.received_at
+        sent = session.execute(
+            select(m.WaOutboundMessage.msg_type, m.WaOutboundMessage.body)
+            .where(m.WaOutboundMessage.wa_id == row.wa_id, m.WaOutboundMessage.sent_by == "bot",
+                   m.WaOutboundMessage.created_at >= since,
+                   m.WaOutboundMessage.status.in_((m.OUT_SENT, m.OUT_DELIVERED, m.OUT_READ)))
+            .order_by(m.WaOutboundMessage.id)
+        ).all()
+        return [(kind, body) for kind, body in sent]
+
+    return run_in_transaction(work)
+
+
 def release_inbound(inbound_id: int) -> None:
     """Back to pending (the assistant was not ready; try again later)."""
 
