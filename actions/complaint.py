@@ -169,7 +169,7 @@ class ValidateComplaintForm(ListeningForm):
     def _answer_reporter_name(self, text: str, tracker: Tracker, slots: dict[str, Any]) -> Answer:
         if ff.is_anonymous(text) or ff.is_deny(text):
             return Answer("-")
-        name = ff.find_name(text) or ff.clean_name(text)
+        name = ff.name_in_answer(text)
         if ff.looks_like_name(name):
             return Answer(name)
         return Answer(error=wording.text("utter_complaint_name_invalid"))

@@ -105,6 +105,9 @@ class ValidateDocumentForm(ListeningForm):
             # The part before any other fact: "Hendra Wijaya, NIK 3577..." -> "Hendra Wijaya".
             head = re.split(r"[,;]|\bnik\b|\balamat\b|\d", text, maxsplit=1, flags=re.IGNORECASE)[0]
             name = ff.clean_name(head)
+            if not ff.looks_like_name(name):  # "oh nama lengkap ya kak, Ayu Lestari Ningsih"
+                name = ff.name_in_answer(re.split(r"\bnik\b|\balamat\b|\d", text, maxsplit=1,
+                                                  flags=re.IGNORECASE)[0])
         if ff.looks_like_name(name) and 3 <= len(name) <= 100:
             return Answer(name)
         return Answer(error=wording.text("utter_document_name_invalid"))

@@ -232,6 +232,34 @@ def clean_name(text: str) -> str:
     return " ".join(parts).strip(" ,;:!")
 
 
+_NAME_CHATTER = {"oh", "o", "eh", "ini", "itu", "nama", "namaku", "nami", "asma", "jeneng", "jenengku", "lengkap",
+                 "lengkapnya", "saya", "sy", "aku", "kulo", "kula", "gue", "gw", "ya", "yaa", "kak", "pak", "bu", "min",
+                 "mas", "mbak", "dek", "nggih", "injih", "nih", "dong", "sih", "kok", "adalah", "yaitu", "atas", "an"}
+
+
+def name_in_answer(text: str) -> str:
+    """The name inside an answer to "what is your name?" with chatter around it:
+    "oh nama lengkap ya kak, Ayu Lestari Ningsih", "Sigit Purnomo, ketua RT 05",
+    "Sulastri pakai i" (the capitalised run when the rest is lower case)."""
+    found = find_name(text)
+    if found:
+        return found
+    candidates = []
+    for segment in re.split(r"[,;]|\.\s|\s-\s", text or ""):
+        words_ = segment.split()
+        while words_ and words_[0].lower().strip(".,!?") in _NAME_CHATTER:
+            words_ = words_[1:]
+        segment = " ".join(words_)
+        caps = re.findall(r"(?:[A-Z][a-zA-Z.'\-]*)(?:\s+[A-Z][a-zA-Z.'\-]*)*", segment)
+        if caps and segment != segment.lower() and any(ch.islower() for ch in segment) and len(caps[0]) < len(segment):
+            candidates.append(clean_name(max(caps, key=len)))
+        candidates.append(clean_name(segment))
+    for candidate in candidates:
+        if looks_like_name(candidate):
+            return candidate
+    return clean_name(text)
+
+
 def looks_like_name(text: str) -> bool:
     """A person's name: 1-6 words of letters (dots, apostrophes, dashes allowed), no sentence words."""
     parts = (text or "").split()
@@ -657,7 +685,7 @@ def is_correction(text: str) -> bool:
 
 def drop_negated(text: str) -> str:
     """Remove "bukan X" parts: "bukan SKTM tapi surat domisili" -> " tapi surat domisili"."""
-    return re.sub(r"\b(?:bukan|dudu|sanes)\s+.+?(?=\b(?:tapi|tetapi|tp|melainkan|namun|nanging|ning)\b|[,;]|$)", " ",
+    return re.sub(r"\b(?:bukan|dudu|sanes)\s+.+?(?=\b(?:tapi|tetapi|tp|melainkan|namun|nanging|ning)\b|[,;]|\.\s|$)", " ",
                   text or "", flags=re.IGNORECASE)
 
 

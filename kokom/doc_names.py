@@ -41,6 +41,10 @@ WEAK_ALIASES = frozenset({"nikah", "menikah", "mau nikah", "pindah", "pindahan",
 LETTER_NAMES = {"a": "a", "be": "b", "ce": "c", "de": "d", "e": "e", "ef": "f", "ge": "g", "ha": "h", "i": "i",
                 "je": "j", "ka": "k", "el": "l", "em": "m", "en": "n", "o": "o", "pe": "p", "ki": "q", "er": "r",
                 "es": "s", "te": "t", "u": "u", "ve": "v", "we": "w", "eks": "x", "ye": "y", "zet": "z"}
+# Words before a document that make it something to bring ("fotokopi kk", "bawa ktp asli").
+REQUIREMENT_ITEM_BEFORE = frozenset({"fotokopi", "fotocopy", "fc", "copy", "kopi", "salinan", "bawa", "membawa",
+                                     "dibawa", "nggowo", "gowo", "bekta", "dipunbekta", "lampirkan", "lampiran", "scan",
+                                     "melampirkan", "pakai", "pake", "nganggo"})
 # A lost document named beside the letter of loss is the letter's subject, not a second request.
 LOSS_LETTER = "surat_kehilangan"
 LOSS_WORDS = frozenset({"ilang", "hilang", "kehilangan", "ical", "raib", "dicuri", "kecopetan", "dicopet", "ketlisut",
@@ -220,6 +224,12 @@ def find(text: str) -> list[Match]:
                     claim(i, i + 1, "akta_kematian", word, 80.0)
                 break
     found.sort(key=lambda item: item[0])
+    # "... harus bawa ktp asli", "fotokopi kk cukup ga": a document to bring is a requirement, not
+    # the subject, when something else is named.
+    items = [(i, j, m) for i, j, m in found
+             if any(w in REQUIREMENT_ITEM_BEFORE for w in words[max(0, i - 2):i]) or words[j:j + 1] == ["asli"]]
+    if items and len(items) < len(found):
+        found = [item for item in found if item not in items]
     if any(m.alias not in WEAK_ALIASES for _, _, m in found):
         found = [item for item in found if item[2].alias not in WEAK_ALIASES]
     # "KTP ku ilang, arep ngurus surat kehilangan": the lost card is what the letter is about.

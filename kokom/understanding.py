@@ -114,6 +114,9 @@ HOW_QUESTION = _rx(
     r"|biaya\w*|bayar|mbayar|gratis|tarif|ongkos|harga|pinten|pira|berapa|brp"
     r"|apa saja|apa aja|apa aj|apa sj|opo wae|opo ae|menapa kemawon|napa mawon|napa kemawon|nopo mawon|perlu opo|butuh opo"
     r"|tanya|nanya|tanyakan|menanyakan|pirsa|tanglet|takon|apakah|apa harus|apa perlu|harus ada|perlu ada|surat apa"
+    # krama/ngoko: "punapa kemawon ingkang kedah dipunbekta", "syarate opo"
+    r"|punapa kemawon|punopo mawon|menopo mawon|punapa mawon|opo wae|apa wae|syarate|syaratipun|syarat syaratipun"
+    r"|(kedah|kudu|perlu|kedhah) (dipun ?)?(bekta|beta|bekto|gowo|nggowo|digowo|digawa|gawa|dibawa|bawa)"
 )
 # Short follow-ups that can only be about the requirements ("bayar ga?", "berapa lama?").
 REQUIREMENT_WORDS = _rx(
@@ -161,6 +164,18 @@ THANKS = _rx(r"makasih|mksh|makasi|trims|terima kasih|terimakasih|matur nuwun|ma
 JUST_SAYING = _rx(
     r"(cuma|cuman|hanya|sekadar|sekedar|mung|namung|mek) (mau |ingin |pengen |arep |badhe |ajeng )?"
     r"(bilang|ngomong|menyampaikan|nyampaikan|matur|ucapkan|ngucapin|mengucapkan|berterima kasih|terima kasih|makasih)"
+)
+# Another agency's utility ("listrik padam", "token pln", "air pdam mati"), not the street lights.
+UTILITY = _rx(r"listrik|pln|token|pdam|air ledeng|wifi|indihome|sinyal|internet|mati lampu|lampu mati di rumah")
+STREET_LIGHT = _rx(r"lampu jalan|pju|penerangan jalan|lampu gang|lampu penerangan|tiang lampu")
+# Forwarded chain messages and links.
+FORWARDED = re.compile(r"^\s*(diteruskan|forwarded|fwd|\[?diteruskan\]?)\b|https?://|www\.|klik link", re.IGNORECASE)
+PRAISE = _rx(r"salut|sabar|ramah|sopan|cekatan|sigap|gercep|mantap|mantab|keren|apresiasi|terima kasih|terimakasih"
+             r"|makasih|matur nuwun|suwun|bagus|membantu sekali|sangat membantu|top")
+# "kelurahan iku cedhak opo? aku ra ngerti dalane": how to get there.
+WHERE_IS = _rx(
+    r"cedhak opo|cedak opo|cedak apa|dekat apa|deket apa|patokan\w*|ancer ancer\w*|ancer2\w*|lewat mana|rute\w*"
+    r"|(ra|ora|ga|gak|tidak|nggak) (ngerti|tau|tahu) (dalane|jalannya|jalane|tempatnya|kantornya|lokasinya|nggone)"
 )
 # Timetables of others: trains, buses, prayers, matches.
 OTHER_SCHEDULE = _rx(
@@ -312,9 +327,29 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
     new_name = name
     norm = normalized(text)
     words = [w for w in norm.split() if w != "?"]
-    if name in {"request_document", "ask_requirements", "file_complaint", "give_feedback", "out_of_scope", "greet", "inform"} \
+    if FORWARDED.search(text or "") and name not in {"file_complaint"} | ({"check_status"} if find_tickets(text) else set()):
+        new_name, cue = "out_of_scope", "forwarded"
+    elif name in {"request_document", "ask_requirements", "file_complaint", "give_feedback", "out_of_scope", "greet",
+                  "inform"} and find_tickets(text) and not NEW_REPORT.search(norm):
+        # "gimana hasil pengaduan sy ADU 20261201 0022": a ticket number asks about that case.
+        new_name, cue = "check_status", "ticket"
+    elif name in {"request_document", "ask_requirements", "file_complaint", "give_feedback", "out_of_scope", "greet", "inform"} \
             and status_cue(text):
         new_name, cue = "check_status", "status"
+    elif name in {"file_complaint", "give_feedback", "out_of_scope", "check_status", "request_document"} \
+            and _names_a_document(text) and REQUIREMENT_WORDS.search(norm) and question_cue(text) \
+            and not APPLY_NOW.search(norm):
+        # "untuk membuat akta kematian persyaratannya apa saja karena bapak saya meninggal di rumah"
+        new_name, cue = "ask_requirements", "question"
+    elif name == "file_complaint" and UTILITY.search(norm) and not STREET_LIGHT.search(norm) \
+            and not OFFICE_WORDS.search(norm):
+        new_name, cue = "out_of_scope", "other_agency"
+    elif name == "check_status" and PRAISE.search(norm) and not status_cue(text) and not find_tickets(text) \
+            and not REPORT_NOUN.search(norm) and not ASKS_ACTION.search(norm):
+        new_name, cue = "give_feedback", "praise"
+    elif name not in {"ask_office_location", "file_complaint"} and WHERE_IS.search(norm) \
+            and re.search(r"kelurahan|kantor|balai|kalurahan", norm) and not _names_a_document(text):
+        new_name, cue = "ask_office_location", "where_is"
     elif name == "check_status" and not status_cue(text) and not find_tickets(text) \
             and (NEW_REPORT.search(norm) or (reports_problem(text) and ASKS_ACTION.search(norm))):
         new_name, cue = "file_complaint", "new_report"

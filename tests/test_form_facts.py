@@ -211,3 +211,19 @@ def test_an_rt_alone_in_a_story_is_an_area_not_a_place():
 def test_chatter_around_a_name_and_a_full_rt_rw_place():
     assert ff.find_name("eh aku Nadia Putri kak, anak kos situ") == "Nadia Putri"
     assert ff.find_place("banjir ingkang mlebet griya warga RT 08 RW 03 saben jawah deres") == "RT 08 RW 03"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("oh nama lengkap ya kak, Ayu Lestari Ningsih", "Ayu Lestari Ningsih"),
+    ("Sigit Purnomo, ketua RT 05", "Sigit Purnomo"),
+    ("Sulastri pakai i", "Sulastri"),
+    ("asma kulo Sumarno", "Sumarno"),
+    ("Mbah Sastro Miharjo", "Sastro Miharjo"),
+])
+def test_the_name_inside_an_answer_with_chatter(text, name):
+    assert ff.name_in_answer(text) == name
+
+
+def test_a_negated_number_ends_at_the_sentence():
+    kept = ff.drop_negated("nik salah ketik min, blkgnya 0006 bukan 0009. lengkapnya 3577012004930006")
+    assert ff.find_nik(kept) == "3577012004930006"

@@ -67,6 +67,8 @@ def test_resolve_accepts_keys_names_and_aliases():
     ("HP dan KTP saya hilang, mau bikin surat kehilangan", ["surat_kehilangan"]),  # the lost card is the subject
     ("mau bikin ktp baru dan surat kehilangan", ["ktp", "surat_kehilangan"]),
     ("ngurus kartu kluarga baru abis nikah", ["kk"]),  # "nikah" beside a named document is no document
+    ("kalo ktp ilang ngurusnya gmn, fotokopi kk cukup ga", ["ktp"]),  # a document to bring is a requirement
+    ("domisili buat ngekos harus bawa ktp asli?", ["surat_domisili"]),
 ])
 def test_document_names_in_context(text, keys):
     assert doc_names.find_keys(text) == keys
@@ -196,6 +198,17 @@ def test_wanting_a_document_is_an_application_unless_it_asks_how(text, read_as):
     ("perlu bikin surat apa aja buat nikah", "ask_requirements", "ask_requirements"),
     ("nyuwun sewu pak, kulo badhe matur", "request_human", "file_complaint"),
     ("kulo badhe matur kaliyan petugas", "request_human", "request_human"),
+    # A ticket asks about its case; a document with a requirement question is a requirements question.
+    ("gimana hasil pengaduan sy ADU 20261201 0022", "file_complaint", "check_status"),
+    ("untuk bikin akta kematian persyaratannya apa saja, bapak saya meninggal di rumah", "file_complaint",
+     "ask_requirements"),
+    ("menawi badhe damel kk, punapa kemawon ingkang kedah dipunbekta?", "request_document", "ask_requirements"),
+    # Other agencies' utilities, forwarded chain texts; praise; the way to the office.
+    ("listrik di rumah padam sejak pagi, kapan nyala", "file_complaint", "out_of_scope"),
+    ("lampu jalan di gang 3 mati, listrik tiangnya konslet", "file_complaint", "file_complaint"),
+    ("Diteruskan: bantuan kuota gratis, klik link ini", "ask_requirements", "out_of_scope"),
+    ("salut sama petugasnya, sabar banget", "check_status", "give_feedback"),
+    ("kantor kelurahan patokane apa? aku ra ngerti dalane", "ask_requirements", "ask_office_location"),
     # Greeting or apology only: small talk, not a service.
     ("selamat siang para petugas kelurahan", "greet", "greet"),
     ("maaf min baru sempat chat", "give_feedback", "greet"),
