@@ -8,7 +8,7 @@ sessions. Ownership is checked here: a resident only ever sees their own cases.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Iterable
 
 from sqlalchemy import select
@@ -125,6 +125,22 @@ def _new_case(session: Session, sender_id: str, kind: str, today: date, **fields
     return case
 
 
+# A turn handled again (an instance killed after the action saved the case but before Rasa stored
+# the turn, docs/deploy.md) or a resident who sends the same form twice must not file it twice.
+DUPLICATE_WINDOW = timedelta(minutes=10)
+
+
+def _same_recent_case(session: Session, sender_id: str, kind: str, **fields: object) -> Case | None:
+    """The resident's case of this kind with these very fields, saved within the window."""
+    since = utcnow() - DUPLICATE_WINDOW
+    query = (select(Case).join(Resident, Case.resident_id == Resident.id)
+             .where(Resident.wa_id == sender_id, Case.kind == kind, Case.created_at >= since))
+    for name, value in fields.items():
+        query = query.where(getattr(Case, name) == value) if value is not None else \
+            query.where(getattr(Case, name).is_(None))
+    return session.execute(query.order_by(Case.id.desc()).limit(1)).scalar_one_or_none()
+
+
 def _local_today(today: date | None) -> date:
     if today is not None:
         return today
@@ -153,6 +169,10 @@ def create_complaint(
     day = _local_today(today)
 
     def work(session: Session) -> CaseView:
+        same = _same_recent_case(session, sender_id, "complaint", category=category, description=_clip(description),
+                                 location_text=_clip(location_text), anonymous=anonymous)
+        if same is not None:
+            return view(same)
         case = _new_case(
             session,
             sender_id,
@@ -190,6 +210,11 @@ def create_document_request(
     day = _local_today(today)
 
     def work(session: Session) -> CaseView:
+        # (the NIK is encrypted with a fresh nonce, so the other fields decide)
+        same = _same_recent_case(session, sender_id, "document", document_type=document_type,
+                                 full_name=_clip(full_name), address=_clip(address), purpose=_clip(purpose))
+        if same is not None:
+            return view(same)
         case = _new_case(
             session,
             sender_id,

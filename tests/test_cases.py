@@ -44,6 +44,23 @@ def test_document_request_stores_nik_but_views_mask_it(db_url):
         assert s.execute(select(Case.nik)).scalar_one() == VALID_NIK
 
 
+def test_the_same_case_saved_twice_is_filed_once(db_url):
+    """A turn handled again after an instance died (or the same form sent twice) files nothing twice."""
+    first = cases.create_complaint("6281200000077", category="kebersihan", description="sampah numpuk",
+                                   location_text="gang 3 rt 1 rw 2")
+    again = cases.create_complaint("6281200000077", category="kebersihan", description="sampah numpuk",
+                                   location_text="gang 3 rt 1 rw 2")
+    other = cases.create_complaint("6281200000077", category="kebersihan", description="sampah numpuk lagi",
+                                   location_text="gang 3 rt 1 rw 2")
+    assert again.ticket == first.ticket and other.ticket != first.ticket
+    doc = dict(document_type="sktm", full_name="Siti Aminah", nik="3577024812900002", address="jl a rt 1 rw 2",
+               purpose="beasiswa")
+    assert cases.create_document_request("6281200000077", **doc).ticket == \
+        cases.create_document_request("6281200000077", **doc).ticket
+    assert cases.create_document_request("6281200000078", **doc).ticket != \
+        cases.create_document_request("6281200000077", **doc).ticket
+
+
 def test_invalid_nik_is_not_saved(db_url):
     with pytest.raises(ValueError):
         cases.create_document_request(
