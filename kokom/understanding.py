@@ -166,7 +166,13 @@ JUST_SAYING = _rx(
     r"(bilang|ngomong|menyampaikan|nyampaikan|matur|ucapkan|ngucapin|mengucapkan|berterima kasih|terima kasih|makasih)"
 )
 # Another agency's utility ("listrik padam", "token pln", "air pdam mati"), not the street lights.
-UTILITY = _rx(r"listrik|pln|token|pdam|air ledeng|wifi|indihome|sinyal|internet|mati lampu|lampu mati di rumah")
+UTILITY = _rx(
+    r"(listrik|pln|pdam|air ledeng|air pdam|wifi|indihome|sinyal|internet) (di rumah |rumah |nya |e )?(sy |saya |kami )?"
+    r"(padam|mati|ga nyala|gak nyala|tidak nyala|lemot|gangguan|bermasalah|tidak mengalir|ga ngalir|gak ngalir|mampet)"
+    r"|token|tagihan (listrik|pln|air|pdam)|meteran|mati lampu|lampu mati di rumah|pemadaman"
+)
+# A cable or pole in the street is a hazard the office reports, whoever owns it.
+PUBLIC_HAZARD = _rx(r"jalan|gang|tiang|menjuntai|melintang|menggantung|bahaya|roboh|miring|putus|nyangkut|pengendara")
 STREET_LIGHT = _rx(r"lampu jalan|pju|penerangan jalan|lampu gang|lampu penerangan|tiang lampu")
 # Forwarded chain messages and links.
 FORWARDED = re.compile(r"^\s*(diteruskan|forwarded|fwd|\[?diteruskan\]?)\b|https?://|www\.|klik link", re.IGNORECASE)
@@ -342,7 +348,7 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
         # "untuk membuat akta kematian persyaratannya apa saja karena bapak saya meninggal di rumah"
         new_name, cue = "ask_requirements", "question"
     elif name == "file_complaint" and UTILITY.search(norm) and not STREET_LIGHT.search(norm) \
-            and not OFFICE_WORDS.search(norm):
+            and not OFFICE_WORDS.search(norm) and not PUBLIC_HAZARD.search(norm):
         new_name, cue = "out_of_scope", "other_agency"
     elif name == "check_status" and PRAISE.search(norm) and not status_cue(text) and not find_tickets(text) \
             and not REPORT_NOUN.search(norm) and not ASKS_ACTION.search(norm):

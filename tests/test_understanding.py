@@ -206,6 +206,8 @@ def test_wanting_a_document_is_an_application_unless_it_asks_how(text, read_as):
     # Other agencies' utilities, forwarded chain texts; praise; the way to the office.
     ("listrik di rumah padam sejak pagi, kapan nyala", "file_complaint", "out_of_scope"),
     ("lampu jalan di gang 3 mati, listrik tiangnya konslet", "file_complaint", "file_complaint"),
+    ("kabel internet menjuntai di jalan, bahaya buat pengendara", "file_complaint", "file_complaint"),
+    ("token listrik habis, belinya di mana", "file_complaint", "out_of_scope"),
     ("Diteruskan: bantuan kuota gratis, klik link ini", "ask_requirements", "out_of_scope"),
     ("salut sama petugasnya, sabar banget", "check_status", "give_feedback"),
     ("kantor kelurahan patokane apa? aku ra ngerti dalane", "ask_requirements", "ask_office_location"),
