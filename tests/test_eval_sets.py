@@ -24,9 +24,9 @@ UNSEEN_SETS = sorted((ROOT / "tests" / "nlu").glob("unseen_residents*.yml"))
 ROUTING_SETS = sorted((ROOT / "tests" / "conversations").glob("routing*.yml"))
 SERVICES = {"complaint_form", "document_form", "requirements", "hours", "location", "status", "officer",
             "suggestion", "menu", "out_of_scope"}
-# A document form always has its type; a requirements question may name none ("syarat umum
-# bikin surat apa ya"): the assistant then lists the catalog.
-NEEDS_DOCUMENT = {"document_form"}
+# A requirements question may name no document ("syarat umum bikin surat apa ya": the catalog
+# is listed), and so may an application ("mau ngajuin surat": the form asks which).
+NEEDS_DOCUMENT: set[str] = set()
 
 
 @pytest.fixture(scope="module")
