@@ -87,7 +87,8 @@ class ValidateComplaintForm(ListeningForm):
         place = ff.find_place(text)
         if place:
             found["complaint_location"] = (place, False)
-        if activating and ff.content_words(text) >= MIN_OPENING_WORDS and len(text) >= MIN_DESCRIPTION:
+        if activating and ff.content_words(text) >= MIN_OPENING_WORDS and len(text) >= MIN_DESCRIPTION \
+                and not ff.is_meta_opening(text):
             found["complaint_description"] = (text.strip()[:MAX_DESCRIPTION], False)
         name = ff.find_name(text)
         if name:

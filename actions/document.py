@@ -95,6 +95,10 @@ class ValidateDocumentForm(ListeningForm):
     def _answer_request_document_type(self, text: str, tracker: Tracker, slots: dict[str, Any]) -> Answer:
         keys = [m.key for m in ff.find_documents(text) if office().document(m.key)]
         key = keys[0] if keys else ff.resolve_document(text)
+        if not (key and office().document(key)):
+            from kokom.doc_names import by_description
+
+            key = by_description(text)  # "yg buat orang ga mampu itu loh" -> SKTM
         if key and office().document(key):
             return Answer(key)
         return Answer(error=wording.text("utter_document_type_unknown"))

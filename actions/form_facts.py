@@ -57,6 +57,7 @@ AFFIRM_WORDS = {
     "oce", "sip", "siap", "betul", "benar", "bener", "leres", "nggih", "enggih", "inggih", "injih", "njih", "ngih",
     "kirim", "kirimkan", "kirimin", "kirimlah", "kirimen", "kirimno", "dikirim", "diproses", "proses", "lanjut", "lanjutkan", "setuju", "cocok", "pas", "mantap", "gas",
     "boleh", "yoi", "hooh", "he", "eh", "sampun", "valid", "tepat", "sesuai",
+    "yaps", "yups", "yup", "yoa", "iyap", "okee", "oce", "gaskeun", "siip", "sipp", "mantul", "nggeh", "enggeh",
 }
 DENY_WORDS = {
     "tidak", "tdk", "gak", "ga", "gk", "nggak", "ngga", "enggak", "engga", "ndak", "no", "nope", "jangan", "jgn",
@@ -64,6 +65,7 @@ DENY_WORDS = {
 }
 # Words that never occur in a person's name (they mark a sentence, not a name).
 NOT_NAME_WORDS = FILLER | AFFIRM_WORDS | DENY_WORDS | {
+    "mangke", "mengko", "engko", "susul", "susulkan", "orang", "warga",
     "kleru", "keliru", "nulise", "tulisane", "ketik", "typo", "benerke", "mbenerke", "jeneng", "jenenge", "kk", "ktp",
     "sktm", "sku", "skck", "akta", "akte", "nang", "neng", "ning", "ing", "teng", "kangge", "kanggo", "ganti",
     "ada", "foto", "gambar", "nanti", "ntar", "skip", "lewati", "lewat", "mau", "ingin", "pengen", "minta",
@@ -109,8 +111,13 @@ def is_greeting_only(text: str) -> bool:
     return len(ws) >= 2 or ws[0] in _CLEAR_GREETINGS
 
 
+def _squeeze(w: str) -> str:
+    """ "iyaaa" -> "iya", "okeeee" -> "oke", "siiip" -> "sip" (letters typed long for warmth)."""
+    return re.sub(r"(.)\1+", r"\1", w) if re.search(r"(.)\1\1", w) else w
+
+
 def is_affirm(text: str) -> bool:
-    ws = words(text)
+    ws = [_squeeze(w) for w in words(text)]
     if not ws or any(w in DENY_WORDS for w in ws) or any(w in ("salah", "bukan", "keliru", "ganti") for w in ws):
         return False
     return any(w in AFFIRM_WORDS for w in ws) and all(w in AFFIRM_WORDS or w in FILLER for w in ws)
@@ -119,7 +126,7 @@ def is_affirm(text: str) -> bool:
 def is_lenient_affirm(text: str) -> bool:
     """At a confirmation: a reply that opens with yes and says nothing against it ("iya betul semua
     sudah pas nak", "oke min gas kirim"); corrections and deny words are checked first."""
-    ws = words(text)
+    ws = [_squeeze(w) for w in words(text)]
     if not ws or ws[0] not in AFFIRM_WORDS or len(ws) > 10 or any(ch.isdigit() for ch in text or ""):
         return False
     if any(w in DENY_WORDS for w in ws) or is_correction(text) or is_question(text):
@@ -168,7 +175,8 @@ def asks_for_officer(text: str) -> bool:
 # --- typed choices ----------------------------------------------------------
 
 SKIP_PHOTO = re.compile(
-    r"\b(skip|lewat|lewati|lewatin|lanjut|lanjutkan|nanti|ntar|entar|mengko|kapan kapan|kapan2|"
+    r"\b(skip|lewat|lewati|lewatin|lanjut|lanjutkan|nanti|ntar|entar|mengko|mangke|mengke|engko|ngko|susul|susulkan|"
+    r"disusulkan|nyusul|kapan kapan|kapan2|"
     r"(?:ga|gak|gk|nggak|ngga|enggak|engga|tidak|tdk|ndak|belum|blm|ora|ra|rak|mboten|dereng|kagak|kaga|kgk|kaga) "
     r"(?:ada|ado|ono|onok|ana|punya|wonten|gadhah|duwe|nduwe|usah|perlu|sempat|sempet|smpt|bisa|motret|moto|foto)|"
     r"gada|gaada|gakada|raono|raana|mboten wonten|mboten gadhah|ora ono|ora duwe|no photo|no foto|tanpa foto)\b"
@@ -196,6 +204,7 @@ ANONYMOUS = re.compile(
     r"sembunyikan|disembunyikan|samarkan|"
     r"(?:ga|gak|gk|nggak|ngga|tidak|tdk|ndak|mboten|ora|jangan|jgn) (?:usah |perlu |mau |ingin |purun |kersa )?"
     r"(?:pakai |pake |nganggo |sebut |disebut |disebutkan |disebutaken |cantumkan |dicantumkan |tulis |ditulis |"
+    r"dipun serat |diserat |dipun sebut |dipun cantumaken |dicantumke |dicantumin |ditulisin |dipun tulis |"
     r"kasih |menyebutkan |nyebut )?(?:nama|nami|asma|identitas)|"
     # the name first: "nami kulo mboten usah dipun cantumaken", "namaku ga usah ditulis"
     r"(?:nama|namaku|nami|asma|jeneng|jenengku|identitas)(?: saya| sy| kulo| kula| aku| ku)? "
@@ -528,7 +537,7 @@ _PURPOSE_END = re.compile(r"\s*(?:[,;]\s*(?:nik|nama|alamat|daftar(?:in|kan)|tol
 _NOT_PURPOSE_START = re.compile(
     # a person ("untuk suami saya yang meninggal") is who the document is for, not what it is for
     r"^(?:suami|istri|isteri|anak|bapak|ibu|adik|adek|kakak|mbah|nenek|kakek|orang tua|ortu|keluarga|almarhum|"
-    r"almarhumah|alm|saya|sy|aku|kulo|beliau|dia|mereka|bojo|bojoku|garwa|putra|putri|"
+    r"almarhumah|alm|saya|sy|aku|kulo|beliau|dia|mereka|bojo|bojoku|garwa|putra|putri|orang|warga|"
     # the business a Surat Keterangan Usaha is about ("kangge warung soto"), not what it is for
     r"warung|toko|usaha|dagangan|jualan|bengkel|laundry|kios|lapak|"
     r"surat|dokumen|bikin|buat|membuat|bikinin|buatkan|mengurus|ngurus|urus|ajukan|mengajukan|pengajuan|"
@@ -646,6 +655,19 @@ LEAD_IN_WORDS = {
 }
 
 
+# Talk about the report rather than the report ("tp bingung mulai dr mana", "boleh tanya dulu").
+_META = re.compile(
+    r"\b(bingung|mulai dari mana|mulai dr mana|gimana caranya|gmn caranya|boleh tanya|mau tanya dulu|bisa lapor"
+    r"|bisa ngadu|boleh lapor|boleh ngadu|lewat sini bisa|ada yang mau|ada yg mau|sesuatu|sekalian tanya)\b",
+    re.IGNORECASE,
+)
+
+
+def is_meta_opening(text: str) -> bool:
+    """An opening that speaks about reporting, with no problem in it: not a description."""
+    return _META.search(text or "") is not None and content_words(text) <= 8
+
+
 def content_words(text: str) -> int:
     """Words left after greetings and "mau lapor"-style lead-ins."""
     return sum(1 for w in words(text) if w not in LEAD_IN_WORDS)
@@ -697,7 +719,8 @@ def patch_rt_rw(current: str | None, text: str) -> str | None:
     that RT/RW changed, or None when the text says more than an RT/RW (a new address)."""
     if not current:
         return None
-    kept = drop_negated(text)
+    kept = re.sub(r"\b(?:rt|rw)(?:nya|ne)?\s+(?:tetep|tetap|sama|masih|ajeg|podo|pada)\s*\d*", " ", drop_negated(text),
+                  flags=re.IGNORECASE)
     found = _RT_ONLY.findall(kept)
     rest = _RT_ONLY.sub(" ", kept)
     if not found or re.search(r"\b" + STREET + r"\b|\d", rest, re.IGNORECASE) or len(words(rest)) > 6:

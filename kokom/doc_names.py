@@ -48,6 +48,7 @@ REQUIREMENT_ITEM_BEFORE = frozenset({"fotokopi", "fotocopy", "fc", "copy", "kopi
 # A lost document named beside the letter of loss is the letter's subject, not a second request.
 LOSS_LETTER = "surat_kehilangan"
 LOSS_WORDS = frozenset({"ilang", "hilang", "kehilangan", "ical", "raib", "dicuri", "kecopetan", "dicopet", "ketlisut",
+                        "dijambret", "jambret", "dirampok", "dijambak", "kejambretan", "dicolong", "kemalingan",
                         "jatuh", "tiba", "kececer", "tercecer", "ketinggalan", "lenyap", "keselip",
                         "kelangan", "ilange", "hilangnya"})
 # Words that say "a document" without saying which one.
@@ -55,6 +56,7 @@ HEAD_WORDS = frozenset({"surat", "keterangan", "ket", "sk", "pengantar", "akta",
 GENERIC_WORDS = HEAD_WORDS | {"nya", "yang", "yg", "untuk", "utk", "buat", "dari", "e", "el"}
 # Words (or word starts, for suffixes like -nya, -e, -ipun) that tell which "akta" is meant.
 BIRTH_CONTEXT = ("lahir", "kelahiran", "lair", "babaran", "bayi", "brojol")
+MARRIAGE_CONTEXT = ("nikah", "menikah", "rabi", "kawin", "krama", "mantu", "akad", "ijab")
 DEATH_CONTEXT = ("mati", "meninggal", "kematian", "seda", "wafat", "almarhum", "tilar", "pejah", "mendiang")
 
 _TOKEN = re.compile(r"[0-9a-z]+")
@@ -223,6 +225,16 @@ def find(text: str) -> list[Match]:
                 elif any(w.startswith(DEATH_CONTEXT) for w in rest):
                     claim(i, i + 1, "akta_kematian", word, 80.0)
                 break
+    # 5. a bare "pengantar" whose purpose the message tells ("nek arep rabi, pengantar ... kudu nggowo opo")
+    if not found:
+        for i, word in enumerate(words):
+            if word.startswith("pengantar") and not used[i]:
+                rest = words[:i] + words[i + 1:]
+                if any(w.startswith(MARRIAGE_CONTEXT) for w in rest):
+                    claim(i, i + 1, "pengantar_nikah", word, 80.0)
+                elif any(w.startswith(("skck", "polisi", "kepolisian", "kelakuan")) for w in rest):
+                    claim(i, i + 1, "pengantar_skck", word, 80.0)
+                break
     found.sort(key=lambda item: item[0])
     # "... harus bawa ktp asli", "fotokopi kk cukup ga": a document to bring is a requirement, not
     # the subject, when something else is named.
@@ -264,3 +276,31 @@ def resolve(value: object) -> str | None:
             return key
     matches = find(text)
     return matches[0].key if matches else None
+
+
+# What a document is for, in a resident's words, when asked "which document?" and no name is
+# given ("yg buat orang ga mampu itu loh"). Only the document form's question uses this.
+_DESCRIPTIONS: tuple[tuple[str, str], ...] = (
+    (r"(ga|gak|tidak|tdk|kurang|nggak|ndak|ora|mboten) mampu|miskin|keringanan biaya", "sktm"),
+    (r"kehilangan|hilang|ilang|ical|kecopetan|dijambret", "surat_kehilangan"),
+    (r"meninggal|wafat|seda|tilar|kematian", "akta_kematian"),
+    (r"lahir|kelahiran|bayi|babaran", "akta_kelahiran"),
+    (r"nikah|kawin|rabi|krama", "pengantar_nikah"),
+    (r"waris|warisan|peninggalan", "ahli_waris"),
+    (r"keramaian|hajatan|pesta|acara|panggung|tenda", "izin_keramaian"),
+    (r"kelakuan baik|catatan kepolisian|polisi", "pengantar_skck"),
+    (r"usaha|dagang|jualan|warung|toko|bengkel", "surat_keterangan_usaha"),
+    (r"pindah|boyongan|pindahan", "surat_pindah"),
+    (r"tinggal|domisili|kos|ngekos|ngontrak", "surat_domisili"),
+    (r"kartu keluarga|anggota keluarga", "kk"),
+    (r"ktp|kartu tanda penduduk|e ktp", "ktp"),
+)
+
+
+def by_description(text: str) -> str | None:
+    """The catalog key a description points to ("buat orang ga mampu" -> sktm), or None."""
+    norm = " " + normalize(text) + " "
+    for pattern, key in _DESCRIPTIONS:
+        if re.search(r"(?<![0-9a-z])(?:" + pattern + r")(?![0-9a-z])", norm):
+            return key
+    return None

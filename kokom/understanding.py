@@ -84,6 +84,10 @@ NOT_YET = _rx(
     r"(belum|blm|blom|durung|dereng|dhereng|rung|ora|gak|ga|tidak|tdk|nggak) (ada |wonten |ono )?"
     r"(tindakan|tindak lanjut|ditindaklanjuti|ditindak|diproses|proses|direspon|ditanggapi|dibalas|jawaban|kabar|respon)"
 )
+NO_NEWS = _rx(
+    r"(sepi|tanpa|ga ada|gak ada|nggak ada|tidak ada|belum ada|blm ada|ora ono|mboten wonten|adem ayem) "
+    r"(kabar|kabare|kabarnya|respon|tanggapan|tindak lanjut|tindakan|jawaban)|adem ayem"
+)
 REPORT_NOUN = _rx(r"laporan\w*|aduan\w*|pengaduan\w*|permohonan\w*|pengajuan\w*|laporane|aduanku|laporanku")
 NOT_TRACK = _rx(r"(ubah|ganti|rubah|merubah|mengubah|perubahan) status|status (perkawinan|kawin|pekerjaan|pendidikan|hubungan)")
 DONE = _rx(
@@ -138,7 +142,7 @@ URGENT = _rx(r"urgent|urgen|darurat|gawat|penting banget|penting sekali|emergenc
 # A NIK written in the message (16 digits, separators allowed).
 NIK_GIVEN = re.compile(r"(?<![0-9])[0-9](?:[\s./_-]{0,2}[0-9]){15}(?![0-9])")
 # A greeting plus the word for a report and little else ("selamat siang pak, pengaduan").
-REPORT_WORD = _rx(r"(laporan|lapor|melapor|ngadu|mengadu|pengaduan|aduan|komplain|keluhan)")
+REPORT_WORD = _rx(r"(laporan|lapor|melapor|laporin|ngelaporin|ngadu|mengadu|pengaduan|aduan|komplain|keluhan|wadul|sambat)")
 ASKS_ACTION = _rx(r"mohon|tolong|tulung|nyuwun tulung|minta|harap")
 FEEDBACK_OPENING = re.compile(r"^\s*(saran|usul|usulan|kritik|masukan|sebaiknya|alangkah baiknya|mohon dipertimbangkan)\b")
 # "mau bikin SKTM buat beasiswa", "arep ngurus kk anyar": wanting a document, not asking about it.
@@ -183,6 +187,20 @@ WHERE_IS = _rx(
     r"cedhak opo|cedak opo|cedak apa|dekat apa|deket apa|patokan\w*|ancer ancer\w*|ancer2\w*|lewat mana|rute\w*"
     r"|(ra|ora|ga|gak|tidak|nggak) (ngerti|tau|tahu) (dalane|jalannya|jalane|tempatnya|kantornya|lokasinya|nggone)"
 )
+PRAYER = _rx(r"imsak|imsyak|sholat|salat|shalat|solat|maghrib|magrib|subuh|isya|dzuhur|zuhur|ashar|adzan|azan"
+             r"|buka puasa|sahur|tarawih")
+ARITHMETIC = re.compile(
+    r"(?=.*(?:berapa|brp|piro|pira|pinten|hasil|=|\?|jawab))"
+    r"(?:.*\d+\s*[+*]\s*\d+|.*\d+\s+x\s+\d+|.*\d+\s+(?:dibagi|dikali|ditambah|dikurangi)\s+\d+)",
+    re.IGNORECASE,
+)
+# Registrations and documents of other agencies (no catalog document named).
+OTHER_AGENCY = _rx(
+    r"daftar (polisi|polri|tni|cpns|pns|asn|bintara|tamtama|akpol|akmil|kuliah|ppdb|sekolah|bpjs|haji|umroh)"
+    r"|paspor|samsat|stnk|bpkb|imigrasi|bpn|sertifikat tanah|pajak (motor|mobil|kendaraan)|pbb"
+)
+BOT_WORDS = _rx(r"sistem otomatis|otomatis|robot|bot|chatbot|mesin|ai|kecerdasan buatan")
+THANK_WORDS = _rx(r"makasih|mksh|makasi|terima kasih|terimakasih|matur nuwun|maturnuwun|suwun|thanks|thank you|tq|trims")
 # Timetables of others: trains, buses, prayers, matches.
 OTHER_SCHEDULE = _rx(
     r"(jadwal|jam) (kereta|ka|krl|bus|bis|travel|pesawat|kapal|angkot|sholat|salat|solat|imsak|buka puasa|adzan|azan"
@@ -193,8 +211,8 @@ OFFICE_WORDS = _rx(r"kantor|kelurahan|pelayanan|layanan|loket|petugas|balai")
 
 OFFICER_WORDS = _rx(r"petugas|admin|operator|orang|manusia|lurah|staf|staff|cs|pegawai")
 WANT_A_LETTER = _rx(
-    r"(perlu|butuh|mau|ingin|pengen|arep|badhe|ajeng|meh|kate) (bikin|buat|ngurus|urus|minta|njaluk|nyuwun|ngajukan"
-    r"|ajukan|mengajukan|ngajuin|damel|ndamel|gawe|nggawe) (surat|serat|dokumen|berkas|surat2|surat surat|pengantar)"
+    r"(perlu|butuh|mau|ingin|pengen|arep|badhe|ajeng|meh|kate|ape) (bikin|buat|ngurus|urus|minta|njaluk|nyuwun|ngajukan"
+    r"|ajukan|mengajukan|ngajuin|damel|ndamel|gawe|nggawe) (surat|serat|layang|dokumen|berkas|surat2|surat surat|pengantar)"
 )
 # "daftarno saiki", "langsung ajukan aja": apply now, the document said before.
 APPLY_BARE = _rx(
@@ -254,7 +272,7 @@ def status_cue(text: str) -> bool:
         return True
     if PAST_APPLY.search(norm) or MY_PENDING.search(norm):
         return True
-    if NOT_YET.search(norm) and REPORT_NOUN.search(norm) and MINE.search(norm):
+    if (NOT_YET.search(norm) or NO_NEWS.search(norm)) and REPORT_NOUN.search(norm) and MINE.search(norm):
         return True
     return bool(WHEN_READY.search(norm) and MINE.search(norm))
 
@@ -333,7 +351,11 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
     new_name = name
     norm = normalized(text)
     words = [w for w in norm.split() if w != "?"]
-    if FORWARDED.search(text or "") and name not in {"file_complaint"} | ({"check_status"} if find_tickets(text) else set()):
+    if ARITHMETIC.search(text or "") and not find_tickets(text) and not NIK_GIVEN.search(text) \
+            and name not in {"file_complaint", "check_status", "inform"} and len(words) <= 8:
+        # "10 dibagi 2 berapa", "1+1 brp wkwk": a quiz, not a service.
+        new_name, cue = "out_of_scope", "quiz"
+    elif FORWARDED.search(text or "") and name not in {"file_complaint"} | ({"check_status"} if find_tickets(text) else set()):
         new_name, cue = "out_of_scope", "forwarded"
     elif name in {"request_document", "ask_requirements", "file_complaint", "give_feedback", "out_of_scope", "greet",
                   "inform"} and find_tickets(text) and not NEW_REPORT.search(norm):
@@ -382,7 +404,7 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
             APPLY_NOW.search(norm) or APPLY_FIRST.search(_after_greeting(norm))
             or (WANT_APPLY.search(norm) and not NEEDS.search(norm))):
         new_name, cue = "request_document", "wants_to_apply"
-    elif name in {"ask_requirements", "inform", "out_of_scope"} and WANT_A_LETTER.search(norm) \
+    elif name in {"ask_requirements", "inform", "out_of_scope", "greet", "show_menu"} and WANT_A_LETTER.search(norm) \
             and not question_cue(text) and not _names_a_document(text) and not status_cue(text):
         # "pak sy perlu bikin surat": a letter wanted, which one not said yet (the form asks).
         new_name, cue = "request_document", "wants_a_letter"
@@ -390,12 +412,23 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
             and not question_cue(text) and not status_cue(text):
         # "wes lengkap kabeh, daftarno saiki yo" after the requirements: apply now.
         new_name, cue = "request_document", "apply_now"
+    elif name in {"ask_requirements", "request_document"} and OTHER_AGENCY.search(norm) and not _names_a_document(text):
+        new_name, cue = "out_of_scope", "other_agency"
+    elif name == "request_human" and BOT_WORDS.search(norm) and ("?" in norm or re.search(r"apakah|apa|kah|ya|to|tah", norm)) \
+            and not re.search(r"sambung|hubung|minta|mau (bicara|ngomong|chat)|pengen (bicara|ngomong)|alihkan", norm):
+        new_name, cue = "bot_challenge", "is_it_a_bot"
+    elif name not in {"thank", "goodbye"} and THANK_WORDS.search(norm) and len(content_words(text)) <= 4 \
+            and not _names_a_document(text) and not REPORT_WORD.search(norm) and not find_tickets(text) \
+            and not question_cue(text):
+        # "makasih min, sdh cukup": thanks, nothing else asked.
+        new_name, cue = "thank", "thanks_only"
     elif name in {"file_complaint", "ask_requirements", "ask_office_location", "check_status"} and (
             (FIXED_THANKS.search(norm) and THANKS.search(norm))
             or (JUST_SAYING.search(norm) and THANKS.search(norm) and not status_cue(text))) \
             and not ASKS_ACTION.search(norm) and not find_tickets(text):
         new_name, cue = "give_feedback", "thanks_for_a_fix"
-    elif name == "ask_office_hours" and OTHER_SCHEDULE.search(norm) and not OFFICE_WORDS.search(norm):
+    elif name == "ask_office_hours" and (OTHER_SCHEDULE.search(norm) or PRAYER.search(norm)) \
+            and not OFFICE_WORDS.search(norm):
         new_name, cue = "out_of_scope", "other_schedule"
     elif name == "request_document" and question_cue(text):
         new_name, cue = "ask_requirements", "question"

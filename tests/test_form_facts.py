@@ -227,3 +227,20 @@ def test_the_name_inside_an_answer_with_chatter(text, name):
 def test_a_negated_number_ends_at_the_sentence():
     kept = ff.drop_negated("nik salah ketik min, blkgnya 0006 bukan 0009. lengkapnya 3577012004930006")
     assert ff.find_nik(kept) == "3577012004930006"
+
+
+def test_set_seven_typed_answers():
+    assert ff.is_anonymous("mboten usah dipun serat asma kulo")
+    assert ff.is_affirm("yaps") and ff.is_affirm("iyaaa") and ff.is_affirm("okeee kirim")
+    assert ff.is_photo_skip("mangke mawon") and not ff.looks_like_name("mangke")
+    assert ff.patch_rt_rw("gang cempaka no 2 RT 03 RW 05", "rt 4 bukan rt 3, rw tetep 5") == "gang cempaka no 2 RT 04 RW 05"
+    assert ff.is_meta_opening("bu maaf mau ngadu tp bingung mulai dr mana")
+    assert not ff.is_meta_opening("mau lapor sampah numpuk udh seminggu ga diangkut, baunya sampe masuk rumah")
+
+
+def test_a_document_described_not_named():
+    from kokom.doc_names import by_description
+
+    assert by_description("yg buat orang ga mampu itu loh kak") == "sktm"
+    assert by_description("buat jualan bakso") == "surat_keterangan_usaha"
+    assert by_description("halo") is None

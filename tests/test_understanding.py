@@ -69,6 +69,8 @@ def test_resolve_accepts_keys_names_and_aliases():
     ("ngurus kartu kluarga baru abis nikah", ["kk"]),  # "nikah" beside a named document is no document
     ("kalo ktp ilang ngurusnya gmn, fotokopi kk cukup ga", ["ktp"]),  # a document to bring is a requirement
     ("domisili buat ngekos harus bawa ktp asli?", ["surat_domisili"]),
+    ("hp sama ktp sy dijambret, mau bikin surat kehilangan", ["surat_kehilangan"]),
+    ("nek arep rabi, pengantar teko kelurahan kudu nggowo opo?", ["pengantar_nikah"]),
 ])
 def test_document_names_in_context(text, keys):
     assert doc_names.find_keys(text) == keys
@@ -211,6 +213,16 @@ def test_wanting_a_document_is_an_application_unless_it_asks_how(text, read_as):
     ("Diteruskan: bantuan kuota gratis, klik link ini", "ask_requirements", "out_of_scope"),
     ("salut sama petugasnya, sabar banget", "check_status", "give_feedback"),
     ("kantor kelurahan patokane apa? aku ra ngerti dalane", "ask_requirements", "ask_office_location"),
+    ("min aku wadul", "out_of_scope", "file_complaint"),  # Javanese "wadul" = report
+    ("arep ngurus layang", "greet", "request_document"),  # "layang" = letter
+    ("laporan got mampet saya kok sepi kabar", "file_complaint", "check_status"),
+    ("makasih min, sdh cukup", "affirm", "thank"),
+    ("jadwal imsak hari ini jam berapa", "ask_office_hours", "out_of_scope"),
+    ("7 dikali 8 berapa min", "greet", "out_of_scope"),
+    ("jam 08:30 sudah buka?", "ask_office_hours", "ask_office_hours"),
+    ("syarat daftar cpns apa saja", "ask_requirements", "out_of_scope"),
+    ("ini dibalas sistem otomatis ya?", "request_human", "bot_challenge"),
+    ("mau bicara sama orang, bukan bot", "request_human", "request_human"),
     # Greeting or apology only: small talk, not a service.
     ("selamat siang para petugas kelurahan", "greet", "greet"),
     ("maaf min baru sempat chat", "give_feedback", "greet"),
