@@ -415,7 +415,8 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
     elif name in {"ask_requirements", "request_document"} and OTHER_AGENCY.search(norm) and not _names_a_document(text):
         new_name, cue = "out_of_scope", "other_agency"
     elif name == "request_human" and BOT_WORDS.search(norm) and ("?" in norm or re.search(r"apakah|apa|kah|ya|to|tah", norm)) \
-            and not re.search(r"sambung|hubung|minta|mau (bicara|ngomong|chat)|pengen (bicara|ngomong)|alihkan", norm):
+            and not re.search(r"sambung|hubung|minta|mau (bicara|ngomong|chat)|pengen (bicara|ngomong)|alihkan", norm) \
+            and not OFFICER_WORDS.search(norm):
         new_name, cue = "bot_challenge", "is_it_a_bot"
     elif name not in {"thank", "goodbye"} and THANK_WORDS.search(norm) and len(content_words(text)) <= 4 \
             and not _names_a_document(text) and not REPORT_WORD.search(norm) and not find_tickets(text) \

@@ -223,6 +223,7 @@ def test_wanting_a_document_is_an_application_unless_it_asks_how(text, read_as):
     ("syarat daftar cpns apa saja", "ask_requirements", "out_of_scope"),
     ("ini dibalas sistem otomatis ya?", "request_human", "bot_challenge"),
     ("mau bicara sama orang, bukan bot", "request_human", "request_human"),
+    ("saya butuh petugas, bukan bot", "request_human", "request_human"),
     # Greeting or apology only: small talk, not a service.
     ("selamat siang para petugas kelurahan", "greet", "greet"),
     ("maaf min baru sempat chat", "give_feedback", "greet"),
