@@ -205,7 +205,7 @@ ANONYMOUS = re.compile(
     r"(?:ga|gak|gk|nggak|ngga|tidak|tdk|ndak|mboten|ora|jangan|jgn) (?:usah |perlu |mau |ingin |purun |kersa )?"
     r"(?:pakai |pake |nganggo |sebut |disebut |disebutkan |disebutaken |cantumkan |dicantumkan |tulis |ditulis |"
     r"dipun serat |diserat |dipun sebut |dipun cantumaken |dicantumke |dicantumin |ditulisin |dipun tulis |"
-    r"kasih |menyebutkan |nyebut )?(?:nama|nami|asma|identitas)|"
+    r"kasih |menyebutkan |nyebut )?(?:nama|nami|asma|identitas)(?:nya|ku|ne|ipun)?|"
     # the name first: "nami kulo mboten usah dipun cantumaken", "namaku ga usah ditulis"
     r"(?:nama|namaku|nami|asma|jeneng|jenengku|identitas)(?: saya| sy| kulo| kula| aku| ku)? "
     r"(?:ga|gak|gk|nggak|ngga|tidak|tdk|ndak|mboten|ora|jangan|jgn|sanes) (?:usah|perlu|sah|dipun|di)\w*)\b"
@@ -556,12 +556,18 @@ def clean_purpose(text: str) -> str:
     return clean_value(value)
 
 
+_NOT_A_PURPOSE_ALONE = {"anyar", "baru", "lagi", "ulang", "maneh", "meneh", "malih", "enggal", "yang", "yg", "itu",
+                        "ini", "iku", "niki", "sing", "ingkang"}
+
+
 def looks_like_purpose(text: str) -> bool:
     ws = words(text)
     if not ws or len(text.strip()) < 3 or len(text.strip()) > 300:
         return False
     if all(w in FILLER or w in AFFIRM_WORDS or w in DENY_WORDS or w in GREETING_WORDS for w in ws):
         return False
+    if all(w in _NOT_A_PURPOSE_ALONE for w in ws):
+        return False  # "gawe anyar" (make a new one): "anyar" says nothing about what it is for
     return sum(ch.isalpha() for ch in text) >= 3
 
 

@@ -244,3 +244,9 @@ def test_a_document_described_not_named():
     assert by_description("yg buat orang ga mampu itu loh kak") == "sktm"
     assert by_description("buat jualan bakso") == "surat_keterangan_usaha"
     assert by_description("halo") is None
+
+
+def test_set_eight_typed_answers():
+    assert ff.is_anonymous("jangan disebut namanya ya")
+    assert ff.find_purpose("mas, e-ktp ku rusak, pengen gawe anyar") is None  # "make a new one" is no purpose
+    assert ff.looks_like_purpose("baru pindah kos")
