@@ -134,6 +134,12 @@ def _cores() -> tuple[tuple[str, str], ...]:
 
 def find(text: str) -> list[Match]:
     """Every document named in ``text``, in order of appearance, one match per document."""
+    return list(_find(text or ""))
+
+
+# The cues ask about the same message several times; fuzzy windows over a long message cost.
+@lru_cache(maxsize=256)
+def _find(text: str) -> tuple[Match, ...]:
     tokens = tokenize(text)
     if not tokens:
         return []
@@ -254,7 +260,7 @@ def find(text: str) -> list[Match]:
         if match.key not in seen:
             seen.add(match.key)
             out.append(match)
-    return out
+    return tuple(out)
 
 
 def find_keys(text: str) -> list[str]:

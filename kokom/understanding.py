@@ -189,11 +189,14 @@ WHERE_IS = _rx(
 )
 PRAYER = _rx(r"imsak|imsyak|sholat|salat|shalat|solat|maghrib|magrib|subuh|isya|dzuhur|zuhur|ashar|adzan|azan"
              r"|buka puasa|sahur|tarawih")
+# "1+1 brp", "10 dibagi 2 berapa". Bounded numbers and no leading ".*": a 5,000-digit message must
+# not make the matcher backtrack (it runs on every message).
 ARITHMETIC = re.compile(
-    r"(?=.*(?:berapa|brp|piro|pira|pinten|hasil|=|\?|jawab))"
-    r"(?:.*\d+\s*[+*]\s*\d+|.*\d+\s+x\s+\d+|.*\d+\s+(?:dibagi|dikali|ditambah|dikurangi)\s+\d+)",
+    r"(?<!\d)\d{1,6}\s*[+*]\s*\d{1,6}(?!\d)|(?<!\d)\d{1,6}\s+x\s+\d{1,6}(?!\d)"
+    r"|(?<!\d)\d{1,6}\s+(?:dibagi|dikali|ditambah|dikurangi)\s+\d{1,6}(?!\d)",
     re.IGNORECASE,
 )
+ASKS_RESULT = re.compile(r"berapa|brp|piro|pira|pinten|hasil|=|\?|jawab", re.IGNORECASE)
 # Registrations and documents of other agencies (no catalog document named).
 OTHER_AGENCY = _rx(
     r"daftar (polisi|polri|tni|cpns|pns|asn|bintara|tamtama|akpol|akmil|kuliah|ppdb|sekolah|bpjs|haji|umroh)"
@@ -351,7 +354,7 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
     new_name = name
     norm = normalized(text)
     words = [w for w in norm.split() if w != "?"]
-    if ARITHMETIC.search(text or "") and not find_tickets(text) and not NIK_GIVEN.search(text) \
+    if ARITHMETIC.search(text or "") and ASKS_RESULT.search(text or "") and not find_tickets(text) and not NIK_GIVEN.search(text) \
             and name not in {"file_complaint", "check_status", "inform"} and len(words) <= 8:
         # "10 dibagi 2 berapa", "1+1 brp wkwk": a quiz, not a service.
         new_name, cue = "out_of_scope", "quiz"

@@ -465,3 +465,11 @@ def test_payload_helper_is_json():
     from actions.dialogue import choice_payload
 
     assert json.loads(choice_payload("file_complaint")[len("/choose_service"):]) == {"service": "file_complaint"}
+
+
+def test_long_messages_are_read_without_backtracking():
+    """WhatsApp allows 4,096 characters: a long run of digits once made the quiz pattern backtrack
+    for minutes (it runs on every message). Read once, quietly, as nothing special."""
+    for text in ("1" * 4000 + " berapa", "berapa " + "1 " * 2000, "x" * 4096):
+        intent, _, cue = decide_intent(text, {"name": "out_of_scope", "confidence": 0.5}, [])
+        assert cue is None and intent["name"] == "out_of_scope"
