@@ -19,7 +19,7 @@ named: "ngurus kk baru habis nikah" is about the KK.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -57,6 +57,12 @@ GENERIC_WORDS = HEAD_WORDS | {"nya", "yang", "yg", "untuk", "utk", "buat", "dari
 # Words (or word starts, for suffixes like -nya, -e, -ipun) that tell which "akta" is meant.
 BIRTH_CONTEXT = ("lahir", "kelahiran", "lair", "babaran", "bayi", "brojol")
 MARRIAGE_CONTEXT = ("nikah", "menikah", "rabi", "kawin", "krama", "mantu", "akad", "ijab")
+# A permit ("izin") beside a party, music or a show is the crowd-event permit, even for a wedding
+# party ("izin buat nikahan anak, ada orkesnya"): the marriage letter is "pengantar nikah".
+PERMIT_WORDS = frozenset({"izin", "ijin", "idin", "perizinan", "perijinan"})
+EVENT_CONTEXT = ("orkes", "dangdut", "organ", "hiburan", "sound", "soundsystem", "panggung", "konser", "pentas",
+                 "campursari", "band", "nanggap", "tanggapan", "hajat", "nikahan", "kawinan", "mantenan", "resepsi",
+                 "pesta", "keramaian", "karnaval", "pawai", "wayang", "jaranan", "reog", "tenda", "terop", "tarub")
 DEATH_CONTEXT = ("mati", "meninggal", "kematian", "seda", "wafat", "almarhum", "tilar", "pejah", "mendiang")
 
 _TOKEN = re.compile(r"[0-9a-z]+")
@@ -242,6 +248,8 @@ def _find(text: str) -> tuple[Match, ...]:
                     claim(i, i + 1, "pengantar_skck", word, 80.0)
                 break
     found.sort(key=lambda item: item[0])
+    if any(w in PERMIT_WORDS for w in words) and any(w.startswith(EVENT_CONTEXT) for w in words):
+        found = [(i, j, replace(m, key="izin_keramaian") if m.key == "pengantar_nikah" else m) for i, j, m in found]
     # "... harus bawa ktp asli", "fotokopi kk cukup ga": a document to bring is a requirement, not
     # the subject, when something else is named.
     items = [(i, j, m) for i, j, m in found

@@ -108,6 +108,10 @@ MY_PENDING = _rx(
     r"(ngajuin|mengajukan|ajukan|ngajukan|ngurus|urus|mengurus|daftar|mendaftar|masukin|memasukkan|nyerahke|nyerahkan|setor"
     r"|lapor|melapor|ngelapor|laporan|ngadu|mengadu|ngirim|kirim|mengirim|nyuwun|matur|ngajokaken)"
 )
+STILL_PENDING = _rx(
+    r"(masih|msh|isih|sik|taksih|tasih) (dalam |di )?(proses|diproses|antri|antre|ngantri|nunggu|menunggu|diperiksa|ditangani"
+    r"|diverifikasi|dikerjakan|dipun proses)"
+)
 WHEN_READY = _rx(r"kapan (jadi|jd|jadinya|selesai|rampung|dados|dadi|bisa diambil|diambil|keluar|terbit|ditindaklanjuti|diperbaiki)")
 MINE = _rx(r"saya|sy|ku|kulo|aku|kula|punya saya|punyaku|anak saya|anakku|ibu saya|bapak saya|suami saya|istri saya|gue|gw")
 
@@ -137,6 +141,11 @@ SAY_SOMETHING = _rx(
     r"(mau|ingin|pengen|arep|badhe|ajeng|perlu) (sy |saya |aku |kulo |tak )?"
     r"(sampaikan|sampein|sampaiin|menyampaikan|nyampekne|nyampaikan|aturaken|ngaturaken|ceritakan|curhat|keluhkan)"
 )
+FEEDBACK_OFFER = _rx(
+    r"(kasih|kasi|ngasih|memberi|beri|berikan|memberikan|menyampaikan|sampaikan|nyampaikan|ngaturaken|aturaken|paringi"
+    r"|maringi|ngirim|kirim) (sedikit |sekedar |sekadar |secuil |satu |sebuah |beberapa |ucapan )?"
+    r"(saran|masukan|kritik|apresiasi|usul|usulan|pujian|penghargaan|jempol)"
+)
 FEEDBACK_WORDS = _rx(r"saran|usul\w*|masukan|kritik|apresiasi|terima kasih|makasih|matur nuwun|pujian")
 URGENT = _rx(r"urgent|urgen|darurat|gawat|penting banget|penting sekali|emergency|sos|genting")
 # A NIK written in the message (16 digits, separators allowed).
@@ -154,7 +163,7 @@ WANT_APPLY = _rx(
 )
 # "bikin kk ya min, ...", "ngajuin surat pindah keluar kota": an order that opens with applying.
 APPLY_FIRST = re.compile(
-    r"^ (bikin|bikinin|buat|buatin|buatkan|ngurus|urus|urusin|ngajuin|ajukan|ajuin|ngajukan|mengajukan|daftar|daftarkan"
+    r"^ ((saya|sy|aku|kulo|kula|gue|gw|kami) )?(bikin|bikinin|buat|buatin|buatkan|ngurus|urus|urusin|ngajuin|ajukan|ajuin|ngajukan|mengajukan|daftar|daftarkan"
     r"|daftarin|daftarno|minta|njaluk|nyuwun|proses|tolong proses|tlg proses|gawekno|damelaken) "
 )
 # "makasih, lampu jalan yg kemarin rusak udah dibenerin cepet": thanks for a fix, not a new report.
@@ -201,6 +210,7 @@ ASKS_RESULT = re.compile(r"berapa|brp|piro|pira|pinten|hasil|=|\?|jawab", re.IGN
 OTHER_AGENCY = _rx(
     r"daftar (polisi|polri|tni|cpns|pns|asn|bintara|tamtama|akpol|akmil|kuliah|ppdb|sekolah|bpjs|haji|umroh)"
     r"|paspor|samsat|stnk|bpkb|imigrasi|bpn|sertifikat tanah|pajak (motor|mobil|kendaraan)|pbb"
+    r"|kartu (bpjs|kis|jkn|indonesia sehat|indonesia pintar|kip|atm|kredit|prakerja|npwp)|bpjs (kesehatan|ketenagakerjaan)"
 )
 BOT_WORDS = _rx(r"sistem otomatis|otomatis|robot|bot|chatbot|mesin|ai|kecerdasan buatan")
 THANK_WORDS = _rx(r"makasih|mksh|makasi|terima kasih|terimakasih|matur nuwun|maturnuwun|suwun|thanks|thank you|tq|trims")
@@ -209,6 +219,14 @@ OTHER_SCHEDULE = _rx(
     r"(jadwal|jam) (kereta|ka|krl|bus|bis|travel|pesawat|kapal|angkot|sholat|salat|solat|imsak|buka puasa|adzan|azan"
     r"|bola|tayang|film|konser|pertandingan|dokter|praktek|praktik)"
     r"|(kereta|bus|bis|travel|pesawat) (ke|dari|jurusan|berangkat)"
+)
+OTHER_OFFICE = _rx(
+    r"polres|polresta|polsek|polisi|samsat|dukcapil|disdukcapil|capil|kantor pos|bank|puskesmas|rumah sakit|rsud|kua"
+    r"|pengadilan|imigrasi|bpjs|pln|pdam|kantor pajak|satpas"
+)
+HOURS_QUESTION = _rx(
+    r"(buka|tutup|bukak|bukaknya|bukanya|tutupnya) (jam|jm|pukul|sampai|sampe|dugi|tekan|kapan)|jam (buka|tutup|berapa|brp|pira"
+    r"|pinten|operasional|pelayanan|layanan|kerja)|(hari|dino|dinten) (apa|opo|menapa|punapa) (buka|bukak)"
 )
 OFFICE_WORDS = _rx(r"kantor|kelurahan|pelayanan|layanan|loket|petugas|balai")
 
@@ -230,6 +248,7 @@ APPLY_NOW = _rx(
     r"ajukan sekarang|langsung ajukan|ajukan langsung|daftar sekarang|daftarkan sekarang|isi form\w*|lewat wa|lewat whatsapp"
     r"|lewat sini|di sini saja|disini saja|tolong (buatkan|dibuatkan|diproses|proses)|mohon (dibuatkan|diproses)|sekalian ajukan"
     r"|(bisa|dapat|saged|iso|isa) (diajukan|diajukno|diproses|dipun proses|dipun ajukaken|ngajukan|mengajukan|ajukan)"
+    r"|langsung (mengajukan|ngajukan|ngajuin|diajukan|daftar|mendaftar|bikin|dibuatkan|ngurus|mengurus|diurus|nyuwun|minta)"
     r"|lewat (mriki|kene|chat|wa ini)|liwat (mriki|kene|wa)|saking mriki|via (wa|whatsapp|chat)|buatin|buatkan|bikinin|gawekno"
 )
 
@@ -277,13 +296,15 @@ def status_cue(text: str) -> bool:
         return True
     if (NOT_YET.search(norm) or NO_NEWS.search(norm)) and REPORT_NOUN.search(norm) and MINE.search(norm):
         return True
+    if STILL_PENDING.search(norm) and MINE.search(norm) and ASKING.search(norm):
+        return True
     return bool(WHEN_READY.search(norm) and MINE.search(norm))
 
 
 # A cost word inside a purpose is not a cost question ("sktm buat keringanan biaya rumah sakit").
 COST_IN_PURPOSE = _rx(
     # "... surat domisili untuk syarat magang": a requirement of someone else is the purpose
-    r"(untuk|utk|buat|sebagai|kanggo|kangge|gawe|jadi|dadi|nggo) (syarat|persyaratan|salah satu syarat)\w*"
+    r"(untuk|utk|buat|sebagai|kanggo|kangge|kagem|damel|gawe|jadi|dadi|nggo) (syarat|persyaratan|salah satu syarat)\w*"
     # "saya ta' ngerti caranya, saya mau minta ...": not knowing how is a reason to be guided
     r"|(tidak|ga|gak|ta|tak|nggak|ndak|gk|ora|mboten|belum|blm) (ngerti|mengerti|tau|tahu|paham|faham|ngertos) "
     r"(caranya|carane|gimana|bagaimana|prosedurnya)"
@@ -346,8 +367,23 @@ def _names_a_document(text: str) -> bool:
     return bool(doc_names.find(text))
 
 
+SELF_CORRECTION = re.compile(
+    r"(?:\beh+|\bralat|\bmaaf|\bsori|\bsorry|\bbukan|\bngapunten)\b[\s,.:-]*(?:maksud\w*|ralat|salah( ketik| tulis)?|keliru)"
+    r"(?:\s+(?:saya|sy|aku|kulo|ku))?\b[\s,.:-]*",
+    re.IGNORECASE,
+)
+
+
+def after_self_correction(text: str) -> str:
+    """What the resident meant when they correct themselves mid-message ("..., eh maksudnya X"): X."""
+    parts = SELF_CORRECTION.split(text or "")
+    tail = parts[-1].strip() if len(parts) > 1 else ""
+    return tail if len(tail.split()) >= 2 else (text or "")
+
+
 def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[dict], str | None]:
     """Apply the cues to (intent, ranking); returns the new pair and the cue's name (or None)."""
+    text = after_self_correction(text)
     name = intent.get("name")
     confidence = float(intent.get("confidence") or 0.0)
     cue = None
@@ -360,6 +396,11 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
         new_name, cue = "out_of_scope", "quiz"
     elif FORWARDED.search(text or "") and name not in {"file_complaint"} | ({"check_status"} if find_tickets(text) else set()):
         new_name, cue = "out_of_scope", "forwarded"
+    elif name in {"ask_requirements", "ask_office_hours", "request_document", "check_status"} \
+            and HOURS_QUESTION.search(norm) and OTHER_OFFICE.search(norm) and not find_tickets(text) \
+            and not re.search(r"kelurahan|kalurahan|balai", norm):
+        # "kalo skck di polres madiun kota buka jam berapa?": another office's hours.
+        new_name, cue = "out_of_scope", "other_schedule"
     elif name in {"request_document", "ask_requirements", "file_complaint", "give_feedback", "out_of_scope", "greet",
                   "inform"} and find_tickets(text) and not NEW_REPORT.search(norm):
         # "gimana hasil pengaduan sy ADU 20261201 0022": a ticket number asks about that case.
@@ -372,7 +413,8 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
             and not APPLY_NOW.search(norm):
         # "untuk membuat akta kematian persyaratannya apa saja karena bapak saya meninggal di rumah"
         new_name, cue = "ask_requirements", "question"
-    elif name == "file_complaint" and UTILITY.search(norm) and not STREET_LIGHT.search(norm) \
+    elif name in {"file_complaint", "request_document", "ask_requirements", "show_menu", "inform"} \
+            and UTILITY.search(norm) and not STREET_LIGHT.search(norm) and not _names_a_document(text) \
             and not OFFICE_WORDS.search(norm) and not PUBLIC_HAZARD.search(norm):
         new_name, cue = "out_of_scope", "other_agency"
     elif name == "check_status" and PRAISE.search(norm) and not status_cue(text) and not find_tickets(text) \
@@ -415,8 +457,14 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
             and not question_cue(text) and not status_cue(text):
         # "wes lengkap kabeh, daftarno saiki yo" after the requirements: apply now.
         new_name, cue = "request_document", "apply_now"
-    elif name in {"ask_requirements", "request_document"} and OTHER_AGENCY.search(norm) and not _names_a_document(text):
+    elif name in {"ask_requirements", "request_document", "show_menu", "check_status", "inform", "greet"} \
+            and OTHER_AGENCY.search(norm) and not _names_a_document(text) and not find_tickets(text) \
+            and not REPORT_NOUN.search(norm):
         new_name, cue = "out_of_scope", "other_agency"
+    elif name not in {"give_feedback", "file_complaint"} and FEEDBACK_OFFER.search(norm) and not _names_a_document(text) \
+            and not find_tickets(text) and not status_cue(text) and not reports_problem(text):
+        # "mau kasih apresiasi buat pak lurah": praise or a suggestion offered.
+        new_name, cue = "give_feedback", "feedback_offer"
     elif name == "request_human" and BOT_WORDS.search(norm) and ("?" in norm or re.search(r"apakah|apa|kah|ya|to|tah", norm)) \
             and not re.search(r"sambung|hubung|minta|mau (bicara|ngomong|chat)|pengen (bicara|ngomong)|alihkan", norm) \
             and not OFFICER_WORDS.search(norm):

@@ -71,6 +71,10 @@ def test_resolve_accepts_keys_names_and_aliases():
     ("domisili buat ngekos harus bawa ktp asli?", ["surat_domisili"]),
     ("hp sama ktp sy dijambret, mau bikin surat kehilangan", ["surat_kehilangan"]),
     ("nek arep rabi, pengantar teko kelurahan kudu nggowo opo?", ["pengantar_nikah"]),
+    # A permit for a wedding party with music is the crowd-event permit; the marriage letter stays.
+    ("mau ngurus izin buat nikahan anak, ada orkesnya juga", ["izin_keramaian"]),
+    ("ijin hajatan nanggap campursari", ["izin_keramaian"]),
+    ("surat pengantar nikah, resepsinya bulan depan", ["pengantar_nikah"]),
 ])
 def test_document_names_in_context(text, keys):
     assert doc_names.find_keys(text) == keys
@@ -227,6 +231,18 @@ def test_wanting_a_document_is_an_application_unless_it_asks_how(text, read_as):
     # Greeting or apology only: small talk, not a service.
     ("selamat siang para petugas kelurahan", "greet", "greet"),
     ("maaf min baru sempat chat", "give_feedback", "greet"),
+    # The resident corrects themselves mid-message: what follows the correction counts.
+    ("mau tanya sedikit, eh maksudnya mau langsung mengajukan pengantar SKCK", "ask_requirements", "request_document"),
+    ("kulo nyuwun surat domisili kagem syarat", "ask_requirements", "request_document"),  # krama "for a requirement"
+    ("sktm saya masih proses ya min? besok mau dipake", "request_document", "check_status"),
+    ("mau kasih apresiasi buat pak lurah, kerja baktinya rutin skrg", "request_document", "give_feedback"),
+    # Other agencies' services, whatever the classifier thought.
+    ("bayar pajak mobil bisa lewat sini?", "show_menu", "out_of_scope"),
+    ("kartu bpjs anak sy belum jadi, tanya kemana ya", "check_status", "out_of_scope"),
+    ("token listrik sy gagal masuk, bisa dibantu isi ulang disini?", "request_document", "out_of_scope"),
+    ("kalo skck di polres madiun kota buka jam berapa?", "ask_requirements", "out_of_scope"),
+    ("kantor kelurahan buka jam berapa?", "ask_office_hours", "ask_office_hours"),
+    ("pengaduan saya soal bpjs kok belum ditanggapi", "check_status", "check_status"),
 ])
 def test_cues_that_decide_the_service(text, read, read_as):
     ranking = [{"name": read, "confidence": 0.7}, {"name": "request_human", "confidence": 0.2}]
