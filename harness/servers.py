@@ -13,6 +13,8 @@ from typing import Any
 import requests
 import yaml
 
+from kokom.processes import signal_group, stop_groups
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TOKEN = "test-token-not-secret"
@@ -111,7 +113,7 @@ class AssistantServers:
     def kill_actions(self) -> None:
         """The action server dies (SIGKILL), as in a crash."""
         proc = self.procs[0]
-        os.killpg(proc.pid, signal.SIGKILL)
+        signal_group(proc, signal.SIGKILL)
         proc.wait(timeout=30)
 
     def start_actions(self) -> None:
@@ -125,13 +127,11 @@ class AssistantServers:
     def stop_rasa(self, kill: bool = False) -> None:
         """Stop the Rasa server (SIGTERM, as `make run` or systemd stop it; SIGKILL as in a crash)."""
         proc = self.procs[1]
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL if kill else signal.SIGTERM)
-        try:
+        if kill:
+            signal_group(proc, signal.SIGKILL)
             proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=30)
+        else:
+            stop_groups([proc], grace=30)
 
     def start_rasa(self) -> None:
         """Start Rasa again on the same port, databases and spool (after :meth:`stop_rasa`)."""
@@ -141,14 +141,7 @@ class AssistantServers:
         wait_http(f"{self.url}/status?token={TOKEN}", 240, rasa, rasa.log)
 
     def stop(self) -> None:
-        for proc in self.procs:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGTERM)
-        for proc in self.procs:
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+        stop_groups(self.procs, grace=20)
 
     def say(self, sender: str, text: str) -> list[dict[str, Any]]:
         """One message over the REST channel; returns the bot's messages."""

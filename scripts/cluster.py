@@ -39,6 +39,8 @@ sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
 
+from kokom.processes import signal_group, stop_groups  # noqa: E402
+
 DEPLOY = ROOT / "deploy"
 BIN = Path(sys.executable).parent
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432"
@@ -254,8 +256,7 @@ class Cluster:
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
         """Kill one process (``rasa-5005``, ``actions-5055``, ``console``, ``nginx``), as in a crash."""
         proc = self.procs[name]
-        if proc.poll() is None:
-            os.killpg(proc.pid, sig)
+        signal_group(proc, sig)
         proc.wait(timeout=60)
 
     def restart(self, name: str, timeout: float = 300.0) -> None:
@@ -285,21 +286,7 @@ class Cluster:
     def stop(self) -> None:
         # nginx first (no new deliveries), then Rasa (finishes its turn), then the rest.
         order = sorted(self.procs, key=lambda n: (n != "nginx", not n.startswith("rasa-"), n))
-        for name in order:
-            proc = self.procs[name]
-            if proc.poll() is None:
-                try:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-        deadline = time.time() + 30
-        for name in order:
-            proc = self.procs[name]
-            try:
-                proc.wait(timeout=max(0.1, deadline - time.time()))
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+        stop_groups([self.procs[name] for name in order], grace=30)
         if self._temp:
             shutil.rmtree(self._temp, ignore_errors=True)
             self._temp = None

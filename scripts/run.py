@@ -28,6 +28,7 @@ from kokom import VAR_DIR  # noqa: E402
 from kokom.db import init_db  # noqa: E402
 from kokom.office import OfficeConfigError, load_office  # noqa: E402
 from kokom.privacy import make_private, secure_process  # noqa: E402
+from kokom.processes import stop_groups  # noqa: E402
 from kokom import settings  # noqa: E402
 from kokom.settings import action_token, bind_host  # noqa: E402
 
@@ -75,18 +76,7 @@ def main() -> int:
         return proc
 
     def stop_all(*_: object) -> None:
-        for proc in procs:
-            if proc.poll() is None:
-                try:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
-        deadline = time.time() + 15
-        for proc in procs:
-            try:
-                proc.wait(timeout=max(0.1, deadline - time.time()))
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+        stop_groups(procs, grace=15)
 
     signal.signal(signal.SIGTERM, lambda *_: (stop_all(), sys.exit(0)))
     try:
