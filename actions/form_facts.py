@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 
 from kokom.office import OfficeConfig
 from kokom.office.categories import match_category
+from kokom.understanding import reports_problem
 from kokom.validators import parse_rt_rw
 
 try:  # one alias list + fuzzy matcher for document names (issue #8)
@@ -66,7 +67,7 @@ DENY_WORDS = {
 # Words that never occur in a person's name (they mark a sentence, not a name).
 NOT_NAME_WORDS = FILLER | AFFIRM_WORDS | DENY_WORDS | {
     "mangke", "mengko", "engko", "susul", "susulkan", "orang", "warga",
-    "kleru", "keliru", "nulise", "tulisane", "ketik", "typo", "benerke", "mbenerke", "jeneng", "jenenge", "kk", "ktp",
+    "kleru", "keliru", "kurang", "lengkap", "lengkapnya", "belum", "blm", "nulise", "tulisane", "ketik", "typo", "benerke", "mbenerke", "jeneng", "jenenge", "kk", "ktp",
     "sktm", "sku", "skck", "akta", "akte", "nang", "neng", "ning", "ing", "teng", "kangge", "kanggo", "ganti",
     "ada", "foto", "gambar", "nanti", "ntar", "skip", "lewati", "lewat", "mau", "ingin", "pengen", "minta",
     "saya", "aku", "kulo", "sy", "gue", "gw", "nama", "namanya", "anonim", "rahasia", "rahasiakan", "jl", "jalan",
@@ -287,13 +288,14 @@ def looks_like_name(text: str) -> bool:
     return True
 
 
-_NAME_STOP = r"(?=\s*(?:[,;]|\.\s|\b[Nn][Ii][Kk]\b|\bnomor\b|\balamat|\btinggal|\bwarga\b|\bdari\b|\bmau\b|\bingin\b|\bpengen\b|" \
+_NAME_STOP = r"(?=\s*(?:[,;]|\.\s|\b[Nn][Ii][Kk]\b|\bnomor\b|\b(?:saya|sy|aku|kulo|kula|gw|gue)\b|\balamat|\btinggal|\bwarga\b|\bdari\b|\bmau\b|\bingin\b|\bpengen\b|" \
              r"\bbadhe\b|\barep\b|\buntuk\b|\butk\b|\bbuat\b|\bkeperluan|\brt\b|\bdi\b|\bno\b|\bumur|\bhp\b|\bwa\b|\d|" \
              r"\b(?:kak|pak|bu|min|mas|mbak|dek|ya|nggih|bang|bro|sis|gan)\b|$))"
 _NAME_IN_TEXT = [
     # ("balik nama sertifikat", "ganti nama" are purposes, not names)
-    re.compile(r"(?<!balik )(?<!ganti )(?<!alih )(?<!atas )\b(?:nama|namanya|nami|jenengku|jenengé|jeneng|asmaku|asma)"
-               r"(?:\s+(?:saya|sy|aku|kulo|kula|lengkap(?:nya)?|pemohon(?:nya)?|pelapor))?\s*"
+    re.compile(r"(?<!balik )(?<!ganti )(?<!alih )(?<!atas )\b(?:nama|namanya|nami|jenengku|jenengé|jeneng|asmaku"
+               r"|asma(?=\s+(?:kulo|kula|dalem|kawula)\b))"
+               r"(?:\s+(?:saya|sy|aku|kulo|kula|gw|gue|ane|ku|lengkap(?:nya)?|pemohon(?:nya)?|pelapor))?\s*"
                r"(?:adalah|yaitu|:|=)?\s+([A-Za-z][A-Za-z.'\- ]{1,80}?)" + _NAME_STOP, re.IGNORECASE),
     re.compile(r"(?:\batas nama|\ba\.\s?n\.?)\s*:?\s*([A-Za-z][A-Za-z.'\- ]{1,80}?)" + _NAME_STOP, re.IGNORECASE),
     # "saya Tri Handayani mau ..." only when capitalised as a name.
@@ -408,6 +410,10 @@ PLACE_STOP = {
     "saat", "malam", "siang", "pagi", "sore", "hari", "minggu", "bulan", "kemarin", "tadi", "airnya", "air",
     "masuk", "keluar", "sampe", "sampai", "hingga", "dengan", "atau", "untuk", "buat", "juga", "pak", "bu", "min",
     "wonten", "kulo", "saya", "sy", "aku", "warga", "motor", "mobil", "orang", "anak", "di", "neng", "nang", "teng",
+    # whose ("gang kami"), when ("parkiran kos td subuh") and more of what happened
+    "kami", "kita", "gw", "gue", "kula", "temen", "teman", "td", "tdi", "subuh", "dini", "semalam", "kmrn", "kemaren",
+    "wingi", "bengi", "esuk", "dalu", "jam", "pukul", "patah", "bocor", "putus", "copot", "lepas", "hancur", "ambrol",
+    "kotor", "penuh", "luber", "miring", "acak", "gede", "besar", "kecil", "lebar",
 }
 _PLACE_START = re.compile(
     r"\b(?:di|neng|nang|ing|teng|wonten|sekitar|lokasi(?:nya)?|tempat(?:nya)?)\s+|"
@@ -460,6 +466,7 @@ def find_place(text: str) -> str | None:
         names_after_place = 0
         for tok in tokens:
             low = tok.lower().strip(".")
+            low = re.sub(r"(?<=[a-z])2(?:an|nya|e)?$", "", low)  # "bolong2", "acak2an": the word itself
             if low in PLACE_STOP and not (kept and kept[-1].lower().strip(".") in ("rt", "rw", "no", "nomor")):
                 break
             if low in PLACE_WORDS or re.fullmatch(r"\d{1,4}[a-z]?", low):
@@ -487,6 +494,8 @@ def find_place(text: str) -> str | None:
                     break
         phrase = " ".join(kept)
         lows = [k.lower().strip(".") for k in kept]
+        # A capital says "a name" only in a message that is not typed in capitals throughout.
+        shouting = raw.upper() == raw
         # Specific enough to find: an RT/RW, or a street/landmark followed by its name or number
         # ("gang durian", "jl yos sudarso", "mushola al huda", "gang 3"). "depan SD", "tps belakang
         # pasar" or "di trotoar" are not: the location question is still asked.
@@ -498,7 +507,8 @@ def find_place(text: str) -> str | None:
         both = re.search(r"\bRT\b", phrase, re.IGNORECASE) and re.search(r"\bRW\b", phrase, re.IGNORECASE)
         specific = (has_rt_or_rw(phrase) and (landmark or both)) or any(
             low in PLACE_WORDS and low not in _DIRECTIONS and low not in ("rt", "rw", "no", "nomor")
-            and _is_name_token(nxt) and (low not in _GENERIC_HEADS or re.fullmatch(r"\d{1,4}[a-z]?", nxt) or orig[:1].isupper())
+            and _is_name_token(nxt) and (low not in _GENERIC_HEADS or re.fullmatch(r"\d{1,4}[a-z]?", nxt)
+                                   or (orig[:1].isupper() and not shouting))
             for low, nxt, orig in zip(lows, lows[1:], kept[1:])
         )
         if specific and (best is None or len(phrase) > len(best)):
@@ -669,8 +679,19 @@ _META = re.compile(
 )
 
 
+# "... mau melaporkan soal bantuan": a report's topic in a word or two, not what happened.
+_TOPIC_ONLY = re.compile(
+    r"\b(?:lapor\w*|melapor\w*|ngadu|mengadu\w*|aduan|pengaduan|komplain|keluhan|matur|ngaturaken\w*|sampaikan|"
+    r"menyampaikan)\s+(?:\w+\s+)?(?:soal|tentang|masalah|perihal|mengenai|bab|babagan|terkait|perkara)\s+"
+    r"\w+(?:\s+\w+)?\s*[.!?]*\s*$",
+    re.IGNORECASE,
+)
+
+
 def is_meta_opening(text: str) -> bool:
     """An opening that speaks about reporting, with no problem in it: not a description."""
+    if _TOPIC_ONLY.search(text or "") and not reports_problem(text or ""):
+        return True
     return _META.search(text or "") is not None and content_words(text) <= 8
 
 

@@ -81,7 +81,7 @@ TRACK = _rx(
 )
 # "laporan jalan berlubang sy kok blm ada tindakan": my report, not acted on yet.
 NOT_YET = _rx(
-    r"(belum|blm|blom|durung|dereng|dhereng|rung|ora|gak|ga|tidak|tdk|nggak) (ada |wonten |ono )?"
+    r"(belum|blm|blom|durung|dereng|dhereng|rung|ora|gak|ga|tidak|tdk|nggak) (ada |wonten |ono |onok |enek |ana )?"
     r"(tindakan|tindak lanjut|ditindaklanjuti|ditindak|diproses|proses|direspon|ditanggapi|dibalas|jawaban|kabar|respon)"
 )
 NO_NEWS = _rx(
@@ -113,7 +113,7 @@ STILL_PENDING = _rx(
     r"|diverifikasi|dikerjakan|dipun proses)"
 )
 WHEN_READY = _rx(r"kapan (jadi|jd|jadinya|selesai|rampung|dados|dadi|bisa diambil|diambil|keluar|terbit|ditindaklanjuti|diperbaiki)")
-MINE = _rx(r"saya|sy|ku|kulo|aku|kula|punya saya|punyaku|anak saya|anakku|ibu saya|bapak saya|suami saya|istri saya|gue|gw")
+MINE = _rx(r"\w{3,}ku|saya|sy|ku|kulo|aku|kula|punya saya|punyaku|anak saya|anakku|ibu saya|bapak saya|suami saya|istri saya|gue|gw")
 
 HOW_QUESTION = _rx(
     r"syarat\w*|persyaratan\w*|bawa apa|bawa apa aja|perlu apa|butuh apa|perlu bawa|harus bawa|apa yang (harus|perlu) dibawa"
@@ -189,11 +189,16 @@ PUBLIC_HAZARD = _rx(r"jalan|gang|tiang|menjuntai|melintang|menggantung|bahaya|ro
 STREET_LIGHT = _rx(r"lampu jalan|pju|penerangan jalan|lampu gang|lampu penerangan|tiang lampu")
 # Forwarded chain messages and links.
 FORWARDED = re.compile(r"^\s*(diteruskan|forwarded|fwd|\[?diteruskan\]?)\b|https?://|www\.|klik link", re.IGNORECASE)
-PRAISE = _rx(r"salut|sabar|ramah|sopan|cekatan|sigap|gercep|mantap|mantab|keren|apresiasi|terima kasih|terimakasih"
-             r"|makasih|matur nuwun|suwun|bagus|membantu sekali|sangat membantu|top")
+PRAISE = _rx(r"salut|sabar|ramah|sopan|cekatan|sigap|gercep|mantap|mantab|mantep|mantul|keren|apresiasi|terima kasih"
+             r"|terimakasih|makasih|matur nuwun|suwun|bagus|membantu sekali|sangat membantu|top|helpful|respect|respek"
+             r"|apik|joss|jos|sip|cepet|cepat|tanggap|gak mbulet|ora mbulet|ga ribet|gk ribet|gak ribet|mboten ruwet")
+# Praise of the service itself ("pelayanane mantep rek, gak mbulet", "mas2 loket kmrn helpful bgt").
+SERVICE_PRAISED = _rx(r"pelayanan\w*|layanan\w*|petugas\w*|loket|mas ?2|mbak ?2|kelurahan|staf\w*|pegawai\w*|admin\w*"
+                      r"|lewat wa|via wa|pak lurah|bu lurah|sekarang|skrg|saiki")
 # "kelurahan iku cedhak opo? aku ra ngerti dalane": how to get there.
 WHERE_IS = _rx(
-    r"cedhak opo|cedak opo|cedak apa|dekat apa|deket apa|patokan\w*|ancer ancer\w*|ancer2\w*|lewat mana|rute\w*"
+    r"cedhak opo|cedak opo|cedak apa|dekat apa|deket apa|cedhak endi|cedak endi|cedhak ngendi|cedak ngendi|sebelah mana"
+    r"|sisih pundi|caket pundi|patokan\w*|ancer ancer\w*|ancer2\w*|lewat mana|rute\w*"
     r"|(ra|ora|ga|gak|tidak|nggak) (ngerti|tau|tahu) (dalane|jalannya|jalane|tempatnya|kantornya|lokasinya|nggone)"
 )
 PRAYER = _rx(r"imsak|imsyak|sholat|salat|shalat|solat|maghrib|magrib|subuh|isya|dzuhur|zuhur|ashar|adzan|azan"
@@ -205,14 +210,38 @@ ARITHMETIC = re.compile(
     r"|(?<!\d)\d{1,6}\s+(?:dibagi|dikali|ditambah|dikurangi)\s+\d{1,6}(?!\d)",
     re.IGNORECASE,
 )
+WORD_OPERATION = re.compile(r"\d\s+(?:dibagi|dikali|ditambah|dikurangi)\s+\d", re.IGNORECASE)
 ASKS_RESULT = re.compile(r"berapa|brp|piro|pira|pinten|hasil|=|\?|jawab", re.IGNORECASE)
 # Registrations and documents of other agencies (no catalog document named).
 OTHER_AGENCY = _rx(
     r"daftar (polisi|polri|tni|cpns|pns|asn|bintara|tamtama|akpol|akmil|kuliah|ppdb|sekolah|bpjs|haji|umroh)"
     r"|paspor|samsat|stnk|bpkb|imigrasi|bpn|sertifikat tanah|pajak (motor|mobil|kendaraan)|pbb"
-    r"|kartu (bpjs|kis|jkn|indonesia sehat|indonesia pintar|kip|atm|kredit|prakerja|npwp)|bpjs (kesehatan|ketenagakerjaan)"
+    r"|kartu (bpjs|kis|jkn|indonesia sehat|indonesia pintar|kip|atm|kredit|prakerja|npwp)|bpjs\w*"
+    r"|transfer|antar bank|rekening bank|pinjam uang|pinjaman|kredit (motor|mobil|hp|rumah)|cicilan|bunga bank|bank (bri|bni|mandiri|bca|jatim|btn)"
+)
+# A report for the police ("cara lapor penipuan online ke polisi", "mau lapor ke polres soal ...").
+POLICE_REPORT = _rx(
+    r"(lapor|laporan|melapor|ngelapor|melaporkan|laporin|ngadu|mengadu)\w* (\w+ ){0,4}(ke|di|nang|neng|teng|dateng|dhateng)"
+    r" (polisi|polres|polresta|polsek|kepolisian|spkt|polda)"
+)
+# "iso nggo opo ae cak?", "bisa bantu apa aja": what the service can do.
+WHAT_CAN_YOU_DO = _rx(
+    r"(iso|isa|bisa|bs|saged|dapat) (nggo|dinggo|digawe|dipake|dipakai|buat|ngapain|ngapa|ngewangi|mbantu|bantu|bantuin|membantu"
+    r"|ngrewangi|nulung|nolong|nolongi) ?(opo|apa|napa|nopo|menapa|punapa)? ?(wae|ae|aja|saja|mawon|sih|to)?\s*\??\s*"
+    r"((cak|rek|min|kak|mas|mbak|pak|bu|nggih|ya|yo|iki|ini)\s*\??\s*)*$"
+)
+WANTS_PERSON = _rx(r"butuh|perlu|mau|minta|pengen|pingin|njaluk|nyuwun|tolong|sambung\w*|hubung\w*|(ingkang|yang|yg|sing) (mbales|bales|balas|jawab|mangsuli)")
+# "gw butuh org asli", "tiyang mawon ingkang mbales": a person, not the assistant.
+A_PERSON = _rx(
+    r"(org|orang|wong|tiyang|manusia|uwong) (asli|beneran|nyata|mawon|wae|ae|aja|saja|tenan)"
+    r"|(ojok|ojo|jangan|bukan|dudu|sanes|mboten) (robot|bot|mesin)"
 )
 BOT_WORDS = _rx(r"sistem otomatis|otomatis|robot|bot|chatbot|mesin|ai|kecerdasan buatan")
+CHIT_CHAT = _rx(
+    r"(sampean|kamu|km|awakmu|njenengan|panjenengan|mas|mbak|admin|min) (asline|asli|asal\w*) (ngendi|endi|mana|pundi|dari mana)"
+    r"|(asline|asalnya|asale) (ngendi|endi|mana|pundi)|(umur|usia)(mu|nya)? (piro|berapa|brp|pinten)"
+    r"|(temenin|temani|nemenin|kancani|ngancani) (chat|ngobrol|aku|gw|saya)|lagi gabut|gabut nih|(udah|sudah|wis) makan (belum|blm)"
+)
 THANK_WORDS = _rx(r"makasih|mksh|makasi|terima kasih|terimakasih|matur nuwun|maturnuwun|suwun|thanks|thank you|tq|trims")
 # Timetables of others: trains, buses, prayers, matches.
 OTHER_SCHEDULE = _rx(
@@ -222,7 +251,7 @@ OTHER_SCHEDULE = _rx(
 )
 OTHER_OFFICE = _rx(
     r"polres|polresta|polsek|polisi|samsat|dukcapil|disdukcapil|capil|kantor pos|bank|puskesmas|rumah sakit|rsud|kua"
-    r"|pengadilan|imigrasi|bpjs|pln|pdam|kantor pajak|satpas"
+    r"|pengadilan|imigrasi|bpjs|pln|pdam|kantor pajak|satpas|terminal|stasiun|bandara|jurusan|bis|bus|kereta|travel"
 )
 HOURS_QUESTION = _rx(
     r"(buka|tutup|bukak|bukaknya|bukanya|tutupnya) (jam|jm|pukul|sampai|sampe|dugi|tekan|kapan)|jam (buka|tutup|berapa|brp|pira"
@@ -234,6 +263,9 @@ OFFICER_WORDS = _rx(r"petugas|admin|operator|orang|manusia|lurah|staf|staff|cs|p
 WANT_A_LETTER = _rx(
     r"(perlu|butuh|mau|ingin|pengen|arep|badhe|ajeng|meh|kate|ape) (bikin|buat|ngurus|urus|minta|njaluk|nyuwun|ngajukan"
     r"|ajukan|mengajukan|ngajuin|damel|ndamel|gawe|nggawe) (surat|serat|layang|dokumen|berkas|surat2|surat surat|pengantar)"
+    # "aku butuh surat cak", "saya perlu surat dari kelurahan": needing a letter, which one not said
+    r"|(perlu|butuh|mbutuhke|mbetahaken|betah|minta|njaluk|nyuwun) (surat|serat|layang|surat2|surat surat)"
+    r"( (dari|saking|teko|soko) (kelurahan|kalurahan|kantor))?( (cak|rek|min|kak|pak|bu|mas|mbak|nggih|ya|yo))?\s*$"
 )
 # "daftarno saiki", "langsung ajukan aja": apply now, the document said before.
 APPLY_BARE = _rx(
@@ -248,6 +280,7 @@ APPLY_NOW = _rx(
     r"ajukan sekarang|langsung ajukan|ajukan langsung|daftar sekarang|daftarkan sekarang|isi form\w*|lewat wa|lewat whatsapp"
     r"|lewat sini|di sini saja|disini saja|tolong (buatkan|dibuatkan|diproses|proses)|mohon (dibuatkan|diproses)|sekalian ajukan"
     r"|(bisa|dapat|saged|iso|isa) (diajukan|diajukno|diproses|dipun proses|dipun ajukaken|ngajukan|mengajukan|ajukan)"
+    r"|(minta|njaluk|nyuwun|mohon) (ganti|diganti|digantos|gantos|dibuatkan|digawekke|didamelaken) ?(baru|anyar|enggal|yang baru|sing anyar|ingkang enggal)?"
     r"|langsung (mengajukan|ngajukan|ngajuin|diajukan|daftar|mendaftar|bikin|dibuatkan|ngurus|mengurus|diurus|nyuwun|minta)"
     r"|lewat (mriki|kene|chat|wa ini)|liwat (mriki|kene|wa)|saking mriki|via (wa|whatsapp|chat)|buatin|buatkan|bikinin|gawekno"
 )
@@ -391,7 +424,8 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
     norm = normalized(text)
     words = [w for w in norm.split() if w != "?"]
     if ARITHMETIC.search(text or "") and ASKS_RESULT.search(text or "") and not find_tickets(text) and not NIK_GIVEN.search(text) \
-            and name not in {"file_complaint", "check_status", "inform"} and len(words) <= 8:
+            and (name not in {"file_complaint", "check_status", "inform"} or WORD_OPERATION.search(text or "")) \
+            and len(words) <= 8:
         # "10 dibagi 2 berapa", "1+1 brp wkwk": a quiz, not a service.
         new_name, cue = "out_of_scope", "quiz"
     elif FORWARDED.search(text or "") and name not in {"file_complaint"} | ({"check_status"} if find_tickets(text) else set()):
@@ -401,6 +435,18 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
             and not re.search(r"kelurahan|kalurahan|balai", norm):
         # "kalo skck di polres madiun kota buka jam berapa?": another office's hours.
         new_name, cue = "out_of_scope", "other_schedule"
+    elif name != "out_of_scope" and POLICE_REPORT.search(norm) and not _names_a_document(text) \
+            and not re.search(r"kelurahan|kalurahan|petugas|rt ?\d|rw ?\d|gang|gg|jalan|jl|kampung|depan rumah", norm):
+        # A report for the police is made at the police; the kelurahan's complaint form is not it.
+        new_name, cue = "out_of_scope", "other_agency"
+    elif name not in {"request_human", "bot_challenge"} and A_PERSON.search(norm) and not find_tickets(text) \
+            and not _names_a_document(text) or name == "bot_challenge" and A_PERSON.search(norm) and WANTS_PERSON.search(norm):
+        new_name, cue = "request_human", "a_person"
+    elif name != "show_menu" and WHAT_CAN_YOU_DO.search(norm) and not _names_a_document(text) and len(words) <= 8:
+        new_name, cue = "show_menu", "what_can_you_do"
+    elif name != "out_of_scope" and CHIT_CHAT.search(norm) and not _names_a_document(text) and not find_tickets(text) \
+            and not REPORT_WORD.search(norm):
+        new_name, cue = "out_of_scope", "chit_chat"
     elif name in {"request_document", "ask_requirements", "file_complaint", "give_feedback", "out_of_scope", "greet",
                   "inform"} and find_tickets(text) and not NEW_REPORT.search(norm):
         # "gimana hasil pengaduan sy ADU 20261201 0022": a ticket number asks about that case.
@@ -419,6 +465,12 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
         new_name, cue = "out_of_scope", "other_agency"
     elif name == "check_status" and PRAISE.search(norm) and not status_cue(text) and not find_tickets(text) \
             and not REPORT_NOUN.search(norm) and not ASKS_ACTION.search(norm):
+        new_name, cue = "give_feedback", "praise"
+    elif name in {"ask_office_hours", "ask_office_location", "show_menu", "out_of_scope", "greet", "file_complaint"} \
+            and PRAISE.search(norm) and SERVICE_PRAISED.search(norm) and not question_cue(text) and not status_cue(text) \
+            and not find_tickets(text) and not ASKS_ACTION.search(norm) and not reports_problem(text) \
+            and not COMPLAINT_TONE.search(norm) and not REPORT_WORD.search(norm) and not _names_a_document(text):
+        # "pelayanane mantep rek, gak mbulet": praise of the service.
         new_name, cue = "give_feedback", "praise"
     elif name not in {"ask_office_location", "file_complaint"} and WHERE_IS.search(norm) \
             and re.search(r"kelurahan|kantor|balai|kalurahan", norm) and not _names_a_document(text):
@@ -449,15 +501,19 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
             APPLY_NOW.search(norm) or APPLY_FIRST.search(_after_greeting(norm))
             or (WANT_APPLY.search(norm) and not NEEDS.search(norm))):
         new_name, cue = "request_document", "wants_to_apply"
-    elif name in {"ask_requirements", "inform", "out_of_scope", "greet", "show_menu"} and WANT_A_LETTER.search(norm) \
-            and not question_cue(text) and not _names_a_document(text) and not status_cue(text):
+    elif name in {"ask_requirements", "inform", "out_of_scope", "greet", "show_menu", "request_document"} \
+            and WANT_A_LETTER.search(norm) and not question_cue(text) and not _names_a_document(text) \
+            and not status_cue(text):
         # "pak sy perlu bikin surat": a letter wanted, which one not said yet (the form asks).
+        if name == "request_document":
+            return intent, ranking, "wants_a_letter"  # the cue agrees: no clarifying question
         new_name, cue = "request_document", "wants_a_letter"
     elif name in {"inform", "affirm", "out_of_scope", "ask_requirements"} and APPLY_BARE.search(norm) \
             and not question_cue(text) and not status_cue(text):
         # "wes lengkap kabeh, daftarno saiki yo" after the requirements: apply now.
         new_name, cue = "request_document", "apply_now"
-    elif name in {"ask_requirements", "request_document", "show_menu", "check_status", "inform", "greet"} \
+    elif name in {"ask_requirements", "request_document", "show_menu", "check_status", "inform", "greet",
+                  "ask_office_hours", "ask_office_location"} \
             and OTHER_AGENCY.search(norm) and not _names_a_document(text) and not find_tickets(text) \
             and not REPORT_NOUN.search(norm):
         new_name, cue = "out_of_scope", "other_agency"
@@ -487,6 +543,9 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
     elif name == "check_status" and status_cue(text):
         # The classifier and the cue agree: no clarifying question needed.
         return intent, ranking, "status"
+    elif name == "out_of_scope" and (OTHER_AGENCY.search(norm) or POLICE_REPORT.search(norm)) \
+            and not _names_a_document(text) and not find_tickets(text) and not REPORT_NOUN.search(norm):
+        return intent, ranking, "other_agency"  # "cara daftar polisi": unsure, but another agency's for sure
     elif name == "ask_requirements" and reports_problem(text) and not _names_a_document(text):
         # "how come the new asphalt is peeling already?" asks about a problem, not a document.
         new_name, cue = "file_complaint", "problem_not_document"

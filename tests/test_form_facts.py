@@ -60,6 +60,12 @@ def test_facts_in_one_message():
     ("balap liar di jl. yos sudarso depan indomaret, berisik", "jl. yos sudarso depan indomaret"),
     ("mau lapor pkl jualan di trotoar bikin macet", None),  # too vague to be the place
     ("motor tetangga hilang semalam", None),
+    # what happened, whose and when end a place; a message in capitals has no capitalised names
+    ("jln depan gg 3 bolong2 gede, kmrn ada yg jatuh dr motor", "jln depan gg 3"),
+    ("nomor rumah di gang kami acak2an, kurir paket sering nyasar", None),
+    ("lapor min, motor temen gw dicuri di parkiran kos td subuh", None),
+    ("JEMBATAN KECIL DEKAT SAWAH PAPANNYA PATAH SATU, ANAK SEKOLAH LEWAT", None),
+    ("UJUNG GANG 8 RW 03 DEKAT SAWAH", "UJUNG GANG 8 RW 03 DEKAT SAWAH"),
 ])
 def test_places_inside_a_report(text, place):
     assert ff.find_place(text) == place
@@ -250,3 +256,14 @@ def test_set_eight_typed_answers():
     assert ff.is_anonymous("jangan disebut namanya ya")
     assert ff.find_purpose("mas, e-ktp ku rusak, pengen gawe anyar") is None  # "make a new one" is no purpose
     assert ff.looks_like_purpose("baru pindah kos")
+
+
+def test_set_nine_and_ten_typed_answers():
+    # a pronoun ends a name; "nama gw"; "asma" is asthma unless "asma kulo"
+    assert ff.find_name("selamat pagi nama saya Darmaji saya mau mengajukan pengantar skck") == "Darmaji"
+    assert ff.find_name("halo kak, nama gw Alya Safitri, mau ajuin pengantar nikah") == "Alya Safitri"
+    assert ff.find_name("ada yg bakar sampah tiap sore, adek gw asma jd kambuh") is None
+    assert ff.name_in_answer("namanya kurang lengkap nak, Sarmo Wiyono Hadi") == "Sarmo Wiyono Hadi"
+    # a report's topic alone is not its description
+    assert ff.is_meta_opening("selamat siang saya mewakili ibu saya yang sudah sepuh mau melaporkan soal bantuan")
+    assert not ff.is_meta_opening("mau lapor soal lampu mati di gang 3")

@@ -243,6 +243,25 @@ def test_wanting_a_document_is_an_application_unless_it_asks_how(text, read_as):
     ("kalo skck di polres madiun kota buka jam berapa?", "ask_requirements", "out_of_scope"),
     ("kantor kelurahan buka jam berapa?", "ask_office_hours", "ask_office_hours"),
     ("pengaduan saya soal bpjs kok belum ditanggapi", "check_status", "check_status"),
+    # From sets 9 and 10 (after measuring them).
+    ("kelurahan iku cedhak endi to mas, aku lali", "check_status", "ask_office_location"),
+    ("mboten mudheng kula, tiyang mawon ingkang mbales", "show_menu", "request_human"),
+    ("gw butuh org asli, bot nya gk ngerti2", "bot_challenge", "request_human"),
+    ("ini orang asli atau bot?", "bot_challenge", "bot_challenge"),
+    ("sampean asline ngendi mas", "check_status", "out_of_scope"),
+    ("cara lapor penipuan online ke polisi gimana", "ask_requirements", "out_of_scope"),
+    ("mau lapor ke polres soal penipuan online, alamat polres dmn", "file_complaint", "out_of_scope"),
+    ("mau lapor pencurian motor di gang 3, apa harus lapor ke polisi juga?", "file_complaint", "file_complaint"),
+    ("bis Sumber Selamat jurusan Solo lewat terminal Purboyo jam pinten", "ask_office_hours", "out_of_scope"),
+    ("transfer antar bank kena biaya brp", "ask_requirements", "out_of_scope"),
+    ("ktp ku rusak cak, njaluk ganti sing anyar", "ask_requirements", "request_document"),
+    ("aduan dalan rusakku kok durung onok kabar rek", "file_complaint", "check_status"),
+    ("pelayanane mantep rek, gak mbulet", "ask_office_hours", "give_feedback"),
+    ("mas2 loket kmrn helpful bgt, respect", "file_complaint", "give_feedback"),
+    ("petugas loket lambat banget, saya nunggu 2 jam", "file_complaint", "file_complaint"),
+    ("iso nggo opo ae cak?", "ask_requirements", "show_menu"),
+    ("aku butuh surat cak", "greet", "request_document"),
+    ("10 dibagi 2 berapa", "inform", "out_of_scope"),
 ])
 def test_cues_that_decide_the_service(text, read, read_as):
     ranking = [{"name": read, "confidence": 0.7}, {"name": "request_human", "confidence": 0.2}]

@@ -37,6 +37,35 @@ def _number_words() -> set[str]:
 
 
 _NUMBER_WORDS_SET = _number_words()
+_FILLERS_AFTER = re.compile(
+    r"(?:\s+(?:aja|saja|wae|ae|mawon|ya|yo|bu|pak|min|kak|mas|mbak|dong|nggih|inggih|deh|cak|rek|nak|lho|kok|tok"
+    r"|nomer|nomor|no|kategori|nya))+$")
+# "sing nomer papat", "saya pilih yang ke-4", "kategori 4", "ingkang nomer sekawan", "yang keempat"
+_CHOICE_BEFORE = re.compile(
+    r"^(?:(?:saya|sy|aku|kula|kulo|gw|gue|kami)\s+)?(?:(?:pilih|milih|memilih|pilihan|ambil|njupuk|sing|ingkang|yang|yg"
+    r"|kategori|nomer|nomor|no|nmr|angka)\.?\s*)*")
+_ORDINAL = re.compile(r"^(?:ke-?\s*|kaping\s+|ka-?)(?=\d|[a-z])")
+
+
+def _menu_number(raw: str) -> int | None:
+    """The menu number in a reply that is only a choice ("4", "no. 4", "nomer dua", "sing nomer papat",
+    "yang keempat", "kategori 4 aja"); None when the reply says more than that."""
+    spoken = " ".join(re.sub(r"[.,!:;()\-]+", " ", raw).split())
+    spoken = _FILLERS_AFTER.sub("", " " + spoken).strip()
+    spoken = _CHOICE_BEFORE.sub("", spoken).strip()
+    if spoken.isdigit() and len(spoken) <= 2:
+        return int(spoken)
+    if spoken in ("pertama", "kapisan", "sepisan"):
+        return 1
+    ordinal = _ORDINAL.sub("", spoken)
+    for candidate in (spoken, ordinal):
+        if candidate.isdigit() and len(candidate) <= 2:
+            return int(candidate)
+        if candidate in _NUMBER_WORDS_SET:
+            from kokom.validators import NUMBER_WORDS
+
+            return NUMBER_WORDS[candidate]
+    return None
 
 
 def match_category(cfg: OfficeConfig, text: str) -> str | None:
@@ -50,17 +79,10 @@ def match_category(cfg: OfficeConfig, text: str) -> str | None:
     if not text or not text.strip():
         return None
     cats = cfg.complaint_categories
-    from kokom.validators import number_words_to_digits
-
     raw = text.strip().lower()
-    # "nomer dua", "no. 2", "yang 3 bu", "5 aja": the menu number
-    spoken = re.sub(r"(?:\s+(?:aja|saja|wae|mawon|ya|bu|pak|min|kak|mas|mbak|dong|nggih))+$", "", raw)
-    if spoken.split() and spoken.split()[-1] in _NUMBER_WORDS_SET:
-        spoken = number_words_to_digits("no " + spoken) if re.fullmatch(r"[a-z ]+", spoken) else spoken
-    spoken = re.sub(r"^no\s+(?=(?:nomer|nomor|no|nmr|yang|kategori)\b)", "", spoken)
-    number = re.fullmatch(r"(?:(?:nomer|nomor|no|nmr|yang|kategori)\.?\s*)?(\d{1,2})[.)]?", spoken)
-    if number:
-        idx = int(number.group(1)) - 1
+    number = _menu_number(raw)
+    if number is not None:
+        idx = number - 1
         return cats[idx].key if 0 <= idx < len(cats) else None
     norm = _normalize(raw)
     for cat in cats:
