@@ -44,7 +44,9 @@ LETTER_NAMES = {"a": "a", "be": "b", "ce": "c", "de": "d", "e": "e", "ef": "f", 
 # Words before a document that make it something to bring ("fotokopi kk", "bawa ktp asli").
 REQUIREMENT_ITEM_BEFORE = frozenset({"fotokopi", "fotocopy", "fc", "copy", "kopi", "salinan", "bawa", "membawa",
                                      "dibawa", "nggowo", "gowo", "bekta", "dipunbekta", "lampirkan", "lampiran", "scan",
-                                     "melampirkan", "pakai", "pake", "nganggo"})
+                                     "melampirkan", "pakai", "pake", "nganggo", "perlu", "butuh", "harus", "wajib",
+                                     "kudu", "kedah", "syarat", "syaratnya"})
+ITEM_JOINERS = frozenset({"sama", "dan", "karo", "kalih", "serta", "plus", "atau", "sm", "dg", "dengan", "lan"})
 # A lost document named beside the letter of loss is the letter's subject, not a second request.
 LOSS_LETTER = "surat_kehilangan"
 LOSS_WORDS = frozenset({"ilang", "hilang", "kehilangan", "ical", "raib", "dicuri", "kecopetan", "dicopet", "ketlisut",
@@ -252,8 +254,13 @@ def _find(text: str) -> tuple[Match, ...]:
         found = [(i, j, replace(m, key="izin_keramaian") if m.key == "pengantar_nikah" else m) for i, j, m in found]
     # "... harus bawa ktp asli", "fotokopi kk cukup ga": a document to bring is a requirement, not
     # the subject, when something else is named.
-    items = [(i, j, m) for i, j, m in found
-             if any(w in REQUIREMENT_ITEM_BEFORE for w in words[max(0, i - 2):i]) or words[j:j + 1] == ["asli"]]
+    items = []
+    for i, j, m in found:
+        # "syaratnya ktp sama kk": a list of things to bring continues after "sama"/"dan"/","
+        chained = bool(items) and items[-1][1] <= i and i - items[-1][1] <= 2 and \
+            all(w in ITEM_JOINERS for w in words[items[-1][1]:i])
+        if chained or any(w in REQUIREMENT_ITEM_BEFORE for w in words[max(0, i - 2):i]) or words[j:j + 1] == ["asli"]:
+            items.append((i, j, m))
     if items and len(items) < len(found):
         found = [item for item in found if item not in items]
     if any(m.alias not in WEAK_ALIASES for _, _, m in found):

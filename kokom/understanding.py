@@ -77,7 +77,7 @@ def _rx(pattern: str) -> re.Pattern[str]:
 TRACK = _rx(
     r"lacak|melacak|ngelacak|dilacak|tracking|track|status|progres|progress|progresnya|perkembangan|perkembangannya"
     r"|sampai mana|sampe mana|sampai dimana|sampe dimana|sampai di mana|tekan ngendi|dugi pundi|kabarnya|kabare"
-    r"|statusnya|statuse|progresnya|progrese"
+    r"|statusnya|statuse|progresnya|progrese|update|apdet|updatenya|kelanjutan\w*|kabaripun|pripun kabar\w*"
 )
 # "laporan jalan berlubang sy kok blm ada tindakan": my report, not acted on yet.
 NOT_YET = _rx(
@@ -91,15 +91,16 @@ NO_NEWS = _rx(
 REPORT_NOUN = _rx(r"laporan\w*|aduan\w*|pengaduan\w*|permohonan\w*|pengajuan\w*|laporane|aduanku|laporanku")
 NOT_TRACK = _rx(r"(ubah|ganti|rubah|merubah|mengubah|perubahan) status|status (perkawinan|kawin|pekerjaan|pendidikan|hubungan)")
 DONE = _rx(
-    r"(sudah|udah|sdh|sudh|dah|uda|wis|uwis|wes|sampun|apa sudah|apakah sudah) (bisa |sempat )?"
-    r"(jadi|jd|jadinya|selesai|rampung|dados|beres|diproses|diperiksa|ditindaklanjuti|ditindak lanjuti|ditangani"
+    r"(sudah|udah|udh|sdh|sudh|dah|uda|wis|uwis|wes|sampun|apa sudah|apakah sudah) (bisa |sempat )?"
+    r"(jadi|jd|jadinya|selesai|rampung|mari|dados|beres|diproses|diperiksa|ditindaklanjuti|ditindak lanjuti|ditangani"
     r"|diambil|keluar|terbit|acc|di acc|disetujui|ditandatangani|ditanda tangani|dikerjakan|diperbaiki|dibalas"
     r"|dadi|direspon|ditanggapi|diurus|diverifikasi|proses|jalan|ditindak"
     r"|ada tindakan|ada tindak lanjut|ada kabar|ada perkembangan|ada respon|ada jawaban|ada balasan)"
 )
+DONE_YET = _rx(r"(jadi|jd|mari|rampung|dados|selesai|terbit|kelar) (belum|blm|blom|durung|dereng|rung|apa belum)")
 ASKING = _rx(r"\?|belum|blm|blom|durung|dereng|dhereng|rung|apa|apakah|kah|ya|yo|nggih|gimana|gmn|piye|pripun|kapan|tah|to|kok")
 PAST_APPLY = _rx(
-    r"(yang|yg|ingkang|sing) (saya|sy|aku|kulo|tak|dak|sampun kulo|tadi saya|kemarin saya|kemaren saya|wingi) ?"
+    r"(yang|yg|ingkang|sing) (saya|sy|aku|kulo|tak|dak|gw|gue|sampun kulo|tadi saya|kemarin saya|kemaren saya|wingi) ?"
     r"(ajukan|ajuin|ajukno|urus|uruskan|daftarkan|daftar|laporkan|lapor|laporke|kirim|masukkan|masukin|setorkan|aturaken|ajengaken)"
 )
 MY_PENDING = _rx(
@@ -112,7 +113,7 @@ STILL_PENDING = _rx(
     r"(masih|msh|isih|sik|taksih|tasih) (dalam |di )?(proses|diproses|antri|antre|ngantri|nunggu|menunggu|diperiksa|ditangani"
     r"|diverifikasi|dikerjakan|dipun proses)"
 )
-WHEN_READY = _rx(r"kapan (jadi|jd|jadinya|selesai|rampung|dados|dadi|bisa diambil|diambil|keluar|terbit|ditindaklanjuti|diperbaiki)")
+WHEN_READY = _rx(r"(kapan|kpn) (jadi|jd|jadinya|selesai|rampung|dados|dadi|bisa diambil|diambil|keluar|terbit|ditindaklanjuti|diperbaiki)")
 MINE = _rx(r"\w{3,}ku|saya|sy|ku|kulo|aku|kula|punya saya|punyaku|anak saya|anakku|ibu saya|bapak saya|suami saya|istri saya|gue|gw")
 
 HOW_QUESTION = _rx(
@@ -159,7 +160,8 @@ WANT_APPLY = _rx(
     r"(mau|ingin|pengen|pingin|pgn|arep|badhe|ajeng|akan|kepengen|meh|mek|kate|ate|ape|pengin|kepingin) "
     r"(diurus|diuruskan|diurusin|dibuat|dibuatkan|dibuatin|diajukan|didaftarkan|digawekke|didamelaken|dipun damelaken"
     r"|buat|bikin|bkin|membuat|nggawe|gawe|gawekno|ndamel|ngurus|urus"
-    r"|mengurus|ngurusin|ngajukan|mengajukan|ajukan|ngajuin|daftar|minta|nyuwun|mohon)"
+    r"|mengurus|ngurusin|ngajukan|mengajukan|ajukan|ngajuin|daftar|minta|nyuwun|mohon"
+    r"|diganti|digantos|ganti baru|diperbarui|diperpanjang|perpanjang)"
 )
 # "bikin kk ya min, ...", "ngajuin surat pindah keluar kota": an order that opens with applying.
 APPLY_FIRST = re.compile(
@@ -237,8 +239,18 @@ A_PERSON = _rx(
     r"|(ojok|ojo|jangan|bukan|dudu|sanes|mboten) (robot|bot|mesin)"
 )
 BOT_WORDS = _rx(r"sistem otomatis|otomatis|robot|bot|chatbot|mesin|ai|kecerdasan buatan")
+# "bener ini orang beneran bukan?": asking whether a person answers, not asking for one.
+PERSON_QUESTION = _rx(r"(orang|org|wong|tiyang|manusia) (beneran|asli|nyata|tenan)\w* ?(bukan|ya|yo|to|kah|atau|apa|ta|ora|mboten)?\s*\?")
+# "isuk cak, onok wong ta?": anyone there? (a greeting, before the real message)
+ANYONE_THERE = _rx(r"(onok|ada|enek|wonten|ana) (wong|orang|org|tiyang|uwong) (ta|kah|gak|ga|nggak|mboten|to|ya)?\s*\??")
+# "harga iphone 15 second brp", "kulo badhe tumbas tiket bis": shopping is not a service here.
+SHOPPING = _rx(r"harga (hp|iphone|motor|mobil|emas|beras|cabe|tiket|laptop|tanah|rumah)\w*|tumbas|tuku|beli tiket|beli pulsa"
+               r"|jual beli|harga pasaran|(mau|pengen|arep|badhe) (beli|membeli|tuku|tumbas)")
+# "bantuin ngerjain tugas PKn", "ceritakan lelucon": homework and jokes.
 CHIT_CHAT = _rx(
-    r"(sampean|kamu|km|awakmu|njenengan|panjenengan|mas|mbak|admin|min) (asline|asli|asal\w*) (ngendi|endi|mana|pundi|dari mana)"
+    r"lelucon|lawakan|jokes?|cerita lucu|pantun|dongeng|tebak tebakan|tebak2an"
+    r"|(ngerjain|mengerjakan|ngerjakan|garap|nggarap|nggarapke|kerjain) (tugas|pr|soal)|tugas sekolah|tugas kuliah"
+    r"|(sampean|kamu|km|awakmu|njenengan|panjenengan|mas|mbak|admin|min) (asline|asli|asal\w*) (ngendi|endi|mana|pundi|dari mana)"
     r"|(asline|asalnya|asale) (ngendi|endi|mana|pundi)|(umur|usia)(mu|nya)? (piro|berapa|brp|pinten)"
     r"|(temenin|temani|nemenin|kancani|ngancani) (chat|ngobrol|aku|gw|saya)|lagi gabut|gabut nih|(udah|sudah|wis) makan (belum|blm)"
 )
@@ -253,6 +265,7 @@ OTHER_OFFICE = _rx(
     r"polres|polresta|polsek|polisi|samsat|dukcapil|disdukcapil|capil|kantor pos|bank|puskesmas|rumah sakit|rsud|kua"
     r"|pengadilan|imigrasi|bpjs|pln|pdam|kantor pajak|satpas|terminal|stasiun|bandara|jurusan|bis|bus|kereta|travel"
 )
+WHERE_ELSEWHERE = _rx(r"alamat\w*|dimana|di mana|dmn|ngendi|pundi|lokasi\w*|letak\w*|maps|share ?loc")
 HOURS_QUESTION = _rx(
     r"(buka|tutup|bukak|bukaknya|bukanya|tutupnya) (jam|jm|pukul|sampai|sampe|dugi|tekan|kapan)|jam (buka|tutup|berapa|brp|pira"
     r"|pinten|operasional|pelayanan|layanan|kerja)|(hari|dino|dinten) (apa|opo|menapa|punapa) (buka|bukak)"
@@ -319,11 +332,19 @@ def only_greeting(text: str) -> bool:
         all(w in GREETING_WORDS or w in ADDRESS_WORDS for w in words)
 
 
+def doc_names_in(norm: str) -> bool:
+    from kokom import doc_names
+
+    return bool(doc_names.find_keys(norm))
+
+
 def status_cue(text: str) -> bool:
     norm = normalized(text)
     if TRACK.search(norm) and not NOT_TRACK.search(norm):
         return True
     if DONE.search(norm) and ASKING.search(norm):
+        return True
+    if DONE_YET.search(norm) and (MINE.search(norm) or doc_names_in(norm)) and not WANT_APPLY.search(norm):
         return True
     if PAST_APPLY.search(norm) or MY_PENDING.search(norm):
         return True
@@ -414,6 +435,12 @@ def after_self_correction(text: str) -> str:
     return tail if len(tail.split()) >= 2 else (text or "")
 
 
+PURPOSE_ONLY = re.compile(
+    r"^\s*(untuk|utk|buat|kangge|kanggo|nggo|gawe|damel|keperluan|keperluannya|guna)\s+\S+(\s+\S+){0,6}\s*$", re.IGNORECASE)
+# A bare name typed as an answer: two to four capitalised words ("Dimas Arya Saputra").
+BARE_NAME = re.compile(r"^\s*(?:[A-Z][a-z'.\-]{1,20})(?:\s+[A-Z][a-z'.\-]{1,20}){1,3}\s*$")
+
+
 def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[dict], str | None]:
     """Apply the cues to (intent, ranking); returns the new pair and the cue's name (or None)."""
     text = after_self_correction(text)
@@ -447,6 +474,26 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
     elif name != "out_of_scope" and CHIT_CHAT.search(norm) and not _names_a_document(text) and not find_tickets(text) \
             and not REPORT_WORD.search(norm):
         new_name, cue = "out_of_scope", "chit_chat"
+    elif name in {"ask_requirements", "check_status", "request_document", "show_menu", "greet", "inform",
+                  "ask_office_hours"} and SHOPPING.search(norm) and not _names_a_document(text) \
+            and not OFFICE_WORDS.search(norm) and not REPORT_WORD.search(norm):
+        new_name, cue = "out_of_scope", "shopping"
+    elif name == "request_human" and PERSON_QUESTION.search(norm) and not WANTS_PERSON.search(norm):
+        new_name, cue = "bot_challenge", "is_it_a_bot"
+    elif name in {"request_human", "out_of_scope"} and ANYONE_THERE.search(norm) and len(words) <= 5 \
+            and not WANTS_PERSON.search(norm):
+        new_name, cue = "greet", "anyone_there"
+    elif name not in {"out_of_scope", "give_feedback"} and WHERE_ELSEWHERE.search(norm) and OTHER_OFFICE.search(norm) \
+            and not re.search(r"kelurahan|kalurahan|balai|kantor (kel|lurah)", norm) and not _names_a_document(text):
+        # "polres madiun kota alamatnya dmn": another office's address.
+        new_name, cue = "out_of_scope", "other_agency"
+    elif name in {"ask_requirements", "request_document", "out_of_scope", "file_complaint", "give_feedback"} \
+            and PURPOSE_ONLY.match(text or "") and not _names_a_document(text) and not question_cue(text) \
+            and not REPORT_WORD.search(norm) and not reports_problem(text) and not find_tickets(text):
+        new_name, cue = "inform", "purpose_only"
+    elif name in {"cancel", "deny", "out_of_scope", "greet", "affirm"} and BARE_NAME.match(text or "") \
+            and not only_greeting(text) and not _names_a_document(text) and not OFFICE_WORDS.search(norm):
+        new_name, cue = "inform", "bare_name"
     elif name in {"request_document", "ask_requirements", "file_complaint", "give_feedback", "out_of_scope", "greet",
                   "inform"} and find_tickets(text) and not NEW_REPORT.search(norm):
         # "gimana hasil pengaduan sy ADU 20261201 0022": a ticket number asks about that case.
@@ -512,8 +559,10 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
             and not question_cue(text) and not status_cue(text):
         # "wes lengkap kabeh, daftarno saiki yo" after the requirements: apply now.
         new_name, cue = "request_document", "apply_now"
-    elif name in {"ask_requirements", "request_document", "show_menu", "check_status", "inform", "greet",
-                  "ask_office_hours", "ask_office_location"} \
+    elif (name in {"ask_requirements", "request_document", "show_menu", "check_status", "inform", "greet",
+                   "ask_office_hours", "ask_office_location"}
+          or name == "file_complaint" and not reports_problem(text) and not REPORT_WORD.search(norm)
+          and not COMPLAINT_TONE.search(norm)) \
             and OTHER_AGENCY.search(norm) and not _names_a_document(text) and not find_tickets(text) \
             and not REPORT_NOUN.search(norm):
         new_name, cue = "out_of_scope", "other_agency"
@@ -648,8 +697,11 @@ def document_entities(text: str, entities: list[dict]) -> list[dict]:
         matched_keys = {m.key for m in matches}
         if matches and key not in matched_keys and start is not None and (
                 doc_names.normalize(text[start:end]) in doc_names.WEAK_ALIASES
-                or doc_names.LOSS_LETTER in matched_keys):
-            continue  # "nikah"/"pindah" beside a named document, or the lost card of "surat kehilangan"
+                or doc_names.LOSS_LETTER in matched_keys
+                or key in doc_names.find_keys(text[start:end])):
+            # "nikah"/"pindah" beside a named document, the lost card of "surat kehilangan", or a
+            # name the matcher saw in context and set aside ("kudu nggowo kk asli": a thing to bring)
+            continue
         if overlapping:  # the matcher's span covers the whole name DIET may have split
             entity = {**entity, "start": min(start, overlapping[0].start), "end": max(end, overlapping[0].end)}
             entity["text"] = text[entity["start"]:entity["end"]]

@@ -71,6 +71,10 @@ def test_resolve_accepts_keys_names_and_aliases():
     ("domisili buat ngekos harus bawa ktp asli?", ["surat_domisili"]),
     ("hp sama ktp sy dijambret, mau bikin surat kehilangan", ["surat_kehilangan"]),
     ("nek arep rabi, pengantar teko kelurahan kudu nggowo opo?", ["pengantar_nikah"]),
+    # things to bring, in a list after "syaratnya"/"perlu": the subject is the other document
+    ("domisili syaratnya cuma ktp sama kk kah?", ["surat_domisili"]),
+    ("surat kehilangan perlu surat polisi dulu gk min", ["surat_kehilangan"]),
+    ("mau bikin ktp baru dan surat kehilangan", ["ktp", "surat_kehilangan"]),
     # A permit for a wedding party with music is the crowd-event permit; the marriage letter stays.
     ("mau ngurus izin buat nikahan anak, ada orkesnya juga", ["izin_keramaian"]),
     ("ijin hajatan nanggap campursari", ["izin_keramaian"]),
@@ -262,6 +266,24 @@ def test_wanting_a_document_is_an_application_unless_it_asks_how(text, read_as):
     ("iso nggo opo ae cak?", "ask_requirements", "show_menu"),
     ("aku butuh surat cak", "greet", "request_document"),
     ("10 dibagi 2 berapa", "inform", "out_of_scope"),
+    ("bener ini orang beneran bukan?", "request_human", "bot_challenge"),
+    ("isuk cak, onok wong ta?", "request_human", "greet"),
+    ("ada orang yg bisa bantu saya?", "request_human", "request_human"),
+    ("kangge ngurus pensiun bapak", "ask_requirements", "inform"),  # a purpose typed alone
+    ("buat sktm syaratnya apa", "ask_requirements", "ask_requirements"),
+    ("Dimas Arya Saputra", "cancel", "inform"),  # a name typed alone
+    ("polres madiun kota alamatnya dmn", "ask_requirements", "out_of_scope"),
+    ("kelurahan sogaten alamatnya dmn", "ask_office_location", "ask_office_location"),
+    ("harga iphone 15 second brp ya", "ask_requirements", "out_of_scope"),
+    ("kulo badhe tumbas tiket bis dateng Solo", "check_status", "out_of_scope"),
+    ("bantuin ngerjain tugas PKn dong hehe", "request_human", "out_of_scope"),
+    ("saya mau bikin paspor buat umroh bulan depan", "file_complaint", "out_of_scope"),
+    ("paspor saya hilang mau lapor", "file_complaint", "file_complaint"),
+    ("e ktp ibu saya patah jadi dua mau diganti baru pak", "file_complaint", "request_document"),
+    ("surat domisiliku wes mari durung rek?", "ask_requirements", "check_status"),
+    ("kk yg gw ajuin minggu lalu kpn jadinya", "request_document", "check_status"),
+    ("min yg aduan pungli kmrn ada update ga", "file_complaint", "check_status"),
+    ("sktm jadi gak saya ajukan ya", "request_document", "request_document"),
 ])
 def test_cues_that_decide_the_service(text, read, read_as):
     ranking = [{"name": read, "confidence": 0.7}, {"name": "request_human", "confidence": 0.2}]
