@@ -326,12 +326,25 @@ def add_note(sender_id: str, officer: str, text: str, ip: str | None = None) -> 
     run_in_transaction(work)
 
 
+ANONYMOUS_NOTE_HIDDEN = "[Catatan ini menyebut pengaduan anonim warga ini, jadi disembunyikan]"
+
+
 def notes(sender_id: str) -> list[dict[str, Any]]:
+    """Internal notes on a conversation; a note that names one of the resident's anonymous complaints
+    is hidden like the transcript's part of it (an officer may have typed the ticket by mistake)."""
+    hidden_tickets = _anonymous_tickets(sender_id)
+
     def work(session: Session) -> list[dict[str, Any]]:
         rows = session.execute(
             select(InternalNote).where(InternalNote.sender_id == sender_id).order_by(InternalNote.id)
         ).scalars()
-        return [{"id": n.id, "author": n.author, "text": mask_niks(n.text), "at": n.created_at} for n in rows]
+        out = []
+        for n in rows:
+            note = {"id": n.id, "author": n.author, "text": mask_niks(n.text), "at": n.created_at}
+            if _mentions({"text": n.text}, hidden_tickets):
+                note["text"] = ANONYMOUS_NOTE_HIDDEN
+            out.append(note)
+        return out
 
     return run_in_transaction(work)
 

@@ -78,6 +78,13 @@ def test_anonymous_reporter_is_invisible_to_officers_everywhere(app, fake_rasa):
     admin = logged_in(app, "kepala", role="admin")
     audit = admin.get("/admin/audit").get_data(as_text=True)
     assert not identity_in(audit.replace(f"petugas:{REPORTER}", ""))
+    # (after the audit check: a note is an action on the resident, audited as such)
+    # a note an officer typed on the reporter's conversation naming the ticket is hidden there too
+    officer.post(f"/percakapan/{REPORTER}/catatan", {"text": f"warga ini pelapor {ticket}"})
+    officer.post(f"/percakapan/{REPORTER}/catatan", {"text": "sudah ditelepon soal jam buka"})
+    conv = officer.get(f"/percakapan/{REPORTER}").get_data(as_text=True)
+    assert ticket not in conv and "pelapor" not in conv and "sudah ditelepon soal jam buka" in conv
+    assert ticket not in str(officer.get(f"/api/percakapan/{REPORTER}").json)
 
 
 def test_only_an_admin_reveals_an_anonymous_reporter_with_a_reason_and_it_is_audited(app, fake_rasa):
