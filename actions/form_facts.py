@@ -296,10 +296,16 @@ _NAME_IN_TEXT = [
     re.compile(r"(?<!balik )(?<!ganti )(?<!alih )(?<!atas )\b(?:nama|namanya|nami|jenengku|jenengé|jeneng|asmaku"
                r"|asma(?=\s+(?:kulo|kula|dalem|kawula)\b))"
                r"(?:\s+(?:saya|sy|aku|kulo|kula|gw|gue|ane|ku|lengkap(?:nya)?|pemohon(?:nya)?|pelapor))?\s*"
-               r"(?:adalah|yaitu|:|=)?\s+([A-Za-z][A-Za-z.'\- ]{1,80}?)" + _NAME_STOP, re.IGNORECASE),
+               r"(?:adalah|yaitu|:|=)?\s+"
+               # "masukin nama istri", "nama anak saya Budi": someone else's name, not the resident's
+               r"(?!(?:istri|isteri|suami|anak|adik|adek|kakak|mertua|almarhum\w*|alm|bayi|cucu|ortu"
+               r"|orang ?tua|kandung|pasangan|calon|saudara|keluarga|jalan|gang|toko|usaha|warung|bojo\w*|garwa"
+               r"|(?:ibu|bapak|ayah|bu|pak|mbah|simbah)\s+(?:saya|sy|ku|aku|kulo|kula|gw|kandung|mertua))\b)"
+               r"([A-Za-z][A-Za-z.'\- ]{1,80}?)" + _NAME_STOP, re.IGNORECASE),
     re.compile(r"(?:\batas nama|\ba\.\s?n\.?)\s*:?\s*([A-Za-z][A-Za-z.'\- ]{1,80}?)" + _NAME_STOP, re.IGNORECASE),
     # "saya Tri Handayani mau ..." only when capitalised as a name.
-    re.compile(r"\b(?:[Ss]aya|[Ss]y|[Aa]ku|[Kk]ulo|[Kk]ula)\s+((?:[A-Z][a-z.'\-]+)(?:\s+[A-Z][a-z.'\-]+){0,4})" + _NAME_STOP),
+    re.compile(r"(?<!anak )(?<!istri )(?<!suami )(?<!ibu )(?<!bapak )(?<!ayah )(?<!adik )(?<!kakak )(?<!mertua )"
+               r"\b(?:[Ss]aya|[Ss]y|[Aa]ku|[Kk]ulo|[Kk]ula)\s+((?:[A-Z][a-z.'\-]+)(?:\s+[A-Z][a-z.'\-]+){0,4})" + _NAME_STOP),
     # "Selamat pagi pak, dengan Hartono." (how callers introduce themselves), capitalised only.
     re.compile(r"(?:^|[,.]\s*|\b(?:pak|bu|min|mas|mbak|kak)\s*,?\s*)(?:[Dd]engan|[Dd]gn)\s+"
                r"((?:[A-Z][a-z.'\-]+)(?:\s+[A-Z][a-z.'\-]+){0,4})" + _NAME_STOP),

@@ -44,8 +44,10 @@ LETTER_NAMES = {"a": "a", "be": "b", "ce": "c", "de": "d", "e": "e", "ef": "f", 
 # Words before a document that make it something to bring ("fotokopi kk", "bawa ktp asli").
 REQUIREMENT_ITEM_BEFORE = frozenset({"fotokopi", "fotocopy", "fc", "copy", "kopi", "salinan", "bawa", "membawa",
                                      "dibawa", "nggowo", "gowo", "bekta", "dipunbekta", "lampirkan", "lampiran", "scan",
-                                     "melampirkan", "pakai", "pake", "nganggo", "perlu", "butuh", "harus", "wajib",
-                                     "kudu", "kedah", "syarat", "syaratnya"})
+                                     "melampirkan", "pakai", "pake", "nganggo", "syaratnya", "syarate"})
+# Right before a document (or before "surat" + its name), a need makes it a thing to bring:
+# "surat kehilangan perlu surat polisi dulu?" (but "perlu bikin kk" still wants the KK).
+NEED_BEFORE = frozenset({"perlu", "butuh", "harus", "wajib", "kudu", "kedah"})
 ITEM_JOINERS = frozenset({"sama", "dan", "karo", "kalih", "serta", "plus", "atau", "sm", "dg", "dengan", "lan"})
 # A lost document named beside the letter of loss is the letter's subject, not a second request.
 LOSS_LETTER = "surat_kehilangan"
@@ -259,7 +261,10 @@ def _find(text: str) -> tuple[Match, ...]:
         # "syaratnya ktp sama kk": a list of things to bring continues after "sama"/"dan"/","
         chained = bool(items) and items[-1][1] <= i and i - items[-1][1] <= 2 and \
             all(w in ITEM_JOINERS for w in words[items[-1][1]:i])
-        if chained or any(w in REQUIREMENT_ITEM_BEFORE for w in words[max(0, i - 2):i]) or words[j:j + 1] == ["asli"]:
+        needed = i >= 1 and (words[i - 1] in NEED_BEFORE or (words[i - 1] == "surat" and i >= 2
+                                                              and words[i - 2] in NEED_BEFORE))
+        if chained or needed or any(w in REQUIREMENT_ITEM_BEFORE for w in words[max(0, i - 2):i]) \
+                or words[j:j + 1] == ["asli"] or _from_elsewhere(words, j):
             items.append((i, j, m))
     if items and len(items) < len(found):
         found = [item for item in found if item not in items]
@@ -276,6 +281,13 @@ def _find(text: str) -> tuple[Match, ...]:
             seen.add(match.key)
             out.append(match)
     return tuple(out)
+
+
+def _from_elsewhere(words: list[str], j: int) -> bool:
+    """ "ktp sy luar kota", "yg ktp nya luar kota": the resident's card is the circumstance, not the request."""
+    after = words[j:j + 4]
+    return any(w in ("luar", "beda", "bukan") for w in after[:3]) and any(
+        w in ("kota", "daerah", "kabupaten", "kab", "provinsi", "pulau", "sogaten", "madiun", "wilayah") for w in after)
 
 
 def find_keys(text: str) -> list[str]:

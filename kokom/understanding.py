@@ -77,7 +77,7 @@ def _rx(pattern: str) -> re.Pattern[str]:
 TRACK = _rx(
     r"lacak|melacak|ngelacak|dilacak|tracking|track|status|progres|progress|progresnya|perkembangan|perkembangannya"
     r"|sampai mana|sampe mana|sampai dimana|sampe dimana|sampai di mana|tekan ngendi|dugi pundi|kabarnya|kabare"
-    r"|statusnya|statuse|progresnya|progrese|update|apdet|updatenya|kelanjutan\w*|kabaripun|pripun kabar\w*"
+    r"|statusnya|statuse|progresnya|progrese|(ada|ono|onok|enek|wonten) (update|apdet)|updatenya|apdetnya|update (ga|gak|gk|nggak|belum|blm|ya|dong)\b|kelanjutan\w*|kabaripun|pripun kabar\w*"
 )
 # "laporan jalan berlubang sy kok blm ada tindakan": my report, not acted on yet.
 NOT_YET = _rx(
@@ -126,6 +126,9 @@ HOW_QUESTION = _rx(
     # krama/ngoko: "punapa kemawon ingkang kedah dipunbekta", "syarate opo"
     r"|punapa kemawon|punopo mawon|menopo mawon|punapa mawon|opo wae|apa wae|syarate|syaratipun|syarat syaratipun"
     r"|(kedah|kudu|perlu|kedhah) (dipun ?)?(bekta|beta|bekto|gowo|nggowo|digowo|digawa|gawa|dibawa|bawa)"
+    # "ngurus pengantar skck butuh pas foto ga": is X needed or not
+    r"|(butuh|perlu|harus|wajib|kudu|kedah|pake|pakai) (\S+ ){0,3}(ga|gak|gk|nggak|enggak|tidak|ndak|ora|mboten)"
+    r"( ya| sih| min| kak| pak| bu| nggih)? ?\?? *$"
 )
 # Short follow-ups that can only be about the requirements ("bayar ga?", "berapa lama?").
 REQUIREMENT_WORDS = _rx(
@@ -154,7 +157,8 @@ NIK_GIVEN = re.compile(r"(?<![0-9])[0-9](?:[\s./_-]{0,2}[0-9]){15}(?![0-9])")
 # A greeting plus the word for a report and little else ("selamat siang pak, pengaduan").
 REPORT_WORD = _rx(r"(laporan|lapor|melapor|laporin|ngelaporin|ngadu|mengadu|pengaduan|aduan|komplain|keluhan|wadul|sambat)")
 ASKS_ACTION = _rx(r"mohon|tolong|tulung|nyuwun tulung|minta|harap")
-FEEDBACK_OPENING = re.compile(r"^\s*(saran|usul|usulan|kritik|masukan|sebaiknya|alangkah baiknya|mohon dipertimbangkan)\b")
+FEEDBACK_OPENING = re.compile(r"^\s*((oh |o )?(iya|ya)|oiya|oya|eh|satu lagi|sekalian|cuma|sekadar|sekedar)?\s*"
+                              r"(saran|usul|usulan|kritik|masukan|sebaiknya|alangkah baiknya|mohon dipertimbangkan)\b")
 # "mau bikin SKTM buat beasiswa", "arep ngurus kk anyar": wanting a document, not asking about it.
 WANT_APPLY = _rx(
     r"(mau|ingin|pengen|pingin|pgn|arep|badhe|ajeng|akan|kepengen|meh|mek|kate|ate|ape|pengin|kepingin) "
@@ -228,7 +232,9 @@ POLICE_REPORT = _rx(
 )
 # "iso nggo opo ae cak?", "bisa bantu apa aja": what the service can do.
 WHAT_CAN_YOU_DO = _rx(
-    r"(iso|isa|bisa|bs|saged|dapat) (nggo|dinggo|digawe|dipake|dipakai|buat|ngapain|ngapa|ngewangi|mbantu|bantu|bantuin|membantu"
+    r"layanan\w* (ing mriki |di sini |disini |nya |kelurahan )?(apa|opo|menapa|punapa|napa|nopo) (saja|aja|wae|mawon|kemawon|ae)"
+    r"|(apa|opo|menapa|punapa) (saja|aja|wae|mawon|kemawon) layanan\w*"
+    r"|(iso|isa|bisa|bs|saged|dapat) (nggo|dinggo|digawe|dipake|dipakai|buat|ngapain|ngapa|ngewangi|mbantu|bantu|bantuin|membantu"
     r"|ngrewangi|nulung|nolong|nolongi) ?(opo|apa|napa|nopo|menapa|punapa)? ?(wae|ae|aja|saja|mawon|sih|to)?\s*\??\s*"
     r"((cak|rek|min|kak|mas|mbak|pak|bu|nggih|ya|yo|iki|ini)\s*\??\s*)*$"
 )
@@ -245,10 +251,11 @@ PERSON_QUESTION = _rx(r"(orang|org|wong|tiyang|manusia) (beneran|asli|nyata|tena
 ANYONE_THERE = _rx(r"(onok|ada|enek|wonten|ana) (wong|orang|org|tiyang|uwong) (ta|kah|gak|ga|nggak|mboten|to|ya)?\s*\??")
 # "harga iphone 15 second brp", "kulo badhe tumbas tiket bis": shopping is not a service here.
 SHOPPING = _rx(r"harga (hp|iphone|motor|mobil|emas|beras|cabe|tiket|laptop|tanah|rumah)\w*|tumbas|tuku|beli tiket|beli pulsa"
-               r"|jual beli|harga pasaran|(mau|pengen|arep|badhe) (beli|membeli|tuku|tumbas)")
+               r"|jual beli|harga pasaran|(mau|pengen|arep|badhe) (beli|membeli|tuku|tumbas)"
+               r"|(jual|dijual|sade) (kambing|sapi|motor|mobil|hp|rumah|tanah|kos|kue|nasi)\w*|(ada|wonten) (yg|yang|sing|ingkang) (butuh|minat)")
 # "bantuin ngerjain tugas PKn", "ceritakan lelucon": homework and jokes.
 CHIT_CHAT = _rx(
-    r"lelucon|lawakan|jokes?|cerita lucu|pantun|dongeng|tebak tebakan|tebak2an"
+    r"kuis|quiz|tebak tebakan|lelucon|lawakan|jokes?|cerita lucu|pantun|dongeng|tebak tebakan|tebak2an"
     r"|(ngerjain|mengerjakan|ngerjakan|garap|nggarap|nggarapke|kerjain) (tugas|pr|soal)|tugas sekolah|tugas kuliah"
     r"|(sampean|kamu|km|awakmu|njenengan|panjenengan|mas|mbak|admin|min) (asline|asli|asal\w*) (ngendi|endi|mana|pundi|dari mana)"
     r"|(asline|asalnya|asale) (ngendi|endi|mana|pundi)|(umur|usia)(mu|nya)? (piro|berapa|brp|pinten)"
@@ -388,9 +395,27 @@ PROBLEM = _rx(
 
 # Unfairness or blame words that make a message about a public matter a complaint.
 COMPLAINT_TONE = _rx(
-    r"kok|padahal|malah|(tidak|gak|ga|nggak|ora|mboten) (adil|merata|tepat sasaran|becus|ditanggapi|direspon|digubris)"
+    r"kok|padahal|malah|(tidak|gak|ga|nggak|ora|mboten) (adil|merata|tepat sasaran|becus|ditanggapi|direspon|digubris"
+    r"|dilayani|dilayanin|diladeni|direken)"
     r"|salah sasaran|pilih kasih|dipersulit|pungli|pungutan liar|diminta bayar|disuruh bayar|dimintai"
 )
+
+
+# "nunggu 3 jam ga dilayani, petugasnya main hp": a complaint about the office's service.
+SERVICE_COMPLAINT = _rx(
+    r"(tidak|gak|ga|gk|nggak|ora|mboten|belum|blm) (dilayani|dilayanin|diladeni|direken|digubris)"
+    r"|(petugas|pegawai|staf|mbak|mas)\w* (\w+ )?(main hp|main handphone|ngobrol terus|cuek|judes|galak|ketus|kasar|tidur|merokok"
+    r"|ngerokok|ga ada|gak ada|tidak ada|ora ono|mboten wonten|telat|terlambat)"
+    r"|(nunggu|menunggu|antri|antre|ngantri) (\d+|berjam|seharian|sampai sore)"
+)
+# A public thing broken, dirty or overflowing: a report even without "lapor" ("aspal baru sebulan udh ngelupas").
+PUBLIC_THING = _rx(r"aspal\w*|jalan\w*|dalan\w*|got|selokan|saluran|jembatan|kreteg|lampu jalan|pju|drainase|trotoar"
+                   r"|tps|sampah\w*|gorong|kali|kalen|sungai|taman|pos ronda|gapura|polisi tidur")
+DAMAGE = _rx(r"rusak|ancur|hancur|ngelupas|mengelupas|terkelupas|bolong|berlubang|jebol|ambrol|retak|ambles|amblas|mampet"
+             r"|tersumbat|munjung|luber|meluber|mbleber|numpuk|menumpuk|bau|banjir|roboh|ambruk|mati|padam|putus|keropos")
+# Public-order trouble ("wonten tiyang sade ciu ... sami mendem").
+PUBLIC_ORDER = _rx(r"ciu|miras|arak|oplosan|mabuk|mabok|mendem|judi|togel|sabung ayam|narkoba|pil koplo|balap liar|tawuran"
+                   r"|maling|nyolong|pencurian|kemalingan|begal|preman|pungli")
 
 
 def reports_problem(text: str) -> bool:
@@ -478,6 +503,16 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
                   "ask_office_hours"} and SHOPPING.search(norm) and not _names_a_document(text) \
             and not OFFICE_WORDS.search(norm) and not REPORT_WORD.search(norm):
         new_name, cue = "out_of_scope", "shopping"
+    elif name in {"out_of_scope", "check_status", "ask_requirements", "ask_office_location", "ask_office_hours",
+                  "show_menu", "give_feedback", "request_human"} \
+            and not find_tickets(text) and not status_cue(text) and not _names_a_document(text) \
+            and not UTILITY.search(norm) and not FEEDBACK_OPENING.search(norm.strip()) and (
+                (PUBLIC_THING.search(norm) and DAMAGE.search(norm)) or PUBLIC_ORDER.search(norm)
+                or SERVICE_COMPLAINT.search(norm)) \
+            and not (name == "request_human" and WANTS_PERSON.search(norm)) \
+            and not (name == "give_feedback" and not (SERVICE_COMPLAINT.search(norm) or COMPLAINT_TONE.search(norm))):
+        # "aspal baru sebulan udh ngelupas, kualitasnya gimana ini": a report, whatever the wording.
+        new_name, cue = "file_complaint", "problem_report"
     elif name == "request_human" and PERSON_QUESTION.search(norm) and not WANTS_PERSON.search(norm):
         new_name, cue = "bot_challenge", "is_it_a_bot"
     elif name in {"request_human", "out_of_scope"} and ANYONE_THERE.search(norm) and len(words) <= 5 \
@@ -534,7 +569,8 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
         new_name, cue = "file_complaint", "new_report"
     elif name in {"check_status", "request_human", "out_of_scope"} and not find_tickets(text) \
             and not status_cue(text) and COMPLAINT_TONE.search(norm) \
-            and _names_a_category(text) and not _names_a_document(text):
+            and _names_a_category(text) and not _names_a_document(text) \
+            and not (name == "request_human" and WANTS_PERSON.search(norm) and OFFICER_WORDS.search(norm)):
         new_name, cue = "file_complaint", "complaint_tone"
     elif name in {"file_complaint", "give_feedback", "out_of_scope", "greet", "inform"} and _names_a_document(text) \
             and (APPLY_NOW.search(norm) or WANT_APPLY.search(norm)) and not question_cue(text) \
@@ -592,7 +628,8 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
     elif name == "check_status" and status_cue(text):
         # The classifier and the cue agree: no clarifying question needed.
         return intent, ranking, "status"
-    elif name == "out_of_scope" and (OTHER_AGENCY.search(norm) or POLICE_REPORT.search(norm)) \
+    elif name == "out_of_scope" and (OTHER_AGENCY.search(norm) or POLICE_REPORT.search(norm)
+                                     or (UTILITY.search(norm) and not STREET_LIGHT.search(norm))) \
             and not _names_a_document(text) and not find_tickets(text) and not REPORT_NOUN.search(norm):
         return intent, ranking, "other_agency"  # "cara daftar polisi": unsure, but another agency's for sure
     elif name == "ask_requirements" and reports_problem(text) and not _names_a_document(text):
@@ -602,7 +639,7 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
             (name in {"deny", "affirm", "greet", "thank"} and len(words) <= 5)
             or (name in {"out_of_scope", "inform"} and len(words) <= 3)):
         new_name, cue = "ask_requirements", "requirement_follow_up"
-    elif name in {"ask_office_hours", "ask_office_location", "out_of_scope", "show_menu"} and FEEDBACK_OPENING.search(norm):
+    elif name in {"ask_office_hours", "ask_office_location", "out_of_scope", "show_menu"} and FEEDBACK_OPENING.search(norm.strip()):
         new_name, cue = "give_feedback", "feedback_opening"
     elif name in {"give_feedback", "out_of_scope", "inform"} and APOLOGY.search(norm) and len(content_words(text)) <= 3 \
             and not reports_problem(text):

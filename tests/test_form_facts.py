@@ -267,3 +267,10 @@ def test_set_nine_and_ten_typed_answers():
     # a report's topic alone is not its description
     assert ff.is_meta_opening("selamat siang saya mewakili ibu saya yang sudah sepuh mau melaporkan soal bantuan")
     assert not ff.is_meta_opening("mau lapor soal lampu mati di gang 3")
+
+
+def test_someone_elses_name_is_not_the_residents():
+    assert ff.find_name("update kk dong, mau masukin nama istri") is None
+    assert ff.find_name("nama anak saya Budi, mau bikin akta") is None
+    assert ff.find_name("nama ibu saya Sulastri") is None
+    assert ff.find_name("nama Ibu Sulastri") == "Sulastri"

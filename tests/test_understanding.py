@@ -66,6 +66,8 @@ def test_resolve_accepts_keys_names_and_aliases():
     ("mau ngajukan es ka te em buat kuliah", ["sktm"]),  # spelt out letter by letter
     ("HP dan KTP saya hilang, mau bikin surat kehilangan", ["surat_kehilangan"]),  # the lost card is the subject
     ("mau bikin ktp baru dan surat kehilangan", ["ktp", "surat_kehilangan"]),
+    ("syarat surat domisili utk anak kos apa ya, ktp sy luar kota", ["surat_domisili"]),  # the card is circumstance
+    ("syarat bikin kk baru setelah nikah apa aja min", ["kk"]),
     ("ngurus kartu kluarga baru abis nikah", ["kk"]),  # "nikah" beside a named document is no document
     ("kalo ktp ilang ngurusnya gmn, fotokopi kk cukup ga", ["ktp"]),  # a document to bring is a requirement
     ("domisili buat ngekos harus bawa ktp asli?", ["surat_domisili"]),
@@ -75,6 +77,8 @@ def test_resolve_accepts_keys_names_and_aliases():
     ("domisili syaratnya cuma ktp sama kk kah?", ["surat_domisili"]),
     ("surat kehilangan perlu surat polisi dulu gk min", ["surat_kehilangan"]),
     ("mau bikin ktp baru dan surat kehilangan", ["ktp", "surat_kehilangan"]),
+    ("syarat surat domisili utk anak kos apa ya, ktp sy luar kota", ["surat_domisili"]),  # the card is circumstance
+    ("syarat bikin kk baru setelah nikah apa aja min", ["kk"]),
     # A permit for a wedding party with music is the crowd-event permit; the marriage letter stays.
     ("mau ngurus izin buat nikahan anak, ada orkesnya juga", ["izin_keramaian"]),
     ("ijin hajatan nanggap campursari", ["izin_keramaian"]),
@@ -284,6 +288,22 @@ def test_wanting_a_document_is_an_application_unless_it_asks_how(text, read_as):
     ("kk yg gw ajuin minggu lalu kpn jadinya", "request_document", "check_status"),
     ("min yg aduan pungli kmrn ada update ga", "file_complaint", "check_status"),
     ("sktm jadi gak saya ajukan ya", "request_document", "request_document"),
+    # A report without "lapor": a public thing broken or overflowing, trouble in the street, bad service.
+    ("aspal baru sebulan udh ngelupas, kualitasnya gimana ini", "out_of_scope", "file_complaint"),
+    ("sampahe nang TPS mburi pasar wis munjung, kirik-kirik podo ngacak-acak", "check_status", "file_complaint"),
+    ("nyuwun pangapunten, wonten tiyang sade ciu wonten warung pojok, tiyang-tiyang sami mendem",
+     "ask_requirements", "file_complaint"),
+    ("kemarin ngurus surat di kantor kelurahan nunggu 3 jam ga dilayani, petugasnya main hp",
+     "ask_office_location", "file_complaint"),
+    ("listrik rumah padam dari pagi", "out_of_scope", "out_of_scope"),
+    ("oh iya, saran sy ada papan petunjuk arah ke kantor biar ga nyasar", "ask_office_location", "give_feedback"),
+    ("kok lama bgt, mau ngomong sama petugas aja", "request_human", "request_human"),
+    ("ngurus pengantar skck butuh pas foto ga", "request_document", "ask_requirements"),
+    ("update kk dong, mau masukin nama istri", "request_document", "request_document"),
+    ("sekadar masukan, website kelurahan belum update sejak tahun lalu", "give_feedback", "give_feedback"),
+    ("nyuwun pirsa, layanan ing mriki menapa kemawon", "ask_requirements", "show_menu"),
+    ("kuis: ibu kota jawa timur apa?", "ask_requirements", "out_of_scope"),
+    ("jual kambing buat aqiqah min, ada yg butuh?", "check_status", "out_of_scope"),
 ])
 def test_cues_that_decide_the_service(text, read, read_as):
     ranking = [{"name": read, "confidence": 0.7}, {"name": "request_human", "confidence": 0.2}]
