@@ -59,6 +59,8 @@ AFFIRM_WORDS = {
     "kirim", "kirimkan", "kirimin", "kirimlah", "kirimen", "kirimno", "dikirim", "diproses", "proses", "lanjut", "lanjutkan", "setuju", "cocok", "pas", "mantap", "gas",
     "boleh", "yoi", "hooh", "he", "eh", "sampun", "valid", "tepat", "sesuai",
     "yaps", "yups", "yup", "yoa", "iyap", "okee", "oce", "gaskeun", "siip", "sipp", "mantul", "nggeh", "enggeh",
+    # Madurese and Sundanese yes ("enggi, betul", "muhun, leres"), "hooh"/"heeh"
+    "enggi", "engghi", "iyeh", "muhun", "sumuhun", "mangga", "monggo", "heeh", "hu'um", "huum",
 }
 DENY_WORDS = {
     "tidak", "tdk", "gak", "ga", "gk", "nggak", "ngga", "enggak", "engga", "ndak", "no", "nope", "jangan", "jgn",
@@ -178,8 +180,9 @@ def asks_for_officer(text: str) -> bool:
 SKIP_PHOTO = re.compile(
     r"\b(skip|lewat|lewati|lewatin|lanjut|lanjutkan|nanti|ntar|entar|mengko|mangke|mengke|engko|ngko|susul|susulkan|"
     r"disusulkan|nyusul|kapan kapan|kapan2|"
-    r"(?:ga|gak|gk|nggak|ngga|enggak|engga|tidak|tdk|ndak|belum|blm|ora|ra|rak|mboten|dereng|kagak|kaga|kgk|kaga) "
-    r"(?:ada|ado|ono|onok|ana|punya|wonten|gadhah|duwe|nduwe|usah|perlu|sempat|sempet|smpt|bisa|motret|moto|foto)|"
+    r"(?:ga|gak|gk|g|gx|nggak|ngga|enggak|engga|tidak|tdk|tak|ndak|nda|belum|blm|ora|ra|rak|mboten|dereng|kagak|kaga"
+    r"|kgk|kaga|bunten) "
+    r"(?:ada|ad|ado|ono|onok|ana|punya|pny|wonten|gadhah|duwe|nduwe|usah|perlu|sempat|sempet|smpt|bisa|motret|moto|foto)|"
     r"gada|gaada|gakada|raono|raana|mboten wonten|mboten gadhah|ora ono|ora duwe|no photo|no foto|tanpa foto)\b"
 )
 
@@ -203,7 +206,8 @@ def mentions_no_photo(text: str) -> bool:
 ANONYMOUS = re.compile(
     r"\b(anonim|anonym|anonymous|anon|rahasia|rahasiakan|dirahasiakan|merahasiakan|tanpa nama|hamba allah|"
     r"sembunyikan|disembunyikan|samarkan|"
-    r"(?:ga|gak|gk|nggak|ngga|tidak|tdk|ndak|mboten|ora|jangan|jgn) (?:usah |perlu |mau |ingin |purun |kersa )?"
+    r"(?:(?:ga|gak|gk|nggak|ngga|tidak|tdk|ndak|mboten|ora|jangan|jgn) (?:usah |perlu |mau |ingin |purun |kersa )?"
+    r"|(?:gausah|gaushah|ngausah|rausah|ndausah|gaperlu|gakusah) )"
     r"(?:pakai |pake |nganggo |sebut |disebut |disebutkan |disebutaken |cantumkan |dicantumkan |tulis |ditulis |"
     r"dipun serat |diserat |dipun sebut |dipun cantumaken |dicantumke |dicantumin |ditulisin |dipun tulis |"
     r"kasih |menyebutkan |nyebut )?(?:nama|nami|asma|identitas)(?:nya|ku|ne|ipun)?|"
@@ -401,7 +405,8 @@ PLACE_WORDS = {
     "wilayah", "utara", "selatan", "timur", "barat", "lor", "kidul", "wetan", "kulon", "ngajeng", "wingking",
     "mburi", "ngarep", "sandhing", "cedhak", "caket", "margi", "dalan", "lurung", "mergi", "no", "nomor", "kelurahan",
     "kecamatan", "sogaten", "manguharjo", "madiun", "got", "selokan", "saluran", "trotoar", "bank", "mall",
-    "gedung", "lingkungan", "sekitar", "pertokoan", "ruko", "sentra",
+    "gedung", "lingkungan", "sekitar", "pertokoan", "ruko", "sentra", "tikungan", "belokan", "pengkolan", "gapura",
+    "mulut", "kos", "asrama", "kontrakan",
 }
 # Words that end a place phrase inside a sentence (what happened, when, how bad).
 PLACE_STOP = {
@@ -694,9 +699,16 @@ _TOPIC_ONLY = re.compile(
 )
 
 
+_ENDS_WITH_REPORTING = re.compile(
+    r"\b(?:mau|mo|ingin|pengen|arep|badhe|ajeng|kate|meh)\s+(?:lapor|melapor|ngelapor|ngadu|mengadu|komplain|matur|wadul)"
+    r"\w*(?:\s+(?:pak|bu|min|kak|mas|mbak|nggih|ya|dong|nih))*\s*[.!?]*\s*$", re.IGNORECASE)
+
+
 def is_meta_opening(text: str) -> bool:
     """An opening that speaks about reporting, with no problem in it: not a description."""
     if _TOPIC_ONLY.search(text or "") and not reports_problem(text or ""):
+        return True
+    if _ENDS_WITH_REPORTING.search(text or "") and not reports_problem(_ENDS_WITH_REPORTING.sub("", text or "")):
         return True
     return _META.search(text or "") is not None and content_words(text) <= 8
 

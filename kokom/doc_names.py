@@ -130,6 +130,30 @@ def keys() -> set[str]:
     return {key for _, key in aliases()}
 
 
+_VOWELS = re.compile(r"[aeiou]")
+
+
+def _skeleton(word: str) -> str:
+    """The consonants of a word ("pengantar" -> "pngntr"), digits kept."""
+    return _VOWELS.sub("", word)
+
+
+@lru_cache(maxsize=1)
+def _skeletons() -> dict[str, str]:
+    """Consonant skeleton of each alias long enough to be unmistakable -> key; skeletons that two
+    documents share are dropped."""
+    out: dict[str, str] = {}
+    clash: set[str] = set()
+    for alias, key in aliases():
+        sk = " ".join(_skeleton(w) for w in alias.split())
+        if len(alias) < FUZZY_MIN_LEN or len(sk.replace(" ", "")) < 5 or any(not part for part in sk.split()):
+            continue
+        if out.get(sk, key) != key:
+            clash.add(sk)
+        out.setdefault(sk, key)
+    return {sk: key for sk, key in out.items() if sk not in clash}
+
+
 @lru_cache(maxsize=1)
 def _cores() -> tuple[tuple[str, str], ...]:
     """The distinctive part of each alias ("surat keterangan usaha" -> "usaha")."""
@@ -206,6 +230,17 @@ def _find(text: str) -> tuple[Match, ...]:
                     best = (score, i, i + size)
         if best:
             claim(best[1], best[2], key, alias, best[0])
+    # 2b. written without vowels, as in SMS ("pngantar nkh", "srat ktrangan usaha"): the consonants match
+    skeletons = _skeletons()
+    sizes = sorted({len(sk.split()) for sk in skeletons}, reverse=True)
+    for size in sizes:
+        for i in range(len(words) - size + 1):
+            if not free(i, i + size):
+                continue
+            window = words[i:i + size]
+            key = skeletons.get(" ".join(_skeleton(w) for w in window))
+            if key:
+                claim(i, i + size, key, " ".join(window), float(FUZZY_MIN))
     # 3. a head word followed by a document's distinctive word(s)
     cores = _cores()
     core_texts = [c for c, _ in cores]

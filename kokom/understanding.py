@@ -82,26 +82,34 @@ TRACK = _rx(
 # "laporan jalan berlubang sy kok blm ada tindakan": my report, not acted on yet.
 NOT_YET = _rx(
     r"(belum|blm|blom|durung|dereng|dhereng|rung|ora|gak|ga|tidak|tdk|nggak) (ada |wonten |ono |onok |enek |ana )?"
-    r"(tindakan|tindak lanjut|ditindaklanjuti|ditindak|diproses|proses|direspon|ditanggapi|dibalas|jawaban|kabar|respon)"
+    r"(tindakan|tindak lanjut|ditindaklanjuti|ditindak|diproses|proses|direspon|ditanggapi|dibalas|jawaban|kabar|respon"
+    r"|balesan|balasan|tanggapan)"
 )
 NO_NEWS = _rx(
     r"(sepi|tanpa|ga ada|gak ada|nggak ada|tidak ada|belum ada|blm ada|ora ono|mboten wonten|adem ayem) "
     r"(kabar|kabare|kabarnya|respon|tanggapan|tindak lanjut|tindakan|jawaban)|adem ayem"
 )
 REPORT_NOUN = _rx(r"laporan\w*|aduan\w*|pengaduan\w*|permohonan\w*|pengajuan\w*|laporane|aduanku|laporanku")
-NOT_TRACK = _rx(r"(ubah|ganti|rubah|merubah|mengubah|perubahan) status|status (perkawinan|kawin|pekerjaan|pendidikan|hubungan)")
+NOT_TRACK = _rx(r"(ubah|ganti|rubah|merubah|mengubah|perubahan) status|status (perkawinan|kawin|pekerjaan|pendidikan|hubungan"
+                r"|janda|duda|cerai|lajang|belum kawin|menikah|nikah|pelajar|mahasiswa)")
 DONE = _rx(
     r"(sudah|udah|udh|sdh|sudh|dah|uda|wis|uwis|wes|sampun|apa sudah|apakah sudah) (bisa |sempat )?"
     r"(jadi|jd|jadinya|selesai|rampung|mari|dados|beres|diproses|diperiksa|ditindaklanjuti|ditindak lanjuti|ditangani"
     r"|diambil|keluar|terbit|acc|di acc|disetujui|ditandatangani|ditanda tangani|dikerjakan|diperbaiki|dibalas"
-    r"|dadi|direspon|ditanggapi|diurus|diverifikasi|proses|jalan|ditindak"
+    r"|dadi|direspon|ditanggapi|diurus|diverifikasi|proses|jalan|ditindak|diangkut|dibersihkan|dibenerin|dibenahi"
+    r"|dipasang|dicek|ditangani|didandani"
     r"|ada tindakan|ada tindak lanjut|ada kabar|ada perkembangan|ada respon|ada jawaban|ada balasan)"
 )
 DONE_YET = _rx(r"(jadi|jd|mari|rampung|dados|selesai|terbit|kelar) (belum|blm|blom|durung|dereng|rung|apa belum)")
-ASKING = _rx(r"\?|belum|blm|blom|durung|dereng|dhereng|rung|apa|apakah|kah|ya|yo|nggih|gimana|gmn|piye|pripun|kapan|tah|to|kok")
+ASKING = _rx(r"\?|belum|blm|blom|durung|urung|dereng|dhereng|rung|po|opo|apa|apakah|kah|ya|yo|nggih|gimana|gmn|piye|pripun|kapan|tah|to|kok")
 PAST_APPLY = _rx(
     r"(yang|yg|ingkang|sing) (saya|sy|aku|kulo|tak|dak|gw|gue|sampun kulo|tadi saya|kemarin saya|kemaren saya|wingi) ?"
     r"(ajukan|ajuin|ajukno|urus|uruskan|daftarkan|daftar|laporkan|lapor|laporke|kirim|masukkan|masukin|setorkan|aturaken|ajengaken)"
+)
+# "kmrn sy lapor sampah sdh diangkut blm": the time before the pronoun.
+WHEN_I_APPLIED = _rx(
+    r"(kemarin|kmrn|kemaren|wingi|tadi|td|minggu lalu|bulan lalu|seminggu lalu) (saya|sy|aku|kulo|kula|gw|gue) "
+    r"(lapor|melapor|ngelapor|ngadu|mengadu|ngajuin|mengajukan|ngajukan|ajukan|daftar|ngurus|ngirim|kirim)"
 )
 MY_PENDING = _rx(
     r"(saya|sy|aku|kulo|gue|gw) (sudah|udah|udh|sdh|dah|wis|wes|sampun|kemarin|kemaren|wingi|tadi|minggu lalu|kmrn"
@@ -117,18 +125,20 @@ WHEN_READY = _rx(r"(kapan|kpn) (jadi|jd|jadinya|selesai|rampung|dados|dadi|bisa 
 MINE = _rx(r"\w{3,}ku|saya|sy|ku|kulo|aku|kula|punya saya|punyaku|anak saya|anakku|ibu saya|bapak saya|suami saya|istri saya|gue|gw")
 
 HOW_QUESTION = _rx(
-    r"syarat\w*|persyaratan\w*|bawa apa|bawa apa aja|perlu apa|butuh apa|perlu bawa|harus bawa|apa yang (harus|perlu) dibawa"
+    r"syarat\w*|syrat\w*|syrt\w*|persyaratan\w*|(bawa|bwa|bw|gowo|nggowo) (apa|ap|opo|aja)|bawa apa aja|perlu apa|butuh apa|perlu bawa|harus bawa|apa yang (harus|perlu) dibawa"
     r"|pripun|piye|kados pundi|kadospundi|gimana|gmn|gmna|bagaimana|bgmn|bgm|caranya|cara|carane|prosedur\w*|alur\w*|langkah\w*"
-    r"|berapa lama|brp lama|berapa hari|brp hari|pinten dinten|suwene|suwe|lama ga|lama gak|lama nggak|lama tidak"
+    r"|(berapa|brp|brapa|brpa|piro|pira) (lama|lma|hari|hri|hr|minggu|mgg)|pinten dinten|suwene|suwe|lama ga|lama gak|lama nggak|lama tidak"
     r"|biaya\w*|bayar|mbayar|gratis|tarif|ongkos|harga|pinten|pira|berapa|brp"
     r"|apa saja|apa aja|apa aj|apa sj|opo wae|opo ae|menapa kemawon|napa mawon|napa kemawon|nopo mawon|perlu opo|butuh opo"
     r"|tanya|nanya|tanyakan|menanyakan|pirsa|tanglet|takon|apakah|apa harus|apa perlu|harus ada|perlu ada|surat apa"
     # krama/ngoko: "punapa kemawon ingkang kedah dipunbekta", "syarate opo"
     r"|punapa kemawon|punopo mawon|menopo mawon|punapa mawon|opo wae|apa wae|syarate|syaratipun|syarat syaratipun"
-    r"|(kedah|kudu|perlu|kedhah) (dipun ?)?(bekta|beta|bekto|gowo|nggowo|digowo|digawa|gawa|dibawa|bawa)"
-    # "ngurus pengantar skck butuh pas foto ga": is X needed or not
-    r"|(butuh|perlu|harus|wajib|kudu|kedah|pake|pakai) (\S+ ){0,3}(ga|gak|gk|nggak|enggak|tidak|ndak|ora|mboten)"
-    r"( ya| sih| min| kak| pak| bu| nggih)? ?\?? *$"
+    r"|(kedah|kudu|perlu|kedhah) (dipun ?)?(bekta|beta|bekto|mbekto|mbeto|mbekta|gowo|nggowo|digowo|digawa|gawa|dibawa|bawa)"
+)
+# "ngurus pengantar skck butuh pas foto ga", "perlu akta cerai jg ya?": is X needed (or not)
+NEED_QUESTION = _rx(
+    r"(butuh|perlu|harus|wajib|kudu|kedah|pake|pakai) (\S+ ){0,5}((ga|gak|gk|nggak|enggak|tidak|ndak|ora|mboten)"
+    r"( ya| sih| min| kak| pak| bu| nggih)? ?\?? *$|(juga |jg )?(ya|yo|kah|tah|to|po|nggih) ?\? *$)"
 )
 # Short follow-ups that can only be about the requirements ("bayar ga?", "berapa lama?").
 REQUIREMENT_WORDS = _rx(
@@ -140,6 +150,9 @@ NEW_REPORT = _rx(
     r"ngaturaken |nyampekne )?"
     r"(laporan|lapor|melapor|ngelapor|ngadu|mengadu|pengaduan|aduan|keluhan|matur(?! (nuwun|suwun|sembah)))"
 )
+# "min ada laporan dr warga sy": a report passed on from someone else.
+REPORT_FROM = _rx(r"(ada|wonten|onok|enek|ana) (laporan|aduan|pengaduan|keluhan) (dari|dr|saking|soko|teko|seko) "
+                  r"(warga|tetangga|rt|rw|pak rt|bu rt|ketua|lingkungan|masyarakat)")
 # "ada yg mau sy sampaikan soal bantuan": something to tell the office (not a document, not praise).
 SAY_SOMETHING = _rx(
     r"(mau|ingin|pengen|arep|badhe|ajeng|perlu) (sy |saya |aku |kulo |tak )?"
@@ -158,18 +171,19 @@ NIK_GIVEN = re.compile(r"(?<![0-9])[0-9](?:[\s./_-]{0,2}[0-9]){15}(?![0-9])")
 REPORT_WORD = _rx(r"(laporan|lapor|melapor|laporin|ngelaporin|ngadu|mengadu|pengaduan|aduan|komplain|keluhan|wadul|sambat)")
 ASKS_ACTION = _rx(r"mohon|tolong|tulung|nyuwun tulung|minta|harap")
 FEEDBACK_OPENING = re.compile(r"^\s*((oh |o )?(iya|ya)|oiya|oya|eh|satu lagi|sekalian|cuma|sekadar|sekedar)?\s*"
-                              r"(saran|usul|usulan|kritik|masukan|sebaiknya|alangkah baiknya|mohon dipertimbangkan)\b")
+                              r"(saran|usul|usulan|kritik|masukan|sebaiknya|alangkah baiknya|mohon dipertimbangkan|mbok|mbokya"
+                              r"|mbok yao|mbok ya|harusnya|seharusnya|mending)\b")
 # "mau bikin SKTM buat beasiswa", "arep ngurus kk anyar": wanting a document, not asking about it.
 WANT_APPLY = _rx(
-    r"(mau|ingin|pengen|pingin|pgn|arep|badhe|ajeng|akan|kepengen|meh|mek|kate|ate|ape|pengin|kepingin) "
+    r"(mau|mo|mw|mao|ingin|pengen|pingin|pgn|arep|badhe|bade|ajeng|akan|kepengen|meh|mek|kate|ate|ape|pengin|kepingin) "
     r"(diurus|diuruskan|diurusin|dibuat|dibuatkan|dibuatin|diajukan|didaftarkan|digawekke|didamelaken|dipun damelaken"
     r"|buat|bikin|bkin|membuat|nggawe|gawe|gawekno|ndamel|ngurus|urus"
-    r"|mengurus|ngurusin|ngajukan|mengajukan|ajukan|ngajuin|daftar|minta|nyuwun|mohon"
+    r"|mengurus|ngurusin|ngajukan|mengajukan|ajukan|ngajuin|daftar|minta|nyuwun|mohon|ngadamel|ngadamelkeun"
     r"|diganti|digantos|ganti baru|diperbarui|diperpanjang|perpanjang)"
 )
 # "bikin kk ya min, ...", "ngajuin surat pindah keluar kota": an order that opens with applying.
 APPLY_FIRST = re.compile(
-    r"^ ((saya|sy|aku|kulo|kula|gue|gw|kami) )?(bikin|bikinin|buat|buatin|buatkan|ngurus|urus|urusin|ngajuin|ajukan|ajuin|ngajukan|mengajukan|daftar|daftarkan"
+    r"^ ((saya|sy|aku|kulo|kula|gue|gw|kami) )?(ngajokno|ngajokke|ngajokaken|ngajuke|bikin|bikinin|buat|buatin|buatkan|ngurus|urus|urusin|ngajuin|ajukan|ajuin|ngajukan|mengajukan|daftar|daftarkan"
     r"|daftarin|daftarno|minta|njaluk|nyuwun|proses|tolong proses|tlg proses|gawekno|damelaken) "
 )
 # "makasih, lampu jalan yg kemarin rusak udah dibenerin cepet": thanks for a fix, not a new report.
@@ -204,7 +218,8 @@ SERVICE_PRAISED = _rx(r"pelayanan\w*|layanan\w*|petugas\w*|loket|mas ?2|mbak ?2|
 # "kelurahan iku cedhak opo? aku ra ngerti dalane": how to get there.
 WHERE_IS = _rx(
     r"cedhak opo|cedak opo|cedak apa|dekat apa|deket apa|cedhak endi|cedak endi|cedhak ngendi|cedak ngendi|sebelah mana"
-    r"|sisih pundi|caket pundi|patokan\w*|ancer ancer\w*|ancer2\w*|lewat mana|rute\w*"
+    r"|sisih pundi|caket pundi|sak dalan|sedalan|searah|sejalur|satu jalan"
+    r"|(ra|rung|urung|durung|belum|blm|ga|gak|tidak) (tau|tahu|pernah) (mrono|mrana|rono|ke sana|kesana|ke situ)|patokan\w*|ancer ancer\w*|ancer2\w*|lewat mana|rute\w*"
     r"|(ra|ora|ga|gak|tidak|nggak) (ngerti|tau|tahu) (dalane|jalannya|jalane|tempatnya|kantornya|lokasinya|nggone)"
 )
 PRAYER = _rx(r"imsak|imsyak|sholat|salat|shalat|solat|maghrib|magrib|subuh|isya|dzuhur|zuhur|ashar|adzan|azan"
@@ -223,6 +238,7 @@ OTHER_AGENCY = _rx(
     r"daftar (polisi|polri|tni|cpns|pns|asn|bintara|tamtama|akpol|akmil|kuliah|ppdb|sekolah|bpjs|haji|umroh)"
     r"|paspor|samsat|stnk|bpkb|imigrasi|bpn|sertifikat tanah|pajak (motor|mobil|kendaraan)|pbb"
     r"|kartu (bpjs|kis|jkn|indonesia sehat|indonesia pintar|kip|atm|kredit|prakerja|npwp)|bpjs\w*"
+    r"|atm|tilang|etle|e tilang|perpanjang sim|bikin sim|buat sim|sim (a|b|c|mati|hilang|baru)|lowongan\w*|loker"
     r"|transfer|antar bank|rekening bank|pinjam uang|pinjaman|kredit (motor|mobil|hp|rumah)|cicilan|bunga bank|bank (bri|bni|mandiri|bca|jatim|btn)"
 )
 # A report for the police ("cara lapor penipuan online ke polisi", "mau lapor ke polres soal ...").
@@ -232,13 +248,15 @@ POLICE_REPORT = _rx(
 )
 # "iso nggo opo ae cak?", "bisa bantu apa aja": what the service can do.
 WHAT_CAN_YOU_DO = _rx(
-    r"layanan\w* (ing mriki |di sini |disini |nya |kelurahan )?(apa|opo|menapa|punapa|napa|nopo) (saja|aja|wae|mawon|kemawon|ae)"
+    r"(ada )?pilihan\w* (apa|opo|menapa) ?(aja|saja|wae|mawon)?|(bingung|bingungg) (hrs|harus|kudu) (pilih|milih)"
+    r"|(iso|isa|bisa|bs|saged) (ngurus|urus|diurus) (apa|opo|menapa|napa) (aja|saja|wae|ae|mawon)"
+    r"|layanan\w* (ing mriki |di sini |disini |nya |kelurahan )?(apa|opo|menapa|punapa|napa|nopo) (saja|aja|wae|mawon|kemawon|ae)"
     r"|(apa|opo|menapa|punapa) (saja|aja|wae|mawon|kemawon) layanan\w*"
     r"|(iso|isa|bisa|bs|saged|dapat) (nggo|dinggo|digawe|dipake|dipakai|buat|ngapain|ngapa|ngewangi|mbantu|bantu|bantuin|membantu"
     r"|ngrewangi|nulung|nolong|nolongi) ?(opo|apa|napa|nopo|menapa|punapa)? ?(wae|ae|aja|saja|mawon|sih|to)?\s*\??\s*"
     r"((cak|rek|min|kak|mas|mbak|pak|bu|nggih|ya|yo|iki|ini)\s*\??\s*)*$"
 )
-WANTS_PERSON = _rx(r"butuh|perlu|mau|minta|pengen|pingin|njaluk|nyuwun|tolong|sambung\w*|hubung\w*|(ingkang|yang|yg|sing) (mbales|bales|balas|jawab|mangsuli)")
+WANTS_PERSON = _rx(r"butuh|perlu|mau|minta|pengen|pingin|pengin|kepingin|arep|njaluk|nyuwun|tolong|(ngomong|bicara|ngobrol) (karo|sama|dengan)|sambung\w*|hubung\w*|(ingkang|yang|yg|sing) (mbales|bales|balas|jawab|mangsuli)")
 # "gw butuh org asli", "tiyang mawon ingkang mbales": a person, not the assistant.
 A_PERSON = _rx(
     r"(org|orang|wong|tiyang|manusia|uwong) (asli|beneran|nyata|mawon|wae|ae|aja|saja|tenan)"
@@ -255,19 +273,25 @@ SHOPPING = _rx(r"harga (hp|iphone|motor|mobil|emas|beras|cabe|tiket|laptop|tanah
                r"|(jual|dijual|sade) (kambing|sapi|motor|mobil|hp|rumah|tanah|kos|kue|nasi)\w*|(ada|wonten) (yg|yang|sing|ingkang) (butuh|minat)")
 # "bantuin ngerjain tugas PKn", "ceritakan lelucon": homework and jokes.
 CHIT_CHAT = _rx(
+    r"(cariin|carikan|nyariin|nyarikan|tolong cari|bantu cari|bantuin cari) (kos|kost|kontrakan|rumah|kerja\w*|jodoh|pacar"
+    r"|tukang|pembantu|art)\w*|(nomer|nomor|no) (bengkel|tukang|dokter|apotek|taksi|travel|ojek|laundry)"
+    r"|(besok|nanti|hari ini|sore|malam|mengko|sesuk) (hujan|ujan|udan|cerah|panas)|cuaca|prakiraan|"
+    r"gofood|grabfood|shopeefood|pesen makan\w*|pesan makan\w*|"
     r"kuis|quiz|tebak tebakan|lelucon|lawakan|jokes?|cerita lucu|pantun|dongeng|tebak tebakan|tebak2an"
     r"|(ngerjain|mengerjakan|ngerjakan|garap|nggarap|nggarapke|kerjain) (tugas|pr|soal)|tugas sekolah|tugas kuliah"
     r"|(sampean|kamu|km|awakmu|njenengan|panjenengan|mas|mbak|admin|min) (asline|asli|asal\w*) (ngendi|endi|mana|pundi|dari mana)"
     r"|(asline|asalnya|asale) (ngendi|endi|mana|pundi)|(umur|usia)(mu|nya)? (piro|berapa|brp|pinten)"
     r"|(temenin|temani|nemenin|kancani|ngancani) (chat|ngobrol|aku|gw|saya)|lagi gabut|gabut nih|(udah|sudah|wis) makan (belum|blm)"
 )
-THANK_WORDS = _rx(r"makasih|mksh|makasi|terima kasih|terimakasih|matur nuwun|maturnuwun|suwun|thanks|thank you|tq|trims")
+THANK_WORDS = _rx(r"sakalangkong|sakalangkong|hatur nuhun|nuhun|makasih|mksh|makasi|terima kasih|terimakasih|matur nuwun|maturnuwun|suwun|thanks|thank you|tq|trims")
 # Timetables of others: trains, buses, prayers, matches.
 OTHER_SCHEDULE = _rx(
     r"(jadwal|jam) (kereta|ka|krl|bus|bis|travel|pesawat|kapal|angkot|sholat|salat|solat|imsak|buka puasa|adzan|azan"
     r"|bola|tayang|film|konser|pertandingan|dokter|praktek|praktik)"
     r"|(kereta|bus|bis|travel|pesawat) (ke|dari|jurusan|berangkat)"
 )
+# "nomor wa polres madiun kota ada gk": another office's contact.
+CONTACT_OF = _rx(r"nomor|nomer|no|kontak|telp|telepon|telpon|cp|wa|whatsapp|hubungi")
 OTHER_OFFICE = _rx(
     r"polres|polresta|polsek|polisi|samsat|dukcapil|disdukcapil|capil|kantor pos|bank|puskesmas|rumah sakit|rsud|kua"
     r"|pengadilan|imigrasi|bpjs|pln|pdam|kantor pajak|satpas|terminal|stasiun|bandara|jurusan|bis|bus|kereta|travel"
@@ -302,6 +326,7 @@ APPLY_NOW = _rx(
     r"|(bisa|dapat|saged|iso|isa) (diajukan|diajukno|diproses|dipun proses|dipun ajukaken|ngajukan|mengajukan|ajukan)"
     r"|(minta|njaluk|nyuwun|mohon) (ganti|diganti|digantos|gantos|dibuatkan|digawekke|didamelaken) ?(baru|anyar|enggal|yang baru|sing anyar|ingkang enggal)?"
     r"|langsung (mengajukan|ngajukan|ngajuin|diajukan|daftar|mendaftar|bikin|dibuatkan|ngurus|mengurus|diurus|nyuwun|minta)"
+    r"|(tolong |tlg |mohon )?(proseskan|prosesin|prosesno|prosesaken|dipunproses)"
     r"|lewat (mriki|kene|chat|wa ini)|liwat (mriki|kene|wa)|saking mriki|via (wa|whatsapp|chat)|buatin|buatkan|bikinin|gawekno"
 )
 
@@ -312,6 +337,7 @@ GREETING_WORDS = frozenset(
     permisi punten nuwun sewu maaf mohon ngapunten mengganggu ganggu sebentar waktunya minta
     min mimin admin pak bu bapak ibu kak mas mbak mba dik om bang nak
     semoga sehat selalu apa kabar kabare pripun nggih ya yo nih dong sih deh
+    bismillah bismillahirrahmanirrahim sebelumnya ngganggu menawi wekdal panjenengan njenengan kulo nuwun
     """.split()
 )
 GREETING_CORE = frozenset(
@@ -353,7 +379,7 @@ def status_cue(text: str) -> bool:
         return True
     if DONE_YET.search(norm) and (MINE.search(norm) or doc_names_in(norm)) and not WANT_APPLY.search(norm):
         return True
-    if PAST_APPLY.search(norm) or MY_PENDING.search(norm):
+    if PAST_APPLY.search(norm) or MY_PENDING.search(norm) or (WHEN_I_APPLIED.search(norm) and ASKING.search(norm)):
         return True
     if (NOT_YET.search(norm) or NO_NEWS.search(norm)) and REPORT_NOUN.search(norm) and MINE.search(norm):
         return True
@@ -374,9 +400,16 @@ COST_IN_PURPOSE = _rx(
 )
 
 
+# "... iso diurus lewat wa po kudu teko kantor? syarat e opo wae": asked outright, whatever else is said.
+EXPLICIT_REQUIREMENTS = _rx(
+    r"(syarat|syrat|persyaratan)\w* ?(e |nya |ipun )?(apa|ap|opo|menapa|punapa|napa)|(apa|opo) (aja|saja|wae|ae) syarat\w*"
+    r"|(bawa|bwa|nggowo|gowo) (apa|ap|opo)"
+)
+
+
 def question_cue(text: str) -> bool:
     norm = COST_IN_PURPOSE.sub(" ", normalized(text))
-    return bool(HOW_QUESTION.search(norm)) and not APPLY_NOW.search(norm)
+    return bool(HOW_QUESTION.search(norm) or NEED_QUESTION.search(norm)) and (not APPLY_NOW.search(norm) or bool(EXPLICIT_REQUIREMENTS.search(norm)))
 
 
 def content_words(text: str) -> list[str]:
@@ -395,7 +428,7 @@ PROBLEM = _rx(
 
 # Unfairness or blame words that make a message about a public matter a complaint.
 COMPLAINT_TONE = _rx(
-    r"kok|padahal|malah|(tidak|gak|ga|nggak|ora|mboten) (adil|merata|tepat sasaran|becus|ditanggapi|direspon|digubris"
+    r"kok|padahal|pdhl|pdahal|malah|(tidak|gak|ga|nggak|ora|mboten) (adil|merata|tepat sasaran|becus|ditanggapi|direspon|digubris"
     r"|dilayani|dilayanin|diladeni|direken)"
     r"|salah sasaran|pilih kasih|dipersulit|pungli|pungutan liar|diminta bayar|disuruh bayar|dimintai"
 )
@@ -466,6 +499,19 @@ PURPOSE_ONLY = re.compile(
 BARE_NAME = re.compile(r"^\s*(?:[A-Z][a-z'.\-]{1,20})(?:\s+[A-Z][a-z'.\-]{1,20}){1,3}\s*$")
 
 
+# "gak, belum bener": not right yet.
+NOT_RIGHT = _rx(r"(belum|blm|durung|dereng|gak|ga|tidak|tdk|ora|mboten|kurang) (bener|benar|betul|leres|pas|sesuai|tepat)")
+# "Mohon maaf, permohonan saya dibatalkan saja.": cancelling, not asking about it.
+CANCEL_WORDS = _rx(r"dibatalkan saja|dibatalin aja|batalkan saja|batalin aja|batal aja|batal saja|ga jadi|gak jadi|gajadi"
+                   r"|udahan aja|sudahi saja|ora sido|mboten sios|cancel aja")
+# "apakah saya sedang berbicara dengan petugas atau dengan sistem otomatis?"
+WHICH_ONE = _rx(r"(petugas|orang|manusia|admin|wong) atau (dengan |sama )?(sistem|bot|robot|mesin|otomatis)"
+                r"|(sistem|bot|robot|mesin) atau (dengan |sama )?(petugas|orang|manusia|admin|wong)")
+# "kulo Ngatini": a name typed with a pronoun before it.
+PRONOUN_NAME = re.compile(r"^\s*(?:saya|sy|aku|kulo|kula|gw|gue|nama saya|nami kulo)\s+[A-Z][a-z'.\-]{1,20}(?:\s+[A-Z][a-z'.\-]{1,20}){0,3}\s*$",
+                          re.IGNORECASE)
+
+
 def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[dict], str | None]:
     """Apply the cues to (intent, ranking); returns the new pair and the cue's name (or None)."""
     text = after_self_correction(text)
@@ -518,7 +564,8 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
     elif name in {"request_human", "out_of_scope"} and ANYONE_THERE.search(norm) and len(words) <= 5 \
             and not WANTS_PERSON.search(norm):
         new_name, cue = "greet", "anyone_there"
-    elif name not in {"out_of_scope", "give_feedback"} and WHERE_ELSEWHERE.search(norm) and OTHER_OFFICE.search(norm) \
+    elif name not in {"out_of_scope", "give_feedback"} and (WHERE_ELSEWHERE.search(norm) or CONTACT_OF.search(norm)) \
+            and OTHER_OFFICE.search(norm) \
             and not re.search(r"kelurahan|kalurahan|balai|kantor (kel|lurah)", norm) and not _names_a_document(text):
         # "polres madiun kota alamatnya dmn": another office's address.
         new_name, cue = "out_of_scope", "other_agency"
@@ -526,6 +573,17 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
             and PURPOSE_ONLY.match(text or "") and not _names_a_document(text) and not question_cue(text) \
             and not REPORT_WORD.search(norm) and not reports_problem(text) and not find_tickets(text):
         new_name, cue = "inform", "purpose_only"
+    elif name in {"affirm", "inform"} and NOT_RIGHT.search(norm) and len(words) <= 5:
+        new_name, cue = "deny", "not_right"
+    elif name in {"check_status", "request_document", "file_complaint", "inform", "goodbye"} \
+            and CANCEL_WORDS.search(norm) and "?" not in (text or "") and not question_cue(text) \
+            and not find_tickets(text) and not NEW_REPORT.search(norm) and len(words) <= 10:
+        new_name, cue = "cancel", "cancel_words"
+    elif name in {"request_human", "check_status"} and WHICH_ONE.search(norm) and "?" in (text or ""):
+        new_name, cue = "bot_challenge", "is_it_a_bot"
+    elif name in {"affirm", "deny", "cancel", "out_of_scope", "greet"} and PRONOUN_NAME.match(text or "") \
+            and any(ch.isupper() for ch in (text or "")) and not _names_a_document(text):
+        new_name, cue = "inform", "bare_name"
     elif name in {"cancel", "deny", "out_of_scope", "greet", "affirm"} and BARE_NAME.match(text or "") \
             and not only_greeting(text) and not _names_a_document(text) and not OFFICE_WORDS.search(norm):
         new_name, cue = "inform", "bare_name"
@@ -537,7 +595,8 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
             and status_cue(text):
         new_name, cue = "check_status", "status"
     elif name in {"file_complaint", "give_feedback", "out_of_scope", "check_status", "request_document"} \
-            and _names_a_document(text) and REQUIREMENT_WORDS.search(norm) and question_cue(text) \
+            and _names_a_document(text) and (REQUIREMENT_WORDS.search(norm) or NEED_QUESTION.search(norm)) \
+            and question_cue(text) \
             and not APPLY_NOW.search(norm):
         # "untuk membuat akta kematian persyaratannya apa saja karena bapak saya meninggal di rumah"
         new_name, cue = "ask_requirements", "question"
@@ -563,6 +622,8 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
     elif name in {"ask_requirements", "out_of_scope", "give_feedback", "request_document", "request_human", "greet"} \
             and NEW_REPORT.search(norm) and not _names_a_document(text) and not OFFICER_WORDS.search(norm):
         # "... itu resmi ga sih? sy mau lapor": the resident says it is a report.
+        new_name, cue = "file_complaint", "new_report"
+    elif name not in {"file_complaint"} and REPORT_FROM.search(norm) and not find_tickets(text) and not status_cue(text):
         new_name, cue = "file_complaint", "new_report"
     elif name in {"request_document", "out_of_scope", "greet", "inform"} and SAY_SOMETHING.search(norm) \
             and not FEEDBACK_WORDS.search(norm) and not _names_a_document(text):
@@ -597,10 +658,12 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
         new_name, cue = "request_document", "apply_now"
     elif (name in {"ask_requirements", "request_document", "show_menu", "check_status", "inform", "greet",
                    "ask_office_hours", "ask_office_location"}
+          or name == "request_human" and not (WANTS_PERSON.search(norm) and OFFICER_WORDS.search(norm))
+          or name == "bot_challenge" and not re.search(r"robot|bot|chatbot|otomatis|\bai\b|kecerdasan buatan", norm)
           or name == "file_complaint" and not reports_problem(text) and not REPORT_WORD.search(norm)
           and not COMPLAINT_TONE.search(norm)) \
             and OTHER_AGENCY.search(norm) and not _names_a_document(text) and not find_tickets(text) \
-            and not REPORT_NOUN.search(norm):
+            and not REPORT_NOUN.search(norm) and not PURPOSE_ONLY.match(text or ""):
         new_name, cue = "out_of_scope", "other_agency"
     elif name not in {"give_feedback", "file_complaint"} and FEEDBACK_OFFER.search(norm) and not _names_a_document(text) \
             and not find_tickets(text) and not status_cue(text) and not reports_problem(text):
@@ -623,13 +686,17 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
     elif name == "ask_office_hours" and (OTHER_SCHEDULE.search(norm) or PRAYER.search(norm)) \
             and not OFFICE_WORDS.search(norm):
         new_name, cue = "out_of_scope", "other_schedule"
-    elif name == "request_document" and question_cue(text):
+    elif name in {"request_document", "inform"} and question_cue(text) and (name == "request_document"
+                                                                          or _names_a_document(text)):
         new_name, cue = "ask_requirements", "question"
     elif name == "check_status" and status_cue(text):
         # The classifier and the cue agree: no clarifying question needed.
         return intent, ranking, "status"
     elif name == "out_of_scope" and (OTHER_AGENCY.search(norm) or POLICE_REPORT.search(norm)
-                                     or (UTILITY.search(norm) and not STREET_LIGHT.search(norm))) \
+                                     or (UTILITY.search(norm) and not STREET_LIGHT.search(norm))
+                                     or ((CONTACT_OF.search(norm) or WHERE_ELSEWHERE.search(norm)
+                                          or HOURS_QUESTION.search(norm)) and OTHER_OFFICE.search(norm)
+                                         and not re.search(r"kelurahan|kalurahan|balai", norm))) \
             and not _names_a_document(text) and not find_tickets(text) and not REPORT_NOUN.search(norm):
         return intent, ranking, "other_agency"  # "cara daftar polisi": unsure, but another agency's for sure
     elif name == "ask_requirements" and reports_problem(text) and not _names_a_document(text):
@@ -639,7 +706,9 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
             (name in {"deny", "affirm", "greet", "thank"} and len(words) <= 5)
             or (name in {"out_of_scope", "inform"} and len(words) <= 3)):
         new_name, cue = "ask_requirements", "requirement_follow_up"
-    elif name in {"ask_office_hours", "ask_office_location", "out_of_scope", "show_menu"} and FEEDBACK_OPENING.search(norm.strip()):
+    elif (name in {"ask_office_hours", "ask_office_location", "out_of_scope", "show_menu"}
+          or name in {"ask_requirements", "request_document", "check_status", "file_complaint"}
+          and not reports_problem(text) and not _names_a_document(text)) and FEEDBACK_OPENING.search(norm.strip()):
         new_name, cue = "give_feedback", "feedback_opening"
     elif name in {"give_feedback", "out_of_scope", "inform"} and APOLOGY.search(norm) and len(content_words(text)) <= 3 \
             and not reports_problem(text):

@@ -274,3 +274,13 @@ def test_someone_elses_name_is_not_the_residents():
     assert ff.find_name("nama anak saya Budi, mau bikin akta") is None
     assert ff.find_name("nama ibu saya Sulastri") is None
     assert ff.find_name("nama Ibu Sulastri") == "Sulastri"
+
+
+def test_set_eleven_and_twelve_typed_answers():
+    assert ff.is_affirm("enggi, betul") and ff.is_affirm("muhun, leres")  # Madurese, Sundanese
+    assert ff.is_photo_skip("tak ada foto") and ff.is_photo_skip("gk ad")
+    assert ff.is_photo_skip("fotonya ada di grup, tp sy ga bisa kirim")
+    assert ff.is_anonymous("gausah pake nama ya min, takut ribut sm tetangga")
+    assert ff.is_meta_opening("mohon maaf sebelumnya pak bu saya orang tidak bisa nulis bagus mau lapor")
+    assert not ff.is_meta_opening("jalan depan rumah rusak parah, saya mau lapor")
+    assert ff.find_place("PJU di tikungan gang 5 mati sudah dua minggu") == "tikungan gang 5"

@@ -68,6 +68,9 @@ def test_resolve_accepts_keys_names_and_aliases():
     ("mau bikin ktp baru dan surat kehilangan", ["ktp", "surat_kehilangan"]),
     ("syarat surat domisili utk anak kos apa ya, ktp sy luar kota", ["surat_domisili"]),  # the card is circumstance
     ("syarat bikin kk baru setelah nikah apa aja min", ["kk"]),
+    # written without vowels, as in SMS
+    ("pngantar nkh mau ngajuin", ["pengantar_nikah"]),
+    ("mo bkin srat ktrangan usaha", ["surat_keterangan_usaha"]),
     ("ngurus kartu kluarga baru abis nikah", ["kk"]),  # "nikah" beside a named document is no document
     ("kalo ktp ilang ngurusnya gmn, fotokopi kk cukup ga", ["ktp"]),  # a document to bring is a requirement
     ("domisili buat ngekos harus bawa ktp asli?", ["surat_domisili"]),
@@ -79,6 +82,9 @@ def test_resolve_accepts_keys_names_and_aliases():
     ("mau bikin ktp baru dan surat kehilangan", ["ktp", "surat_kehilangan"]),
     ("syarat surat domisili utk anak kos apa ya, ktp sy luar kota", ["surat_domisili"]),  # the card is circumstance
     ("syarat bikin kk baru setelah nikah apa aja min", ["kk"]),
+    # written without vowels, as in SMS
+    ("pngantar nkh mau ngajuin", ["pengantar_nikah"]),
+    ("mo bkin srat ktrangan usaha", ["surat_keterangan_usaha"]),
     # A permit for a wedding party with music is the crowd-event permit; the marriage letter stays.
     ("mau ngurus izin buat nikahan anak, ada orkesnya juga", ["izin_keramaian"]),
     ("ijin hajatan nanggap campursari", ["izin_keramaian"]),
@@ -304,6 +310,27 @@ def test_wanting_a_document_is_an_application_unless_it_asks_how(text, read_as):
     ("nyuwun pirsa, layanan ing mriki menapa kemawon", "ask_requirements", "show_menu"),
     ("kuis: ibu kota jawa timur apa?", "ask_requirements", "out_of_scope"),
     ("jual kambing buat aqiqah min, ada yg butuh?", "check_status", "out_of_scope"),
+    # From sets 11 and 12 (after measuring them).
+    ("tolong proseskan sktm anak sy, mau masuk SMA negeri jalur afirmasi", "out_of_scope", "request_document"),
+    ("ngurus akta kematian perlu surat dr rumah sakit gak?", "request_document", "ask_requirements"),
+    ("kelurahan iku sak dalan karo SD opo piye? aku rung tau mrono", "out_of_scope", "ask_office_location"),
+    ("mbok disediani pojok dolanan bocah nang ruang tunggu", "ask_requirements", "give_feedback"),
+    ("atm ketelen mesin, hubungi siapa", "bot_challenge", "out_of_scope"),
+    ("nomor wa polres madiun kota ada gk", "ask_requirements", "out_of_scope"),
+    ("kmrn sy lapor sampah sdh diangkut blm ya", "file_complaint", "check_status"),
+    ("nggo daftar sekolah anak", "inform", "inform"),
+    ("min ada laporan dr warga sy", "check_status", "file_complaint"),
+    ("pngantar nikah brp hri jdi", "inform", "ask_requirements"),
+    ("Mohon maaf, permohonan saya dibatalkan saja.", "check_status", "cancel"),
+    ("permohonan saya dibatalkan kenapa?", "check_status", "check_status"),
+    ("Mohon maaf, apakah saya sedang berbicara dengan petugas atau dengan sistem otomatis?", "request_human",
+     "bot_challenge"),
+    ("iso ngurus opo wae lewat wa iki", "ask_requirements", "show_menu"),
+    ("akta kematian iso diurus lewat wa po kudu teko kantor? syarat e opo wae", "request_document", "ask_requirements"),
+    ("ibu sy lansia tdk dpt bantuan pkh pdhl orang ga mampu", "request_human", "file_complaint"),
+    ("gak, belum bener", "affirm", "deny"),
+    ("kulo Ngatini", "affirm", "inform"),
+    ("buat pengantar nikah status janda cerai perlu akta cerai jg ya?", "check_status", "ask_requirements"),
 ])
 def test_cues_that_decide_the_service(text, read, read_as):
     ranking = [{"name": read, "confidence": 0.7}, {"name": "request_human", "confidence": 0.2}]
