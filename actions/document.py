@@ -44,6 +44,7 @@ class ValidateDocumentForm(ListeningForm):
         "purpose": "keperluan",
     }
     rt_rw_slots = ("applicant_address",)
+    free_text_slots = ("purpose",)
     field_words = {
         "applicant_name": r"\b(?:nama|nami|asma|namaku|jenengku|jeneng|asmaku)(?:nya|ne| saya| pemohon| lengkap(?:nya)?)?\b",
         "nik": r"\bnik(?:nya|e)?\b",

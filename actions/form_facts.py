@@ -251,6 +251,19 @@ _NAME_CHATTER = {"oh", "o", "eh", "ini", "itu", "nama", "namaku", "nami", "asma"
                  "mas", "mbak", "dek", "nggih", "injih", "nih", "dong", "sih", "kok", "adalah", "yaitu", "atas", "an"}
 
 
+# "Moh. Sholeh", "Hj. Siti Aminah": the dot of a name's abbreviation ends no sentence.
+_NAME_ABBREV_DOT = re.compile(r"\b(M|H|Hj|Moh|Muh|Moch|Mhd|Mochd|Abd|Ir|Dr|Drs|St|Sy)\.\s+(?=[A-Z])")
+_NAME_ABBREV_JOINED = re.compile(r"\b(M|H|Hj|Moh|Muh|Moch|Mhd|Mochd|Abd|Ir|Dr|Drs|St|Sy)\.(?=[A-Z])")
+
+
+def _protect_abbreviations(text: str) -> str:
+    return _NAME_ABBREV_DOT.sub(r"\1.", text or "")
+
+
+def _restore_abbreviations(name: str) -> str:
+    return _NAME_ABBREV_JOINED.sub(r"\1. ", name or "")
+
+
 def name_in_answer(text: str) -> str:
     """The name inside an answer to "what is your name?" with chatter around it:
     "oh nama lengkap ya kak, Ayu Lestari Ningsih", "Sigit Purnomo, ketua RT 05",
@@ -259,7 +272,7 @@ def name_in_answer(text: str) -> str:
     if found:
         return found
     candidates = []
-    for segment in re.split(r"[,;]|\.\s|\s-\s", text or ""):
+    for segment in re.split(r"[,;]|\.\s|\s-\s", _protect_abbreviations(text)):
         words_ = segment.split()
         while words_ and words_[0].lower().strip(".,!?") in _NAME_CHATTER:
             words_ = words_[1:]
@@ -270,7 +283,7 @@ def name_in_answer(text: str) -> str:
         candidates.append(clean_name(segment))
     for candidate in candidates:
         if looks_like_name(candidate):
-            return candidate
+            return _restore_abbreviations(candidate)
     return clean_name(text)
 
 
@@ -318,10 +331,10 @@ _NAME_IN_TEXT = [
 
 def find_name(text: str) -> str | None:
     for pattern in _NAME_IN_TEXT:
-        for match in pattern.finditer(text or ""):
+        for match in pattern.finditer(_protect_abbreviations(text)):
             name = clean_name(match.group(1))
             if looks_like_name(name):
-                return name
+                return _restore_abbreviations(name)
     return None
 
 
@@ -406,7 +419,7 @@ PLACE_WORDS = {
     "mburi", "ngarep", "sandhing", "cedhak", "caket", "margi", "dalan", "lurung", "mergi", "no", "nomor", "kelurahan",
     "kecamatan", "sogaten", "manguharjo", "madiun", "got", "selokan", "saluran", "trotoar", "bank", "mall",
     "gedung", "lingkungan", "sekitar", "pertokoan", "ruko", "sentra", "tikungan", "belokan", "pengkolan", "gapura",
-    "mulut", "kos", "asrama", "kontrakan",
+    "mulut", "kos", "asrama", "kontrakan", "dpn", "dpan", "blkg", "blk", "smpg", "sbl", "dkt", "dket", "deket", "rmh",
 }
 # Words that end a place phrase inside a sentence (what happened, when, how bad).
 PLACE_STOP = {
@@ -437,8 +450,9 @@ _GENERIC_PLACE_ONLY = {"jalan", "rumah", "trotoar", "got", "selokan", "saluran",
                        "tengah", "pinggir", "sekitar", "area", "wilayah", "kawasan"}
 
 
-_GENERIC_HEADS = _GENERIC_PLACE_ONLY | {"rumah", "kebun", "sawah", "lahan", "tanah", "pekarangan", "tegalan", "lorong"}
+_GENERIC_HEADS = _GENERIC_PLACE_ONLY | {"rumah", "rmh", "kebun", "sawah", "lahan", "tanah", "pekarangan", "tegalan", "lorong"}
 _DIRECTIONS = {"depan", "belakang", "samping", "sebelah", "dekat", "seberang", "pojok", "ujung", "tengah", "pinggir",
+               "dpn", "dpan", "blkg", "blk", "smpg", "sbl", "dkt", "dket", "deket",
                "utara", "selatan", "timur", "barat", "lor", "kidul", "wetan", "kulon", "ngajeng", "wingking", "mburi",
                "ngarep", "sandhing", "cedhak", "caket", "sekitar", "area", "kawasan", "wilayah", "no", "nomor"}
 _PLACE_NAMES = {"sogaten", "manguharjo", "madiun"}

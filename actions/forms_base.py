@@ -116,6 +116,9 @@ class ListeningForm(FormValidationAction):
     optional: dict[str, str] = {}
     #: slots holding an address whose RT/RW alone can be corrected ("rt 06 bukan rt 05")
     rt_rw_slots: tuple[str, ...] = ()
+    # Questions answered in the resident's own words (a story, a purpose): a status word in the
+    # answer ("sudah 12 hari belum selesai") is part of the story, only a ticket number leaves.
+    free_text_slots: tuple[str, ...] = ()
     #: a regex per slot that names the field inside a correction ("alamatnya salah")
     field_words: dict[str, str] = {}
     #: "pengaduan" / "permohonan": used in "Kita lanjutkan ..."
@@ -406,7 +409,8 @@ class ListeningForm(FormValidationAction):
             return ff.is_cancel(text)
         if intent == "request_human":
             return ff.asks_for_officer(text)
-        if intent == "check_status" and (TICKET.search(text) or status_cue(text)):
+        if intent == "check_status" and (TICKET.search(text)
+                                         or (status_cue(text) and requested not in self.free_text_slots)):
             # "eh batal, sy mau cek laporan yg kemarin aja ADU-...": a status question, not an answer.
             return True
         if intent in QUESTION_INTENTS:

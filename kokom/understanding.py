@@ -111,6 +111,8 @@ WHEN_I_APPLIED = _rx(
     r"(kemarin|kmrn|kemaren|wingi|tadi|td|minggu lalu|bulan lalu|seminggu lalu) (saya|sy|aku|kulo|kula|gw|gue) "
     r"(lapor|melapor|ngelapor|ngadu|mengadu|ngajuin|mengajukan|ngajukan|ajukan|daftar|ngurus|ngirim|kirim)"
 )
+HOW_IS_IT = _rx(r"gimana|gmn|bagaimana|piye|pripun|kados pundi|kabar\w*")
+EARLIER = _rx(r"kemarin|kmrn|kemaren|wingi|tadi|td|minggu lalu|bulan lalu|yang lalu|yg lalu|sebelumnya|dulu")
 MY_PENDING = _rx(
     r"(saya|sy|aku|kulo|gue|gw) (sudah|udah|udh|sdh|dah|wis|wes|sampun|kemarin|kemaren|wingi|tadi|minggu lalu|kmrn"
     r"|kemarin sudah|sudah pernah|udah pernah|udh pernah|sdh pernah|pernah|wis tau|sampun nate) "
@@ -191,7 +193,7 @@ FIXED_THANKS = _rx(
     r"(sudah|udah|udh|sdh|wis|wes|sampun) (di)?(benerin|benahi|perbaiki|betulkan|bersihkan|angkut|tangani|ganti"
     r"|beres|nyala|normal|lancar|mulus|bersih|diaspal|aspal|dibenakke|didandani|didandani)"
 )
-THANKS = _rx(r"makasih|mksh|makasi|trims|terima kasih|terimakasih|matur nuwun|maturnuwun|suwun|mantap|mantab|salut|keren"
+THANKS = _rx(r"makasih|mksh|mksih|makasi|trmksh|thx|tq|trims|terima kasih|terimakasih|matur nuwun|maturnuwun|suwun|mantap|mantab|salut|keren"
              r"|top|joss|jos|cepet|cepat|tanggap|apresiasi|bagus")
 # "cuma mau bilang makasih ...": only saying something (thanks, praise).
 JUST_SAYING = _rx(
@@ -379,8 +381,14 @@ def status_cue(text: str) -> bool:
         return True
     if DONE_YET.search(norm) and (MINE.search(norm) or doc_names_in(norm)) and not WANT_APPLY.search(norm):
         return True
-    if PAST_APPLY.search(norm) or MY_PENDING.search(norm) or (WHEN_I_APPLIED.search(norm) and ASKING.search(norm)):
+    if PAST_APPLY.search(norm) or MY_PENDING.search(norm):
         return True
+    if WHEN_I_APPLIED.search(norm) and ASKING.search(norm) and not COMPLAINT_TONE.search(norm) \
+            and not PUBLIC_ORDER.search(norm):
+        return True  # "kmrn sy lapor sampah sdh diangkut blm" (not "kemaren sy ngurus surat, ditarik pungli")
+    if REPORT_NOUN.search(norm) and MINE.search(norm) and HOW_IS_IT.search(norm) and EARLIER.search(norm) \
+            and not NEW_REPORT.search(norm) and not re.search(r"baru|lagi|caranya|carane", norm):
+        return True  # "gimana laporan jalan rusak saya kemarin"
     if (NOT_YET.search(norm) or NO_NEWS.search(norm)) and REPORT_NOUN.search(norm) and MINE.search(norm):
         return True
     if STILL_PENDING.search(norm) and MINE.search(norm) and ASKING.search(norm):
@@ -619,7 +627,8 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
     elif name == "check_status" and not status_cue(text) and not find_tickets(text) \
             and (NEW_REPORT.search(norm) or (reports_problem(text) and ASKS_ACTION.search(norm))):
         new_name, cue = "file_complaint", "new_report"
-    elif name in {"ask_requirements", "out_of_scope", "give_feedback", "request_document", "request_human", "greet"} \
+    elif name in {"ask_requirements", "out_of_scope", "give_feedback", "request_document", "request_human", "greet",
+                  "inform"} \
             and NEW_REPORT.search(norm) and not _names_a_document(text) and not OFFICER_WORDS.search(norm):
         # "... itu resmi ga sih? sy mau lapor": the resident says it is a report.
         new_name, cue = "file_complaint", "new_report"

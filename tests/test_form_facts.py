@@ -284,3 +284,9 @@ def test_set_eleven_and_twelve_typed_answers():
     assert ff.is_meta_opening("mohon maaf sebelumnya pak bu saya orang tidak bisa nulis bagus mau lapor")
     assert not ff.is_meta_opening("jalan depan rumah rusak parah, saya mau lapor")
     assert ff.find_place("PJU di tikungan gang 5 mati sudah dua minggu") == "tikungan gang 5"
+
+
+def test_a_name_abbreviation_dot_ends_no_name():
+    assert ff.name_in_answer("Moh. Sholeh") == "Moh. Sholeh"
+    assert ff.find_name("nama saya Muh. Arif Budiman, RT 3") == "Muh. Arif Budiman"
+    assert ff.find_place("jln dpn rmh sy bolong gde bnyk motor jth") is None  # "in front of my house": ask

@@ -331,6 +331,12 @@ def test_wanting_a_document_is_an_application_unless_it_asks_how(text, read_as):
     ("gak, belum bener", "affirm", "deny"),
     ("kulo Ngatini", "affirm", "inform"),
     ("buat pengantar nikah status janda cerai perlu akta cerai jg ya?", "check_status", "ask_requirements"),
+    ("pak sy mau ngadu soal keamanan", "inform", "file_complaint"),
+    ("gimana laporan jalan rusak saya kemarin", "file_complaint", "check_status"),
+    ("cuma mau bilang mksh, lampu jalan yg kemarin rusak udah dibenerin cepet, mantap", "file_complaint",
+     "give_feedback"),
+    ("kemaren sy ngurus surat di kelurahan, ditarik sepuluh ribu tanpa kwitansi. itu pungli bukan? sy keberatan",
+     "check_status", "file_complaint"),
 ])
 def test_cues_that_decide_the_service(text, read, read_as):
     ranking = [{"name": read, "confidence": 0.7}, {"name": "request_human", "confidence": 0.2}]
