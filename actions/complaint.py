@@ -85,11 +85,12 @@ class ValidateComplaintForm(ListeningForm):
         category = ff.find_category(cfg, text)
         if category and category != "lainnya":
             found["complaint_category"] = (category, False)
-        place = ff.find_place(text)
+        meta = ff.is_meta_opening(text)
+        place = None if meta else ff.find_place(text)  # "kami dari pengurus RT 05 ...": who, not where
         if place:
             found["complaint_location"] = (place, False)
         if activating and ff.content_words(text) >= MIN_OPENING_WORDS and len(text) >= MIN_DESCRIPTION \
-                and not ff.is_meta_opening(text):
+                and not meta:
             found["complaint_description"] = (text.strip()[:MAX_DESCRIPTION], False)
         name = ff.find_name(text)
         if name:
@@ -169,6 +170,7 @@ class ValidateComplaintForm(ListeningForm):
         return Answer(error=wording.text("utter_complaint_photo_invalid"))
 
     def _answer_reporter_name(self, text: str, tracker: Tracker, slots: dict[str, Any]) -> Answer:
+        text = ff.last_thought(text)
         if ff.is_anonymous(text) or ff.is_deny(text):
             return Answer("-")
         name = ff.name_in_answer(text)

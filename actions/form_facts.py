@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 from kokom.office import OfficeConfig
 from kokom.office.categories import match_category
 from kokom.understanding import reports_problem
-from kokom.validators import parse_rt_rw
+from kokom.validators import number_words_to_digits, parse_rt_rw
 
 try:  # one alias list + fuzzy matcher for document names (issue #8)
     from kokom import doc_names as _doc_names
@@ -126,10 +126,15 @@ def is_affirm(text: str) -> bool:
     return any(w in AFFIRM_WORDS for w in ws) and all(w in AFFIRM_WORDS or w in FILLER for w in ws)
 
 
+DONE_WORDS = {"sudah", "udah", "udh", "sdh", "wis", "wes", "uwis", "dah", "cukup", "beres", "lengkap"}
+
+
 def is_lenient_affirm(text: str) -> bool:
     """At a confirmation: a reply that opens with yes and says nothing against it ("iya betul semua
     sudah pas nak", "oke min gas kirim"); corrections and deny words are checked first."""
     ws = [_squeeze(w) for w in words(text)]
+    if ws and len(ws) <= 4 and any(w in DONE_WORDS for w in ws) and all(w in FILLER or w in AFFIRM_WORDS for w in ws):
+        return True  # "sudah", "wis", "udah cukup": done, send it
     if not ws or ws[0] not in AFFIRM_WORDS or len(ws) > 10 or any(ch.isdigit() for ch in text or ""):
         return False
     if any(w in DENY_WORDS for w in ws) or is_correction(text) or is_question(text):
@@ -215,6 +220,17 @@ ANONYMOUS = re.compile(
     r"(?:nama|namaku|nami|asma|jeneng|jenengku|identitas)(?: saya| sy| kulo| kula| aku| ku)? "
     r"(?:ga|gak|gk|nggak|ngga|tidak|tdk|ndak|mboten|ora|jangan|jgn|sanes) (?:usah|perlu|sah|dipun|di)\w*)\b"
 )
+
+
+_CHANGE_OF_MIND = re.compile(
+    r"(?:\.{2,}|[,;]|^)\s*(?:eh+|ehm+|tapi|tp|nggak|ga|gak)\b\s*(?:gpp|ga papa|gak papa|nggak papa|ndak papa|boleh|pake|pakai"
+    r"|sebut|tulis)\b", re.IGNORECASE)
+
+
+def last_thought(text: str) -> str:
+    """ "anonim aja min... eh gpp deh pake nama, Hartini": what the resident settled on."""
+    matches = list(_CHANGE_OF_MIND.finditer(text or ""))
+    return text[matches[-1].start():].lstrip(" .,;") if matches and matches[-1].start() > 0 else (text or "")
 
 
 def is_anonymous(text: str) -> bool:
@@ -354,7 +370,33 @@ def find_nik(text: str) -> str | None:
         digits = re.sub(r"\D", "", match.group(1))
         if len(digits) == 16:
             return digits
+    spoken = _spoken_digits(text)
+    if spoken and len(spoken) >= 12:  # read out digit by digit (voice typing); a wrong length is explained
+        return spoken
     return None
+
+
+_DIGIT_WORDS = {"nol": "0", "kosong": "0", "satu": "1", "siji": "1", "setunggal": "1", "dua": "2", "loro": "2", "kalih": "2",
+                "tiga": "3", "telu": "3", "empat": "4", "papat": "4", "sekawan": "4", "lima": "5", "limo": "5",
+                "gangsal": "5", "enam": "6", "enem": "6", "tujuh": "7", "pitu": "7", "delapan": "8", "wolu": "8",
+                "sembilan": "9", "songo": "9", "sanga": "9"}
+
+
+def _spoken_digits(text: str) -> str:
+    """ "tiga lima tujuh tujuh nol satu ..." -> "357701...": the longest run of digit words (digits
+    typed among them count too); "" unless most of the run was spoken."""
+    best, run, spoken_words = ("", 0), "", 0
+    for token in re.findall(r"[a-z]+|\d+", (text or "").lower()) + ["."]:
+        if token in _DIGIT_WORDS:
+            run += _DIGIT_WORDS[token]
+            spoken_words += 1
+        elif token.isdigit():
+            run += token
+        else:
+            if len(run) > len(best[0]):
+                best = (run, spoken_words)
+            run, spoken_words = "", 0
+    return best[0] if best[1] >= 6 else ""
 
 
 # --- address / place --------------------------------------------------------
@@ -573,6 +615,8 @@ _NOT_PURPOSE_START = re.compile(
     # a person ("untuk suami saya yang meninggal") is who the document is for, not what it is for
     r"^(?:suami|istri|isteri|anak|bapak|ibu|adik|adek|kakak|mbah|nenek|kakek|orang tua|ortu|keluarga|almarhum|"
     r"almarhumah|alm|saya|sy|aku|kulo|beliau|dia|mereka|bojo|bojoku|garwa|putra|putri|orang|warga|"
+    r"tetangga\w*|teman\w*|temen\w*|saudara\w*|sodara\w*|ponakan\w*|keponakan\w*|cucu\w*|mertua\w*|kakak\w*|"
+    r"adik\w*|adhi\w*|mbakyu|masku|bapakku|ibuku|anakku|putuku|ortu|mbah\w*|pakde|bude|paklik|bulik|om|tante|"
     # the business a Surat Keterangan Usaha is about ("kangge warung soto"), not what it is for
     r"warung|toko|usaha|dagangan|jualan|bengkel|laundry|kios|lapak|"
     r"surat|dokumen|bikin|buat|membuat|bikinin|buatkan|mengurus|ngurus|urus|ajukan|mengajukan|pengajuan|"
@@ -714,12 +758,27 @@ _TOPIC_ONLY = re.compile(
 
 
 _ENDS_WITH_REPORTING = re.compile(
-    r"\b(?:mau|mo|ingin|pengen|arep|badhe|ajeng|kate|meh)\s+(?:lapor|melapor|ngelapor|ngadu|mengadu|komplain|matur|wadul)"
-    r"\w*(?:\s+(?:pak|bu|min|kak|mas|mbak|nggih|ya|dong|nih))*\s*[.!?]*\s*$", re.IGNORECASE)
+    r"\b(?:mau|mo|ingin|pengen|arep|badhe|ajeng|kate|meh)\s+(?:(?:lapor|melapor|ngelapor|ngadu|mengadu|komplain|matur|wadul)\w*"
+    r"|(?:menyampaikan|sampaikan|nyampaikan|mengajukan|ngajukan|membuat|bikin|buat|ngaturaken)\s+"
+    r"(?:pengaduan|aduan|laporan|keluhan))"
+    # on someone's behalf: "mau lapor buat ortu sy di sogaten"
+    r"(?:\s+(?:buat|untuk|utk|mewakili|atas nama|kanggo|kangge)\s+(?:ortu|orang ?tua|ibu|bapak|ayah|emak|mbah|warga|tetangga"
+    r"|keluarga|kakak|adik|saudara|teman|kami)\w*(?:\s+(?:sy|saya|ku|kami))?(?:\s+di\s+\w+)?)?"
+    r"(?:\s+(?:pak|bu|min|kak|mas|mbak|nggih|ya|dong|nih))*\s*[.!?]*\s*$", re.IGNORECASE)
+
+
+# Who writes, not where the problem is: "kami dari pengurus RT 05 RW 02", "atas nama ibu-ibu PKK RW 03".
+_IDENTITY = re.compile(
+    r"\b(?:atas nama|mewakili|kami dari|saya dari|sy dari|dari|selaku|sebagai)\s+(?:(?:para|pengurus|ketua|warga|ibu-ibu|ibu ibu"
+    r"|bapak-bapak|bapak bapak|kader|pkk|posyandu|karang taruna|lingkungan|kami)\s+)*(?:rt|rw)\.?\s*\d+"
+    r"(?:\s*(?:/|rw|rt)\.?\s*\d+)*",
+    re.IGNORECASE,
+)
 
 
 def is_meta_opening(text: str) -> bool:
     """An opening that speaks about reporting, with no problem in it: not a description."""
+    text = _IDENTITY.sub(" ", text or "")
     if _TOPIC_ONLY.search(text or "") and not reports_problem(text or ""):
         return True
     if _ENDS_WITH_REPORTING.search(text or "") and not reports_problem(_ENDS_WITH_REPORTING.sub("", text or "")):
@@ -770,7 +829,7 @@ def drop_negated(text: str) -> str:
                   text or "", flags=re.IGNORECASE)
 
 
-_RT_ONLY = re.compile(r"\b(RT|RW)(?:-?(?:nya|ne|e))?\.?\s*[:/]?\s*0*(\d{1,3})\b", re.IGNORECASE)
+_RT_ONLY = re.compile(r"\b(RT|RW)(?:\s?-?(?:nya|ne|e))?\.?\s*[:/]?\s*0*(\d{1,3})\b", re.IGNORECASE)
 
 
 def patch_rt_rw(current: str | None, text: str) -> str | None:
@@ -778,6 +837,7 @@ def patch_rt_rw(current: str | None, text: str) -> str | None:
     that RT/RW changed, or None when the text says more than an RT/RW (a new address)."""
     if not current:
         return None
+    current, text = number_words_to_digits(current), number_words_to_digits(text)  # "rt empat bukan rt dua"
     kept = re.sub(r"\b(?:rt|rw)(?:nya|ne)?\s+(?:tetep|tetap|sama|masih|ajeg|podo|pada)\s*\d*", " ", drop_negated(text),
                   flags=re.IGNORECASE)
     found = _RT_ONLY.findall(kept)

@@ -57,6 +57,14 @@ _CORRECTION_FILLER = re.compile(
 )
 
 
+# The lead of a retold answer: "ralat min,", "eh maaf salah,", "koreksi:".
+_RETELL_LEAD = re.compile(
+    r"^\W*(?:(?:eh|maaf|mohon maaf|ralat|koreksi|salah|keliru|kleru|sori|sorry|ngapunten|typo|salah ketik)\b\W*"
+    r"(?:(?:min|pak|bu|kak|mas|mbak|nggih|ya)\b\W*)?)+",
+    re.IGNORECASE,
+)
+
+
 @dataclass
 class Answer:
     """What one message says for one slot: a value, or why it does not fit."""
@@ -351,6 +359,8 @@ class ListeningForm(FormValidationAction):
                 changed = True
         if changed:
             return True
+        if ff.is_correction(text) and self._retold(text, tracker, slots, turn):
+            return True
         if new_part:
             # "salah, maksud saya Budi Santoso": the answer just given (or the open question).
             target = requested if requested != self.confirm_slot else state.get("last")
@@ -361,6 +371,25 @@ class ListeningForm(FormValidationAction):
                     turn.changes.update(answer.extra)
                     return True
         return False
+
+    def _retold(self, text: str, tracker: Tracker, slots: dict[str, Any], turn: Turn) -> bool:
+        """ "ralat min, lampu jalan yg mati 4 tiang bukan 2": a free-text answer told again with the
+        mistake fixed. The answer it shares most words with (two at least) takes the new telling."""
+        body = _RETELL_LEAD.sub("", text or "").strip(" ,.;:")
+        said = {w for w in ff.words(body) if w not in ff.FILLER and len(w) > 2}
+        best: tuple[int, str] | None = None
+        for slot in self.free_text_slots:
+            current = str(self._merged(slots, turn).get(slot) or "")
+            overlap = len(said & {w for w in ff.words(current) if len(w) > 2})
+            if current and overlap >= 2 and (best is None or overlap > best[0]):
+                best = (overlap, slot)
+        if best is None:
+            return False
+        answer = self.answer(best[1], body, tracker, self._merged(slots, turn))
+        if not answer.ok:
+            return False
+        self._set(turn, slots, best[1], answer.value, say=True)
+        return True
 
     # --- facts ------------------------------------------------------------------
     def _take_facts(self, text: str, tracker: Tracker, slots: dict[str, Any], turn: Turn, activating: bool,

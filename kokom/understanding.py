@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import re
 
+from kokom.validators import number_words_to_digits
 from kokom.tickets import find_tickets
 
 logger = logging.getLogger(__name__)
@@ -83,7 +84,7 @@ TRACK = _rx(
 NOT_YET = _rx(
     r"(belum|blm|blom|durung|dereng|dhereng|rung|ora|gak|ga|tidak|tdk|nggak) (ada |wonten |ono |onok |enek |ana )?"
     r"(tindakan|tindak lanjut|ditindaklanjuti|ditindak|diproses|proses|direspon|ditanggapi|dibalas|jawaban|kabar|respon"
-    r"|balesan|balasan|tanggapan)"
+    r"|balesan|balasan|tanggapan|ditangani|diurus)"
 )
 NO_NEWS = _rx(
     r"(sepi|tanpa|ga ada|gak ada|nggak ada|tidak ada|belum ada|blm ada|ora ono|mboten wonten|adem ayem) "
@@ -97,14 +98,14 @@ DONE = _rx(
     r"(jadi|jd|jadinya|selesai|rampung|mari|dados|beres|diproses|diperiksa|ditindaklanjuti|ditindak lanjuti|ditangani"
     r"|diambil|keluar|terbit|acc|di acc|disetujui|ditandatangani|ditanda tangani|dikerjakan|diperbaiki|dibalas"
     r"|dadi|direspon|ditanggapi|diurus|diverifikasi|proses|jalan|ditindak|diangkut|dibersihkan|dibenerin|dibenahi"
-    r"|dipasang|dicek|ditangani|didandani"
+    r"|dipasang|dicek|ditangani|didandani|metu|medal"
     r"|ada tindakan|ada tindak lanjut|ada kabar|ada perkembangan|ada respon|ada jawaban|ada balasan)"
 )
 DONE_YET = _rx(r"(jadi|jd|mari|rampung|dados|selesai|terbit|kelar) (belum|blm|blom|durung|dereng|rung|apa belum)")
 ASKING = _rx(r"\?|belum|blm|blom|durung|urung|dereng|dhereng|rung|po|opo|apa|apakah|kah|ya|yo|nggih|gimana|gmn|piye|pripun|kapan|tah|to|kok")
 PAST_APPLY = _rx(
-    r"(yang|yg|ingkang|sing) (saya|sy|aku|kulo|tak|dak|gw|gue|sampun kulo|tadi saya|kemarin saya|kemaren saya|wingi) ?"
-    r"(ajukan|ajuin|ajukno|urus|uruskan|daftarkan|daftar|laporkan|lapor|laporke|kirim|masukkan|masukin|setorkan|aturaken|ajengaken)"
+    r"(yang|yg|ingkang|sing) (saya|sy|aku|kulo|tak|dak|gw|gue|kami|sampun kulo|tadi saya|kemarin saya|kemaren saya|wingi) ?"
+    r"(ajukan|ajuin|ajukno|urus|uruskan|daftarkan|daftar|laporkan|laporin|ngelaporin|laporno|aduin|adukan|lapor|laporke|kirim|masukkan|masukin|setorkan|aturaken|ajengaken)"
 )
 # "kmrn sy lapor sampah sdh diangkut blm": the time before the pronoun.
 WHEN_I_APPLIED = _rx(
@@ -148,6 +149,7 @@ REQUIREMENT_WORDS = _rx(
     r"|pinten dinten|bawa apa|perlu bawa|prosedur\w*|caranya|carane"
 )
 NEW_REPORT = _rx(
+    r"(want to|wanna|would like to|need to) (report|complain|make a complaint|file a complaint)|"
     r"(mau|mo|mw|mao|ingin|pengen|pgn|pingin|arep|meh|kate|badhe|ajeng|akan) (buat |bikin |membuat |nggawe |ndamel |menyampaikan |kasih |matur |"
     r"ngaturaken |nyampekne )?"
     r"(laporan|lapor|melapor|ngelapor|ngadu|mengadu|pengaduan|aduan|keluhan|matur(?! (nuwun|suwun|sembah)))"
@@ -185,7 +187,7 @@ WANT_APPLY = _rx(
 )
 # "bikin kk ya min, ...", "ngajuin surat pindah keluar kota": an order that opens with applying.
 APPLY_FIRST = re.compile(
-    r"^ ((saya|sy|aku|kulo|kula|gue|gw|kami) )?(ngajokno|ngajokke|ngajokaken|ngajuke|bikin|bikinin|buat|buatin|buatkan|ngurus|urus|urusin|ngajuin|ajukan|ajuin|ngajukan|mengajukan|daftar|daftarkan"
+    r"^ ((saya|sy|aku|kulo|kula|gue|gw|kami|i) )?(apply|request|ngajokno|ngajokke|ngajokaken|ngajuke|bikin|bikinin|buat|buatin|buatkan|ngurus|urus|urusin|ngajuin|ajukan|ajuin|ngajukan|mengajukan|daftar|daftarkan"
     r"|daftarin|daftarno|minta|njaluk|nyuwun|proses|tolong proses|tlg proses|gawekno|damelaken) "
 )
 # "makasih, lampu jalan yg kemarin rusak udah dibenerin cepet": thanks for a fix, not a new report.
@@ -220,7 +222,7 @@ SERVICE_PRAISED = _rx(r"pelayanan\w*|layanan\w*|petugas\w*|loket|mas ?2|mbak ?2|
 # "kelurahan iku cedhak opo? aku ra ngerti dalane": how to get there.
 WHERE_IS = _rx(
     r"cedhak opo|cedak opo|cedak apa|dekat apa|deket apa|cedhak endi|cedak endi|cedhak ngendi|cedak ngendi|sebelah mana"
-    r"|sisih pundi|caket pundi|sak dalan|sedalan|searah|sejalur|satu jalan"
+    r"|sisih pundi|caket pundi|caket menapa|celak menapa|cedhak menapa|where is|where s|wheres|sak dalan|sedalan|searah|sejalur|satu jalan"
     r"|(ra|rung|urung|durung|belum|blm|ga|gak|tidak) (tau|tahu|pernah) (mrono|mrana|rono|ke sana|kesana|ke situ)|patokan\w*|ancer ancer\w*|ancer2\w*|lewat mana|rute\w*"
     r"|(ra|ora|ga|gak|tidak|nggak) (ngerti|tau|tahu) (dalane|jalannya|jalane|tempatnya|kantornya|lokasinya|nggone)"
 )
@@ -249,6 +251,12 @@ POLICE_REPORT = _rx(
     r" (polisi|polres|polresta|polsek|kepolisian|spkt|polda)"
 )
 # "iso nggo opo ae cak?", "bisa bantu apa aja": what the service can do.
+MENU_QUESTION = _rx(
+    r"layanan\w* (ing mriki |di sini |disini |nya |kelurahan )?(apa|opo|menapa|punapa|napa|nopo) (saja|aja|wae|mawon|kemawon|ae)"
+    r"|list (service|layanan)\w*|daftar layanan\w*|menu layanan\w*|(opo|apa|menapa) (wae|aja|saja|kemawon) (sing|yang|yg|ingkang)"
+    r" (iso|isa|bisa|saged) (diurus|dilayani|dibantu)|(mriki|sini|disini|kene) (saged|iso|bisa) (ngurus|urus|mbantu|bantu)"
+    r" (menapa|apa|opo|napa)"
+)
 WHAT_CAN_YOU_DO = _rx(
     r"(ada )?pilihan\w* (apa|opo|menapa) ?(aja|saja|wae|mawon)?|(bingung|bingungg) (hrs|harus|kudu) (pilih|milih)"
     r"|(iso|isa|bisa|bs|saged) (ngurus|urus|diurus) (apa|opo|menapa|napa) (aja|saja|wae|ae|mawon)"
@@ -277,9 +285,10 @@ SHOPPING = _rx(r"harga (hp|iphone|motor|mobil|emas|beras|cabe|tiket|laptop|tanah
 CHIT_CHAT = _rx(
     r"(cariin|carikan|nyariin|nyarikan|tolong cari|bantu cari|bantuin cari) (kos|kost|kontrakan|rumah|kerja\w*|jodoh|pacar"
     r"|tukang|pembantu|art)\w*|(nomer|nomor|no) (bengkel|tukang|dokter|apotek|taksi|travel|ojek|laundry)"
+    r"|(hp|handphone|laptop|komputer|tv|kulkas|mesin cuci)\w* (\w+ )?(rusak|error|mati|hang|eror)"
     r"|(besok|nanti|hari ini|sore|malam|mengko|sesuk) (hujan|ujan|udan|cerah|panas)|cuaca|prakiraan|"
     r"gofood|grabfood|shopeefood|pesen makan\w*|pesan makan\w*|"
-    r"kuis|quiz|tebak tebakan|lelucon|lawakan|jokes?|cerita lucu|pantun|dongeng|tebak tebakan|tebak2an"
+    r"ngelawak|melawak|lawak|guyon\w*|bercanda|becanda|kuis|quiz|tebak tebakan|lelucon|lawakan|jokes?|cerita lucu|pantun|dongeng|tebak tebakan|tebak2an"
     r"|(ngerjain|mengerjakan|ngerjakan|garap|nggarap|nggarapke|kerjain) (tugas|pr|soal)|tugas sekolah|tugas kuliah"
     r"|(sampean|kamu|km|awakmu|njenengan|panjenengan|mas|mbak|admin|min) (asline|asli|asal\w*) (ngendi|endi|mana|pundi|dari mana)"
     r"|(asline|asalnya|asale) (ngendi|endi|mana|pundi)|(umur|usia)(mu|nya)? (piro|berapa|brp|pinten)"
@@ -299,6 +308,10 @@ OTHER_OFFICE = _rx(
     r"|pengadilan|imigrasi|bpjs|pln|pdam|kantor pajak|satpas|terminal|stasiun|bandara|jurusan|bis|bus|kereta|travel"
 )
 WHERE_ELSEWHERE = _rx(r"alamat\w*|dimana|di mana|dmn|ngendi|pundi|lokasi\w*|letak\w*|maps|share ?loc")
+DAY_OPEN = _rx(
+    r"(senin|selasa|rabu|kamis|jumat|jum at|sabtu|minggu|ahad|tanggal merah|hari libur|libur nasional|besok|lebaran|natal)"
+    r" (\w+ )?(pelayanan|layanan|kantor|buka|bukak|tutup|masuk|libur|ada|prei)\w*"
+)
 HOURS_QUESTION = _rx(
     r"(buka|tutup|bukak|bukaknya|bukanya|tutupnya) (jam|jm|pukul|sampai|sampe|dugi|tekan|kapan)|jam (buka|tutup|berapa|brp|pira"
     r"|pinten|operasional|pelayanan|layanan|kerja)|(hari|dino|dinten) (apa|opo|menapa|punapa) (buka|bukak)"
@@ -377,6 +390,8 @@ def status_cue(text: str) -> bool:
     norm = normalized(text)
     if TRACK.search(norm) and not NOT_TRACK.search(norm):
         return True
+    if re.search(r"(info|informasi|kabar|perkembangan) (tindak lanjut|tindaklanjut)", norm) and REPORT_NOUN.search(norm):
+        return True  # "Mohon info tindak lanjut pengaduan kami ..."
     if DONE.search(norm) and ASKING.search(norm):
         return True
     if DONE_YET.search(norm) and (MINE.search(norm) or doc_names_in(norm)) and not WANT_APPLY.search(norm):
@@ -389,7 +404,8 @@ def status_cue(text: str) -> bool:
     if REPORT_NOUN.search(norm) and MINE.search(norm) and HOW_IS_IT.search(norm) and EARLIER.search(norm) \
             and not NEW_REPORT.search(norm) and not re.search(r"baru|lagi|caranya|carane", norm):
         return True  # "gimana laporan jalan rusak saya kemarin"
-    if (NOT_YET.search(norm) or NO_NEWS.search(norm)) and REPORT_NOUN.search(norm) and MINE.search(norm):
+    if (NOT_YET.search(norm) or NO_NEWS.search(norm)) and (REPORT_NOUN.search(norm) or doc_names_in(norm)) \
+            and (MINE.search(norm) or re.search(r"(?<![0-9a-z])kami(?![0-9a-z])", norm)) and not WANT_APPLY.search(norm):
         return True
     if STILL_PENDING.search(norm) and MINE.search(norm) and ASKING.search(norm):
         return True
@@ -415,8 +431,15 @@ EXPLICIT_REQUIREMENTS = _rx(
 )
 
 
+# "mau ngajuin kk baru, sekalian mau tanya jam buka tp kk dulu ya": a question for later.
+SECONDARY_QUESTION = _rx(
+    r"(sekalian|nanti|ntar|terus|trus|habis itu|abis itu|setelah itu|sesudah itu)( nanti| mau| sy mau| saya mau| aku arep)*"
+    r" (tanya|nanya|takon|tanglet)\w*( \S+){0,5}"
+)
+
+
 def question_cue(text: str) -> bool:
-    norm = COST_IN_PURPOSE.sub(" ", normalized(text))
+    norm = COST_IN_PURPOSE.sub(" ", SECONDARY_QUESTION.sub(" ", normalized(text)))
     return bool(HOW_QUESTION.search(norm) or NEED_QUESTION.search(norm)) and (not APPLY_NOW.search(norm) or bool(EXPLICIT_REQUIREMENTS.search(norm)))
 
 
@@ -455,7 +478,7 @@ PUBLIC_THING = _rx(r"aspal\w*|jalan\w*|dalan\w*|got|selokan|saluran|jembatan|kre
 DAMAGE = _rx(r"rusak|ancur|hancur|ngelupas|mengelupas|terkelupas|bolong|berlubang|jebol|ambrol|retak|ambles|amblas|mampet"
              r"|tersumbat|munjung|luber|meluber|mbleber|numpuk|menumpuk|bau|banjir|roboh|ambruk|mati|padam|putus|keropos")
 # Public-order trouble ("wonten tiyang sade ciu ... sami mendem").
-PUBLIC_ORDER = _rx(r"ciu|miras|arak|oplosan|mabuk|mabok|mendem|judi|togel|sabung ayam|narkoba|pil koplo|balap liar|tawuran"
+PUBLIC_ORDER = _rx(r"anjing liar|asu liar|anjing galak|asu galak|digigit anjing|dicokot|ciu|miras|arak|oplosan|mabuk|mabok|mendem|judi|togel|sabung ayam|narkoba|pil koplo|balap liar|tawuran"
                    r"|maling|nyolong|pencurian|kemalingan|begal|preman|pungli")
 
 
@@ -510,14 +533,35 @@ BARE_NAME = re.compile(r"^\s*(?:[A-Z][a-z'.\-]{1,20})(?:\s+[A-Z][a-z'.\-]{1,20})
 # "gak, belum bener": not right yet.
 NOT_RIGHT = _rx(r"(belum|blm|durung|dereng|gak|ga|tidak|tdk|ora|mboten|kurang) (bener|benar|betul|leres|pas|sesuai|tepat)")
 # "Mohon maaf, permohonan saya dibatalkan saja.": cancelling, not asking about it.
-CANCEL_WORDS = _rx(r"dibatalkan saja|dibatalin aja|batalkan saja|batalin aja|batal aja|batal saja|ga jadi|gak jadi|gajadi"
+CANCEL_WORDS = _rx(r"mohon dibatalkan|ga usah dilanjut\w*|gak usah dilanjut\w*|nggak usah dilanjut\w*|nggak jadi|ndak jadi"
+                   r"|dibatalkan saja|dibatalin aja|batalkan saja|batalin aja|batal aja|batal saja|ga jadi|gak jadi|gajadi"
                    r"|udahan aja|sudahi saja|ora sido|mboten sios|cancel aja")
 # "apakah saya sedang berbicara dengan petugas atau dengan sistem otomatis?"
-WHICH_ONE = _rx(r"(petugas|orang|manusia|admin|wong) atau (dengan |sama )?(sistem|bot|robot|mesin|otomatis)"
+WHICH_ONE = _rx(r"(chat|ngobrol|bicara|ngomong) (karo|sama|dengan) (komputer|robot|bot|mesin)"
+                r"|(petugas|orang|manusia|admin|wong) (beneran |asli )?atau (dengan |sama )?(sistem|bot|robot|mesin|otomatis)"
                 r"|(sistem|bot|robot|mesin) atau (dengan |sama )?(petugas|orang|manusia|admin|wong)")
 # "kulo Ngatini": a name typed with a pronoun before it.
 PRONOUN_NAME = re.compile(r"^\s*(?:saya|sy|aku|kulo|kula|gw|gue|nama saya|nami kulo)\s+[A-Z][a-z'.\-]{1,20}(?:\s+[A-Z][a-z'.\-]{1,20}){0,3}\s*$",
                           re.IGNORECASE)
+
+
+# "rt lima rw dua", "gang kenanga nomer dua belas rt tiga rw satu": an address typed as an answer.
+_ADDRESS_TOKENS = frozenset("di alamat alamatnya gang gg jl jln jalan perum perumahan blok nomer nomor no rt rw dekat dkt "
+                            "depan samping belakang".split())
+
+
+def address_only(text: str) -> bool:
+    """Only address words, numbers and up to three names, with an RT or RW (linear, no regex)."""
+    tokens = re.findall(r"[A-Za-z]+|\d+", number_words_to_digits(text or ""))
+    if not tokens or len(tokens) > 12 or not any(t.lower() in ("rt", "rw") for t in tokens):
+        return False
+    names = [t for t in tokens if not t.isdigit() and t.lower() not in _ADDRESS_TOKENS]
+    return len(names) <= 3
+
+
+# A number read out word by word (a NIK by voice): six digit words in a row.
+SPOKEN_NUMBER = _rx(r"((nol|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|kosong) ){5,}"
+                    r"(nol|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|kosong)")
 
 
 def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[dict], str | None]:
@@ -545,10 +589,12 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
             and not re.search(r"kelurahan|kalurahan|petugas|rt ?\d|rw ?\d|gang|gg|jalan|jl|kampung|depan rumah", norm):
         # A report for the police is made at the police; the kelurahan's complaint form is not it.
         new_name, cue = "out_of_scope", "other_agency"
-    elif name not in {"request_human", "bot_challenge"} and A_PERSON.search(norm) and not find_tickets(text) \
-            and not _names_a_document(text) or name == "bot_challenge" and A_PERSON.search(norm) and WANTS_PERSON.search(norm):
+    elif (name not in {"request_human", "bot_challenge"} and A_PERSON.search(norm) and not find_tickets(text)
+          and not _names_a_document(text) or name == "bot_challenge" and A_PERSON.search(norm)
+          and WANTS_PERSON.search(norm)) and not WHICH_ONE.search(norm):
         new_name, cue = "request_human", "a_person"
-    elif name != "show_menu" and WHAT_CAN_YOU_DO.search(norm) and not _names_a_document(text) and len(words) <= 8:
+    elif name != "show_menu" and (WHAT_CAN_YOU_DO.search(norm) and len(words) <= 8 or MENU_QUESTION.search(norm)) \
+            and not _names_a_document(text) and not find_tickets(text):
         new_name, cue = "show_menu", "what_can_you_do"
     elif name != "out_of_scope" and CHIT_CHAT.search(norm) and not _names_a_document(text) and not find_tickets(text) \
             and not REPORT_WORD.search(norm):
@@ -583,11 +629,21 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
         new_name, cue = "inform", "purpose_only"
     elif name in {"affirm", "inform"} and NOT_RIGHT.search(norm) and len(words) <= 5:
         new_name, cue = "deny", "not_right"
-    elif name in {"check_status", "request_document", "file_complaint", "inform", "goodbye"} \
+    elif name in {"give_feedback", "out_of_scope", "show_menu", "greet", "ask_requirements"} and DAY_OPEN.search(norm) \
+            and ("?" in (text or "") or re.search(r"(?<![0-9a-z])(ga|gak|nggak|tidak|ya|kah|nggih|mboten|ora|gk|po|apa)(?![0-9a-z])", norm)) \
+            and not _names_a_document(text) and not FEEDBACK_OPENING.search(norm.strip()):
+        new_name, cue = "ask_office_hours", "day_open"
+    elif name in {"deny", "affirm", "file_complaint", "ask_requirements", "out_of_scope", "greet"} \
+            and (address_only(text) or SPOKEN_NUMBER.search(norm)) \
+            and not REPORT_WORD.search(norm) and not DAMAGE.search(norm):
+        new_name, cue = "inform", "address_or_number"
+    elif name in {"check_status", "request_document", "file_complaint", "inform", "goodbye", "give_feedback"} \
             and CANCEL_WORDS.search(norm) and "?" not in (text or "") and not question_cue(text) \
+            and not WANT_APPLY.search(norm) \
             and not find_tickets(text) and not NEW_REPORT.search(norm) and len(words) <= 10:
         new_name, cue = "cancel", "cancel_words"
-    elif name in {"request_human", "check_status"} and WHICH_ONE.search(norm) and "?" in (text or ""):
+    elif name in {"request_human", "check_status", "out_of_scope"} and WHICH_ONE.search(norm) \
+            and ("?" in (text or "") or re.search(r"(?<![0-9a-z])(po|apa|opo|kah|ya)(?![0-9a-z])", norm)):
         new_name, cue = "bot_challenge", "is_it_a_bot"
     elif name in {"affirm", "deny", "cancel", "out_of_scope", "greet"} and PRONOUN_NAME.match(text or "") \
             and any(ch.isupper() for ch in (text or "")) and not _names_a_document(text):
@@ -622,7 +678,7 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
         # "pelayanane mantep rek, gak mbulet": praise of the service.
         new_name, cue = "give_feedback", "praise"
     elif name not in {"ask_office_location", "file_complaint"} and WHERE_IS.search(norm) \
-            and re.search(r"kelurahan|kantor|balai|kalurahan", norm) and not _names_a_document(text):
+            and re.search(r"kelurahan|kantor|balai|kalurahan|office", norm) and not _names_a_document(text):
         new_name, cue = "ask_office_location", "where_is"
     elif name == "check_status" and not status_cue(text) and not find_tickets(text) \
             and (NEW_REPORT.search(norm) or (reports_problem(text) and ASKS_ACTION.search(norm))):
@@ -643,7 +699,8 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
             and not (name == "request_human" and WANTS_PERSON.search(norm) and OFFICER_WORDS.search(norm)):
         new_name, cue = "file_complaint", "complaint_tone"
     elif name in {"file_complaint", "give_feedback", "out_of_scope", "greet", "inform"} and _names_a_document(text) \
-            and (APPLY_NOW.search(norm) or WANT_APPLY.search(norm)) and not question_cue(text) \
+            and (APPLY_NOW.search(norm) or WANT_APPLY.search(norm) or APPLY_FIRST.search(_after_greeting(norm))) \
+            and not question_cue(text) \
             and not reports_problem_only(text):
         # "... diminta surat keterangan usaha dari kelurahan. Mohon dibuatkan ya pak"
         new_name, cue = "request_document", "apply_now"

@@ -290,3 +290,17 @@ def test_a_name_abbreviation_dot_ends_no_name():
     assert ff.name_in_answer("Moh. Sholeh") == "Moh. Sholeh"
     assert ff.find_name("nama saya Muh. Arif Budiman, RT 3") == "Muh. Arif Budiman"
     assert ff.find_place("jln dpn rmh sy bolong gde bnyk motor jth") is None  # "in front of my house": ask
+
+
+def test_set_thirteen_and_fourteen_typed_answers():
+    assert ff.is_lenient_affirm("sudah") and ff.is_lenient_affirm("udah cukup min") and not ff.is_lenient_affirm("belum")
+    assert ff.patch_rt_rw("RT.002/RW.005 perum griya", "eh maaf RT nya 003, RW tetep 005") == "RT.003/RW.005 perum griya"
+    assert ff.patch_rt_rw("rt dua rw tiga dekat lapangan", "eh rt nya salah rt empat bukan rt dua") == \
+        "rt 4 rw 3 dekat lapangan"
+    assert ff.name_in_answer(ff.last_thought("anonim aja min... eh gpp deh pake nama, Hartini")) == "Hartini"
+    assert ff.find_nik("tiga lima tujuh tujuh nol satu satu dua nol tiga delapan sembilan nol nol nol enam") == \
+        "3577011203890006"
+    assert ff.find_nik("35770112038500ab") is None
+    assert ff.find_purpose("nyuwun pengantar nikah kanggo adhiku", None) is None  # who it is for, not what for
+    assert ff.is_meta_opening("Selamat pagi, kami dari pengurus RT 05 RW 02 ingin menyampaikan pengaduan")
+    assert ff.is_meta_opening("sy kerja di Taiwan, mau lapor buat ortu sy di sogaten")
