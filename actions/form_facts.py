@@ -527,6 +527,8 @@ def find_place(text: str) -> str | None:
     raw = text or ""
     best: str | None = None
     for start in _PLACE_START.finditer(raw):
+        if re.search(r"\b(?:lampu|penerangan|marka|rambu|papan nama)\s*$", raw[:start.start()], re.IGNORECASE):
+            continue  # "lampu jalan 2 tiang": the street light is the thing, not the place
         tail = _clause(raw[start.end():])
         tokens = re.findall(r"[A-Za-z0-9][A-Za-z0-9.'/\-]*", tail)
         kept: list[str] = []
@@ -758,9 +760,10 @@ _TOPIC_ONLY = re.compile(
 
 
 _ENDS_WITH_REPORTING = re.compile(
-    r"\b(?:mau|mo|ingin|pengen|arep|badhe|ajeng|kate|meh)\s+(?:(?:lapor|melapor|ngelapor|ngadu|mengadu|komplain|matur|wadul)\w*"
+    r"\b(?:(?:want to|wanna|would like to)\s+(?:report|complain)(?:\s+something)?|"
+    r"(?:mau|mo|ingin|pengen|arep|badhe|ajeng|kate|meh)\s+(?:(?:lapor|melapor|ngelapor|ngadu|mengadu|komplain|matur|wadul)\w*"
     r"|(?:menyampaikan|sampaikan|nyampaikan|mengajukan|ngajukan|membuat|bikin|buat|ngaturaken)\s+"
-    r"(?:pengaduan|aduan|laporan|keluhan))"
+    r"(?:pengaduan|aduan|laporan|keluhan)))"
     # on someone's behalf: "mau lapor buat ortu sy di sogaten"
     r"(?:\s+(?:buat|untuk|utk|mewakili|atas nama|kanggo|kangge)\s+(?:ortu|orang ?tua|ibu|bapak|ayah|emak|mbah|warga|tetangga"
     r"|keluarga|kakak|adik|saudara|teman|kami)\w*(?:\s+(?:sy|saya|ku|kami))?(?:\s+di\s+\w+)?)?"

@@ -345,9 +345,12 @@ class ListeningForm(FormValidationAction):
         # No field named: "rt 06 bukan rt 05" changes the RT of the address given.
         for slot in self.rt_rw_slots:
             patched = ff.patch_rt_rw(self._merged(slots, turn).get(slot), text)
-            if patched and ff.is_correction(text):
+            if patched and (ff.is_correction(text) or re.search(r"\b(eh|maaf|sori|sorry|tetep|tetap)\b", text, re.I)):
                 self._set(turn, slots, slot, patched, say=True)
                 return True
+        # A free-text answer told again with the mistake fixed.
+        if ff.is_correction(text) and self._retold(text, tracker, slots, turn):
+            return True
         # No field named: the facts in the corrected part decide what changes.
         new_part = ff.new_value_part(text)
         kept = ff.drop_negated(text)
@@ -358,8 +361,6 @@ class ListeningForm(FormValidationAction):
                 self._set(turn, slots, slot, value, say=True)
                 changed = True
         if changed:
-            return True
-        if ff.is_correction(text) and self._retold(text, tracker, slots, turn):
             return True
         if new_part:
             # "salah, maksud saya Budi Santoso": the answer just given (or the open question).

@@ -606,7 +606,8 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
     elif name in {"out_of_scope", "check_status", "ask_requirements", "ask_office_location", "ask_office_hours",
                   "show_menu", "give_feedback", "request_human"} \
             and not find_tickets(text) and not status_cue(text) and not _names_a_document(text) \
-            and not UTILITY.search(norm) and not FEEDBACK_OPENING.search(norm.strip()) and (
+            and not UTILITY.search(norm) and not FEEDBACK_OPENING.search(norm.strip()) \
+            and not ((FIXED_THANKS.search(norm) or JUST_SAYING.search(norm)) and THANKS.search(norm)) and (
                 (PUBLIC_THING.search(norm) and DAMAGE.search(norm)) or PUBLIC_ORDER.search(norm)
                 or SERVICE_COMPLAINT.search(norm)) \
             and not (name == "request_human" and WANTS_PERSON.search(norm)) \

@@ -304,3 +304,4 @@ def test_set_thirteen_and_fourteen_typed_answers():
     assert ff.find_purpose("nyuwun pengantar nikah kanggo adhiku", None) is None  # who it is for, not what for
     assert ff.is_meta_opening("Selamat pagi, kami dari pengurus RT 05 RW 02 ingin menyampaikan pengaduan")
     assert ff.is_meta_opening("sy kerja di Taiwan, mau lapor buat ortu sy di sogaten")
+    assert ff.is_meta_opening("hi min, want to report something")

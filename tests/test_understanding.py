@@ -359,6 +359,7 @@ def test_wanting_a_document_is_an_application_unless_it_asks_how(text, read_as):
     ("akta lahir anak sy kok blm ada kabar, daftarnya tgl 1", "request_document", "check_status"),
     ("gang kenanga nomer dua belas rt tiga rw satu", "file_complaint", "inform"),
     ("tiga lima tujuh tujuh nol satu satu dua nol tiga delapan sembilan nol nol nol enam", "file_complaint", "inform"),
+    ("cuma mau bilang mksh, lampu jalan yg kemarin rusak udah dibenerin cepet, mantap", "check_status", "give_feedback"),
 ])
 def test_cues_that_decide_the_service(text, read, read_as):
     ranking = [{"name": read, "confidence": 0.7}, {"name": "request_human", "confidence": 0.2}]
