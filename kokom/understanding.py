@@ -108,17 +108,15 @@ PAST_APPLY = _rx(
     r"(ajukan|ajuin|ajukno|urus|uruskan|daftarkan|daftar|laporkan|laporin|ngelaporin|laporno|aduin|adukan|lapor|laporke|kirim|masukkan|masukin|setorkan|aturaken|ajengaken)"
 )
 # "kmrn sy lapor sampah sdh diangkut blm": the time before the pronoun.
-WHEN_I_APPLIED = _rx(
-    r"(kemarin|kmrn|kemaren|wingi|tadi|td|minggu lalu|bulan lalu|seminggu lalu) (saya|sy|aku|kulo|kula|gw|gue) "
-    r"(lapor|melapor|ngelapor|ngadu|mengadu|ngajuin|mengajukan|ngajukan|ajukan|daftar|ngurus|ngirim|kirim)"
-)
+_I = r"(saya|sy|aku|kulo|kula|gue|gw)"
+_APPLIED = (r"(ngajuin|mengajukan|ajukan|ngajukan|ngurus|urus|mengurus|daftar|mendaftar|masukin|memasukkan|nyerahke"
+            r"|nyerahkan|setor|lapor|melapor|ngelapor|laporan|ngadu|mengadu|ngirim|kirim|mengirim|nyuwun|matur|ngajokaken)")
+WHEN_I_APPLIED = _rx(r"(kemarin|kmrn|kemaren|wingi|tadi|td|minggu lalu|bulan lalu|seminggu lalu) " + _I + " " + _APPLIED)
 HOW_IS_IT = _rx(r"gimana|gmn|bagaimana|piye|pripun|kados pundi|kabar\w*")
 EARLIER = _rx(r"kemarin|kmrn|kemaren|wingi|tadi|td|minggu lalu|bulan lalu|yang lalu|yg lalu|sebelumnya|dulu")
 MY_PENDING = _rx(
-    r"(saya|sy|aku|kulo|gue|gw) (sudah|udah|udh|sdh|dah|wis|wes|sampun|kemarin|kemaren|wingi|tadi|minggu lalu|kmrn"
-    r"|kemarin sudah|sudah pernah|udah pernah|udh pernah|sdh pernah|pernah|wis tau|sampun nate) "
-    r"(ngajuin|mengajukan|ajukan|ngajukan|ngurus|urus|mengurus|daftar|mendaftar|masukin|memasukkan|nyerahke|nyerahkan|setor"
-    r"|lapor|melapor|ngelapor|laporan|ngadu|mengadu|ngirim|kirim|mengirim|nyuwun|matur|ngajokaken)"
+    _I + r" (sudah|udah|udh|sdh|dah|wis|wes|sampun|kemarin|kemaren|wingi|tadi|minggu lalu|kmrn"
+    r"|kemarin sudah|sudah pernah|udah pernah|udh pernah|sdh pernah|pernah|wis tau|sampun nate) " + _APPLIED
 )
 STILL_PENDING = _rx(
     r"(masih|msh|isih|sik|taksih|tasih) (dalam |di )?(proses|diproses|antri|antre|ngantri|nunggu|menunggu|diperiksa|ditangani"
@@ -526,6 +524,11 @@ def after_self_correction(text: str) -> str:
 
 PURPOSE_ONLY = re.compile(
     r"^\s*(untuk|utk|buat|kangge|kanggo|nggo|gawe|damel|keperluan|keperluannya|guna)\s+\S+(\s+\S+){0,6}\s*$", re.IGNORECASE)
+# Words a phone capitalises in "Ya Betul", "Tidak Jadi", "Oke Siap": answers, not names.
+NOT_NAMES = frozenset(
+    "ya iya iyo oke ok okay siap sip betul benar bener leres nggih inggih enggih tidak tdk gak ga nggak ndak mboten ora "
+    "jadi batal cancel baik terima kasih makasih matur nuwun sudah belum lanjut kirim sampun menu info halo selamat "
+    "pagi siang sore malam mohon maaf min pak bu kak mas mbak lewati skip anonim rahasia".split())
 # A bare name typed as an answer: two to four capitalised words ("Dimas Arya Saputra").
 BARE_NAME = re.compile(r"^\s*(?:[A-Z][a-z'.\-]{1,20})(?:\s+[A-Z][a-z'.\-]{1,20}){1,3}\s*$")
 
@@ -640,7 +643,8 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
         new_name, cue = "inform", "address_or_number"
     elif name in {"check_status", "request_document", "file_complaint", "inform", "goodbye", "give_feedback"} \
             and CANCEL_WORDS.search(norm) and "?" not in (text or "") and not question_cue(text) \
-            and not WANT_APPLY.search(norm) \
+            and not WANT_APPLY.search(norm) and not status_cue(text) \
+            and not re.search(r"(?<![0-9a-z])kok(?![0-9a-z])|jadi jadi|jd jd", norm) \
             and not find_tickets(text) and not NEW_REPORT.search(norm) and len(words) <= 10:
         new_name, cue = "cancel", "cancel_words"
     elif name in {"request_human", "check_status", "out_of_scope"} and WHICH_ONE.search(norm) \
@@ -650,7 +654,8 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
             and any(ch.isupper() for ch in (text or "")) and not _names_a_document(text):
         new_name, cue = "inform", "bare_name"
     elif name in {"cancel", "deny", "out_of_scope", "greet", "affirm"} and BARE_NAME.match(text or "") \
-            and not only_greeting(text) and not _names_a_document(text) and not OFFICE_WORDS.search(norm):
+            and not only_greeting(text) and not _names_a_document(text) and not OFFICE_WORDS.search(norm) \
+            and not any(w in NOT_NAMES for w in words):
         new_name, cue = "inform", "bare_name"
     elif name in {"request_document", "ask_requirements", "file_complaint", "give_feedback", "out_of_scope", "greet",
                   "inform"} and find_tickets(text) and not NEW_REPORT.search(norm):
@@ -759,6 +764,9 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
     elif name == "check_status" and status_cue(text):
         # The classifier and the cue agree: no clarifying question needed.
         return intent, ranking, "status"
+    elif name == "request_document" and _names_a_document(text) and not question_cue(text) and not status_cue(text) \
+            and (WANT_APPLY.search(norm) or APPLY_NOW.search(norm) or APPLY_FIRST.search(_after_greeting(norm))):
+        return intent, ranking, "wants_to_apply"  # "pgn bkin srat domisili min": unsure, but applying for sure
     elif name == "out_of_scope" and (OTHER_AGENCY.search(norm) or POLICE_REPORT.search(norm)
                                      or (UTILITY.search(norm) and not STREET_LIGHT.search(norm))
                                      or ((CONTACT_OF.search(norm) or WHERE_ELSEWHERE.search(norm)

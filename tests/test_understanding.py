@@ -360,11 +360,23 @@ def test_wanting_a_document_is_an_application_unless_it_asks_how(text, read_as):
     ("gang kenanga nomer dua belas rt tiga rw satu", "file_complaint", "inform"),
     ("tiga lima tujuh tujuh nol satu satu dua nol tiga delapan sembilan nol nol nol enam", "file_complaint", "inform"),
     ("cuma mau bilang mksh, lampu jalan yg kemarin rusak udah dibenerin cepet, mantap", "check_status", "give_feedback"),
+    # A phone's capitals make no name of a yes or a no; waiting is not cancelling.
+    ("Ya Betul", "affirm", "affirm"),
+    ("Tidak Jadi", "cancel", "cancel"),
+    ("sktm saya kok ga jadi jadi", "request_document", "request_document"),
 ])
 def test_cues_that_decide_the_service(text, read, read_as):
     ranking = [{"name": read, "confidence": 0.7}, {"name": "request_human", "confidence": 0.2}]
     intent, _, _ = decide_intent(text, ranking[0], ranking)
     assert intent["name"] == read_as
+
+
+def test_a_low_confidence_application_the_cues_confirm_needs_no_clarifying_question():
+    ranking = [{"name": "request_document", "confidence": 0.3}, {"name": "ask_requirements", "confidence": 0.28}]
+    intent, _, cue = decide_intent("pgn bkin srat domisili min", ranking[0], ranking)
+    assert intent["name"] == "request_document" and cue == "wants_to_apply"
+    intent, _, cue = decide_intent("srat domisili syaratnya apa", ranking[0], ranking)
+    assert cue != "wants_to_apply"
 
 
 def test_urgent_alone_asks_whether_to_report_or_talk_to_an_officer():
