@@ -62,6 +62,23 @@ def test_two_instances_take_one_residents_messages_one_at_a_time_in_order(shared
         assert [text for w, text, _ in recorder.delivered if w == wa_id] == [f"pesan {i}" for i in range(4)]
 
 
+def test_a_later_message_never_overtakes_an_expired_claim_before_it_is_taken_over(shared_db):
+    """The failover race seen once in the nginx cluster test: a killed instance's claim had
+    expired, the sweeper had not handed it back yet, and the resident's next message went first."""
+    wa_id = new_wa_id()
+    first, second = (accept(text_delivery(wa_id, text))[0] for text in ("halo", "jam buka kapan"))
+    assert store.claim_next(wa_id).id == first  # the instance that is then killed
+    with store_lease(0.4):
+        time.sleep(0.5)  # the claim is past its lease, not yet past three
+        assert store.claim_next(wa_id) is None  # expired, but not handed back: "halo" keeps its place
+        stale, _ = store.abandoned_inbound()
+        row = next(r for r in stale if r.id == first)
+        assert store.take_over_inbound(row.id, row.claimed_at, "pending")
+    assert store.claim_next(wa_id).id == first
+    store.finish_inbound(first, "done")
+    assert store.claim_next(wa_id).id == second
+
+
 def test_a_killed_instances_messages_are_taken_over_after_the_lease(shared_db):
     wa_id = new_wa_id()
     ids = [accept(text_delivery(wa_id, text))[0] for text in ("satu", "dua")]

@@ -475,7 +475,10 @@ def claim_next(wa_id: str) -> StoredMessage | None:
     """The oldest pending message of one resident, moved to ``processing`` (order = acceptance order).
 
     None while another message of the same resident is being processed under a live claim
-    (another worker or instance has it): per resident, one message at a time, in order.
+    (another worker or instance has it): per resident, one message at a time, in order. A claim
+    whose lease ran out still blocks for two more leases: it belongs to a stopped instance, and the
+    sweeper must hand it back (``take_over_inbound``) before a later message may overtake it; only a
+    claim nobody took over by then is passed, so a resident is never stuck for good.
     """
 
     def work(session: Session) -> StoredMessage | None:
@@ -485,7 +488,7 @@ def claim_next(wa_id: str) -> StoredMessage | None:
         busy = session.execute(
             select(m.WaInboundMessage.id)
             .where(m.WaInboundMessage.wa_id == wa_id, m.WaInboundMessage.status == m.PROCESSING,
-                   m.WaInboundMessage.claimed_at >= utcnow() - timedelta(seconds=CLAIM_LEASE_SECONDS))
+                   m.WaInboundMessage.claimed_at >= utcnow() - timedelta(seconds=3 * CLAIM_LEASE_SECONDS))
             .limit(1)
         ).first()
         if busy is not None:
