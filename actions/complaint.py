@@ -55,6 +55,7 @@ class ValidateComplaintForm(ListeningForm):
     required = REQUIRED
     form_slots = FORM_SLOTS[:-1]
     what = "laporan"
+    switches_away = frozenset({"request_document", "give_feedback"})
     labels = {
         "complaint_category": "kategori",
         "complaint_description": "keterangan",

@@ -18,6 +18,9 @@ from kokom import wording
 from kokom.understanding import FALLBACK_INTENT, SERVICE_OF_INTENT, candidate_services
 
 ALL_FORM_SLOTS = COMPLAINT_SLOTS + DOCUMENT_SLOTS + ["feedback_text", "feedback_kind"]
+# A stop and a new request in one message: the requests that start another form.
+SWITCH_STARTS = frozenset({"file_complaint", "request_document", "give_feedback"})
+FORM_WHAT = {"complaint_form": "laporan", "document_form": "permohonan", "feedback_form": "saran"}
 
 
 class ActionCancelForm(Action):
@@ -27,9 +30,21 @@ class ActionCancelForm(Action):
         return "action_cancel_form"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        reset = [ActiveLoop(None), *[SlotSet(s, None) for s in ALL_FORM_SLOTS], SlotSet("requested_slot", None)]
+        switch = tracker.latest_message.get("switch") or {}
+        then = (tracker.latest_message.get("intent") or {}).get("name")
+        user = _latest_user_event(tracker)
+        if switch.get("intent") == then and then in SWITCH_STARTS and switch.get("text") and user is not None:
+            # "ga jadi deh, sy mau bikin sktm aja": this form stops, the new request goes on with
+            # the words after the stop, as if the resident had sent only those.
+            what = FORM_WHAT.get(tracker.active_loop.get("name") or "", "proses")
+            dispatcher.utter_message(text=wording.text("utter_cancelled_switch", what=what))
+            parse = {k: v for k, v in tracker.latest_message.items() if k != "switch"}
+            return [UserUtteranceReverted(), *reset,
+                    *rewritten_turn(str(switch["text"]), then, parse, user)]
         dispatcher.utter_message(text=wording.text("utter_cancelled"))
         send_menu(dispatcher, wording.text("utter_menu_anything_else"))
-        return [ActiveLoop(None), *[SlotSet(s, None) for s in ALL_FORM_SLOTS], SlotSet("requested_slot", None)]
+        return reset
 
 
 def choice_payload(intent: str) -> str:
@@ -135,22 +150,36 @@ class ActionContinueWithChoice(Action):
             ]
         text = original.get("text") or ""
         parse = dict(original.get("parse_data") or {})
-        ranking = [r for r in parse.get("intent_ranking") or [] if r.get("name") != FALLBACK_INTENT]
-        parse.update({"intent": {"name": chosen, "confidence": 1.0}, "intent_ranking": ranking, "text": text})
-        events: list[dict[str, Any]] = [
+        return [
             UserUtteranceReverted(),  # the button press
             UserUtteranceReverted(),  # the unsure reading of the original message
-            ActionExecuted("action_listen"),
-            UserUttered(text, parse_data=parse, input_channel=original.get("input_channel")),
+            *rewritten_turn(text, chosen, parse, original),
         ]
-        if chosen == "file_complaint":
-            # The original message is the description when it says what happened; a bare
-            # "permisi bu, sy mau ngadu" only says that there is something to report.
-            if content_words(text) >= MIN_OPENING_WORDS:
-                events.append(SlotSet("complaint_description", text))
-            category = match_category(office(), text)
-            if category:
-                events.append(SlotSet("complaint_category", category))
-        elif chosen == "give_feedback":
-            events.append(SlotSet("feedback_text", text))
-        return events
+
+
+def _latest_user_event(tracker: Tracker) -> dict[str, Any] | None:
+    return next((e for e in reversed(tracker.events) if e.get("event") == "user"), None)
+
+
+def rewritten_turn(text: str, intent: str, parse: dict[str, Any], user: dict[str, Any]) -> list[dict[str, Any]]:
+    """The resident's turn read again as ``text`` meaning ``intent`` (after the turn itself was reverted),
+    as Rasa's two-stage fallback does; the ordinary rule for that intent runs next. A complaint keeps
+    the text as its description, a suggestion as its text."""
+    ranking = [r for r in parse.get("intent_ranking") or [] if r.get("name") not in (FALLBACK_INTENT, intent)]
+    parse = {**parse, "intent": {"name": intent, "confidence": 1.0},
+             "intent_ranking": [{"name": intent, "confidence": 1.0}, *ranking], "text": text}
+    events: list[dict[str, Any]] = [
+        ActionExecuted("action_listen"),
+        UserUttered(text, parse_data=parse, input_channel=user.get("input_channel")),
+    ]
+    if intent == "file_complaint":
+        # The message is the description when it says what happened; a bare
+        # "permisi bu, sy mau ngadu" only says that there is something to report.
+        if content_words(text) >= MIN_OPENING_WORDS:
+            events.append(SlotSet("complaint_description", text))
+        category = match_category(office(), text)
+        if category:
+            events.append(SlotSet("complaint_category", category))
+    elif intent == "give_feedback":
+        events.append(SlotSet("feedback_text", text))
+    return events

@@ -36,6 +36,7 @@ class ValidateDocumentForm(ListeningForm):
     required = REQUIRED
     form_slots = FORM_SLOTS[:-1]
     what = "permohonan"
+    switches_away = frozenset({"file_complaint", "give_feedback"})
     labels = {
         "request_document_type": "jenis dokumen",
         "applicant_name": "nama",

@@ -39,12 +39,14 @@ from actions import form_facts as ff
 from actions.common import ESCAPE_INTENTS, is_payload, latest_intent, latest_text
 from kokom import wording
 from kokom.tickets import TICKET_RE as TICKET
-from kokom.understanding import status_cue
+from kokom.understanding import OTHER_AGENCY, normalized, status_cue
 
 logger = logging.getLogger(__name__)
 
 STATE_SLOT = "form_state"
 STRIKES_BEFORE_HELP = 2
+# "... bisa diurus di sini / di kelurahan?": a question about this office, not a purpose.
+HERE = re.compile(r"(di ?sini|disini|dsini|ng kene|nang kene|mriki|kelurahan|kalurahan|dibantu|diurus)")
 QUESTION_INTENTS = {"ask_office_hours", "ask_office_location", "ask_requirements", "check_status", "bot_challenge"}
 MEDIA_INTENTS = {"share_media", "share_location"}
 
@@ -131,6 +133,8 @@ class ListeningForm(FormValidationAction):
     field_words: dict[str, str] = {}
     #: "pengaduan" / "permohonan": used in "Kita lanjutkan ..."
     what: str = "pengisian"
+    #: requests that stop this form when they follow a stop in one message ("ga jadi, mau ...")
+    switches_away: frozenset[str] = frozenset()
 
     # --- to implement ------------------------------------------------------
     @abstractmethod
@@ -433,6 +437,16 @@ class ListeningForm(FormValidationAction):
             return intent in ESCAPE_INTENTS
         if intent in MEDIA_INTENTS:
             return not self.accepts_media(requested, tracker)
+        switch = tracker.latest_message.get("switch") or {}
+        if switch.get("intent") == intent and intent in self.switches_away:
+            # "ga jadi deh, sy mau bikin sktm aja": this form stops, the other request starts.
+            return True
+        if intent == "out_of_scope" and (confidence >= 0.5 or tracker.latest_message.get("cue") == "other_agency") \
+                and OTHER_AGENCY.search(normalized(text)) \
+                and ff.is_question(text) and (requested != "purpose" or HERE.search(normalized(text))):
+            # "sebenernya yg sy butuh paspor, itu bisa diurus disini?": answered, then the form goes on
+            # ("buat bikin paspor" is a purpose, not a question).
+            return True
         if intent not in ESCAPE_INTENTS or confidence < 0.5:
             return False
         if intent == "cancel":

@@ -11,7 +11,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from kokom.understanding import FALLBACK_INTENT, decide_intent, document_entities, should_ask
+from kokom.understanding import (FALLBACK_INTENT, cancel_then, decide_intent, document_entities, should_ask,
+                                 switch_intent)
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,19 @@ class ResidentUnderstanding(GraphComponent):
                 message.set("intent", intent, add_to_output=True)
                 message.set("intent_ranking", ranking, add_to_output=True)
                 message.set("cue", cue, add_to_output=True)
+            rest = cancel_then(text)
+            then = switch_intent(rest, intent.get("name"), ranking) if rest else None
+            if then:
+                # "ga jadi deh, sy mau bikin sktm aja": read as the new request; a running form is
+                # stopped first (actions.forms_base.ListeningForm.should_escape), the request goes on.
+                if intent.get("name") != then:
+                    intent = {"name": then, "confidence": max(float(intent.get("confidence") or 0.0), 0.9)}
+                    ranking = [dict(intent)] + [r for r in ranking if r.get("name") != then]
+                    message.set("intent", intent, add_to_output=True)
+                    message.set("intent_ranking", ranking, add_to_output=True)
+                cue = cue or "cancel_then"
+                message.set("cue", cue, add_to_output=True)
+                message.set("switch", {"intent": then, "text": rest}, add_to_output=True)
         if cue is None and should_ask(intent, ranking, float(self.config["threshold"]),
                                       float(self.config["ambiguity_threshold"]),
                                       float(self.config["answer_ambiguity_threshold"])):

@@ -567,6 +567,55 @@ SPOKEN_NUMBER = _rx(r"((nol|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan
                     r"(nol|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|kosong)")
 
 
+# "ga jadi deh, sy mau bikin sktm aja", "batal min. mau kasih saran aja: ...": a stop, then what the
+# resident wants instead. The stop may name what it stops ("gak jadi lapor,"), but the new request
+# starts after a comma or a "deh"/"aja", so "gak jadi lapor deh" stays a plain stop.
+CANCEL_THEN = re.compile(
+    r"^\s*(?:(?:eh+|oh|o|maaf|mohon maaf|sori|sorry|min|pak|bu|mas|mbak|kak)[\s,.!]+)*"
+    r"(?:batal(?:kan|in)?|cancel|(?:ga|gak|gk|nggak|ngga|enggak|tidak|tdk|ndak) ?(?:jadi|jd)|ora sido|ra sido|rasido"
+    r"|mboten sios|udahan)"
+    r"(?:\s+[\w-]+){0,3}?(?:\s*[,.!;:]+|\s+(?:deh|aja|saja|ae|wae|dong|lah)[\s,.!;:]*)\s*(?P<rest>\S.*)$",
+    re.IGNORECASE | re.DOTALL)
+#: what a resident may switch to in the same message as the stop
+SWITCH_INTENTS = frozenset({"request_document", "file_complaint", "give_feedback", "ask_requirements", "check_status",
+                            "ask_office_hours", "ask_office_location", "request_human"})
+_FILLER_ONLY = _rx(r"(deh|aja|saja|ae|wae|dong|lah|ya|yaa|yo|min|pak|bu|kak|mas|mbak|dulu|sek|makasih|terima kasih|maaf"
+                   r"|ok|oke|okay|sip|nggih|iya|ya udah|yaudah|udah|sudah|kalo gitu|nek ngono)")
+
+
+def cancel_then(text: str) -> str | None:
+    """The request after a stop in the same message ("ga jadi deh, sy mau bikin sktm aja"), or None."""
+    match = CANCEL_THEN.match(text or "")
+    if not match:
+        return None
+    rest = match.group("rest").strip()
+    content = [w for w in normalized(_FILLER_ONLY.sub(" ", normalized(rest))).split() if len(w) > 1]
+    return rest if len(content) >= 2 else None
+
+
+def switch_intent(rest: str, intent: str | None, ranking: list[dict]) -> str | None:
+    """What the resident switches to: the message's own reading when it is a service, else a clear cue in
+    what follows the stop (applying for a document, a report, a suggestion, a status question)."""
+    if intent in SWITCH_INTENTS:
+        return intent
+    norm = normalized(rest)
+    if find_tickets(rest) or status_cue(rest):
+        return "check_status"
+    if _names_a_document(rest) and (WANT_APPLY.search(norm) or APPLY_BARE.search(norm)):
+        return "request_document"
+    if _names_a_document(rest) and (REQUIREMENT_WORDS.search(norm) or question_cue(rest)):
+        return "ask_requirements"
+    if NEW_REPORT.search(norm) or REPORT_WORD.search(norm):
+        return "file_complaint"
+    if FEEDBACK_WORDS.search(norm):
+        return "give_feedback"  # (a suggestion that reports a problem is offered as a complaint there)
+    if reports_problem(rest):
+        return "file_complaint"
+    if _names_a_document(rest):
+        return "request_document"
+    return None
+
+
 def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[dict], str | None]:
     """Apply the cues to (intent, ranking); returns the new pair and the cue's name (or None)."""
     text = after_self_correction(text)

@@ -269,6 +269,45 @@ def test_questions_still_leave_the_form_and_it_resumes(assistant):
     assert r.requested == "applicant_name"
     reply = r.say("alamat kantor kelurahan dimana?")
     assert "maps" in reply and r.requested == "applicant_name"
+    # Another agency's service asked about mid-form: answered, then the form goes on.
+    reply = r.say("sebenernya yg sy butuh paspor buat bapak, itu bisa diurus disini?")
+    assert "di luar layanan kelurahan" in reply and "nama lengkap" in reply.lower()
+    assert r.requested == "applicant_name"
+    r.say("Budi Santoso")
+    assert r.requested == "nik"
+
+
+def test_a_stop_and_another_request_in_one_message_switches_forms(assistant):
+    # Inside the complaint form: the report is dropped, the document form starts for SKTM with
+    # the purpose already written, and no complaint is saved.
+    r = Resident(assistant, "switch-doc")
+    r.open("mau lapor", "file_complaint")
+    assert r.requested == "complaint_category"
+    reply = r.say("ga jadi deh, sy mau bikin sktm aja buat berobat ibu")
+    assert "laporan tadi dibatalkan" in reply
+    assert "Surat Ket. Tidak Mampu" in reply or "SKTM" in reply
+    assert r.requested == "applicant_name"
+    r.say("Siti Rahayu")
+    r.say(NIK_SITI)
+    r.say("jl melati 5 rt 2 rw 3")
+    if r.requested == "purpose":
+        r.say("berobat ibu")
+    assert r.requested == "document_confirm"
+    r.say("ya")
+    case = r.case()
+    assert case["kind"] == "document" and case["document_type"] == "sktm" and case["nik"] == NIK_SITI
+
+    # Inside the document form: the application is dropped and the suggestion goes on, with its text.
+    r = Resident(assistant, "switch-feedback")
+    r.open("mau bikin surat domisili", "request_document")
+    assert r.requested == "applicant_name"
+    reply = r.say("gak jadi min, mau kasih saran aja: ruang tunggu kelurahan mohon ditambah kipas angin")
+    assert "permohonan tadi dibatalkan" in reply
+    assert r.case() is None
+    tracker = assistant.tracker(rest_sender(r.sender))
+    assert "kipas angin" in str(tracker["slots"].get("feedback_text") or "") or "kipas angin" in str(
+        assistant.query("SELECT * FROM cases c JOIN residents r ON r.id = c.resident_id WHERE r.wa_id = :w",
+                        w=rest_sender(r.sender)))
 
 
 def test_no_empty_whatsapp_message_in_a_form(assistant):

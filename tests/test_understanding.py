@@ -618,3 +618,30 @@ def test_long_messages_are_read_without_backtracking():
     for text in ("1" * 4000 + " berapa", "berapa " + "1 " * 2000, "x" * 4096):
         intent, _, cue = decide_intent(text, {"name": "out_of_scope", "confidence": 0.5}, [])
         assert cue is None and intent["name"] == "out_of_scope"
+
+
+@pytest.mark.parametrize("text, rest, intent", [
+    ("ga jadi deh, sy mau bikin sktm aja buat berobat ibu", "sy mau bikin sktm aja buat berobat ibu",
+     "request_document"),
+    ("batal min. mau kasih saran aja: antrean di loket tolong dikasih nomor",
+     "mau kasih saran aja: antrean di loket tolong dikasih nomor", "give_feedback"),
+    ("eh gak jadi lapor, mau ngurus surat domisili aja", "mau ngurus surat domisili aja", "request_document"),
+    ("nggak jadi deh mau lapor aja lampu jalan gang 3 mati", "mau lapor aja lampu jalan gang 3 mati",
+     "file_complaint"),
+    ("ga jadi, syarat kk apa aja ya", "syarat kk apa aja ya", "ask_requirements"),
+])
+def test_a_stop_and_a_new_request_in_one_message(text, rest, intent):
+    from kokom.understanding import cancel_then, switch_intent
+
+    assert cancel_then(text) == rest
+    # Whatever the classifier said about the whole message, the words after the stop decide.
+    assert switch_intent(rest, "cancel", []) == intent
+
+
+@pytest.mark.parametrize("text", ["batal", "ga jadi deh", "gak jadi lapor deh", "batal aja min, makasih ya",
+                                  "ga usah pake nama", "nggak jadi kirim foto", "ga jadi, sudah dibetulin kok"])
+def test_a_plain_stop_carries_no_new_request(text):
+    from kokom.understanding import cancel_then, switch_intent
+
+    rest = cancel_then(text)
+    assert rest is None or switch_intent(rest, "cancel", []) is None
