@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import form_facts as ff
 from actions.common import (entity_values, office, reset_events, retry_save_events, shared_location,
                             shared_media)
-from actions.forms_base import Answer, ListeningForm, Turn
+from actions.forms_base import STRIKES_BEFORE_HELP, Answer, ListeningForm, Turn
 from kokom import wording
 from kokom.cases import create_complaint
 
@@ -167,6 +167,10 @@ class ValidateComplaintForm(ListeningForm):
         name = ff.clean_name(text)
         if ff.looks_like_name(name) or ff.is_anonymous(text):
             # Typed a name where a photo was asked: no photo, and that is the reporter.
+            return Answer("-", note=wording.text("utter_complaint_no_photo"))
+        if self.failed_answers(tracker, "complaint_photo") >= STRIKES_BEFORE_HELP:
+            # The photo is optional: after the explanation, a third typed answer means "no photo"
+            # (however it is said), never a fourth time the same question.
             return Answer("-", note=wording.text("utter_complaint_no_photo"))
         return Answer(error=wording.text("utter_complaint_photo_invalid"))
 

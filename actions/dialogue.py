@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import entity_values, latest_text, office, send_menu
 from actions.complaint import FORM_SLOTS as COMPLAINT_SLOTS
 from actions.complaint import MIN_OPENING_WORDS
-from actions.form_facts import content_words
+from actions.form_facts import content_words, is_meta_opening
 from actions.document import FORM_SLOTS as DOCUMENT_SLOTS
 from actions.handoff import recent_fallbacks
 from kokom.office.categories import match_category
@@ -175,7 +175,7 @@ def rewritten_turn(text: str, intent: str, parse: dict[str, Any], user: dict[str
     if intent == "file_complaint":
         # The message is the description when it says what happened; a bare
         # "permisi bu, sy mau ngadu" only says that there is something to report.
-        if content_words(text) >= MIN_OPENING_WORDS:
+        if content_words(text) >= MIN_OPENING_WORDS and not is_meta_opening(text):
             events.append(SlotSet("complaint_description", text))
         category = match_category(office(), text)
         if category:

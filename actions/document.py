@@ -76,6 +76,8 @@ class ValidateDocumentForm(ListeningForm):
         if address and parse_rt_rw(address) and len(address) <= MAX_ADDRESS:
             found["applicant_address"] = (address, explicit)
         purpose = ff.find_purpose(text, [(m.start, m.end) for m in mentions])
+        if not purpose and "surat_pindah" in (keys or [slots.get("request_document_type")]):
+            purpose = ff.find_moving_reason(text)
         if purpose:
             explicit = bool(re.search(r"\b(?:keperluan|tujuan)", text, re.IGNORECASE))
             found["purpose"] = (purpose[:MAX_PURPOSE], explicit)

@@ -68,6 +68,9 @@ DENY_WORDS = {
 }
 # Words that never occur in a person's name (they mark a sentence, not a name).
 NOT_NAME_WORDS = FILLER | AFFIRM_WORDS | DENY_WORDS | {
+    # "I" and "no" in other regions' Indonesian (Betawi, Minang, Batak/Malay, Banjar)
+    "aye", "ambo", "awak", "ulun", "ane", "indak", "ado", "kada", "kadada", "takde", "tiada", "kagak", "kaga",
+    "sogaten", "manguharjo", "madiun",  # "kampung sy Sogaten": the place, not a name
     "mangke", "mengko", "engko", "susul", "susulkan", "orang", "warga",
     "kleru", "keliru", "kurang", "lengkap", "lengkapnya", "belum", "blm", "nulise", "tulisane", "ketik", "typo", "benerke", "mbenerke", "jeneng", "jenenge", "kk", "ktp",
     "sktm", "sku", "skck", "akta", "akte", "nang", "neng", "ning", "ing", "teng", "kangge", "kanggo", "ganti",
@@ -186,9 +189,11 @@ SKIP_PHOTO = re.compile(
     r"\b(skip|lewat|lewati|lewatin|lanjut|lanjutkan|nanti|ntar|entar|mengko|mangke|mengke|engko|ngko|susul|susulkan|"
     r"disusulkan|nyusul|kapan kapan|kapan2|"
     r"(?:ga|gak|gk|g|gx|nggak|ngga|enggak|engga|tidak|tdk|tak|ndak|nda|belum|blm|ora|ra|rak|mboten|dereng|kagak|kaga"
-    r"|kgk|kaga|bunten) "
+    r"|kgk|kaga|bunten|kada|indak|dak|endak|teu|henteu|hana|sonde|tra|tiada) "
     r"(?:ada|ad|ado|ono|onok|ana|punya|pny|wonten|gadhah|duwe|nduwe|usah|perlu|sempat|sempet|smpt|bisa|motret|moto|foto)|"
-    r"gada|gaada|gakada|raono|raana|mboten wonten|mboten gadhah|ora ono|ora duwe|no photo|no foto|tanpa foto)\b"
+    r"gada|gaada|gakada|raono|raana|mboten wonten|mboten gadhah|ora ono|ora duwe|no photo|no foto|tanpa foto|"
+    # other regions: Banjar "kada ada", Minang "indak ado", Malay "takde", Sundanese "teu aya", Kupang "sonde"
+    r"kadada|takde|takda|tadak|trada|teu aya|nope|none|nothing|dont have|don't have)\b"
 )
 
 
@@ -197,7 +202,8 @@ def is_photo_skip(text: str) -> bool:
     n = norm(text)
     if not n:
         return False
-    if n in {"tidak", "gak", "ga", "gk", "nggak", "ngga", "no", "ndak", "mboten", "ora", "belum", "-", "lewat"}:
+    if n in {"tidak", "gak", "ga", "gk", "g", "gx", "nggak", "ngga", "no", "ndak", "nda", "mboten", "ora", "belum", "-",
+             "lewat", "kada", "indak", "tak", "dak", "endak", "henteu", "sonde", "tra", "kagak", "kaga", "tiada", "nope"}:
         return True
     return SKIP_PHOTO.search(n) is not None
 
@@ -210,6 +216,7 @@ def mentions_no_photo(text: str) -> bool:
 
 ANONYMOUS = re.compile(
     r"\b(anonim|anonym|anonymous|anon|rahasia|rahasiakan|dirahasiakan|merahasiakan|tanpa nama|hamba allah|"
+    r"rahasiain|dirahasiain|rahasiin|sembunyiin|disembunyiin|samarin|disamarin|"
     r"sembunyikan|disembunyikan|samarkan|"
     r"(?:(?:ga|gak|gk|nggak|ngga|tidak|tdk|ndak|mboten|ora|jangan|jgn) (?:usah |perlu |mau |ingin |purun |kersa )?"
     r"|(?:gausah|gaushah|ngausah|rausah|ndausah|gaperlu|gakusah) )"
@@ -249,11 +256,17 @@ _NAME_PREFIX = re.compile(
 _NAME_CHARS = re.compile(r"^[A-Za-z][A-Za-z.'\-]*$")
 
 
+# "Agung Wicaksono pakai o", "Lestari (pake i)": how to spell it, not part of the name.
+_SPELLING_NOTE = re.compile(r"\s*[,(]?\s*(?:pakai|pake|pakek|pk|dengan|dgn|huruf|hurufnya)\s+(?:huruf\s+)?[a-zA-Z]{1,2}"
+                            r"(?:\s+(?:bukan|bkn|dudu)\s+[a-zA-Z]{1,2})?\s*\)?\s*$")
+
+
 def clean_name(text: str) -> str:
     """ "nama saya Agus Salim." -> "Agus Salim"; honorifics and trailing fillers dropped."""
     t = " ".join((text or "").split()).strip(" ,.;:!")
     for _ in range(2):
         t = _NAME_PREFIX.sub("", t).strip(" ,.;:!")
+    t = _SPELLING_NOTE.sub("", t).strip(" ,.;:!")
     parts = t.split()
     while parts and parts[0].lower().strip(".") in HONORIFICS and len(parts) > 1:
         parts = parts[1:]
@@ -321,14 +334,16 @@ def looks_like_name(text: str) -> bool:
     return True
 
 
+# A name ends before a comma, a NIK, an address ... or who the person is ("sy Lilik Sumarni anak sulung ...").
 _NAME_STOP = r"(?=\s*(?:[,;]|\.\s|\b[Nn][Ii][Kk]\b|\bnomor\b|\b(?:saya|sy|aku|kulo|kula|gw|gue)\b|\balamat|\btinggal|\bwarga\b|\bdari\b|\bmau\b|\bingin\b|\bpengen\b|" \
              r"\bbadhe\b|\barep\b|\buntuk\b|\butk\b|\bbuat\b|\bkeperluan|\brt\b|\bdi\b|\bno\b|\bumur|\bhp\b|\bwa\b|\d|" \
-             r"\b(?:kak|pak|bu|min|mas|mbak|dek|ya|nggih|bang|bro|sis|gan)\b|$))"
+             r"\b(?:kak|pak|bu|min|mas|mbak|dek|ya|nggih|bang|bro|sis|gan)\b|" \
+             r"\b(?:anak|istri|isteri|suami|cucu|adik|kakak|selaku|sebagai|asal|kerja|skrg|sekarang|yang|yg|lagi)\b|$))"
 _NAME_IN_TEXT = [
     # ("balik nama sertifikat", "ganti nama" are purposes, not names)
     re.compile(r"(?<!balik )(?<!ganti )(?<!alih )(?<!atas )\b(?:nama|namanya|nami|jenengku|jenengé|jeneng|asmaku"
                r"|asma(?=\s+(?:kulo|kula|dalem|kawula)\b))"
-               r"(?:\s+(?:saya|sy|aku|kulo|kula|gw|gue|ane|ku|lengkap(?:nya)?|pemohon(?:nya)?|pelapor))?\s*"
+               r"(?:\s+(?:saya|sy|aku|kulo|kula|gw|gue|ane|aye|ambo|awak|ulun|ku|lengkap(?:nya)?|pemohon(?:nya)?|pelapor))?\s*"
                r"(?:adalah|yaitu|:|=)?\s+"
                # "masukin nama istri", "nama anak saya Budi": someone else's name, not the resident's
                r"(?!(?:istri|isteri|suami|anak|adik|adek|kakak|mertua|almarhum\w*|alm|bayi|cucu|ortu"
@@ -338,7 +353,8 @@ _NAME_IN_TEXT = [
     re.compile(r"(?:\batas nama|\ba\.\s?n\.?)\s*:?\s*([A-Za-z][A-Za-z.'\- ]{1,80}?)" + _NAME_STOP, re.IGNORECASE),
     # "saya Tri Handayani mau ..." only when capitalised as a name.
     re.compile(r"(?<!anak )(?<!istri )(?<!suami )(?<!ibu )(?<!bapak )(?<!ayah )(?<!adik )(?<!kakak )(?<!mertua )"
-               r"\b(?:[Ss]aya|[Ss]y|[Aa]ku|[Kk]ulo|[Kk]ula)\s+((?:[A-Z][a-z.'\-]+)(?:\s+[A-Z][a-z.'\-]+){0,4})" + _NAME_STOP),
+               r"\b(?:[Ss]aya|[Ss]y|[Aa]ku|[Kk]ulo|[Kk]ula|[Aa]ye|[Aa]mbo|[Aa]wak|[Uu]lun|[Gg]ue|[Gg]w)\s+"
+               r"((?:[A-Z][a-z.'\-]+)(?:\s+[A-Z][a-z.'\-]+){0,4})" + _NAME_STOP),
     # "Selamat pagi pak, dengan Hartono." (how callers introduce themselves), capitalised only.
     re.compile(r"(?:^|[,.]\s*|\b(?:pak|bu|min|mas|mbak|kak)\s*,?\s*)(?:[Dd]engan|[Dd]gn)\s+"
                r"((?:[A-Z][a-z.'\-]+)(?:\s+[A-Z][a-z.'\-]+){0,4})" + _NAME_STOP),
@@ -465,6 +481,8 @@ PLACE_WORDS = {
 }
 # Words that end a place phrase inside a sentence (what happened, when, how bad).
 PLACE_STOP = {
+    # "gang awak" / "gang aye": my alley, which says nothing about where it is
+    "awak", "ambo", "aye", "ulun", "ane", "gue", "gw",
     "ambles", "amblas", "pecah", "retak", "jebol", "roboh", "rubuh", "longsor", "mergo", "merga", "amargi", "gara",
     "akibat", "karna", "krn", "soale", "ada", "wonten", "onok", "ono", "ana", "kejeblos", "nyemplung", "meluber",
     "mbleber", "ngganggu", "mengganggu", "rusak", "berlubang", "bolong", "meluap", "mampet", "tersumbat", "mati", "padam", "banjir", "numpuk",
@@ -611,7 +629,8 @@ _PURPOSE_MARKER = re.compile(
     r"kanggo|damel|gawe)\s*[:=]?\s+",
     re.IGNORECASE,
 )
-_PURPOSE_END = re.compile(r"\s*(?:[,;]\s*(?:nik|nama|alamat|daftar(?:in|kan)|tolong|mohon|ya\b)|\b(?:nik|nama|alamat)\b|$)",
+_PURPOSE_END = re.compile(r"\s*(?:[,;]\s*(?:nik|nama|alamat|daftar(?:in|kan)|tolong|mohon|ya\b)|\b(?:nik|nama|alamat)\b"
+                          r"|[,;.]\s*(?:(?:sy|saya|aku|kami|ambo|awak)\s+)?(?:mau|mo|ingin|pengen|nak|minta|butuh|perlu)\b|$)",
                           re.IGNORECASE)
 _NOT_PURPOSE_START = re.compile(
     # a person ("untuk suami saya yang meninggal") is who the document is for, not what it is for
@@ -619,6 +638,7 @@ _NOT_PURPOSE_START = re.compile(
     r"almarhumah|alm|saya|sy|aku|kulo|beliau|dia|mereka|bojo|bojoku|garwa|putra|putri|orang|warga|"
     r"tetangga\w*|teman\w*|temen\w*|saudara\w*|sodara\w*|ponakan\w*|keponakan\w*|cucu\w*|mertua\w*|kakak\w*|"
     r"adik\w*|adhi\w*|mbakyu|masku|bapakku|ibuku|anakku|putuku|ortu|mbah\w*|pakde|bude|paklik|bulik|om|tante|"
+    r"mak|emak|mamak|mama|mami|amak|abah|ayah|papa|umi|abi|ayahanda|ibunda|inang|amang|ambo|awak|ulun|aye|gue|gw|"
     # the business a Surat Keterangan Usaha is about ("kangge warung soto"), not what it is for
     r"warung|toko|usaha|dagangan|jualan|bengkel|laundry|kios|lapak|"
     r"surat|dokumen|bikin|buat|membuat|bikinin|buatkan|mengurus|ngurus|urus|ajukan|mengajukan|pengajuan|"
@@ -652,6 +672,17 @@ def looks_like_purpose(text: str) -> bool:
     return sum(ch.isalpha() for ch in text) >= 3
 
 
+# "surat pindah ..., mau pindah ikut suami ke Batam": why one moves is what a moving letter is for.
+_MOVING_REASON = re.compile(
+    r"\b(?:mau|mo|akan|arep|nak|hendak|handak|rencana|rencananya|karena|krn|soalnya)\s+"
+    r"((?:pindah|boyongan|ikut)\s+[^,.;!?]{3,80})", re.IGNORECASE)
+
+
+def find_moving_reason(text: str) -> str | None:
+    match = _MOVING_REASON.search(text or "")
+    return clean_value(match.group(1)) if match else None
+
+
 def find_purpose(text: str, document_spans: list[tuple[int, int]] | None = None) -> str | None:
     """ "... surat domisili untuk daftar sekolah anak" -> "daftar sekolah anak"."""
     raw = text or ""
@@ -661,7 +692,8 @@ def find_purpose(text: str, document_spans: list[tuple[int, int]] | None = None)
         if _NOT_PURPOSE_START.match(rest):
             continue
         # "buat" before the document is "make", not "for".
-        if marker.group(0).strip().lower() in ("buat", "gawe", "damel") and spans and marker.start() < spans[0][0]:
+        if marker.group(0).strip().lower() in ("buat", "gawe", "damel") and spans and marker.start() < spans[0][0] \
+                and spans[0][0] - marker.end() <= 15:
             continue
         end = _PURPOSE_END.search(rest)
         value = clean_purpose(rest[: end.start()] if end else rest)
@@ -761,13 +793,15 @@ _TOPIC_ONLY = re.compile(
 
 _ENDS_WITH_REPORTING = re.compile(
     r"\b(?:(?:want to|wanna|would like to)\s+(?:report|complain)(?:\s+something)?|"
-    r"(?:mau|mo|ingin|pengen|arep|badhe|ajeng|kate|meh)\s+(?:(?:lapor|melapor|ngelapor|ngadu|mengadu|komplain|matur|wadul)\w*"
+    r"(?:mau|mo|ingin|pengen|arep|badhe|ajeng|kate|meh|nak|nk|handak|hendak|mahu|ndak|endak)\s+"
+    r"(?:(?:lapor|melapor|ngelapor|ngadu|mengadu|mangadu|komplain|matur|wadul)\w*"
     r"|(?:menyampaikan|sampaikan|nyampaikan|mengajukan|ngajukan|membuat|bikin|buat|ngaturaken)\s+"
     r"(?:pengaduan|aduan|laporan|keluhan)))"
     # on someone's behalf: "mau lapor buat ortu sy di sogaten"
     r"(?:\s+(?:buat|untuk|utk|mewakili|atas nama|kanggo|kangge)\s+(?:ortu|orang ?tua|ibu|bapak|ayah|emak|mbah|warga|tetangga"
     r"|keluarga|kakak|adik|saudara|teman|kami)\w*(?:\s+(?:sy|saya|ku|kami))?(?:\s+di\s+\w+)?)?"
-    r"(?:\s+(?:pak|bu|min|kak|mas|mbak|nggih|ya|dong|nih))*\s*[.!?]*\s*$", re.IGNORECASE)
+    r"(?:[\s,]+(?:pak|bu|min|kak|mas|mbak|nggih|ya|dong|nih|ciek|sakali|sebentar|bentar|sedikit|dikit|urgent|urgen"
+    r"|penting|segera|darurat|cepat|please|plis|tolong))*\s*[.!?]*\s*$", re.IGNORECASE)
 
 
 # Who writes, not where the problem is: "kami dari pengurus RT 05 RW 02", "atas nama ibu-ibu PKK RW 03".
@@ -779,6 +813,13 @@ _IDENTITY = re.compile(
 )
 
 
+_REPORTING = re.compile(r"\b(?:(?:buat|bikin|membuat|kasih|menyampaikan|sampaikan|ajukan|mengajukan)\s+)?"
+                        r"(?:aduan|pengaduan|laporan|keluhan|lapor\w*|melapor\w*|ngadu|mengadu|mangadu|komplain)\b",
+                        re.IGNORECASE)
+_FROM_PLACE = re.compile(r"\b(?:dr|dari|di|kat|dekat|kampung|asal)\s+(?:sy|saya|aku|ambo|awak\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?"
+                         r"|\b(?:boleh|bisa|bs)\s*(?:ke|kah|gak|ga|nggak)?\b")
+
+
 def is_meta_opening(text: str) -> bool:
     """An opening that speaks about reporting, with no problem in it: not a description."""
     text = _IDENTITY.sub(" ", text or "")
@@ -786,7 +827,14 @@ def is_meta_opening(text: str) -> bool:
         return True
     if _ENDS_WITH_REPORTING.search(text or "") and not reports_problem(_ENDS_WITH_REPORTING.sub("", text or "")):
         return True
-    return _META.search(text or "") is not None and content_words(text) <= 8
+    if _META.search(text or "") is not None and content_words(text) <= 8:
+        return True
+    # "boleh ke sy buat aduan dr Malaysia? kampung sy Sogaten": asking to report, saying where one
+    # writes from, nothing about what happened.
+    if _REPORTING.search(text or "") and not reports_problem(text or ""):
+        rest = _FROM_PLACE.sub(" ", _REPORTING.sub(" ", text or ""))
+        return content_words(rest) <= 3
+    return False
 
 
 def content_words(text: str) -> int:

@@ -308,6 +308,10 @@ class ListeningForm(FormValidationAction):
         named = self._named_field(text)
         if named and named[0] == requested:
             return False
+        if requested in self.free_text_slots and ff.find_documents(text) and not re.search(
+                r"\b(?:salah|keliru|ralat|bukan|dudu|sanes|yang benar|yg bener|yg benar)\b", text, re.IGNORECASE):
+            # "ganti alamat ktp ke madiun" asked for the purpose: what the document is for.
+            return self.answer(requested, text, tracker, self._merged(slots, turn)).ok
         if ff.new_value_part(text) is not None or re.search(r"\b(?:bukan|dudu|sanes)\b", text, re.IGNORECASE):
             return False
         return self.answer(requested, text, tracker, self._merged(slots, turn)).ok
@@ -438,8 +442,9 @@ class ListeningForm(FormValidationAction):
         if intent in MEDIA_INTENTS:
             return not self.accepts_media(requested, tracker)
         switch = tracker.latest_message.get("switch") or {}
-        if switch.get("intent") == intent and intent in self.switches_away:
-            # "ga jadi deh, sy mau bikin sktm aja": this form stops, the other request starts.
+        if switch.get("intent") == intent and (intent in self.switches_away or intent in ESCAPE_INTENTS):
+            # "ga jadi deh, sy mau bikin sktm aja": this form stops, the other request starts;
+            # "eh tak jadi, sy nak tanya syarat akta kematian aja": the question is answered.
             return True
         if intent == "out_of_scope" and (confidence >= 0.5 or tracker.latest_message.get("cue") == "other_agency") \
                 and OTHER_AGENCY.search(normalized(text)) \
@@ -462,6 +467,12 @@ class ListeningForm(FormValidationAction):
         return False
 
     # --- helpers --------------------------------------------------------------------
+    def failed_answers(self, tracker: Tracker, slot: str) -> int:
+        """How many answers in a row to ``slot`` did not fit (before this one)."""
+        state = tracker.get_slot(STATE_SLOT)
+        strikes = state.get("strikes") if isinstance(state, dict) and state.get("form") == self.form_name() else None
+        return int(strikes.get("n", 0)) if isinstance(strikes, dict) and strikes.get("slot") == slot else 0
+
     @staticmethod
     def _merged(slots: dict[str, Any], turn: Turn) -> dict[str, Any]:
         return {**slots, **turn.changes}

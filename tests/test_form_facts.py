@@ -305,3 +305,22 @@ def test_set_thirteen_and_fourteen_typed_answers():
     assert ff.is_meta_opening("Selamat pagi, kami dari pengurus RT 05 RW 02 ingin menyampaikan pengaduan")
     assert ff.is_meta_opening("sy kerja di Taiwan, mau lapor buat ortu sy di sogaten")
     assert ff.is_meta_opening("hi min, want to report something")
+
+
+def test_regional_answers_for_writers_15_and_16():
+    # "no" at the photo question in other regions' words; never a name
+    for text in ["kada ada", "indak ado", "takde", "teu aya", "g", "kagak ada"]:
+        assert ff.is_photo_skip(text), text
+    assert not ff.looks_like_name(ff.clean_name("indak ado"))
+    # staying anonymous, Jakarta style; "aye"/"ambo" (I) is no name, but comes before one
+    assert ff.is_anonymous("rahasiain aja nama sy")
+    assert ff.find_name("rahasiain aje nama aye") is None
+    assert ff.find_name("aye Rohmat, mau bikin sku") == "Rohmat"
+    # how to spell a name is not part of it
+    assert ff.clean_name("Agus Wibowo pakai o") == "Agus Wibowo"
+    # "my alley" says nothing about where
+    assert ff.find_place("nomor rumah di gang awak berantakan") is None
+    # for whom is not what for; a move is what a moving letter is for
+    assert ff.find_purpose("mau urus dokumen utk mak sy, boleh ke?") is None
+    assert ff.find_moving_reason("surat pindah, mau pindah ikut istri ke Batam") == "pindah ikut istri ke Batam"
+    assert ff.is_meta_opening("assalamualaikum, sy TKI di Taiwan. nak buat aduan, urgent")
