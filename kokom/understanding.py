@@ -78,13 +78,17 @@ def _rx(pattern: str) -> re.Pattern[str]:
 TRACK = _rx(
     r"lacak|melacak|ngelacak|dilacak|tracking|track|status|progres|progress|progresnya|perkembangan|perkembangannya"
     r"|sampai mana|sampe mana|sampai dimana|sampe dimana|sampai di mana|tekan ngendi|dugi pundi|kabarnya|kabare"
+    r"|nasibnya|nasibe|nasib (laporan|aduan|pengaduan|permohonan)\w*|(tindak ?lanjut|tindaklanjut)(nya)? (laporan|aduan|pengaduan)\w*"
     r"|statusnya|statuse|progresnya|progrese|(ada|ono|onok|enek|wonten) (update|apdet)|updatenya|apdetnya|update (ga|gak|gk|nggak|belum|blm|ya|dong)\b|kelanjutan\w*|kabaripun|pripun kabar\w*"
 )
 # "laporan jalan berlubang sy kok blm ada tindakan": my report, not acted on yet.
 NOT_YET = _rx(
     r"(belum|blm|blom|durung|dereng|dhereng|rung|ora|gak|ga|tidak|tdk|nggak) (ada |wonten |ono |onok |enek |ana )?"
     r"(tindakan|tindak lanjut|ditindaklanjuti|ditindak|diproses|proses|direspon|ditanggapi|dibalas|jawaban|kabar|respon"
-    r"|balesan|balasan|tanggapan|ditangani|diurus)"
+    r"|balesan|balasan|tanggapan|ditangani|diurus|dibales|dibalesin|diacc|di acc|disetujui|dicek|dilihat)"
+    # "kok belum ada yg dateng?": nobody came to look
+    r"|(belum|blm|blom|durung|dereng|gak|ga|nggak|tidak) (ada|ono|onok|wonten) (yg|yang|sing|ingkang|petugas|orang|org)"
+    r" ?(dateng|datang|teko|rawuh|ngecek|cek|nengok|ngurus|benerin|turun)"
 )
 NO_NEWS = _rx(
     r"(sepi|tanpa|ga ada|gak ada|nggak ada|tidak ada|belum ada|blm ada|ora ono|mboten wonten|adem ayem) "
@@ -94,26 +98,28 @@ REPORT_NOUN = _rx(r"laporan\w*|aduan\w*|pengaduan\w*|permohonan\w*|pengajuan\w*|
 NOT_TRACK = _rx(r"(ubah|ganti|rubah|merubah|mengubah|perubahan) status|status (perkawinan|kawin|pekerjaan|pendidikan|hubungan"
                 r"|janda|duda|cerai|lajang|belum kawin|menikah|nikah|pelajar|mahasiswa)")
 DONE = _rx(
-    r"(sudah|udah|udh|sdh|sudh|dah|uda|wis|uwis|wes|sampun|apa sudah|apakah sudah) (bisa |sempat )?"
+    r"(sudah|udah|udh|sdh|sudh|dah|uda|wis|uwis|wes|sampun|apa sudah|apakah sudah|alah|lah) (bisa |sempat |dipun )?"
     r"(jadi|jd|jadinya|selesai|rampung|mari|dados|beres|diproses|diperiksa|ditindaklanjuti|ditindak lanjuti|ditangani"
     r"|diambil|keluar|terbit|acc|di acc|disetujui|ditandatangani|ditanda tangani|dikerjakan|diperbaiki|dibalas"
     r"|dadi|direspon|ditanggapi|diurus|diverifikasi|proses|jalan|ditindak|diangkut|dibersihkan|dibenerin|dibenahi"
-    r"|dipasang|dicek|ditangani|didandani|metu|medal"
+    r"|dipasang|dicek|ditangani|didandani|metu|medal|salasai|siap|ready|tindaklanjuti"
     r"|ada tindakan|ada tindak lanjut|ada kabar|ada perkembangan|ada respon|ada jawaban|ada balasan)"
 )
 DONE_YET = _rx(r"(jadi|jd|mari|rampung|dados|selesai|terbit|kelar) (belum|blm|blom|durung|dereng|rung|apa belum)")
-ASKING = _rx(r"\?|belum|blm|blom|durung|urung|dereng|dhereng|rung|po|opo|apa|apakah|kah|ya|yo|nggih|gimana|gmn|piye|pripun|kapan|tah|to|kok")
+ASKING = _rx(r"\?|belum|blm|blom|durung|urung|dereng|dhereng|rung|po|opo|apa|apakah|kah|ya|yo|nggih|gimana|gmn|piye|pripun|kapan|tah|to|kok"
+             r"|alun|balun|lom")
 PAST_APPLY = _rx(
     r"(yang|yg|ingkang|sing) (saya|sy|aku|kulo|tak|dak|gw|gue|kami|sampun kulo|tadi saya|kemarin saya|kemaren saya|wingi) ?"
     r"(ajukan|ajuin|ajukno|urus|uruskan|daftarkan|daftar|laporkan|laporin|ngelaporin|laporno|aduin|adukan|lapor|laporke|kirim|masukkan|masukin|setorkan|aturaken|ajengaken)"
 )
 # "kmrn sy lapor sampah sdh diangkut blm": the time before the pronoun.
-_I = r"(saya|sy|aku|kulo|kula|gue|gw)"
+_I = r"(saya|sy|aku|kulo|kula|gue|gw|awak|ambo|aye|ulun|ane|kami)"
 _APPLIED = (r"(ngajuin|mengajukan|ajukan|ngajukan|ngurus|urus|mengurus|daftar|mendaftar|masukin|memasukkan|nyerahke"
             r"|nyerahkan|setor|lapor|melapor|ngelapor|laporan|ngadu|mengadu|ngirim|kirim|mengirim|nyuwun|matur|ngajokaken)")
 WHEN_I_APPLIED = _rx(r"(kemarin|kmrn|kemaren|wingi|tadi|td|minggu lalu|bulan lalu|seminggu lalu) " + _I + " " + _APPLIED)
 HOW_IS_IT = _rx(r"gimana|gmn|bagaimana|piye|pripun|kados pundi|kabar\w*")
-EARLIER = _rx(r"kemarin|kmrn|kemaren|wingi|tadi|td|minggu lalu|bulan lalu|yang lalu|yg lalu|sebelumnya|dulu")
+EARLIER = _rx(r"kemarin|kmrn|kemaren|wingi|tadi|td|minggu lalu|bulan lalu|yang lalu|yg lalu|sebelumnya|dulu|sebulan lalu|seminggu lalu"
+              r"|\d+ (hari|minggu|bulan) (lalu|yg lalu|yang lalu|kepungkur)")
 MY_PENDING = _rx(
     _I + r" (sudah|udah|udh|sdh|dah|wis|wes|sampun|kemarin|kemaren|wingi|tadi|minggu lalu|kmrn"
     r"|kemarin sudah|sudah pernah|udah pernah|udh pernah|sdh pernah|pernah|wis tau|sampun nate) " + _APPLIED
@@ -122,8 +128,11 @@ STILL_PENDING = _rx(
     r"(masih|msh|isih|sik|taksih|tasih) (dalam |di )?(proses|diproses|antri|antre|ngantri|nunggu|menunggu|diperiksa|ditangani"
     r"|diverifikasi|dikerjakan|dipun proses)"
 )
-WHEN_READY = _rx(r"(kapan|kpn) (jadi|jd|jadinya|selesai|rampung|dados|dadi|bisa diambil|diambil|keluar|terbit|ditindaklanjuti|diperbaiki)")
-MINE = _rx(r"\w{3,}ku|saya|sy|ku|kulo|aku|kula|punya saya|punyaku|anak saya|anakku|ibu saya|bapak saya|suami saya|istri saya|gue|gw")
+WHEN_READY = _rx(r"(kapan|kpn) (jadi|jd|jadinya|selesai|rampung|dados|dadi|bisa diambil|diambil|keluar|terbit|ditindaklanjuti|diperbaiki"
+                 r"|dibetulkan|dibetulin|dibenerin|dibenahi|diangkut|dibersihkan|ditangani|diproses|dibalas|dibales|direspon"
+                 r"|ditanggapi|didandani|ada yg datang|ada yang datang|datang|dateng)")
+MINE = _rx(r"\w{3,}ku|saya|sy|ku|kulo|aku|kula|punya saya|punyaku|anak saya|anakku|ibu saya|bapak saya|suami saya|istri saya|gue|gw"
+           r"|awak|ambo|aye|ulun|ane")
 
 HOW_QUESTION = _rx(
     r"syarat\w*|syrat\w*|syrt\w*|persyaratan\w*|(bawa|bwa|bw|gowo|nggowo) (apa|ap|opo|aja)|bawa apa aja|perlu apa|butuh apa|perlu bawa|harus bawa|apa yang (harus|perlu) dibawa"
@@ -148,9 +157,11 @@ REQUIREMENT_WORDS = _rx(
 )
 NEW_REPORT = _rx(
     r"(want to|wanna|would like to|need to) (report|complain|make a complaint|file a complaint)|"
-    r"(mau|mo|mw|mao|ingin|pengen|pgn|pingin|arep|meh|kate|badhe|ajeng|akan) (buat |bikin |membuat |nggawe |ndamel |menyampaikan |kasih |matur |"
-    r"ngaturaken |nyampekne )?"
-    r"(laporan|lapor|melapor|ngelapor|ngadu|mengadu|pengaduan|aduan|keluhan|matur(?! (nuwun|suwun|sembah)))"
+    r"(mau|mo|mw|mao|ingin|pengen|pgn|pingin|arep|meh|kate|badhe|ajeng|akan|nak|nk|handak|hendak|mahu"
+    # "boleh ke sy buat aduan dr Malaysia?": asking whether one may report is reporting
+    r"|(boleh|bisa|bs|bleh)( ke| kah| gak| ga| nggak| tidak| ndak)?( sy| saya| aku| awak| ambo| ulun| kami)?)"
+    r" (buat |bikin |membuat |nggawe |ndamel |menyampaikan |kasih |matur |ngaturaken |nyampekne )?"
+    r"(laporan|lapor|melapor|ngelapor|ngadu|mengadu|mangadu|pengaduan|aduan|keluhan|matur(?! (nuwun|suwun|sembah)))"
 )
 # "min ada laporan dr warga sy": a report passed on from someone else.
 REPORT_FROM = _rx(r"(ada|wonten|onok|enek|ana) (laporan|aduan|pengaduan|keluhan) (dari|dr|saking|soko|teko|seko) "
@@ -177,11 +188,11 @@ FEEDBACK_OPENING = re.compile(r"^\s*((oh |o )?(iya|ya)|oiya|oya|eh|satu lagi|sek
                               r"|mbok yao|mbok ya|harusnya|seharusnya|mending)\b")
 # "mau bikin SKTM buat beasiswa", "arep ngurus kk anyar": wanting a document, not asking about it.
 WANT_APPLY = _rx(
-    r"(mau|mo|mw|mao|ingin|pengen|pingin|pgn|arep|badhe|bade|ajeng|akan|kepengen|meh|mek|kate|ate|ape|pengin|kepingin) "
+    r"(mau|mo|mw|mao|ingin|pengen|pingin|pgn|arep|badhe|bade|ajeng|akan|kepengen|meh|mek|kate|ate|ape|pengin|kepingin|nak|nk|handak|hendak|mahu|mao) "
     r"(diurus|diuruskan|diurusin|dibuat|dibuatkan|dibuatin|diajukan|didaftarkan|digawekke|didamelaken|dipun damelaken"
-    r"|buat|bikin|bkin|membuat|nggawe|gawe|gawekno|ndamel|ngurus|urus"
+    r"|buat|bikin|bkin|membuat|nggawe|gawe|gawekno|ndamel|ngurus|urus|mambuek|mambuat|maurus|manguruih"
     r"|mengurus|ngurusin|ngajukan|mengajukan|ajukan|ngajuin|daftar|minta|nyuwun|mohon|ngadamel|ngadamelkeun"
-    r"|diganti|digantos|ganti baru|diperbarui|diperpanjang|perpanjang)"
+    r"|diganti|digantos|ganti baru|ganti|gantos|diperbarui|diperpanjang|perpanjang)"
 )
 # "bikin kk ya min, ...", "ngajuin surat pindah keluar kota": an order that opens with applying.
 APPLY_FIRST = re.compile(
@@ -212,8 +223,12 @@ STREET_LIGHT = _rx(r"lampu jalan|pju|penerangan jalan|lampu gang|lampu peneranga
 # Forwarded chain messages and links.
 FORWARDED = re.compile(r"^\s*(diteruskan|forwarded|fwd|\[?diteruskan\]?)\b|https?://|www\.|klik link", re.IGNORECASE)
 PRAISE = _rx(r"salut|sabar|ramah|sopan|cekatan|sigap|gercep|mantap|mantab|mantep|mantul|keren|apresiasi|terima kasih"
+             r"|good service|great service|nice service|very fast|fast reply|fast response"
              r"|terimakasih|makasih|matur nuwun|suwun|bagus|membantu sekali|sangat membantu|top|helpful|respect|respek"
              r"|apik|joss|jos|sip|cepet|cepat|tanggap|gak mbulet|ora mbulet|ga ribet|gk ribet|gak ribet|mboten ruwet")
+# Praise passed on or said outright: "tolong disampaikan apresiasi sy", "apresiasi buat kelurahan, ...".
+PRAISE_PASSED = _rx(r"(sampaikan|disampaikan|sampein|sampaiin|sampekno|aturaken) (apresiasi|terima kasih|terimakasih|makasih|pujian"
+                    r"|salam hormat|matur nuwun)|^ ?(apresiasi|salut|good service|great service|two thumbs|jempol)")
 # Praise of the service itself ("pelayanane mantep rek, gak mbulet", "mas2 loket kmrn helpful bgt").
 SERVICE_PRAISED = _rx(r"pelayanan\w*|layanan\w*|petugas\w*|loket|mas ?2|mbak ?2|kelurahan|staf\w*|pegawai\w*|admin\w*"
                       r"|lewat wa|via wa|pak lurah|bu lurah|sekarang|skrg|saiki")
@@ -239,6 +254,8 @@ ASKS_RESULT = re.compile(r"berapa|brp|piro|pira|pinten|hasil|=|\?|jawab", re.IGN
 OTHER_AGENCY = _rx(
     r"daftar (polisi|polri|tni|cpns|pns|asn|bintara|tamtama|akpol|akmil|kuliah|ppdb|sekolah|bpjs|haji|umroh)"
     r"|paspor|samsat|stnk|bpkb|imigrasi|bpn|sertifikat tanah|pajak (motor|mobil|kendaraan)|pbb"
+    r"|konsulat|kedutaan|kbri|kjri|bp2mi|bnp2tki|disnaker|agen (tki|pmi|tkw)|pt penyalur|daftar ulang|kampus|ukt|krs"
+    r"|toefl|ielts|toeic|kursus|bimbel|les privat"
     r"|kartu (bpjs|kis|jkn|indonesia sehat|indonesia pintar|kip|atm|kredit|prakerja|npwp)|bpjs\w*"
     r"|atm|tilang|etle|e tilang|perpanjang sim|bikin sim|buat sim|sim (a|b|c|mati|hilang|baru)|lowongan\w*|loker"
     r"|transfer|antar bank|rekening bank|pinjam uang|pinjaman|kredit (motor|mobil|hp|rumah)|cicilan|bunga bank|bank (bri|bni|mandiri|bca|jatim|btn)"
@@ -254,10 +271,13 @@ MENU_QUESTION = _rx(
     r"|list (service|layanan)\w*|daftar layanan\w*|menu layanan\w*|(opo|apa|menapa) (wae|aja|saja|kemawon) (sing|yang|yg|ingkang)"
     r" (iso|isa|bisa|saged) (diurus|dilayani|dibantu)|(mriki|sini|disini|kene) (saged|iso|bisa) (ngurus|urus|mbantu|bantu)"
     r" (menapa|apa|opo|napa)"
+    r"|(iso|isa|bisa|bs|saged) (ngurus|urus|diurus) (apa|opo|menapa|napa|apo|ape) (aja|saja|wae|ae|mawon|sajo|aje)"
+    r"|(apa|apo|ape|opo) (aja|saja|sajo|aje|wae) (yang|yg|nan|sing) (bisa|bs|iso) (diurus|dibantu|dilayani|diurusin)"
 )
 WHAT_CAN_YOU_DO = _rx(
     r"(ada )?pilihan\w* (apa|opo|menapa) ?(aja|saja|wae|mawon)?|(bingung|bingungg) (hrs|harus|kudu) (pilih|milih)"
-    r"|(iso|isa|bisa|bs|saged) (ngurus|urus|diurus) (apa|opo|menapa|napa) (aja|saja|wae|ae|mawon)"
+    r"|(iso|isa|bisa|bs|saged) (ngurus|urus|diurus) (apa|opo|menapa|napa|apo|ape) (aja|saja|wae|ae|mawon|sajo|aje)"
+    r"|(apa|apo|ape|opo) (aja|saja|sajo|aje|wae) (yang|yg|nan|sing) (bisa|bs|iso) (diurus|dibantu|dilayani|diurusin)"
     r"|layanan\w* (ing mriki |di sini |disini |nya |kelurahan )?(apa|opo|menapa|punapa|napa|nopo) (saja|aja|wae|mawon|kemawon|ae)"
     r"|(apa|opo|menapa|punapa) (saja|aja|wae|mawon|kemawon) layanan\w*"
     r"|(iso|isa|bisa|bs|saged|dapat) (nggo|dinggo|digawe|dipake|dipakai|buat|ngapain|ngapa|ngewangi|mbantu|bantu|bantuin|membantu"
@@ -272,11 +292,14 @@ A_PERSON = _rx(
 )
 BOT_WORDS = _rx(r"sistem otomatis|otomatis|robot|bot|chatbot|mesin|ai|kecerdasan buatan")
 # "bener ini orang beneran bukan?": asking whether a person answers, not asking for one.
-PERSON_QUESTION = _rx(r"(orang|org|wong|tiyang|manusia) (beneran|asli|nyata|tenan)\w* ?(bukan|ya|yo|to|kah|atau|apa|ta|ora|mboten)?\s*\?")
+PERSON_QUESTION = _rx(r"(orang|org|wong|tiyang|manusia) (beneran|asli|nyata|tenan)\w* ?(bukan|ya|yo|to|kah|atau|apa|ta|ora|mboten)?\s*\?"
+                      r"|(admin|min|petugas|yg bales|yang bales|yang jawab|yg jawab)\w*( ?nya)? (itu |ini )?(manusia|orang|org|wong)"
+                      r" (bukan|kah|ya|apa|atau)\w*( sih| ya)?\s*\??\s*$")
 # "isuk cak, onok wong ta?": anyone there? (a greeting, before the real message)
 ANYONE_THERE = _rx(r"(onok|ada|enek|wonten|ana) (wong|orang|org|tiyang|uwong) (ta|kah|gak|ga|nggak|mboten|to|ya)?\s*\??")
 # "harga iphone 15 second brp", "kulo badhe tumbas tiket bis": shopping is not a service here.
 SHOPPING = _rx(r"harga (hp|iphone|motor|mobil|emas|beras|cabe|tiket|laptop|tanah|rumah)\w*|tumbas|tuku|beli tiket|beli pulsa"
+               r"|tiket (kapal|pesawat|kereta|bus|bis|travel|konser|bola)\w*"
                r"|jual beli|harga pasaran|(mau|pengen|arep|badhe) (beli|membeli|tuku|tumbas)"
                r"|(jual|dijual|sade) (kambing|sapi|motor|mobil|hp|rumah|tanah|kos|kue|nasi)\w*|(ada|wonten) (yg|yang|sing|ingkang) (butuh|minat)")
 # "bantuin ngerjain tugas PKn", "ceritakan lelucon": homework and jokes.
@@ -284,9 +307,10 @@ CHIT_CHAT = _rx(
     r"(cariin|carikan|nyariin|nyarikan|tolong cari|bantu cari|bantuin cari) (kos|kost|kontrakan|rumah|kerja\w*|jodoh|pacar"
     r"|tukang|pembantu|art)\w*|(nomer|nomor|no) (bengkel|tukang|dokter|apotek|taksi|travel|ojek|laundry)"
     r"|(hp|handphone|laptop|komputer|tv|kulkas|mesin cuci)\w* (\w+ )?(rusak|error|mati|hang|eror)"
-    r"|(besok|nanti|hari ini|sore|malam|mengko|sesuk) (hujan|ujan|udan|cerah|panas)|cuaca|prakiraan|"
+    r"|(besok|nanti|hari ini|sore|malam|mengko|sesuk|bengi iki|bengi|dino iki|saiki) (hujan|ujan|udan|cerah|panas)|cuaca|prakiraan|"
     r"gofood|grabfood|shopeefood|pesen makan\w*|pesan makan\w*|"
     r"ngelawak|melawak|lawak|guyon\w*|bercanda|becanda|kuis|quiz|tebak tebakan|lelucon|lawakan|jokes?|cerita lucu|pantun|dongeng|tebak tebakan|tebak2an"
+    r"|teka teki|tekateki|(pinter|pintar) (ga|gak|nggak|gk|ora|tidak)\b"
     r"|(ngerjain|mengerjakan|ngerjakan|garap|nggarap|nggarapke|kerjain) (tugas|pr|soal)|tugas sekolah|tugas kuliah"
     r"|(sampean|kamu|km|awakmu|njenengan|panjenengan|mas|mbak|admin|min) (asline|asli|asal\w*) (ngendi|endi|mana|pundi|dari mana)"
     r"|(asline|asalnya|asale) (ngendi|endi|mana|pundi)|(umur|usia)(mu|nya)? (piro|berapa|brp|pinten)"
@@ -313,13 +337,15 @@ DAY_OPEN = _rx(
 HOURS_QUESTION = _rx(
     r"(buka|tutup|bukak|bukaknya|bukanya|tutupnya) (jam|jm|pukul|sampai|sampe|dugi|tekan|kapan)|jam (buka|tutup|berapa|brp|pira"
     r"|pinten|operasional|pelayanan|layanan|kerja)|(hari|dino|dinten) (apa|opo|menapa|punapa) (buka|bukak)"
+    r"|what time|opening hours|office hours|open (today|tomorrow|on (saturday|sunday|monday|friday))"
 )
 OFFICE_WORDS = _rx(r"kantor|kelurahan|pelayanan|layanan|loket|petugas|balai")
 
 OFFICER_WORDS = _rx(r"petugas|admin|operator|orang|manusia|lurah|staf|staff|cs|pegawai")
 WANT_A_LETTER = _rx(
-    r"(perlu|butuh|mau|ingin|pengen|arep|badhe|ajeng|meh|kate|ape) (bikin|buat|ngurus|urus|minta|njaluk|nyuwun|ngajukan"
-    r"|ajukan|mengajukan|ngajuin|damel|ndamel|gawe|nggawe) (surat|serat|layang|dokumen|berkas|surat2|surat surat|pengantar)"
+    r"(perlu|butuh|mau|ingin|pengen|arep|badhe|ajeng|meh|kate|ape|nak|nk|handak|hendak|mahu) (bikin|buat|ngurus|urus|minta"
+    r"|njaluk|nyuwun|mohon|ngajukan|ajukan|mengajukan|ngajuin|damel|ndamel|gawe|nggawe|mambuek|maurus)"
+    r" (surat|serat|layang|dokumen|berkas|surat2|surat surat|pengantar)"
     # "aku butuh surat cak", "saya perlu surat dari kelurahan": needing a letter, which one not said
     r"|(perlu|butuh|mbutuhke|mbetahaken|betah|minta|njaluk|nyuwun) (surat|serat|layang|surat2|surat surat)"
     r"( (dari|saking|teko|soko) (kelurahan|kalurahan|kantor))?( (cak|rek|min|kak|pak|bu|mas|mbak|nggih|ya|yo))?\s*$"
@@ -331,6 +357,10 @@ APPLY_BARE = _rx(
     r"|(langsung|sekalian) (ajukan|daftar|daftarkan|proses|diproses|urus|ngajuin|ajuin)"
 )
 
+# "min butuh surat pengantar nikah": a document needed, said as a request.
+NEED_DOCUMENT = _rx(r"(^ ?|(sy|saya|aku|kami|ambo|awak|gw|gue|min|pak|bu|kak|mas|mbak|kulo) )(butuh|perlu|mbutuhke|need|needs)"
+                    r"( banget| bgt| sekali| segera| cepet| cepat)? (surat|serat|akta|akte|pengantar|ktp|e ?ktp|kk|sktm|sku|skck"
+                    r"|keterangan|kartu keluarga|izin|ijin)")
 # "butuh pengantar rt gak kalau mau bikin sktm": a requirement question after all.
 NEEDS = _rx(r"butuh|perlu|harus|wajib|kudu|mesti|pake|pakai|pakek")
 APPLY_NOW = _rx(
@@ -407,6 +437,10 @@ def status_cue(text: str) -> bool:
         return True
     if STILL_PENDING.search(norm) and MINE.search(norm) and ASKING.search(norm):
         return True
+    if (NOT_YET.search(norm) or NO_NEWS.search(norm)) and REPORT_WORD.search(norm) and not NEW_REPORT.search(norm) \
+            and re.search(r"(sudah|udah|udh|sdh|dah|wis|wes|sampun|pernah|seminggu|sebulan|\d+ (hari|minggu|bulan)|kemarin"
+                          r"|kmrn|kemaren|wingi)", norm):
+        return True  # "udah 2 minggu lapor jalan rusak, sampai sekarang gak ada kabar"
     return bool(WHEN_READY.search(norm) and MINE.search(norm))
 
 
@@ -414,6 +448,9 @@ def status_cue(text: str) -> bool:
 COST_IN_PURPOSE = _rx(
     # "... surat domisili untuk syarat magang": a requirement of someone else is the purpose
     r"(untuk|utk|buat|sebagai|kanggo|kangge|kagem|damel|gawe|jadi|dadi|nggo) (syarat|persyaratan|salah satu syarat)\w*"
+    # "sy mau buat pengantar skck, syarat daftar kerja ke Taiwan": what it is a requirement for
+    r"|(syarat|persyaratan) (daftar|mendaftar|melamar|lamar|lamaran|kerja|masuk|sekolah|kuliah|nikah|pendaftaran|beasiswa"
+    r"|berangkat|visa|paspor|bank|pinjaman|kredit)"
     # "saya ta' ngerti caranya, saya mau minta ...": not knowing how is a reason to be guided
     r"|(tidak|ga|gak|ta|tak|nggak|ndak|gk|ora|mboten|belum|blm) (ngerti|mengerti|tau|tahu|paham|faham|ngertos) "
     r"(caranya|carane|gimana|bagaimana|prosedurnya)"
@@ -466,13 +503,14 @@ COMPLAINT_TONE = _rx(
 # "nunggu 3 jam ga dilayani, petugasnya main hp": a complaint about the office's service.
 SERVICE_COMPLAINT = _rx(
     r"(tidak|gak|ga|gk|nggak|ora|mboten|belum|blm) (dilayani|dilayanin|diladeni|direken|digubris)"
+    r"|(dicuekin|dicuekkan|dicuekin|dikacangin|diabaikan|dianggurin|dipingpong|dilempar sana sini)"
     r"|(petugas|pegawai|staf|mbak|mas)\w* (\w+ )?(main hp|main handphone|ngobrol terus|cuek|judes|galak|ketus|kasar|tidur|merokok"
     r"|ngerokok|ga ada|gak ada|tidak ada|ora ono|mboten wonten|telat|terlambat)"
     r"|(nunggu|menunggu|antri|antre|ngantri) (\d+|berjam|seharian|sampai sore)"
 )
 # A public thing broken, dirty or overflowing: a report even without "lapor" ("aspal baru sebulan udh ngelupas").
 PUBLIC_THING = _rx(r"aspal\w*|jalan\w*|dalan\w*|got|selokan|saluran|jembatan|kreteg|lampu jalan|pju|drainase|trotoar"
-                   r"|tps|sampah\w*|gorong|kali|kalen|sungai|taman|pos ronda|gapura|polisi tidur")
+                   r"|tps|sampah\w*|gorong|kali|kalen|sungai|taman|pos ronda|gapura|polisi tidur|lampu gang|lampu gg|lampu penerangan|paving|tiang listrik")
 DAMAGE = _rx(r"rusak|ancur|hancur|ngelupas|mengelupas|terkelupas|bolong|berlubang|jebol|ambrol|retak|ambles|amblas|mampet"
              r"|tersumbat|munjung|luber|meluber|mbleber|numpuk|menumpuk|bau|banjir|roboh|ambruk|mati|padam|putus|keropos")
 # Public-order trouble ("wonten tiyang sade ciu ... sami mendem").
@@ -508,6 +546,21 @@ def _names_a_document(text: str) -> bool:
     return bool(doc_names.find(text))
 
 
+# "surat kehilangan ya, STNK motor ilang pas banjir": a document named first as an order.
+_ORDER_AFTER = re.compile(r"\s*(?:ya|yo|yaa|nggih|dong|min|kak|aja|saja|wae|mawon)\b\s*(?:min|kak|pak|bu|mas|mbak)?\s*(?:[,.!]|$)",
+                          re.IGNORECASE)
+
+
+def document_order(text: str) -> bool:
+    from kokom import doc_names
+
+    found = doc_names.find(text)
+    if not found:
+        return False
+    first = found[0]
+    return not _after_greeting(normalized(text[:first.start])).strip() and bool(_ORDER_AFTER.match(text[first.end:]))
+
+
 SELF_CORRECTION = re.compile(
     r"(?:\beh+|\bralat|\bmaaf|\bsori|\bsorry|\bbukan|\bngapunten)\b[\s,.:-]*(?:maksud\w*|ralat|salah( ketik| tulis)?|keliru)"
     r"(?:\s+(?:saya|sy|aku|kulo|ku))?\b[\s,.:-]*",
@@ -538,7 +591,7 @@ NOT_RIGHT = _rx(r"(belum|blm|durung|dereng|gak|ga|tidak|tdk|ora|mboten|kurang) (
 # "Mohon maaf, permohonan saya dibatalkan saja.": cancelling, not asking about it.
 CANCEL_WORDS = _rx(r"mohon dibatalkan|ga usah dilanjut\w*|gak usah dilanjut\w*|nggak usah dilanjut\w*|nggak jadi|ndak jadi"
                    r"|dibatalkan saja|dibatalin aja|batalkan saja|batalin aja|batal aja|batal saja|ga jadi|gak jadi|gajadi"
-                   r"|udahan aja|sudahi saja|ora sido|mboten sios|cancel aja")
+                   r"|udahan aja|sudahi saja|ora sido|mboten sios|cancel aja|tak jadi|tk jadi|kagak jadi|indak jadi|kada jadi")
 # "apakah saya sedang berbicara dengan petugas atau dengan sistem otomatis?"
 WHICH_ONE = _rx(r"(chat|ngobrol|bicara|ngomong) (karo|sama|dengan) (komputer|robot|bot|mesin)"
                 r"|(petugas|orang|manusia|admin|wong) (beneran |asli )?atau (dengan |sama )?(sistem|bot|robot|mesin|otomatis)"
@@ -572,7 +625,7 @@ SPOKEN_NUMBER = _rx(r"((nol|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan
 # starts after a comma or a "deh"/"aja", so "gak jadi lapor deh" stays a plain stop.
 CANCEL_THEN = re.compile(
     r"^\s*(?:(?:eh+|oh|o|maaf|mohon maaf|sori|sorry|min|pak|bu|mas|mbak|kak)[\s,.!]+)*"
-    r"(?:batal(?:kan|in)?|cancel|(?:ga|gak|gk|nggak|ngga|enggak|tidak|tdk|ndak) ?(?:jadi|jd)|ora sido|ra sido|rasido"
+    r"(?:batal(?:kan|in)?|cancel|(?:ga|gak|gk|nggak|ngga|enggak|tidak|tdk|ndak|tak|kagak|indak|kada) ?(?:jadi|jd)|ora sido|ra sido|rasido"
     r"|mboten sios|udahan)"
     r"(?:\s+[\w-]+){0,3}?(?:\s*[,.!;:]+|\s+(?:deh|aja|saja|ae|wae|dong|lah)[\s,.!;:]*)\s*(?P<rest>\S.*)$",
     re.IGNORECASE | re.DOTALL)
@@ -616,6 +669,12 @@ def switch_intent(rest: str, intent: str | None, ranking: list[dict]) -> str | N
     return None
 
 
+def _last_sentence(text: str) -> str:
+    """ "ini dukcapil kah? aku nak urus dokumen" -> "aku nak urus dokumen" (what is asked last)."""
+    parts = [p for p in re.split(r"[?!.]\s+", text or "") if p.strip()]
+    return parts[-1] if parts else (text or "")
+
+
 def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[dict], str | None]:
     """Apply the cues to (intent, ranking); returns the new pair and the cue's name (or None)."""
     text = after_self_correction(text)
@@ -655,8 +714,9 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
                   "ask_office_hours"} and SHOPPING.search(norm) and not _names_a_document(text) \
             and not OFFICE_WORDS.search(norm) and not REPORT_WORD.search(norm):
         new_name, cue = "out_of_scope", "shopping"
-    elif name in {"out_of_scope", "check_status", "ask_requirements", "ask_office_location", "ask_office_hours",
-                  "show_menu", "give_feedback", "request_human"} \
+    elif (name in {"out_of_scope", "check_status", "ask_requirements", "ask_office_location", "ask_office_hours",
+                   "show_menu", "give_feedback", "request_human"}
+          or name == "inform" and len(words) >= 6 and not address_only(text)) \
             and not find_tickets(text) and not status_cue(text) and not _names_a_document(text) \
             and not UTILITY.search(norm) and not FEEDBACK_OPENING.search(norm.strip()) \
             and not ((FIXED_THANKS.search(norm) or JUST_SAYING.search(norm)) and THANKS.search(norm)) and (
@@ -666,7 +726,8 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
             and not (name == "give_feedback" and not (SERVICE_COMPLAINT.search(norm) or COMPLAINT_TONE.search(norm))):
         # "aspal baru sebulan udh ngelupas, kualitasnya gimana ini": a report, whatever the wording.
         new_name, cue = "file_complaint", "problem_report"
-    elif name == "request_human" and PERSON_QUESTION.search(norm) and not WANTS_PERSON.search(norm):
+    elif name == "request_human" and PERSON_QUESTION.search(norm) and not (
+            WANTS_PERSON.search(norm) and not re.search(r"(kah|bukan|ya|apa|ta|to|sih)\s*\??\s*$", norm.strip())):
         new_name, cue = "bot_challenge", "is_it_a_bot"
     elif name in {"request_human", "out_of_scope"} and ANYONE_THERE.search(norm) and len(words) <= 5 \
             and not WANTS_PERSON.search(norm):
@@ -685,6 +746,11 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
     elif name in {"give_feedback", "out_of_scope", "show_menu", "greet", "ask_requirements"} and DAY_OPEN.search(norm) \
             and ("?" in (text or "") or re.search(r"(?<![0-9a-z])(ga|gak|nggak|tidak|ya|kah|nggih|mboten|ora|gk|po|apa)(?![0-9a-z])", norm)) \
             and not _names_a_document(text) and not FEEDBACK_OPENING.search(norm.strip()):
+        new_name, cue = "ask_office_hours", "day_open"
+    elif name in {"goodbye", "greet", "out_of_scope", "show_menu", "give_feedback", "thank"} \
+            and re.search(r"what time|opening hours|office hours|(office|kantor|kelurahan)\w* (open|buka)", norm) \
+            and not OTHER_OFFICE.search(norm):
+        # "what time office open? urgent"
         new_name, cue = "ask_office_hours", "day_open"
     elif name in {"deny", "affirm", "file_complaint", "ask_requirements", "out_of_scope", "greet"} \
             and (address_only(text) or SPOKEN_NUMBER.search(norm)) \
@@ -710,7 +776,8 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
                   "inform"} and find_tickets(text) and not NEW_REPORT.search(norm):
         # "gimana hasil pengaduan sy ADU 20261201 0022": a ticket number asks about that case.
         new_name, cue = "check_status", "ticket"
-    elif name in {"request_document", "ask_requirements", "file_complaint", "give_feedback", "out_of_scope", "greet", "inform"} \
+    elif name in {"request_document", "ask_requirements", "file_complaint", "give_feedback", "out_of_scope", "greet", "inform",
+                  "ask_office_location", "ask_office_hours", "show_menu"} \
             and status_cue(text):
         new_name, cue = "check_status", "status"
     elif name in {"file_complaint", "give_feedback", "out_of_scope", "check_status", "request_document"} \
@@ -723,7 +790,13 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
             and UTILITY.search(norm) and not STREET_LIGHT.search(norm) and not _names_a_document(text) \
             and not OFFICE_WORDS.search(norm) and not PUBLIC_HAZARD.search(norm):
         new_name, cue = "out_of_scope", "other_agency"
+    elif name in {"file_complaint", "ask_requirements", "check_status", "request_human", "request_document"} \
+            and PRAISE_PASSED.search(norm) and not status_cue(text) and not find_tickets(text) and not question_cue(text) \
+            and not COMPLAINT_TONE.search(norm) and not reports_problem_only(text):
+        # "petugas loket 2 ramah bgt, tolong disampaikan apresiasi sy": praise, whatever "tolong" says.
+        new_name, cue = "give_feedback", "praise"
     elif name == "check_status" and PRAISE.search(norm) and not status_cue(text) and not find_tickets(text) \
+            and not APPLY_BARE.search(norm) \
             and not REPORT_NOUN.search(norm) and not ASKS_ACTION.search(norm):
         new_name, cue = "give_feedback", "praise"
     elif name in {"ask_office_hours", "ask_office_location", "show_menu", "out_of_scope", "greet", "file_complaint"} \
@@ -762,19 +835,28 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
     elif name in {"ask_requirements", "inform"} and NIK_GIVEN.search(text) and _names_a_document(text):
         # Someone who writes their NIK with a document's name is applying, whatever "syarat" says.
         new_name, cue = "request_document", "facts_given"
-    elif name == "ask_requirements" and _names_a_document(text) and not question_cue(text) and (
+    elif name == "ask_requirements" and _names_a_document(text) and not question_cue(text) \
+            and NEED_DOCUMENT.search(norm) and not status_cue(text) and not find_tickets(text) \
+            and "?" not in (text or "") and not re.search(
+                r"(?<![0-9a-z])(gak|ga|gk|nggak|ngga|enggak|tidak|tdk|ndak|ora|mboten|po|kah|apa|opo)(?![0-9a-z])", norm):
+        # "min butuh surat pengantar nikah", "perlu surat domisili, sy ngontrak di sogaten": asked
+        # for, not asked about (no question word: "perlu surat dr rt gak?" is a question).
+        new_name, cue = "request_document", "wants_to_apply"
+    elif name in {"ask_requirements", "check_status"} and _names_a_document(text) and not question_cue(text) \
+            and not (name == "check_status" and (status_cue(text) or find_tickets(text))) and (
             APPLY_NOW.search(norm) or APPLY_FIRST.search(_after_greeting(norm))
             or (WANT_APPLY.search(norm) and not NEEDS.search(norm))):
         new_name, cue = "request_document", "wants_to_apply"
     elif name in {"ask_requirements", "inform", "out_of_scope", "greet", "show_menu", "request_document"} \
-            and WANT_A_LETTER.search(norm) and not question_cue(text) and not _names_a_document(text) \
-            and not status_cue(text):
+            and WANT_A_LETTER.search(normalized(_last_sentence(text))) and not question_cue(_last_sentence(text)) \
+            and not _names_a_document(text) and not status_cue(text):
         # "pak sy perlu bikin surat": a letter wanted, which one not said yet (the form asks).
         if name == "request_document":
             return intent, ranking, "wants_a_letter"  # the cue agrees: no clarifying question
         new_name, cue = "request_document", "wants_a_letter"
-    elif name in {"inform", "affirm", "out_of_scope", "ask_requirements"} and APPLY_BARE.search(norm) \
-            and not question_cue(text) and not status_cue(text):
+    elif name in {"inform", "affirm", "out_of_scope", "ask_requirements", "check_status"} \
+            and (APPLY_BARE.search(norm) or document_order(text)) \
+            and not question_cue(text) and not status_cue(text) and not find_tickets(text):
         # "wes lengkap kabeh, daftarno saiki yo" after the requirements: apply now.
         new_name, cue = "request_document", "apply_now"
     elif (name in {"ask_requirements", "request_document", "show_menu", "check_status", "inform", "greet",
@@ -858,6 +940,10 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
                     and float(item.get("confidence") or 0.0) >= 0.05:
                 new_name, cue = item["name"], "greeting_first"
                 break
+    if cue is None and name == "file_complaint" and NEW_REPORT.search(norm) and not status_cue(text) \
+            and not find_tickets(text) and not _names_a_document(text):
+        # "ambo nak mangadu ciek": the resident says it is a report; no clarifying question.
+        return intent, ranking, "new_report"
     if cue is None or new_name == name:
         return intent, ranking, None
     new_intent = {"name": new_name, "confidence": confidence}

@@ -645,3 +645,39 @@ def test_a_plain_stop_carries_no_new_request(text):
 
     rest = cancel_then(text)
     assert rest is None or switch_intent(rest, "cancel", []) is None
+
+
+@pytest.mark.parametrize("text, classifier, expected", [
+    # Malay, Minang, Banjar and Betawi "want" and "I" (writers 15 and 16)
+    ("ambo nak mambuek ktp baru", "ask_requirements", "request_document"),
+    ("boleh ke saya buat aduan dari Taiwan? rumah ortu di sogaten", "check_status", "file_complaint"),
+    ("ini kelurahan kah? aku nak urus dokumen", "ask_requirements", "request_document"),
+    ("mau ganti kk karena anak sy lahir", "check_status", "request_document"),
+    # status in other words
+    ("aduan sy soal lampu mati kok belum ada yg datang ngecek?", "file_complaint", "check_status"),
+    ("awak dah lapor got mampet 3 hari lalu, kapan dibetulin?", "file_complaint", "check_status"),
+    ("sktm sy blm dibales min", "ask_requirements", "check_status"),
+    ("laporan pohon tumbang bulan lalu nasibnya gimana", "file_complaint", "check_status"),
+    ("surat domisili ambo alah salasai alun?", "ask_office_location", "check_status"),
+    # a document named first as an order; apply now after the requirements
+    ("surat kehilangan ya min, dompet sy ilang", "check_status", "request_document"),
+    ("sip udh lengkap semua, daftarin skrg", "check_status", "request_document"),
+    # praise, menu, bot questions, hours in English, other agencies, chit-chat
+    ("tolong disampaikan terima kasih sy buat petugas loket", "file_complaint", "give_feedback"),
+    ("good service, thank you kelurahan", "request_human", "give_feedback"),
+    ("di sini bisa urus apo sajo ya", "file_complaint", "show_menu"),
+    ("admin nya orang bukan sih", "request_human", "bot_challenge"),
+    ("what time does the office open", "goodbye", "ask_office_hours"),
+    ("cara daftar ulang kampus gimana", "ask_requirements", "out_of_scope"),
+    ("harga tiket pesawat ke hongkong brp", "check_status", "out_of_scope"),
+    ("min jawab teka teki dong", "ask_requirements", "out_of_scope"),
+])
+def test_cues_for_writers_15_and_16(text, classifier, expected):
+    intent, _, _ = decide_intent(text, {"name": classifier, "confidence": 0.6}, [{"name": classifier, "confidence": 0.6}])
+    assert intent["name"] == expected
+
+
+def test_a_life_event_is_not_a_document():
+    # "baru pindah" (just moved) names no moving letter; "mau ngurus pindah" still does.
+    assert not doc_names.find("layanan apa aja di sini? sy baru pindah")
+    assert [m.key for m in doc_names.find("mau ngurus pindah ke surabaya")] == ["surat_pindah"]
