@@ -50,7 +50,7 @@ class ValidateDocumentForm(ListeningForm):
         "applicant_name": r"\b(?:nama|nami|asma|namaku|jenengku|jeneng|asmaku)(?:nya|ne| saya| pemohon| lengkap(?:nya)?)?\b",
         "nik": r"\bnik(?:nya|e)?\b",
         "applicant_address": r"\balamat(?:nya|e)?\b",
-        "purpose": r"\b(?:keperluan|tujuan|kegunaan|kebutuhan)(?:nya|e)?\b",
+        "purpose": r"\b(?:keperluan|tujuan|kegunaan|kebutuhan)(?:nya|nyo|e|ne)?\b",
         "request_document_type": r"\b(?:dokumen(?:nya)?|jenis surat(?:nya)?|jenis dokumen(?:nya)?|suratnya)\b",
     }
 
@@ -76,8 +76,11 @@ class ValidateDocumentForm(ListeningForm):
         if address and parse_rt_rw(address) and len(address) <= MAX_ADDRESS:
             found["applicant_address"] = (address, explicit)
         purpose = ff.find_purpose(text, [(m.start, m.end) for m in mentions])
-        if not purpose and "surat_pindah" in (keys or [slots.get("request_document_type")]):
+        documents = keys or [slots.get("request_document_type")]
+        if not purpose and "surat_pindah" in documents:
             purpose = ff.find_moving_reason(text)
+        if not purpose and ("kk" in documents or "ktp" in documents):
+            purpose = ff.find_data_change(text)
         if purpose:
             explicit = bool(re.search(r"\b(?:keperluan|tujuan)", text, re.IGNORECASE))
             found["purpose"] = (purpose[:MAX_PURPOSE], explicit)

@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 
 from kokom.office import OfficeConfig
 from kokom.office.categories import match_category
-from kokom.understanding import reports_problem
+from kokom.understanding import dealay, reports_problem
 from kokom.validators import number_words_to_digits, parse_rt_rw
 
 try:  # one alias list + fuzzy matcher for document names (issue #8)
@@ -34,7 +34,7 @@ def words(text: str) -> list[str]:
 
 
 def norm(text: str) -> str:
-    return " ".join(words(text))
+    return " ".join(dealay(w) for w in words(text))
 
 
 def _has(pattern: str, text: str) -> bool:
@@ -61,6 +61,10 @@ AFFIRM_WORDS = {
     "yaps", "yups", "yup", "yoa", "iyap", "okee", "oce", "gaskeun", "siip", "sipp", "mantul", "nggeh", "enggeh",
     # Madurese and Sundanese yes ("enggi, betul", "muhun, leres"), "hooh"/"heeh"
     "enggi", "engghi", "iyeh", "muhun", "sumuhun", "mangga", "monggo", "heeh", "hu'um", "huum",
+    # typed in a hurry or "alay" ("iy bner", "y4", "okk", "btl")
+    "iy", "iyy", "ia", "iyah", "yy", "yaa", "yoi", "oyi", "oyii", "iyes", "yess", "okk", "okey", "ok3", "oc",
+    "bner", "bnr", "bnar", "benr", "btl", "btul", "betol", "bener2", "leres2", "sep", "cip", "gass", "jos", "mantab",
+    "mantep", "lanjoot", "lnjt", "krm", "kirimm", "stju", "setujuu", "cocoque", "pass",
 }
 DENY_WORDS = {
     "tidak", "tdk", "gak", "ga", "gk", "nggak", "ngga", "enggak", "engga", "ndak", "no", "nope", "jangan", "jgn",
@@ -71,6 +75,7 @@ NOT_NAME_WORDS = FILLER | AFFIRM_WORDS | DENY_WORDS | {
     # "I" and "no" in other regions' Indonesian (Betawi, Minang, Batak/Malay, Banjar)
     "aye", "ambo", "awak", "ulun", "ane", "indak", "ado", "kada", "kadada", "takde", "tiada", "kagak", "kaga",
     "sogaten", "manguharjo", "madiun",  # "kampung sy Sogaten": the place, not a name
+    "q", "qu",  # "aku" in alay spelling
     "mangke", "mengko", "engko", "susul", "susulkan", "orang", "warga",
     "kleru", "keliru", "kurang", "lengkap", "lengkapnya", "belum", "blm", "nulise", "tulisane", "ketik", "typo", "benerke", "mbenerke", "jeneng", "jenenge", "kk", "ktp",
     "sktm", "sku", "skck", "akta", "akte", "nang", "neng", "ning", "ing", "teng", "kangge", "kanggo", "ganti",
@@ -95,7 +100,7 @@ GREETING_WORDS = {"halo", "hallo", "hai", "hi", "hello", "assalamualaikum", "ass
 
 QUESTION = re.compile(
     r"\?|\b(apa|apakah|apa saja|apa aja|kapan|jam berapa|berapa|dimana|di mana|mana|gimana|gmn|gmana|bagaimana|"
-    r"pripun|piye|kenapa|mengapa|knp|bisakah|opo|ngendi|pundi|sinten|siapa)\b",
+    r"pripun|piye|kenapa|mengapa|knp|bisakah|opo|ngendi|pundi|sinten|siapa|ap|brp|kpn|dmn|gmna|piro|pinten|menapa)\b",
     re.IGNORECASE,
 )
 
@@ -122,8 +127,18 @@ def _squeeze(w: str) -> str:
     return re.sub(r"(.)\1+", r"\1", w) if re.search(r"(.)\1\1", w) else w
 
 
+_ALAY_DIGITS = str.maketrans({"4": "a", "3": "e", "1": "i", "0": "o", "5": "s", "7": "t", "6": "g", "9": "g", "2": "z"})
+
+
+def _plain(w: str) -> str:
+    """ "y4" -> "ya", "iyaaa" -> "iya": a word typed with digits for letters or long for warmth."""
+    if re.search(r"[a-z]", w) and re.search(r"\d", w) and not re.fullmatch(r"[a-z]+2", w):
+        w = w.translate(_ALAY_DIGITS)
+    return _squeeze(w)
+
+
 def is_affirm(text: str) -> bool:
-    ws = [_squeeze(w) for w in words(text)]
+    ws = [_plain(w) for w in words(text)]
     if not ws or any(w in DENY_WORDS for w in ws) or any(w in ("salah", "bukan", "keliru", "ganti") for w in ws):
         return False
     return any(w in AFFIRM_WORDS for w in ws) and all(w in AFFIRM_WORDS or w in FILLER for w in ws)
@@ -135,10 +150,14 @@ DONE_WORDS = {"sudah", "udah", "udh", "sdh", "wis", "wes", "uwis", "dah", "cukup
 def is_lenient_affirm(text: str) -> bool:
     """At a confirmation: a reply that opens with yes and says nothing against it ("iya betul semua
     sudah pas nak", "oke min gas kirim"); corrections and deny words are checked first."""
-    ws = [_squeeze(w) for w in words(text)]
+    ws = [_plain(w) for w in words(text)]
     if ws and len(ws) <= 4 and any(w in DONE_WORDS for w in ws) and all(w in FILLER or w in AFFIRM_WORDS for w in ws):
         return True  # "sudah", "wis", "udah cukup": done, send it
-    if not ws or ws[0] not in AFFIRM_WORDS or len(ws) > 10 or any(ch.isdigit() for ch in text or ""):
+    if not ws or ws[0] not in AFFIRM_WORDS or len(ws) > 12:
+        return False
+    if any(ch.isdigit() for ch in "".join(ws)) and re.search(
+            r"\b(?:rt|rw|nik|no|nomor|nmr|jl|jln|gg|gang|alamat|nama|blok)\b", " ".join(ws)):
+        return False  # "ya rt 5 ya": a correction with a number, not a yes
         return False
     if any(w in DENY_WORDS for w in ws) or is_correction(text) or is_question(text):
         return False
@@ -216,7 +235,7 @@ def mentions_no_photo(text: str) -> bool:
 
 ANONYMOUS = re.compile(
     r"\b(anonim|anonym|anonymous|anon|rahasia|rahasiakan|dirahasiakan|merahasiakan|tanpa nama|hamba allah|"
-    r"rahasiain|dirahasiain|rahasiin|sembunyiin|disembunyiin|samarin|disamarin|"
+    r"rahasiain|dirahasiain|rahasiin|sembunyiin|disembunyiin|samarin|disamarin|disamarkan|samarkan|disamarke|"
     r"sembunyikan|disembunyikan|samarkan|"
     r"(?:(?:ga|gak|gk|nggak|ngga|tidak|tdk|ndak|mboten|ora|jangan|jgn) (?:usah |perlu |mau |ingin |purun |kersa )?"
     r"|(?:gausah|gaushah|ngausah|rausah|ndausah|gaperlu|gakusah) )"
@@ -250,7 +269,7 @@ def is_anonymous(text: str) -> bool:
 
 _NAME_PREFIX = re.compile(
     r"^\s*(?:(?:nama|nm|namanya|nami|asma)\s*(?:saya|sy|aku|kulo|lengkap(?:nya)?|pemohon(?:nya)?|pelapor(?:nya)?|"
-    r"ku|kula)?\s*(?:adalah|yaitu|ialah|:|=)?|saya|sy|aku|kulo|kula|atas nama|a\.\s?n\.?|an\.)\s+",
+    r"ku|kula|q|gue|gw|aye|ambo|awak|ulun)?\s*(?:adalah|yaitu|ialah|:|=)?|saya|sy|aku|kulo|kula|q|atas nama|a\.\s?n\.?|an\.)\s+",
     re.IGNORECASE,
 )
 _NAME_CHARS = re.compile(r"^[A-Za-z][A-Za-z.'\-]*$")
@@ -343,7 +362,7 @@ _NAME_IN_TEXT = [
     # ("balik nama sertifikat", "ganti nama" are purposes, not names)
     re.compile(r"(?<!balik )(?<!ganti )(?<!alih )(?<!atas )\b(?:nama|namanya|nami|jenengku|jenengé|jeneng|asmaku"
                r"|asma(?=\s+(?:kulo|kula|dalem|kawula)\b))"
-               r"(?:\s+(?:saya|sy|aku|kulo|kula|gw|gue|ane|aye|ambo|awak|ulun|ku|lengkap(?:nya)?|pemohon(?:nya)?|pelapor))?\s*"
+               r"(?:\s+(?:saya|sy|aku|kulo|kula|gw|gue|ane|aye|ambo|awak|ulun|ku|q|lengkap(?:nya)?|pemohon(?:nya)?|pelapor))?\s*"
                r"(?:adalah|yaitu|:|=)?\s+"
                # "masukin nama istri", "nama anak saya Budi": someone else's name, not the resident's
                r"(?!(?:istri|isteri|suami|anak|adik|adek|kakak|mertua|almarhum\w*|alm|bayi|cucu|ortu"
@@ -353,8 +372,9 @@ _NAME_IN_TEXT = [
     re.compile(r"(?:\batas nama|\ba\.\s?n\.?)\s*:?\s*([A-Za-z][A-Za-z.'\- ]{1,80}?)" + _NAME_STOP, re.IGNORECASE),
     # "saya Tri Handayani mau ..." only when capitalised as a name.
     re.compile(r"(?<!anak )(?<!istri )(?<!suami )(?<!ibu )(?<!bapak )(?<!ayah )(?<!adik )(?<!kakak )(?<!mertua )"
-               r"\b(?:[Ss]aya|[Ss]y|[Aa]ku|[Kk]ulo|[Kk]ula|[Aa]ye|[Aa]mbo|[Aa]wak|[Uu]lun|[Gg]ue|[Gg]w)\s+"
-               r"((?:[A-Z][a-z.'\-]+)(?:\s+[A-Z][a-z.'\-]+){0,4})" + _NAME_STOP),
+               r"\b(?:[Ss]aya|[Ss]y|[Aa]ku|[Kk]ulo|[Kk]ula|[Aa]ye|[Aa]mbo|[Aa]wak|[Uu]lun|[Gg]ue|[Gg]w|[Qq])\s+"
+               # (the capitals delimit the name: a lowercase word after it ends it, "Sy Darsono pedagang pasar")
+               r"((?:[A-Z][a-z.'\-]+)(?:\s+[A-Z][a-z.'\-]+){0,4})" + r"(?=\s+[a-z]|" + _NAME_STOP[3:]),
     # "Selamat pagi pak, dengan Hartono." (how callers introduce themselves), capitalised only.
     re.compile(r"(?:^|[,.]\s*|\b(?:pak|bu|min|mas|mbak|kak)\s*,?\s*)(?:[Dd]engan|[Dd]gn)\s+"
                r"((?:[A-Z][a-z.'\-]+)(?:\s+[A-Z][a-z.'\-]+){0,4})" + _NAME_STOP),
@@ -625,17 +645,17 @@ def looks_like_place(text: str) -> bool:
 
 _PURPOSE_MARKER = re.compile(
     r"\b(?:untuk keperluan|buat keperluan|keperluan(?:nya)?(?:\s+(?:untuk|buat|utk|ganti|diganti|jadi))?|"
-    r"tujuan(?:nya)?(?:\s+(?:untuk|buat))?|dipakai (?:untuk|buat)|digunakan untuk|untuk|utk|guna|buat|kangge|"
+    r"tujuan(?:nya)?(?:\s+(?:untuk|buat))?|dipakai (?:untuk|buat)|digunakan untuk|untuk|utk|untk|tuk|guna|buat|bwt|kangge|"
     r"kanggo|damel|gawe)\s*[:=]?\s+",
     re.IGNORECASE,
 )
-_PURPOSE_END = re.compile(r"\s*(?:[,;]\s*(?:nik|nama|alamat|daftar(?:in|kan)|tolong|mohon|ya\b)|\b(?:nik|nama|alamat)\b"
+_PURPOSE_END = re.compile(r"\s*(?:[,;]\s*(?:nik|nama|alamat|daftar(?:in|kan)|tolong|mohon|ya\b)|\b(?:nik|nama|alamat)\b|\.\s"
                           r"|[,;.]\s*(?:(?:sy|saya|aku|kami|ambo|awak)\s+)?(?:mau|mo|ingin|pengen|nak|minta|butuh|perlu)\b|$)",
                           re.IGNORECASE)
 _NOT_PURPOSE_START = re.compile(
     # a person ("untuk suami saya yang meninggal") is who the document is for, not what it is for
     r"^(?:suami|istri|isteri|anak|bapak|ibu|adik|adek|kakak|mbah|nenek|kakek|orang tua|ortu|keluarga|almarhum|"
-    r"almarhumah|alm|saya|sy|aku|kulo|beliau|dia|mereka|bojo|bojoku|garwa|putra|putri|orang|warga|"
+    r"almarhumah|alm|saya|sy|aku|kulo|beliau|dia|mereka|bojo|bojoku|garwa|putra|putri|orang|warga|di sini|disini|sini|"
     r"tetangga\w*|teman\w*|temen\w*|saudara\w*|sodara\w*|ponakan\w*|keponakan\w*|cucu\w*|mertua\w*|kakak\w*|"
     r"adik\w*|adhi\w*|mbakyu|masku|bapakku|ibuku|anakku|putuku|ortu|mbah\w*|pakde|bude|paklik|bulik|om|tante|"
     r"mak|emak|mamak|mama|mami|amak|abah|ayah|papa|umi|abi|ayahanda|ibunda|inang|amang|ambo|awak|ulun|aye|gue|gw|"
@@ -651,7 +671,7 @@ def clean_purpose(text: str) -> str:
     """ "untuk daftar sekolah anak." -> "daftar sekolah anak" """
     value = clean_value(text)
     for _ in range(2):
-        value = re.sub(r"^(?:untuk keperluan|buat keperluan|keperluan(?:nya)?|tujuan(?:nya)?|untuk|utk|buat|guna|"
+        value = re.sub(r"^(?:untuk keperluan|buat keperluan|keperluan(?:nya)?|tujuan(?:nya)?|untuk|utk|untk|tuk|buat|bwt|guna|"
                        r"kangge|kanggo|damel|gawe|ganti|diganti|jadi|menjadi)\s*[:=]?\s+", "", value,
                        flags=re.IGNORECASE)
     return clean_value(value)
@@ -675,12 +695,26 @@ def looks_like_purpose(text: str) -> bool:
 # "surat pindah ..., mau pindah ikut suami ke Batam": why one moves is what a moving letter is for.
 _MOVING_REASON = re.compile(
     r"\b(?:mau|mo|akan|arep|nak|hendak|handak|rencana|rencananya|karena|krn|soalnya)\s+"
-    r"((?:pindah|boyongan|ikut)\s+[^,.;!?]{3,80})", re.IGNORECASE)
+    r"((?:pindah|boyongan|ikut)\s+[^,.;!?]{3,80})"
+    # "pindahan ke ponorogo ikut istri", "q ikut suami ke sidoarjo"
+    r"|\b((?:pindah(?:an)?|boyongan)\s+(?:ke|ikut)\s+[^,.;!?]{3,80}"
+    r"|ikut\s+(?:suami|istri|isteri|ortu|orang tua|keluarga|anak|bojo|bapak|ibu)\w*\s+(?:ke|pindah)\s+[^,.;!?]{2,60})",
+    re.IGNORECASE)
+# "mau ganti kepala keluarga di KK krn suami sy sudah meninggal": the change is what a KK/KTP is for.
+_DATA_CHANGE = re.compile(
+    r"\b((?:ganti|gantos|mengganti|ubah|merubah|mengubah|perubahan|tambah|nambah|nambahin|menambah|menambahkan|masukin"
+    r"|memasukkan|pecah|mecah|memecah|hapus|coret|update|perbaiki|benerin|membetulkan|betulin)\s+(?:kepala keluarga|anggota"
+    r"|anak|nama|alamat|status|data|foto|agama|pekerjaan|tanggal lahir|tgl lahir)[^,.;!?]{0,60})", re.IGNORECASE)
+
+
+def find_data_change(text: str) -> str | None:
+    match = _DATA_CHANGE.search(text or "")
+    return clean_value(match.group(1)) if match else None
 
 
 def find_moving_reason(text: str) -> str | None:
     match = _MOVING_REASON.search(text or "")
-    return clean_value(match.group(1)) if match else None
+    return clean_value(match.group(1) or match.group(2)) if match else None
 
 
 def find_purpose(text: str, document_spans: list[tuple[int, int]] | None = None) -> str | None:
@@ -814,15 +848,29 @@ _IDENTITY = re.compile(
 
 
 _REPORTING = re.compile(r"\b(?:(?:buat|bikin|membuat|kasih|menyampaikan|sampaikan|ajukan|mengajukan)\s+)?"
-                        r"(?:aduan|pengaduan|laporan|keluhan|lapor\w*|melapor\w*|ngadu|mengadu|mangadu|komplain)\b",
+                        r"(?:aduan|pengaduan|laporan|keluhan|lapor\w*|melapor\w*|ngadu|mengadu|mangadu|komplain|komplen"
+                        r"|complain)\b",
                         re.IGNORECASE)
 _FROM_PLACE = re.compile(r"\b(?:dr|dari|di|kat|dekat|kampung|asal)\s+(?:sy|saya|aku|ambo|awak\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?"
                          r"|\b(?:boleh|bisa|bs)\s*(?:ke|kah|gak|ga|nggak)?\b")
 
 
+# "sy mau lapor tapi jangan sampai tetangga tau ya": asking for discretion, not telling what happened.
+_DISCRETION = re.compile(r"\b(?:jangan sampai|jgn sampe|jangan sampe|ojo nganti|asal jangan)\s+(?:\w+\s+)?(?:tau|tahu|ngerti|weruh)"
+                         r"|\b(?:takut ketahuan|identitas(?:nya)? (?:dirahasiakan|aman))\b", re.IGNORECASE)
+
+
+def _dealay_text(text: str) -> str:
+    return re.sub(r"[0-9A-Za-z]+", lambda m: dealay(m.group(0).lower()) if dealay(m.group(0).lower()) != m.group(0).lower()
+                  else m.group(0), text or "")
+
+
 def is_meta_opening(text: str) -> bool:
     """An opening that speaks about reporting, with no problem in it: not a description."""
-    text = _IDENTITY.sub(" ", text or "")
+    text = _IDENTITY.sub(" ", _dealay_text(text))
+    if _DISCRETION.search(text) and _REPORTING.search(text) and not reports_problem(_DISCRETION.sub(" ", text)) \
+            and content_words(_REPORTING.sub(" ", _DISCRETION.sub(" ", re.split(r"\b(?:tapi|tp|tetapi)\b", text)[0]))) <= 3:
+        return True
     if _TOPIC_ONLY.search(text or "") and not reports_problem(text or ""):
         return True
     if _ENDS_WITH_REPORTING.search(text or "") and not reports_problem(_ENDS_WITH_REPORTING.sub("", text or "")):
@@ -857,7 +905,7 @@ def strip_lead_in(text: str) -> str:
 # --- corrections --------------------------------------------------------------
 
 CORRECTION_MARKER = re.compile(
-    r"\b(bukan|dudu|sanes|salah|keliru|kleru|klentu|ralat|ganti|gantinya|diganti|ubah|diubah|rubah|dirubah|koreksi|maksud(?:nya|ku| saya| sy|e)?|"
+    r"\b(bukan|bkn|bukane|dudu|sanes|salah|slh|keliru|kleru|klentu|ralat|ganti|gantinya|diganti|ubah|diubah|rubah|dirubah|koreksi|maksud(?:nya|ku| saya| sy|e)?|"
     r"yang benar|yg benar|yang bener|yg bener|harusnya|seharusnya|mestinya|sing bener|ingkang leres|lepat|salah ketik|typo)\b",
     re.IGNORECASE,
 )
@@ -876,7 +924,7 @@ def is_correction(text: str) -> bool:
 
 def drop_negated(text: str) -> str:
     """Remove "bukan X" parts: "bukan SKTM tapi surat domisili" -> " tapi surat domisili"."""
-    return re.sub(r"\b(?:bukan|dudu|sanes)\s+.+?(?=\b(?:tapi|tetapi|tp|melainkan|namun|nanging|ning)\b|[,;]|\.\s|$)", " ",
+    return re.sub(r"\b(?:bukan|bkn|bukane|dudu|sanes)\s+.+?(?=\b(?:tapi|tetapi|tp|melainkan|namun|nanging|ning)\b|[,;]|\.\s|$)", " ",
                   text or "", flags=re.IGNORECASE)
 
 

@@ -61,8 +61,24 @@ def group(intent: str | None) -> str:
     return GROUP_OF_INTENT.get(intent or "", intent or "")
 
 
+_ALAY_DIGITS = str.maketrans({"4": "a", "3": "e", "1": "i", "0": "o", "5": "s", "7": "t", "6": "g", "9": "g"})
+_ALAY_WORD = re.compile(r"[a-z]*[a-z][013456790]+[a-z][0-9a-z]*|[0134]{1}[a-z]{2,}")
+
+
+def dealay(word: str) -> str:
+    """ "m4u" -> "mau", "l4p0r" -> "lapor", "4ku" -> "aku", "q" -> "aku", "lahirx" -> "lahirnya": "alay"
+    spelling (digits for letters, q for aku, x for nya). Numbers, RT/RW ("rt02"), "17an" and "bolong2" stay."""
+    if word == "q":
+        return "aku"
+    if _ALAY_WORD.fullmatch(word):
+        word = word.translate(_ALAY_DIGITS)
+    if len(word) >= 5 and word.endswith("x") and word[:-1].isalpha():
+        word = word[:-1] + "nya"
+    return word
+
+
 def normalized(text: str) -> str:
-    return " " + " ".join(re.findall(r"[0-9a-z?]+", (text or "").lower().replace("?", " ? "))) + " "
+    return " " + " ".join(dealay(w) for w in re.findall(r"[0-9a-z?]+", (text or "").lower().replace("?", " ? "))) + " "
 
 
 # --- cues -------------------------------------------------------------------------
@@ -78,9 +94,15 @@ def _rx(pattern: str) -> re.Pattern[str]:
 TRACK = _rx(
     r"lacak|melacak|ngelacak|dilacak|tracking|track|status|progres|progress|progresnya|perkembangan|perkembangannya"
     r"|sampai mana|sampe mana|sampai dimana|sampe dimana|sampai di mana|tekan ngendi|dugi pundi|kabarnya|kabare"
+    r"|smpe mn|smp mn|sampe mn|sampai mn|smpe mana|smp mana|sampek endi|tekan endi"
     r"|nasibnya|nasibe|nasib (laporan|aduan|pengaduan|permohonan)\w*|(tindak ?lanjut|tindaklanjut)(nya)? (laporan|aduan|pengaduan)\w*"
     r"|statusnya|statuse|progresnya|progrese|(ada|ono|onok|enek|wonten) (update|apdet)|updatenya|apdetnya|update (ga|gak|gk|nggak|belum|blm|ya|dong)\b|kelanjutan\w*|kabaripun|pripun kabar\w*"
 )
+# "gk prnh dpt bansos": aid never received (a complaint, not a status question)
+NOT_RECEIVED = _rx(r"(gk|ga|gak|nggak|tidak|tdk|belum|blm|ora|durung|mboten|dereng) (prnh |pernah |tau |nate )?"
+                   r"(dpt|dapat|dapet|oleh|angsal|nampi|terima|menerima|cair|turun)")
+SOCIAL_AID = _rx(r"bansos|bantuan sosial|pkh|blt|bpnt|bst|sembako|dtks|kartu sembako")
+LATE = _rx(r"(kok|koq|kq|ko) (lama|lamaa|lamanya|suwe|suwi|lambat|lelet|durung|belum|blm)|lama (banget|bgt|sekali|bener)")
 # "laporan jalan berlubang sy kok blm ada tindakan": my report, not acted on yet.
 NOT_YET = _rx(
     r"(belum|blm|blom|durung|dereng|dhereng|rung|ora|gak|ga|tidak|tdk|nggak) (ada |wonten |ono |onok |enek |ana )?"
@@ -147,8 +169,10 @@ HOW_QUESTION = _rx(
 )
 # "ngurus pengantar skck butuh pas foto ga", "perlu akta cerai jg ya?": is X needed (or not)
 NEED_QUESTION = _rx(
-    r"(butuh|perlu|harus|wajib|kudu|kedah|pake|pakai) (\S+ ){0,5}((ga|gak|gk|nggak|enggak|tidak|ndak|ora|mboten)"
-    r"( ya| sih| min| kak| pak| bu| nggih)? ?\?? *$|(juga |jg )?(ya|yo|kah|tah|to|po|nggih) ?\? *$)"
+    r"(butuh|perlu|harus|hrs|wajib|kudu|kedah|pake|pakai|cukup) (\S+ ){0,5}((ga|gak|gk|nggak|enggak|tidak|ndak|ora|mboten)"
+    r"( ya| sih| min| kak| pak| bu| nggih)? ?\?? *$|(juga |jg )?(ya|yo|kah|tah|to|po|nggih) ?\? *$|(tah|ta|to|po) *$)"
+    # krama: "punapa kedah rawuh piyambak ... utawi saged dipun wakilaken?"
+    r"|(punapa|menapa|napa|nopo) (kedah|saged|angsal|wajib)"
 )
 # Short follow-ups that can only be about the requirements ("bayar ga?", "berapa lama?").
 REQUIREMENT_WORDS = _rx(
@@ -157,6 +181,8 @@ REQUIREMENT_WORDS = _rx(
 )
 NEW_REPORT = _rx(
     r"(want to|wanna|would like to|need to) (report|complain|make a complaint|file a complaint)|"
+    # "ibu-ibu kader meminta saya menyampaikan laporan ke kelurahan": passing a report on
+    r"(menyampaikan|sampaikan|nyampaikan|nyampekne|meneruskan|teruskan) (laporan|aduan|keluhan|pengaduan) (ke|kepada|dhateng|marang)|"
     r"(mau|mo|mw|mao|ingin|pengen|pgn|pingin|arep|meh|kate|badhe|ajeng|akan|nak|nk|handak|hendak|mahu"
     # "boleh ke sy buat aduan dr Malaysia?": asking whether one may report is reporting
     r"|(boleh|bisa|bs|bleh)( ke| kah| gak| ga| nggak| tidak| ndak)?( sy| saya| aku| awak| ambo| ulun| kami)?)"
@@ -190,13 +216,13 @@ FEEDBACK_OPENING = re.compile(r"^\s*((oh |o )?(iya|ya)|oiya|oya|eh|satu lagi|sek
 WANT_APPLY = _rx(
     r"(mau|mo|mw|mao|ingin|pengen|pingin|pgn|arep|badhe|bade|ajeng|akan|kepengen|meh|mek|kate|ate|ape|pengin|kepingin|nak|nk|handak|hendak|mahu|mao) "
     r"(diurus|diuruskan|diurusin|dibuat|dibuatkan|dibuatin|diajukan|didaftarkan|digawekke|didamelaken|dipun damelaken"
-    r"|buat|bikin|bkin|membuat|nggawe|gawe|gawekno|ndamel|ngurus|urus|mambuek|mambuat|maurus|manguruih"
+    r"|buat|bikin|bkin|bkn|bikinin|membuat|nggawe|gawe|gawekno|ndamel|ngurus|urus|mambuek|mambuat|maurus|manguruih"
     r"|mengurus|ngurusin|ngajukan|mengajukan|ajukan|ngajuin|daftar|minta|nyuwun|mohon|ngadamel|ngadamelkeun"
     r"|diganti|digantos|ganti baru|ganti|gantos|diperbarui|diperpanjang|perpanjang)"
 )
 # "bikin kk ya min, ...", "ngajuin surat pindah keluar kota": an order that opens with applying.
 APPLY_FIRST = re.compile(
-    r"^ ((saya|sy|aku|kulo|kula|gue|gw|kami|i) )?(apply|request|ngajokno|ngajokke|ngajokaken|ngajuke|bikin|bikinin|buat|buatin|buatkan|ngurus|urus|urusin|ngajuin|ajukan|ajuin|ngajukan|mengajukan|daftar|daftarkan"
+    r"^ ((saya|sy|aku|kulo|kula|gue|gw|kami|i) )?(apply|request|ngajokno|ngajokke|ngajokaken|ngajuke|bikin|bkin|bikinin|buat|buatin|buatkan|ngurus|urus|urusin|ngajuin|ajukan|ajuin|ngajukan|mengajukan|daftar|daftarkan"
     r"|daftarin|daftarno|minta|njaluk|nyuwun|proses|tolong proses|tlg proses|gawekno|damelaken) "
 )
 # "makasih, lampu jalan yg kemarin rusak udah dibenerin cepet": thanks for a fix, not a new report.
@@ -258,8 +284,13 @@ OTHER_AGENCY = _rx(
     r"|toefl|ielts|toeic|kursus|bimbel|les privat"
     r"|kartu (bpjs|kis|jkn|indonesia sehat|indonesia pintar|kip|atm|kredit|prakerja|npwp)|bpjs\w*"
     r"|atm|tilang|etle|e tilang|perpanjang sim|bikin sim|buat sim|sim (a|b|c|mati|hilang|baru)|lowongan\w*|loker"
-    r"|transfer|antar bank|rekening bank|pinjam uang|pinjaman|kredit (motor|mobil|hp|rumah)|cicilan|bunga bank|bank (bri|bni|mandiri|bca|jatim|btn)"
+    r"|transfer(?! (ke |sama |dengan )?(cs|petugas|admin|operator|orang|org|customer))|antar bank|asuransi|rekening bank|pinjam uang|pinjaman|kredit (motor|mobil|hp|rumah)|cicilan|bunga bank|bank (bri|bni|mandiri|bca|jatim|btn)"
 )
+# An officer asking for money ("petugas minta duit", "dimintai uang terima kasih"): pungli.
+EXTORTION = _rx(r"(petugas|pegawai|oknum|staf|staff|orang kelurahan|org kelurahan|rt|rw)\w* (\w+ ){0,3}"
+                r"(minta|meminta|narik|menarik|mintai|memungut|malak)\w* (duit|uang|imbalan|uang rokok|uang terima kasih|pungutan"
+                r"|bayaran|biaya tambahan|uang pelicin|sogokan)"
+                r"|(dimintai|dimintain|ditarik|dipungut|dipalak) (duit|uang|imbalan|uang rokok|uang terima kasih|biaya)")
 # A report for the police ("cara lapor penipuan online ke polisi", "mau lapor ke polres soal ...").
 POLICE_REPORT = _rx(
     r"(lapor|laporan|melapor|ngelapor|melaporkan|laporin|ngadu|mengadu)\w* (\w+ ){0,4}(ke|di|nang|neng|teng|dateng|dhateng)"
@@ -273,6 +304,7 @@ MENU_QUESTION = _rx(
     r" (menapa|apa|opo|napa)"
     r"|(iso|isa|bisa|bs|saged) (ngurus|urus|diurus) (apa|opo|menapa|napa|apo|ape) (aja|saja|wae|ae|mawon|sajo|aje)"
     r"|(apa|apo|ape|opo) (aja|saja|sajo|aje|wae) (yang|yg|nan|sing) (bisa|bs|iso) (diurus|dibantu|dilayani|diurusin)"
+    r"|(saged|iso|isa|bisa) (kangge|nggo|dinggo|kanggo) (menapa|napa|opo|apa|nopo) (mawon|wae|aja|saja|ae)"
 )
 WHAT_CAN_YOU_DO = _rx(
     r"(ada )?pilihan\w* (apa|opo|menapa) ?(aja|saja|wae|mawon)?|(bingung|bingungg) (hrs|harus|kudu) (pilih|milih)"
@@ -284,11 +316,15 @@ WHAT_CAN_YOU_DO = _rx(
     r"|ngrewangi|nulung|nolong|nolongi) ?(opo|apa|napa|nopo|menapa|punapa)? ?(wae|ae|aja|saja|mawon|sih|to)?\s*\??\s*"
     r"((cak|rek|min|kak|mas|mbak|pak|bu|nggih|ya|yo|iki|ini)\s*\??\s*)*$"
 )
-WANTS_PERSON = _rx(r"butuh|perlu|mau|minta|pengen|pingin|pengin|kepingin|arep|njaluk|nyuwun|tolong|(ngomong|bicara|ngobrol) (karo|sama|dengan)|sambung\w*|hubung\w*|(ingkang|yang|yg|sing) (mbales|bales|balas|jawab|mangsuli)")
+WANTS_PERSON = _rx(r"butuh|perlu|mau|mw|mo|pgn|minta|pengen|pingin|pengin|kepingin|arep|njaluk|nyuwun|tolong|(ngomong|bicara|ngobrol) (karo|sama|dengan)|sambung\w*|hubung\w*|(ingkang|yang|yg|sing) (mbales|bales|balas|jawab|mangsuli)")
 # "gw butuh org asli", "tiyang mawon ingkang mbales": a person, not the assistant.
 A_PERSON = _rx(
-    r"(org|orang|wong|tiyang|manusia|uwong) (asli|beneran|nyata|mawon|wae|ae|aja|saja|tenan)"
+    r"(org|orang|wong|tiyang|manusia|uwong) (asli|beneran|nyata|mawon|wae|ae|aja|aj|saja|tenan)"
     r"|(ojok|ojo|jangan|bukan|dudu|sanes|mboten) (robot|bot|mesin)"
+    # "tolong saya dihubungkan dengan petugas saja", "q mw ngmg lgsg sm org kelurahan", "transfer ke CS dong"
+    r"|(hubungkan|sambungkan|dihubungkan|disambungkan|dihubungin|sambungin|ngomong|ngmg|omong|bicara|ngobrol|chat|transfer"
+    r"|oper|alihkan|diteruskan) (langsung |lgsg |lsg )?(dengan|dgn|sama|sm|ke|karo|kalih|kaliyan) (petugas|admin|operator|cs"
+    r"|orang kelurahan|org kelurahan|wong kelurahan|pegawai|staf|manusia|orang|org|customer service)"
 )
 BOT_WORDS = _rx(r"sistem otomatis|otomatis|robot|bot|chatbot|mesin|ai|kecerdasan buatan")
 # "bener ini orang beneran bukan?": asking whether a person answers, not asking for one.
@@ -311,6 +347,8 @@ CHIT_CHAT = _rx(
     r"gofood|grabfood|shopeefood|pesen makan\w*|pesan makan\w*|"
     r"ngelawak|melawak|lawak|guyon\w*|bercanda|becanda|kuis|quiz|tebak tebakan|lelucon|lawakan|jokes?|cerita lucu|pantun|dongeng|tebak tebakan|tebak2an"
     r"|teka teki|tekateki|(pinter|pintar) (ga|gak|nggak|gk|ora|tidak)\b"
+    r"|^ ?((ha)+h?|(he)+|(wk)+w?|ngakak|lol|xixi|hihi)( (ha)+h?| (wk)+w?| ngakak| lol)* ?$"
+    r"|adat jawa|temu manten|urutan acara|primbon|weton|hari baik|tanggal baik"
     r"|(ngerjain|mengerjakan|ngerjakan|garap|nggarap|nggarapke|kerjain) (tugas|pr|soal)|tugas sekolah|tugas kuliah"
     r"|(sampean|kamu|km|awakmu|njenengan|panjenengan|mas|mbak|admin|min) (asline|asli|asal\w*) (ngendi|endi|mana|pundi|dari mana)"
     r"|(asline|asalnya|asale) (ngendi|endi|mana|pundi)|(umur|usia)(mu|nya)? (piro|berapa|brp|pinten)"
@@ -348,12 +386,12 @@ WANT_A_LETTER = _rx(
     r" (surat|serat|layang|dokumen|berkas|surat2|surat surat|pengantar)"
     # "aku butuh surat cak", "saya perlu surat dari kelurahan": needing a letter, which one not said
     r"|(perlu|butuh|mbutuhke|mbetahaken|betah|minta|njaluk|nyuwun) (surat|serat|layang|surat2|surat surat)"
-    r"( (dari|saking|teko|soko) (kelurahan|kalurahan|kantor))?( (cak|rek|min|kak|pak|bu|mas|mbak|nggih|ya|yo))?\s*$"
+    r"( (dari|dr|saking|teko|soko) (kelurahan|kalurahan|kantor))?( (cak|rek|min|kak|pak|bu|mas|mbak|nggih|ya|yo))?\s*$"
 )
 # "daftarno saiki", "langsung ajukan aja": apply now, the document said before.
 APPLY_BARE = _rx(
     r"(daftarno|daftarke|daftarkan|daftarin|ajukan|ajukno|ajokke|ajuin|ajukaken|proses|prosesen|diproses|urus|urusen"
-    r"|uruskan|gawekno|buatkan|buatin) ?(saja |aja |wae |mawon )?(sekarang|skrg|skg|saiki|sakniki|langsung|segera|ya|yo|nggih)"
+    r"|uruskan|gawekno|buatkan|buatin) ?(saja |aja |aj |ae |wae |mawon )?(sekarang|skrg|skg|skrang|saiki|sakniki|langsung|segera|ya|yo|nggih)"
     r"|(langsung|sekalian) (ajukan|daftar|daftarkan|proses|diproses|urus|ngajuin|ajuin)"
 )
 
@@ -364,6 +402,9 @@ NEED_DOCUMENT = _rx(r"(^ ?|(sy|saya|aku|kami|ambo|awak|gw|gue|min|pak|bu|kak|mas
 # "butuh pengantar rt gak kalau mau bikin sktm": a requirement question after all.
 NEEDS = _rx(r"butuh|perlu|harus|wajib|kudu|mesti|pake|pakai|pakek")
 APPLY_NOW = _rx(
+    r"(kami|saya|sy|aku) (mengajukan|ajukan|memohon|mohon) (izin|ijin|surat|permohonan|pengantar)|"
+    # "klo gt q ngurus akte lahirx aja dl": deciding to apply for that one
+    r"(aku|sy|saya|kulo|gw|gue) (ngurus|urus|bikin|bkin|buat|ajukan|ngajuin|ngajukan|daftar|daftarin) (\S+ ){1,3}(aja|saja|ae|wae|mawon)( dulu| dl| sek)?|"
     r"ajukan sekarang|langsung ajukan|ajukan langsung|daftar sekarang|daftarkan sekarang|isi form\w*|lewat wa|lewat whatsapp"
     r"|lewat sini|di sini saja|disini saja|tolong (buatkan|dibuatkan|diproses|proses)|mohon (dibuatkan|diproses)|sekalian ajukan"
     r"|(bisa|dapat|saged|iso|isa) (diajukan|diajukno|diproses|dipun proses|dipun ajukaken|ngajukan|mengajukan|ajukan)"
@@ -390,6 +431,9 @@ GREETING_CORE = frozenset(
 ADDRESS_WORDS = frozenset("para petugas kelurahan sogaten semua semuanya sedoyo warga sekalian rekan".split())
 
 
+# Pronouns, "want" and particles around "lapor" in an opening ("aku mau lapor dunk").
+OPENING_FILLER = frozenset("aku saya sy q gw gue ambo awak aye kulo mau mo mw pengen pgn ingin arep badhe nak dunk donk "
+                           "dong deh sih nih ya yo kak min lah".split())
 APOLOGY = _rx(r"maaf|mohon maaf|ngapunten|nyuwun sewu|nuwun sewu|sepurane|sori|sorry")
 
 
@@ -424,8 +468,12 @@ def status_cue(text: str) -> bool:
         return True
     if DONE_YET.search(norm) and (MINE.search(norm) or doc_names_in(norm)) and not WANT_APPLY.search(norm):
         return True
-    if PAST_APPLY.search(norm) or MY_PENDING.search(norm):
-        return True
+    if (PAST_APPLY.search(norm) or MY_PENDING.search(norm)) and not (
+            SOCIAL_AID.search(norm) and not REPORT_NOUN.search(norm) and not doc_names_in(norm)):
+        return True  # (not "sy wis daftar ping pindho tp gk dpt bansos": a complaint about aid)
+    if LATE.search(norm) and MINE.search(norm) and (doc_names_in(norm) or REPORT_NOUN.search(norm)) \
+            and not WANT_APPLY.search(norm):
+        return True  # "srat domisili sy kok lama"
     if WHEN_I_APPLIED.search(norm) and ASKING.search(norm) and not COMPLAINT_TONE.search(norm) \
             and not PUBLIC_ORDER.search(norm):
         return True  # "kmrn sy lapor sampah sdh diangkut blm" (not "kemaren sy ngurus surat, ditarik pungli")
@@ -433,7 +481,8 @@ def status_cue(text: str) -> bool:
             and not NEW_REPORT.search(norm) and not re.search(r"baru|lagi|caranya|carane", norm):
         return True  # "gimana laporan jalan rusak saya kemarin"
     if (NOT_YET.search(norm) or NO_NEWS.search(norm)) and (REPORT_NOUN.search(norm) or doc_names_in(norm)) \
-            and (MINE.search(norm) or re.search(r"(?<![0-9a-z])kami(?![0-9a-z])", norm)) and not WANT_APPLY.search(norm):
+            and (MINE.search(norm) or re.search(r"(?<![0-9a-z])kami(?![0-9a-z])", norm)) and not WANT_APPLY.search(norm) \
+            and not NEW_REPORT.search(norm):
         return True
     if STILL_PENDING.search(norm) and MINE.search(norm) and ASKING.search(norm):
         return True
@@ -547,8 +596,9 @@ def _names_a_document(text: str) -> bool:
 
 
 # "surat kehilangan ya, STNK motor ilang pas banjir": a document named first as an order.
-_ORDER_AFTER = re.compile(r"\s*(?:ya|yo|yaa|nggih|dong|min|kak|aja|saja|wae|mawon)\b\s*(?:min|kak|pak|bu|mas|mbak)?\s*(?:[,.!]|$)",
-                          re.IGNORECASE)
+_ORDER_AFTER = re.compile(r"\s*(?:ya|yo|yaa|y|nggih|dong|min|kak|aja|saja|wae|mawon)\b\s*(?:min|kak|pak|bu|mas|mbak)?\s*(?:[,.!]|$)"
+                          # "sktm bwt beasiswa anak sy": the document and what it is for
+                          r"|\s*(?:buat|bwt|untuk|utk|kanggo|kangge|gawe|nggo|bt)\s+\w+", re.IGNORECASE)
 
 
 def document_order(text: str) -> bool:
@@ -558,7 +608,8 @@ def document_order(text: str) -> bool:
     if not found:
         return False
     first = found[0]
-    return not _after_greeting(normalized(text[:first.start])).strip() and bool(_ORDER_AFTER.match(text[first.end:]))
+    before = re.sub(r"(?<![0-9a-z])(surat|srt|srat|serat|sk|ket|keterangan)\s*$", "", normalized(text[:first.start]).rstrip())
+    return not _after_greeting(before + " ").strip() and bool(_ORDER_AFTER.match(text[first.end:]))
 
 
 SELF_CORRECTION = re.compile(
@@ -696,6 +747,9 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
             and not re.search(r"kelurahan|kalurahan|balai", norm):
         # "kalo skck di polres madiun kota buka jam berapa?": another office's hours.
         new_name, cue = "out_of_scope", "other_schedule"
+    elif name != "file_complaint" and EXTORTION.search(norm) and not find_tickets(text) and not status_cue(text):
+        # "petugas minta duit pas sy ngurus srat, pdhl katanya grts": a report about the service.
+        new_name, cue = "file_complaint", "problem_report"
     elif name != "out_of_scope" and POLICE_REPORT.search(norm) and not _names_a_document(text) \
             and not re.search(r"kelurahan|kalurahan|petugas|rt ?\d|rw ?\d|gang|gg|jalan|jl|kampung|depan rumah", norm):
         # A report for the police is made at the police; the kelurahan's complaint form is not it.
@@ -809,7 +863,8 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
             and re.search(r"kelurahan|kantor|balai|kalurahan|office", norm) and not _names_a_document(text):
         new_name, cue = "ask_office_location", "where_is"
     elif name == "check_status" and not status_cue(text) and not find_tickets(text) \
-            and (NEW_REPORT.search(norm) or (reports_problem(text) and ASKS_ACTION.search(norm))):
+            and (NEW_REPORT.search(norm) or (reports_problem(text) and ASKS_ACTION.search(norm))
+                 or (SOCIAL_AID.search(norm) and NOT_RECEIVED.search(norm))):
         new_name, cue = "file_complaint", "new_report"
     elif name in {"ask_requirements", "out_of_scope", "give_feedback", "request_document", "request_human", "greet",
                   "inform"} \
@@ -848,13 +903,14 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
             or (WANT_APPLY.search(norm) and not NEEDS.search(norm))):
         new_name, cue = "request_document", "wants_to_apply"
     elif name in {"ask_requirements", "inform", "out_of_scope", "greet", "show_menu", "request_document"} \
-            and WANT_A_LETTER.search(normalized(_last_sentence(text))) and not question_cue(_last_sentence(text)) \
+            and any(WANT_A_LETTER.search(normalized(clause)) for clause in re.split(r"[,.;!?]", _last_sentence(text))) \
+            and not question_cue(_last_sentence(text)) \
             and not _names_a_document(text) and not status_cue(text):
         # "pak sy perlu bikin surat": a letter wanted, which one not said yet (the form asks).
         if name == "request_document":
             return intent, ranking, "wants_a_letter"  # the cue agrees: no clarifying question
         new_name, cue = "request_document", "wants_a_letter"
-    elif name in {"inform", "affirm", "out_of_scope", "ask_requirements", "check_status"} \
+    elif name in {"inform", "affirm", "out_of_scope", "ask_requirements", "check_status", "give_feedback"} \
             and (APPLY_BARE.search(norm) or document_order(text)) \
             and not question_cue(text) and not status_cue(text) and not find_tickets(text):
         # "wes lengkap kabeh, daftarno saiki yo" after the requirements: apply now.
@@ -926,8 +982,9 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
         new_name, cue = "file_complaint", "new_report"
     elif name not in {"file_complaint", "check_status"} and REPORT_WORD.search(norm) \
             and not (name == "cancel" and re.search(r"batal|cancel|jadi|sido|stop|udahan|berhenti", norm)) \
-            and len(content_words(text)) <= 3 and not status_cue(text) and not _names_a_document(text):
-        # "min mo ngadu nih", "selamat siang pak, pengaduan": a report opening, nothing else.
+            and len([w for w in content_words(text) if w not in OPENING_FILLER]) <= 3 and not status_cue(text) \
+            and not _names_a_document(text):
+        # "min mo ngadu nih", "selamat siang pak, pengaduan", "q m4u l4p0r dunk": a report opening, nothing else.
         new_name, cue = "file_complaint", "greeting_report"
     elif URGENT.search(norm) and len(content_words(text)) <= 3:
         # "min urgent": something needs acting on; ask whether to report it or talk to an officer.

@@ -324,3 +324,25 @@ def test_regional_answers_for_writers_15_and_16():
     assert ff.find_purpose("mau urus dokumen utk mak sy, boleh ke?") is None
     assert ff.find_moving_reason("surat pindah, mau pindah ikut istri ke Batam") == "pindah ikut istri ke Batam"
     assert ff.is_meta_opening("assalamualaikum, sy TKI di Taiwan. nak buat aduan, urgent")
+
+
+def test_answers_for_writers_17_and_18():
+    # yes typed in a hurry or alay, at the confirmation
+    for text in ["iy", "iy bner", "y4", "btl", "okk"]:
+        assert ff.is_affirm(text) or ff.is_lenient_affirm(text), text
+    assert ff.is_anonymous("mohon disamarkan nama sy")
+    assert ff.find_name("nama q Fitri Handayani nik 3577014611990002") == "Fitri Handayani"
+    assert ff.find_name("sy Lilik Sumarni anak sulung alm bu Mariyam") == "Lilik Sumarni"
+    assert ff.find_name("boleh ke sy buat aduan dr Malaysia? kampung sy Sogaten") is None
+    # "bkn" is "bukan" in a correction
+    assert ff.patch_rt_rw("gg Mawar 5 rt 02 rw 01", "rw nya salah, rw 3 bkn rw 1") == "gg Mawar 5 rt 02 rw 03"
+    # a KK change and a move are what the document is for; "keperluannya di sini" is not a purpose
+    assert ff.find_data_change("mau ganti kepala keluarga di KK krn suami sudah meninggal").startswith(
+        "ganti kepala keluarga")
+    assert ff.find_moving_reason("pindahan ke ponorogo ikut istri, minta srat pindah") == "pindahan ke ponorogo ikut istri"
+    text = "saya yang mengurus semua keperluannya di sini. Mohon dibuatkan akta kelahirannya ya bu"
+    assert ff.find_purpose(text, [(m.start, m.end) for m in ff.find_documents(text)]) is None
+    # openings that ask for discretion or name only the topic
+    assert ff.is_meta_opening("bu mohon maaf, sy mau lapor tapi jangan sampai tetangga tau ya")
+    assert ff.is_meta_opening("m4u komplen pelayanan petugas kelurahan")
+    assert not ff.is_meta_opening("mau lapor tetangga karaoke sampai jam 2 malam, jangan sampai tetangga tau ya")

@@ -260,6 +260,21 @@ def test_two_failed_answers_explain_and_offer_a_way_out(assistant):
     assert r.requested is None and r.case() is None
 
 
+def test_the_photo_question_is_never_asked_a_fourth_time(assistant):
+    # However "no" is said, after the explanation the optional photo is skipped, not asked again.
+    r = Resident(assistant, "photo-loop")
+    r.open("mau lapor got mampet di gg kenari rt 3 rw 2, airnya meluap ke jalan", "file_complaint")
+    while r.requested in ("complaint_category", "complaint_description", "complaint_location"):
+        r.say({"complaint_category": "infrastruktur", "complaint_description": "got mampet meluap ke jalan",
+               "complaint_location": "gg kenari rt 3 rw 2"}[r.requested])
+    assert r.requested == "complaint_photo"
+    r.say("hmm")
+    r.say("hmm")
+    assert r.requested == "complaint_photo"
+    reply = r.say("hmm")
+    assert "tanpa foto" in reply.lower() and r.requested == "reporter_name"
+
+
 def test_questions_still_leave_the_form_and_it_resumes(assistant):
     r = Resident(assistant, "resume")
     r.open("mau ajukan pengantar skck", "request_document")

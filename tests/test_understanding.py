@@ -681,3 +681,41 @@ def test_a_life_event_is_not_a_document():
     # "baru pindah" (just moved) names no moving letter; "mau ngurus pindah" still does.
     assert not doc_names.find("layanan apa aja di sini? sy baru pindah")
     assert [m.key for m in doc_names.find("mau ngurus pindah ke surabaya")] == ["surat_pindah"]
+
+
+@pytest.mark.parametrize("text, classifier, expected", [
+    # "alay" spelling: digits for letters, q for aku
+    ("min m4u l4p0r", "out_of_scope", "file_complaint"),
+    ("q m4u bkin srt kehilangan, dompet q ilang", "ask_requirements", "request_document"),
+    # an officer asking for money is a report, a document named or not
+    ("petugas minta uang rokok pas sy ngurus sktm, emang wajar?", "ask_requirements", "file_complaint"),
+    # aid never received after registering is a complaint, not a status question
+    ("bapak sy gk pernah dapat bansos, udah daftar dua kali", "check_status", "file_complaint"),
+    # a declaration of applying, a document and what it is for, deciding on one
+    ("Kami mengajukan izin keramaian untuk pengajian akbar tanggal 20", "file_complaint", "request_document"),
+    ("sktm buat beasiswa anak sy", "ask_requirements", "request_document"),
+    ("oke kalo gitu sy ngurus akta kelahiran aja dulu", "ask_requirements", "request_document"),
+    ("udah lengkap, ajukan ae skrg", "give_feedback", "request_document"),
+    # questions in other words
+    ("akta kematian hrs ada surat rs tah", "request_document", "ask_requirements"),
+    ("ahli waris cukup pakai surat kuasa gk?", "file_complaint", "ask_requirements"),
+    # status, a person, menu, other agencies and chit-chat
+    ("surat domisili sy kok lama, smpe mn", "ask_requirements", "check_status"),
+    ("tolong saya dihubungkan dengan petugas saja", "file_complaint", "request_human"),
+    ("transfer ke cs dong", "out_of_scope", "request_human"),
+    ("saged kangge menapa mawon", "ask_requirements", "show_menu"),
+    ("hahaha wkwk", "show_menu", "out_of_scope"),
+    ("cara klaim asuransi jiwa gimana", "ask_requirements", "out_of_scope"),
+])
+def test_cues_for_writers_17_and_18(text, classifier, expected):
+    intent, _, _ = decide_intent(text, {"name": classifier, "confidence": 0.6}, [{"name": classifier, "confidence": 0.6}])
+    assert intent["name"] == expected
+
+
+def test_alay_spelling_is_read_and_numbers_are_not():
+    from kokom.understanding import normalized
+
+    assert normalized("q m4u l4p0r") == " aku mau lapor "
+    assert normalized("akte lahirx") == " akte lahirnya "
+    # RT/RW, NIKs, "17an" and "bolong2" are not spelling
+    assert normalized("rt02 rw03 17an bolong2 3577015006650004") == " rt02 rw03 17an bolong2 3577015006650004 "
