@@ -218,11 +218,11 @@ WANT_APPLY = _rx(
     r"(diurus|diuruskan|diurusin|dibuat|dibuatkan|dibuatin|diajukan|didaftarkan|digawekke|didamelaken|dipun damelaken"
     r"|buat|bikin|bkin|bkn|bikinin|membuat|nggawe|gawe|gawekno|ndamel|ngurus|urus|mambuek|mambuat|maurus|manguruih"
     r"|mengurus|ngurusin|ngajukan|mengajukan|ajukan|ngajuin|daftar|minta|nyuwun|mohon|ngadamel|ngadamelkeun"
-    r"|diganti|digantos|ganti baru|ganti|gantos|diperbarui|diperpanjang|perpanjang)"
+    r"|diganti|digantos|ganti baru|ganti|gantos|diperbarui|diperpanjang|perpanjang|cetak|cetak ulang|nyetak|dicetak)"
 )
 # "bikin kk ya min, ...", "ngajuin surat pindah keluar kota": an order that opens with applying.
 APPLY_FIRST = re.compile(
-    r"^ ((saya|sy|aku|kulo|kula|gue|gw|kami|i) )?(apply|request|ngajokno|ngajokke|ngajokaken|ngajuke|bikin|bkin|bikinin|buat|buatin|buatkan|ngurus|urus|urusin|ngajuin|ajukan|ajuin|ngajukan|mengajukan|daftar|daftarkan"
+    r"^ ((saya|sy|aku|kulo|kula|gue|gw|kami|i) )?(apply|request|ngajokno|ngajokke|ngajokaken|ngajuke|bikin|bkin|bikinin|bwt|bwtin|bkinin|buat|buatin|buatkan|ngurus|urus|urusin|ngajuin|ajukan|ajuin|ngajukan|mengajukan|daftar|daftarkan"
     r"|daftarin|daftarno|minta|njaluk|nyuwun|proses|tolong proses|tlg proses|gawekno|damelaken) "
 )
 # "makasih, lampu jalan yg kemarin rusak udah dibenerin cepet": thanks for a fix, not a new report.
@@ -249,12 +249,14 @@ STREET_LIGHT = _rx(r"lampu jalan|pju|penerangan jalan|lampu gang|lampu peneranga
 # Forwarded chain messages and links.
 FORWARDED = re.compile(r"^\s*(diteruskan|forwarded|fwd|\[?diteruskan\]?)\b|https?://|www\.|klik link", re.IGNORECASE)
 PRAISE = _rx(r"salut|sabar|ramah|sopan|cekatan|sigap|gercep|mantap|mantab|mantep|mantul|keren|apresiasi|terima kasih"
-             r"|good service|great service|nice service|very fast|fast reply|fast response"
+             r"|good service|great service|nice service|very fast|fast reply|fast response|good work|great job|keep up|keep it up"
+             r"|panuwun|pangalembana|sukses selalu|(semoga|muga muga|mugi mugi) (\w+ ){0,3}(makin|tambah|tambah|saya|langkung) (maju|sukses|apik|baik)"
              r"|terimakasih|makasih|matur nuwun|suwun|bagus|membantu sekali|sangat membantu|top|helpful|respect|respek"
              r"|apik|joss|jos|sip|cepet|cepat|tanggap|gak mbulet|ora mbulet|ga ribet|gk ribet|gak ribet|mboten ruwet")
 # Praise passed on or said outright: "tolong disampaikan apresiasi sy", "apresiasi buat kelurahan, ...".
 PRAISE_PASSED = _rx(r"(sampaikan|disampaikan|sampein|sampaiin|sampekno|aturaken) (apresiasi|terima kasih|terimakasih|makasih|pujian"
-                    r"|salam hormat|matur nuwun)|^ ?(apresiasi|salut|good service|great service|two thumbs|jempol)")
+                    r"|salam hormat|matur nuwun)|^ ?(apresiasi|salut|good service|great service|two thumbs|jempol|keep up)"
+                    r"|(mengapresiasi|apresiasi|berterima kasih atas|ngaturaken panuwun) (\w+ ){0,2}(pelayanan|layanan|petugas|kelurahan|kinerja)")
 # Praise of the service itself ("pelayanane mantep rek, gak mbulet", "mas2 loket kmrn helpful bgt").
 SERVICE_PRAISED = _rx(r"pelayanan\w*|layanan\w*|petugas\w*|loket|mas ?2|mbak ?2|kelurahan|staf\w*|pegawai\w*|admin\w*"
                       r"|lewat wa|via wa|pak lurah|bu lurah|sekarang|skrg|saiki")
@@ -305,6 +307,9 @@ MENU_QUESTION = _rx(
     r"|(iso|isa|bisa|bs|saged) (ngurus|urus|diurus) (apa|opo|menapa|napa|apo|ape) (aja|saja|wae|ae|mawon|sajo|aje)"
     r"|(apa|apo|ape|opo) (aja|saja|sajo|aje|wae) (yang|yg|nan|sing) (bisa|bs|iso) (diurus|dibantu|dilayani|diurusin)"
     r"|(saged|iso|isa|bisa) (kangge|nggo|dinggo|kanggo) (menapa|napa|opo|apa|nopo) (mawon|wae|aja|saja|ae)"
+    r"|(apa|ap|apo|ape|opo) (aja|aj|saja|sajo|aje|wae|haja) (yang|yg|nan|sing) (bisa|bs|iso) (d ?urus|di ?urus|d ?bantu|di ?bantu|dilayani)"
+    r"|(bisa|bs|iso) (bantu|bntu|mbantu|membantu|bantuin) (apa|ap|apo|opo) (aja|aj|saja|haja|sajo|wae|ae)"
+    r"|(harus|hrs|kudu) (ketik|ktik|nulis|tulis|pencet|pilih|milih) (apa|ap|opo|menapa)"
 )
 WHAT_CAN_YOU_DO = _rx(
     r"(ada )?pilihan\w* (apa|opo|menapa) ?(aja|saja|wae|mawon)?|(bingung|bingungg) (hrs|harus|kudu) (pilih|milih)"
@@ -316,14 +321,14 @@ WHAT_CAN_YOU_DO = _rx(
     r"|ngrewangi|nulung|nolong|nolongi) ?(opo|apa|napa|nopo|menapa|punapa)? ?(wae|ae|aja|saja|mawon|sih|to)?\s*\??\s*"
     r"((cak|rek|min|kak|mas|mbak|pak|bu|nggih|ya|yo|iki|ini)\s*\??\s*)*$"
 )
-WANTS_PERSON = _rx(r"butuh|perlu|mau|mw|mo|pgn|minta|pengen|pingin|pengin|kepingin|arep|njaluk|nyuwun|tolong|(ngomong|bicara|ngobrol) (karo|sama|dengan)|sambung\w*|hubung\w*|(ingkang|yang|yg|sing) (mbales|bales|balas|jawab|mangsuli)")
+WANTS_PERSON = _rx(r"butuh|perlu|mau|mw|mo|pgn|minta|chat (dengan|sama|sm)|pengen|pingin|pengin|kepingin|arep|njaluk|nyuwun|tolong|(ngomong|bicara|ngobrol) (karo|sama|dengan)|sambung\w*|hubung\w*|(ingkang|yang|yg|sing) (mbales|bales|balas|jawab|mangsuli)")
 # "gw butuh org asli", "tiyang mawon ingkang mbales": a person, not the assistant.
 A_PERSON = _rx(
     r"(org|orang|wong|tiyang|manusia|uwong) (asli|beneran|nyata|mawon|wae|ae|aja|aj|saja|tenan)"
     r"|(ojok|ojo|jangan|bukan|dudu|sanes|mboten) (robot|bot|mesin)"
     # "tolong saya dihubungkan dengan petugas saja", "q mw ngmg lgsg sm org kelurahan", "transfer ke CS dong"
     r"|(hubungkan|sambungkan|dihubungkan|disambungkan|dihubungin|sambungin|ngomong|ngmg|omong|bicara|ngobrol|chat|transfer"
-    r"|oper|alihkan|diteruskan) (langsung |lgsg |lsg )?(dengan|dgn|sama|sm|ke|karo|kalih|kaliyan) (petugas|admin|operator|cs"
+    r"|oper|alihkan|diteruskan|nyarios|matur) (langsung |lgsg |lsg )?(dengan|dgn|sama|sm|ke|karo|kalih|kaliyan|sareng|ka) (petugas|admin|operator|cs"
     r"|orang kelurahan|org kelurahan|wong kelurahan|pegawai|staf|manusia|orang|org|customer service)"
 )
 BOT_WORDS = _rx(r"sistem otomatis|otomatis|robot|bot|chatbot|mesin|ai|kecerdasan buatan")
@@ -335,7 +340,7 @@ PERSON_QUESTION = _rx(r"(orang|org|wong|tiyang|manusia) (beneran|asli|nyata|tena
 ANYONE_THERE = _rx(r"(onok|ada|enek|wonten|ana) (wong|orang|org|tiyang|uwong) (ta|kah|gak|ga|nggak|mboten|to|ya)?\s*\??")
 # "harga iphone 15 second brp", "kulo badhe tumbas tiket bis": shopping is not a service here.
 SHOPPING = _rx(r"harga (hp|iphone|motor|mobil|emas|beras|cabe|tiket|laptop|tanah|rumah)\w*|tumbas|tuku|beli tiket|beli pulsa"
-               r"|tiket (kapal|pesawat|kereta|bus|bis|travel|konser|bola)\w*"
+               r"|tiket (kapal|pesawat|kereta|bus|bis|travel|konser|bola)\w*|(yg|yang|sing) (jual|dodol|sade)"
                r"|jual beli|harga pasaran|(mau|pengen|arep|badhe) (beli|membeli|tuku|tumbas)"
                r"|(jual|dijual|sade) (kambing|sapi|motor|mobil|hp|rumah|tanah|kos|kue|nasi)\w*|(ada|wonten) (yg|yang|sing|ingkang) (butuh|minat)")
 # "bantuin ngerjain tugas PKn", "ceritakan lelucon": homework and jokes.
@@ -349,6 +354,8 @@ CHIT_CHAT = _rx(
     r"|teka teki|tekateki|(pinter|pintar) (ga|gak|nggak|gk|ora|tidak)\b"
     r"|^ ?((ha)+h?|(he)+|(wk)+w?|ngakak|lol|xixi|hihi)( (ha)+h?| (wk)+w?| ngakak| lol)* ?$"
     r"|adat jawa|temu manten|urutan acara|primbon|weton|hari baik|tanggal baik"
+    r"|(kamu|km|admin|min|sampean|mas|mbak) (itu )?(cowok|cewek|laki laki|perempuan|wong lanang|wong wadon)"
+    r"|tempat (nongkrong|wisata|makan|ngopi|jajan)|rekomendasi (tempat|makanan|kuliner|cafe)"
     r"|(ngerjain|mengerjakan|ngerjakan|garap|nggarap|nggarapke|kerjain) (tugas|pr|soal)|tugas sekolah|tugas kuliah"
     r"|(sampean|kamu|km|awakmu|njenengan|panjenengan|mas|mbak|admin|min) (asline|asli|asal\w*) (ngendi|endi|mana|pundi|dari mana)"
     r"|(asline|asalnya|asale) (ngendi|endi|mana|pundi)|(umur|usia)(mu|nya)? (piro|berapa|brp|pinten)"
@@ -377,6 +384,10 @@ HOURS_QUESTION = _rx(
     r"|pinten|operasional|pelayanan|layanan|kerja)|(hari|dino|dinten) (apa|opo|menapa|punapa) (buka|bukak)"
     r"|what time|opening hours|office hours|open (today|tomorrow|on (saturday|sunday|monday|friday))"
 )
+OFFICE_STAFFED = _rx(r"jam (\S+ ){1,2}(sudah |udah |udh |sdh |msh |masih |sih |wis |wes )?(ada|onok|enek|wonten|ono) "
+                     r"(petugas|orang|org|wong|tiyang|yg jaga|yang jaga|pelayanan)")
+SUGGESTION_FORM = _rx(r"(kalau|kalo|klo|kl|nek|menawi) (bisa|bs|boleh|saged|iso) (\w+ ){0,2}(ada|dibuat|disediakan|dibuka|ditambah|diadakan"
+                      r"|buka|dibikin|wonten|onok)|(mbok|coba) (ya |yo )?(ada|dibuat|disediakan|ditambah|diadakan)")
 OFFICE_WORDS = _rx(r"kantor|kelurahan|pelayanan|layanan|loket|petugas|balai")
 
 OFFICER_WORDS = _rx(r"petugas|admin|operator|orang|manusia|lurah|staf|staff|cs|pegawai")
@@ -609,6 +620,10 @@ def document_order(text: str) -> bool:
         return False
     first = found[0]
     before = re.sub(r"(?<![0-9a-z])(surat|srt|srat|serat|sk|ket|keterangan)\s*$", "", normalized(text[:first.start]).rstrip())
+    after = normalized(text[first.end:])
+    if "?" in after or re.search(r"(?<![0-9a-z])(apa|apakah|gimana|gmn|bagaimana|berapa|brp|kapan|kpn|kemana|dimana|dmn|siapa"
+                                 r"|harus|hrs|perlu|butuh|bisa|bs|boleh|kah|po|pora|piye|pripun|opo|menapa)(?![0-9a-z])", after):
+        return False  # "izin keramaian buat konser ... harus ngurus kemana aja": a question
     return not _after_greeting(before + " ").strip() and bool(_ORDER_AFTER.match(text[first.end:]))
 
 
@@ -727,7 +742,25 @@ def _last_sentence(text: str) -> str:
 
 
 def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[dict], str | None]:
-    """Apply the cues to (intent, ranking); returns the new pair and the cue's name (or None)."""
+    """Apply the cues to (intent, ranking); returns the new pair and the cue's name (or None).
+
+    Most cues are written as "the classifier said X, but the words say Y". When the classifier
+    already says Y with little confidence, the same evidence confirms it: a cue that would turn
+    one of the runners-up into the top reading agrees with it, so no clarifying question is asked
+    ("iso nggo opo ae cak?" read as the menu at 0.42 beside requirements at 0.41)."""
+    new_intent, new_ranking, cue = _decide(text, intent, ranking)
+    if cue is None and intent.get("name"):
+        for alternative in ranking[:4]:
+            other = alternative.get("name")
+            if other in (intent.get("name"), FALLBACK_INTENT, None):
+                continue
+            agreed, _, other_cue = _decide(text, {"name": other, "confidence": intent.get("confidence")}, ranking)
+            if other_cue and agreed.get("name") == intent.get("name"):
+                return intent, ranking, other_cue
+    return new_intent, new_ranking, cue
+
+
+def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[dict], str | None]:
     text = after_self_correction(text)
     name = intent.get("name")
     confidence = float(intent.get("confidence") or 0.0)
@@ -766,7 +799,7 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
         new_name, cue = "out_of_scope", "chit_chat"
     elif name in {"ask_requirements", "check_status", "request_document", "show_menu", "greet", "inform",
                   "ask_office_hours"} and SHOPPING.search(norm) and not _names_a_document(text) \
-            and not OFFICE_WORDS.search(norm) and not REPORT_WORD.search(norm):
+            and (not OFFICE_WORDS.search(norm) or re.search(r"tuku|tumbas|beli|jual", norm)) and not REPORT_WORD.search(norm):
         new_name, cue = "out_of_scope", "shopping"
     elif (name in {"out_of_scope", "check_status", "ask_requirements", "ask_office_location", "ask_office_hours",
                    "show_menu", "give_feedback", "request_human"}
@@ -801,8 +834,17 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
             and ("?" in (text or "") or re.search(r"(?<![0-9a-z])(ga|gak|nggak|tidak|ya|kah|nggih|mboten|ora|gk|po|apa)(?![0-9a-z])", norm)) \
             and not _names_a_document(text) and not FEEDBACK_OPENING.search(norm.strip()):
         new_name, cue = "ask_office_hours", "day_open"
+    elif name in {"file_complaint", "request_human", "ask_requirements", "greet", "out_of_scope", "check_status", "inform"} \
+            and OFFICE_STAFFED.search(norm) and not find_tickets(text) and not REPORT_WORD.search(norm):
+        # "jam setengah delapan sudah ada petugas belum": when someone is there is when it is open.
+        new_name, cue = "ask_office_hours", "day_open"
+    elif name in {"ask_requirements", "request_document", "show_menu", "ask_office_hours", "out_of_scope"} \
+            and SUGGESTION_FORM.search(norm) and not _names_a_document(text) and "?" not in (text or "") \
+            and not find_tickets(text) and not status_cue(text):
+        # "kalo bs ada layanan jemput bola utk lansia": a suggestion.
+        new_name, cue = "give_feedback", "suggestion"
     elif name in {"goodbye", "greet", "out_of_scope", "show_menu", "give_feedback", "thank"} \
-            and re.search(r"what time|opening hours|office hours|(office|kantor|kelurahan)\w* (open|buka)", norm) \
+            and re.search(r"what time|opening hours?|office hours?|(office|kantor|kelurahan)\w* (open|buka)", norm) \
             and not OTHER_OFFICE.search(norm):
         # "what time office open? urgent"
         new_name, cue = "ask_office_hours", "day_open"
@@ -1001,8 +1043,10 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
             and not find_tickets(text) and not _names_a_document(text):
         # "ambo nak mangadu ciek": the resident says it is a report; no clarifying question.
         return intent, ranking, "new_report"
-    if cue is None or new_name == name:
+    if cue is None:
         return intent, ranking, None
+    if new_name == name:
+        return intent, ranking, cue  # the cue agrees with the classifier: no clarifying question
     new_intent = {"name": new_name, "confidence": confidence}
     rest = [item for item in ranking if item.get("name") != new_name]
     return new_intent, [dict(new_intent)] + rest, cue

@@ -133,7 +133,11 @@ def test_decide_intent_applies_cues():
     intent, _, cue = decide_intent("assalamualaikum min maaf mengganggu kantor besok buka jam berapa", greet[0], greet)
     assert (intent["name"], cue) == ("ask_office_hours", "greeting_first")
     intent, _, cue = decide_intent("selamat pagi min", greet[0], greet)
-    assert (intent["name"], cue) == ("greet", None)
+    assert (intent["name"], cue) == ("greet", "only_greeting")  # the cue agrees: no question asked
+    # A cue that would make a runner-up the top reading confirms a top reading that is unsure.
+    menu = [{"name": "show_menu", "confidence": 0.42}, {"name": "ask_requirements", "confidence": 0.41}]
+    intent, _, cue = decide_intent("iso nggo opo ae cak?", menu[0], menu)
+    assert (intent["name"], cue) == ("show_menu", "what_can_you_do")
 
 
 @pytest.mark.parametrize("text, read_as", [
