@@ -127,6 +127,10 @@ class ValidateComplaintForm(ListeningForm):
         if ff.content_words(text) >= MIN_OPENING_WORDS and not ff.is_question(text):
             # A description typed instead of a category: keep it, file it under "Lainnya".
             return Answer("lainnya", note=wording.text("utter_complaint_category_other"))
+        if self.failed_answers(tracker, "complaint_category") >= STRIKES_BEFORE_HELP and not ff.is_question(text):
+            # After the list and an example, a third unknown answer is filed under "Lainnya" (the officer
+            # sorts it from the description); the question is never asked a fourth time.
+            return Answer("lainnya", note=wording.text("utter_complaint_category_other"))
         names = ", ".join(f"{i}. {c.title}" for i, c in enumerate(office().complaint_categories, 1))
         return Answer(error=wording.text("utter_complaint_category_unknown", categories=names))
 

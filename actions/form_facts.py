@@ -76,6 +76,7 @@ NOT_NAME_WORDS = FILLER | AFFIRM_WORDS | DENY_WORDS | {
     "aye", "ambo", "awak", "ulun", "ane", "indak", "ado", "kada", "kadada", "takde", "tiada", "kagak", "kaga",
     "sogaten", "manguharjo", "madiun",  # "kampung sy Sogaten": the place, not a name
     "q", "qu",  # "aku" in alay spelling
+    "hmm", "hm", "hmmm", "ehm", "emm", "umm", "em", "lho", "loh", "weh", "wah", "waduh", "duh",  # sounds, not names
     "mangke", "mengko", "engko", "susul", "susulkan", "orang", "warga",
     "kleru", "keliru", "kurang", "lengkap", "lengkapnya", "belum", "blm", "nulise", "tulisane", "ketik", "typo", "benerke", "mbenerke", "jeneng", "jenenge", "kk", "ktp",
     "sktm", "sku", "skck", "akta", "akte", "nang", "neng", "ning", "ing", "teng", "kangge", "kanggo", "ganti",
@@ -401,7 +402,11 @@ def find_nik(text: str) -> str | None:
     after_keyword = re.search(r"\bnik(?:nya| saya| sy| pemohon)?\s*(?:adalah|:|=)?\s*(\d[\d .\-]*\d)", text or "",
                               re.IGNORECASE)
     if after_keyword:
-        return re.sub(r"\D", "", after_keyword.group(1))
+        digits = re.sub(r"\D", "", after_keyword.group(1))
+        exact = re.match(r"(\d{16})(?:\s+\d{1,2}\b)", after_keyword.group(1))
+        if len(digits) != 16 and exact:
+            return exact.group(1)  # "NIK 3577014109990002 4. alamat ...": a numbered list goes on
+        return digits
     for match in _DIGIT_RUN.finditer(text or ""):
         digits = re.sub(r"\D", "", match.group(1))
         if len(digits) == 16:
@@ -811,7 +816,8 @@ LEAD_IN_WORDS = {
 # Talk about the report rather than the report ("tp bingung mulai dr mana", "boleh tanya dulu").
 _META = re.compile(
     r"\b(bingung|mulai dari mana|mulai dr mana|gimana caranya|gmn caranya|boleh tanya|mau tanya dulu|bisa lapor"
-    r"|bisa ngadu|boleh lapor|boleh ngadu|lewat sini bisa|ada yang mau|ada yg mau|sesuatu|sekalian tanya)\b",
+    r"|bisa ngadu|boleh lapor|boleh ngadu|lewat sini bisa|ada yang mau|ada yg mau|sesuatu|sekalian tanya"
+    r"|my indonesian|bahasa indonesia (?:saya|sy|ku) (?:kurang|jelek|belum)|not so good|not good)\b",
     re.IGNORECASE,
 )
 
@@ -826,7 +832,8 @@ _TOPIC_ONLY = re.compile(
 
 
 _ENDS_WITH_REPORTING = re.compile(
-    r"\b(?:(?:want to|wanna|would like to)\s+(?:report|complain)(?:\s+something)?|"
+    r"\b(?:(?:want to|wanna|would like to|need to)\s+(?:report|complain|make a complaint|file a complaint|make a report)"
+    r"(?:\s+something)?|(?:i have a |a )?complaint|"
     r"(?:mau|mo|ingin|pengen|arep|badhe|ajeng|kate|meh|nak|nk|handak|hendak|mahu|ndak|endak)\s+"
     r"(?:(?:lapor|melapor|ngelapor|ngadu|mengadu|mangadu|komplain|matur|wadul)\w*"
     r"|(?:menyampaikan|sampaikan|nyampaikan|mengajukan|ngajukan|membuat|bikin|buat|ngaturaken)\s+"
@@ -875,7 +882,7 @@ def is_meta_opening(text: str) -> bool:
         return True
     if _ENDS_WITH_REPORTING.search(text or "") and not reports_problem(_ENDS_WITH_REPORTING.sub("", text or "")):
         return True
-    if _META.search(text or "") is not None and content_words(text) <= 8:
+    if _META.search(text or "") is not None and content_words(text) <= 8 and not reports_problem(text or ""):
         return True
     # "boleh ke sy buat aduan dr Malaysia? kampung sy Sogaten": asking to report, saying where one
     # writes from, nothing about what happened.

@@ -180,7 +180,10 @@ REQUIREMENT_WORDS = _rx(
     r"|pinten dinten|bawa apa|perlu bawa|prosedur\w*|caranya|carane"
 )
 NEW_REPORT = _rx(
-    r"(want to|wanna|would like to|need to) (report|complain|make a complaint|file a complaint)|"
+    r"(want to|wanna|would like to|need to) (report|complain|make a complaint|file a complaint|make a report)"
+    r"|(i have a|there is a) (complaint|problem to report)|^ ?(hello |hi |good \w+ )?(complaint|report) please|"
+    # "ada laporan lain2 nih": the resident has a report
+    r"^ ?(ada|onok|enek|wonten) (laporan|aduan|keluhan|pengaduan)( (lain\w*|baru|penting|mendesak|lagi|nih|ni|min|pak|bu|kak))* ?$|"
     # "ibu-ibu kader meminta saya menyampaikan laporan ke kelurahan": passing a report on
     r"(menyampaikan|sampaikan|nyampaikan|nyampekne|meneruskan|teruskan) (laporan|aduan|keluhan|pengaduan) (ke|kepada|dhateng|marang)|"
     r"(mau|mo|mw|mao|ingin|pengen|pgn|pingin|arep|meh|kate|badhe|ajeng|akan|nak|nk|handak|hendak|mahu"
@@ -393,7 +396,8 @@ OFFICE_WORDS = _rx(r"kantor|kelurahan|pelayanan|layanan|loket|petugas|balai")
 OFFICER_WORDS = _rx(r"petugas|admin|operator|orang|manusia|lurah|staf|staff|cs|pegawai")
 WANT_A_LETTER = _rx(
     r"(perlu|butuh|mau|ingin|pengen|arep|badhe|ajeng|meh|kate|ape|nak|nk|handak|hendak|mahu) (bikin|buat|ngurus|urus|minta"
-    r"|njaluk|nyuwun|mohon|ngajukan|ajukan|mengajukan|ngajuin|damel|ndamel|gawe|nggawe|mambuek|maurus)"
+    r"|njaluk|nyuwun|mohon|ngajukan|ajukan|mengajukan|ngajuin|damel|ndamel|gawe|nggawe|mambuek|maurus|ngajengaken|ngajukaken"
+    r"|nyuwunaken|ngurusaken)"
     r" (surat|serat|layang|dokumen|berkas|surat2|surat surat|pengantar)"
     # "aku butuh surat cak", "saya perlu surat dari kelurahan": needing a letter, which one not said
     r"|(perlu|butuh|mbutuhke|mbetahaken|betah|minta|njaluk|nyuwun) (surat|serat|layang|surat2|surat surat)"

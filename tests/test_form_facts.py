@@ -346,3 +346,17 @@ def test_answers_for_writers_17_and_18():
     assert ff.is_meta_opening("bu mohon maaf, sy mau lapor tapi jangan sampai tetangga tau ya")
     assert ff.is_meta_opening("m4u komplen pelayanan petugas kelurahan")
     assert not ff.is_meta_opening("mau lapor tetangga karaoke sampai jam 2 malam, jangan sampai tetangga tau ya")
+
+
+def test_answers_for_writers_19_and_20():
+    from actions.common import office
+
+    # categories in English
+    assert [ff.find_category(office(), t, fuzzy=True) for t in ["environment", "rubbish", "security", "other"]] == [
+        "lingkungan", "kebersihan", "keamanan", "lainnya"]
+    # a numbered list goes on after the NIK
+    assert ff.find_nik("1. mau bikin surat domisili 2. NIK 3577014109990002 3. alamat gg kenanga") == "3577014109990002"
+    # openings in English or apologising for one's Indonesian say nothing about the problem
+    assert ff.is_meta_opening("hello, I want to make a complaint please")
+    assert ff.is_meta_opening("mau lapor pak, sorry my Indonesian not so good")
+    assert not ff.is_meta_opening("jalan depan rumah rusak not good")

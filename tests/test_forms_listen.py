@@ -275,6 +275,18 @@ def test_the_photo_question_is_never_asked_a_fourth_time(assistant):
     assert "tanpa foto" in reply.lower() and r.requested == "reporter_name"
 
 
+def test_the_category_question_is_never_asked_a_fourth_time(assistant):
+    # Unknown words at the category question: the list, then an example, then "Lainnya".
+    r = Resident(assistant, "category-loop")
+    r.open("mau lapor", "file_complaint")
+    assert r.requested == "complaint_category"
+    r.say("zzz")
+    r.say("zzz")
+    assert r.requested == "complaint_category"
+    reply = r.say("zzz")
+    assert "Lainnya" in reply and r.requested == "complaint_description"
+
+
 def test_questions_still_leave_the_form_and_it_resumes(assistant):
     r = Resident(assistant, "resume")
     r.open("mau ajukan pengantar skck", "request_document")

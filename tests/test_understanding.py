@@ -723,3 +723,17 @@ def test_alay_spelling_is_read_and_numbers_are_not():
     assert normalized("akte lahirx") == " akte lahirnya "
     # RT/RW, NIKs, "17an" and "bolong2" are not spelling
     assert normalized("rt02 rw03 17an bolong2 3577015006650004") == " rt02 rw03 17an bolong2 3577015006650004 "
+
+
+@pytest.mark.parametrize("text, classifier, expected", [
+    ("ada laporan lain nih min", "check_status", "file_complaint"),
+    ("Nyuwun sewu, kula badhe ngajengaken serat", "ask_requirements", "request_document"),
+    ("hello, complaint please", "greet", "file_complaint"),
+    ("jam 7 pagi sudah ada petugas belum", "file_complaint", "ask_office_hours"),
+    ("kalo bisa ada kursi tunggu yg lebih banyak", "ask_requirements", "give_feedback"),
+    ("keep up the good work kelurahan", "ask_office_location", "give_feedback"),
+    ("izin keramaian buat pengajian di masjid harus ngurus kemana aja", "ask_requirements", "ask_requirements"),
+])
+def test_cues_for_writers_19_and_20(text, classifier, expected):
+    intent, _, _ = decide_intent(text, {"name": classifier, "confidence": 0.5}, [{"name": classifier, "confidence": 0.5}])
+    assert intent["name"] == expected
