@@ -65,6 +65,9 @@ AFFIRM_WORDS = {
     "iy", "iyy", "ia", "iyah", "yy", "yaa", "yoi", "oyi", "oyii", "iyes", "yess", "okk", "okey", "ok3", "oc",
     "bner", "bnr", "bnar", "benr", "btl", "btul", "betol", "bener2", "leres2", "sep", "cip", "gass", "jos", "mantab",
     "mantep", "lanjoot", "lnjt", "krm", "kirimm", "stju", "setujuu", "cocoque", "pass",
+    # English
+    "correct", "right", "sure", "yeah", "yea", "yep", "confirm", "confirmed", "send", "submit", "alright", "fine",
+    "agree", "please", "go",
 }
 DENY_WORDS = {
     "tidak", "tdk", "gak", "ga", "gk", "nggak", "ngga", "enggak", "engga", "ndak", "no", "nope", "jangan", "jgn",

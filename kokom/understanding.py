@@ -405,7 +405,7 @@ WANT_A_LETTER = _rx(
 )
 # "daftarno saiki", "langsung ajukan aja": apply now, the document said before.
 APPLY_BARE = _rx(
-    r"(daftarno|daftarke|daftarkan|daftarin|ajukan|ajukno|ajokke|ajuin|ajukaken|proses|prosesen|diproses|urus|urusen"
+    r"(daftarno|daftarke|daftarkan|daftarin|daftar|ajukan|ajukno|ajokke|ajuin|ajukaken|proses|prosesen|diproses|urus|urusen"
     r"|uruskan|gawekno|buatkan|buatin) ?(saja |aja |aj |ae |wae |mawon )?(sekarang|skrg|skg|skrang|saiki|sakniki|langsung|segera|ya|yo|nggih)"
     r"|(langsung|sekalian) (ajukan|daftar|daftarkan|proses|diproses|urus|ngajuin|ajuin)"
 )
@@ -956,7 +956,7 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
         if name == "request_document":
             return intent, ranking, "wants_a_letter"  # the cue agrees: no clarifying question
         new_name, cue = "request_document", "wants_a_letter"
-    elif name in {"inform", "affirm", "out_of_scope", "ask_requirements", "check_status", "give_feedback"} \
+    elif name in {"inform", "affirm", "out_of_scope", "ask_requirements", "check_status", "give_feedback", "greet"} \
             and (APPLY_BARE.search(norm) or document_order(text)) \
             and not question_cue(text) and not status_cue(text) and not find_tickets(text):
         # "wes lengkap kabeh, daftarno saiki yo" after the requirements: apply now.
@@ -1012,7 +1012,7 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
         new_name, cue = "file_complaint", "problem_not_document"
     elif REQUIREMENT_WORDS.search(norm) and (
             (name in {"deny", "affirm", "greet", "thank"} and len(words) <= 5)
-            or (name in {"out_of_scope", "inform"} and len(words) <= 3)):
+            or (name in {"out_of_scope", "inform", "show_menu"} and len(words) <= 3)):
         new_name, cue = "ask_requirements", "requirement_follow_up"
     elif (name in {"ask_office_hours", "ask_office_location", "out_of_scope", "show_menu"}
           or name in {"ask_requirements", "request_document", "check_status", "file_complaint"}

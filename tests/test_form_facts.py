@@ -360,3 +360,9 @@ def test_answers_for_writers_19_and_20():
     assert ff.is_meta_opening("hello, I want to make a complaint please")
     assert ff.is_meta_opening("mau lapor pak, sorry my Indonesian not so good")
     assert not ff.is_meta_opening("jalan depan rumah rusak not good")
+
+
+def test_english_yes_at_the_confirmation():
+    for text in ["correct", "right", "yes please send it", "sure"]:
+        assert ff.is_affirm(text) or ff.is_lenient_affirm(text), text
+    assert not ff.is_affirm("not correct") and not ff.is_lenient_affirm("not correct")

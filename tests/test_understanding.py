@@ -736,3 +736,11 @@ def test_cues_for_fresh_writers(text, classifier, expected):
     """What writers 15-20 showed, each as the classifier's uncertain reading and what the cues make of it."""
     intent, _, _ = decide_intent(text, {"name": classifier, "confidence": 0.5}, [{"name": classifier, "confidence": 0.5}])
     assert intent["name"] == expected
+
+
+def test_follow_ups_after_the_requirements():
+    # "bayar ga?" read as the menu by an unsure classifier; "gass daftar skrg" read as a greeting
+    menu = [{"name": "show_menu", "confidence": 0.21}, {"name": "out_of_scope", "confidence": 0.14}]
+    assert decide_intent("bayar ga?", menu[0], menu)[0]["name"] == "ask_requirements"
+    greet = [{"name": "greet", "confidence": 0.4}, {"name": "inform", "confidence": 0.34}]
+    assert decide_intent("gass daftar skrg", greet[0], greet)[0]["name"] == "request_document"
