@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 
 from kokom.validators import number_words_to_digits
 from kokom.tickets import find_tickets
@@ -77,7 +78,9 @@ def dealay(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=512)
 def normalized(text: str) -> str:
+    """Lower case, words only, "?" kept, alay spelling read (computed once per text: every cue reads it)."""
     return " " + " ".join(dealay(w) for w in re.findall(r"[0-9a-z?]+", (text or "").lower().replace("?", " ? "))) + " "
 
 
