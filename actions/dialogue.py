@@ -9,9 +9,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import entity_values, latest_text, office, send_menu
 from actions.complaint import FORM_SLOTS as COMPLAINT_SLOTS
-from actions.complaint import MIN_OPENING_WORDS
+from actions.complaint import MIN_OPENING_WORDS, ValidateComplaintForm
 from actions.form_facts import content_words, is_meta_opening
 from actions.document import FORM_SLOTS as DOCUMENT_SLOTS
+from actions.document import ValidateDocumentForm
 from actions.handoff import recent_fallbacks
 from kokom.office.categories import match_category
 from kokom import wording
@@ -20,7 +21,7 @@ from kokom.understanding import FALLBACK_INTENT, SERVICE_OF_INTENT, candidate_se
 ALL_FORM_SLOTS = COMPLAINT_SLOTS + DOCUMENT_SLOTS + ["feedback_text", "feedback_kind"]
 # A stop and a new request in one message: the requests that start another form.
 SWITCH_STARTS = frozenset({"file_complaint", "request_document", "give_feedback"})
-FORM_WHAT = {"complaint_form": "laporan", "document_form": "permohonan", "feedback_form": "saran"}
+FORM_WHAT = {form().form_name(): form.what for form in (ValidateComplaintForm, ValidateDocumentForm)}
 
 
 class ActionCancelForm(Action):

@@ -131,14 +131,9 @@ def _squeeze(w: str) -> str:
     return re.sub(r"(.)\1+", r"\1", w) if re.search(r"(.)\1\1", w) else w
 
 
-_ALAY_DIGITS = str.maketrans({"4": "a", "3": "e", "1": "i", "0": "o", "5": "s", "7": "t", "6": "g", "9": "g", "2": "z"})
-
-
 def _plain(w: str) -> str:
     """ "y4" -> "ya", "iyaaa" -> "iya": a word typed with digits for letters or long for warmth."""
-    if re.search(r"[a-z]", w) and re.search(r"\d", w) and not re.fullmatch(r"[a-z]+2", w):
-        w = w.translate(_ALAY_DIGITS)
-    return _squeeze(w)
+    return _squeeze(dealay(w, short_answer=True))
 
 
 def is_affirm(text: str) -> bool:

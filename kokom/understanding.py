@@ -66,12 +66,13 @@ _ALAY_DIGITS = str.maketrans({"4": "a", "3": "e", "1": "i", "0": "o", "5": "s", 
 _ALAY_WORD = re.compile(r"[a-z]*[a-z][013456790]+[a-z][0-9a-z]*|[0134]{1}[a-z]{2,}")
 
 
-def dealay(word: str) -> str:
+def dealay(word: str, short_answer: bool = False) -> str:
     """ "m4u" -> "mau", "l4p0r" -> "lapor", "4ku" -> "aku", "q" -> "aku", "lahirx" -> "lahirnya": "alay"
-    spelling (digits for letters, q for aku, x for nya). Numbers, RT/RW ("rt02"), "17an" and "bolong2" stay."""
+    spelling (digits for letters, q for aku, x for nya). Numbers, RT/RW ("rt02"), "17an" and "bolong2" stay.
+    ``short_answer``: a yes or no typed alone, where a trailing digit is a letter too ("y4", "ok3")."""
     if word == "q":
         return "aku"
-    if _ALAY_WORD.fullmatch(word):
+    if _ALAY_WORD.fullmatch(word) or (short_answer and re.fullmatch(r"[a-z]+[013456790]+[a-z0-9]*", word)):
         word = word.translate(_ALAY_DIGITS)
     if len(word) >= 5 and word.endswith("x") and word[:-1].isalpha():
         word = word[:-1] + "nya"
