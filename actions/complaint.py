@@ -68,9 +68,9 @@ class ValidateComplaintForm(ListeningForm):
     free_text_slots = ("complaint_description",)
     field_words = {
         "complaint_category": r"\bkategori(?:nya)?\b",
-        "complaint_description": r"\b(?:keterangan|deskripsi|cerita|isi laporan|masalah)(?:nya)?\b",
-        "complaint_location": r"\b(?:lokasi|tempat|alamat|lokasine|panggenan)(?:nya|e)?\b",
-        "reporter_name": r"\b(?:nama|nami|namaku|jenengku|jeneng|asmaku)(?:nya|ne| saya| pelapor| kulo)?\b",
+        "complaint_description": r"\b(?:keterangan|deskripsi|cerita|isi laporan|masalah)(?:nya|x|ipun)?\b",
+        "complaint_location": r"\b(?:lokasi|tempat|alamat|lokasine|panggenan)(?:nya|ne|e|x|nipun|ipun)?\b|\b(?:the )?(?:location|place|address)\b",
+        "reporter_name": r"\b(?:nama|nami|namaku|jenengku|jeneng|asmaku)(?:nya|ne|x| saya| pelapor| kulo)?\b",
         "complaint_photo": r"\bfoto(?:nya)?\b(?=.*\b(?:salah|ganti|ubah)\b)",
     }
 

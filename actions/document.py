@@ -47,10 +47,10 @@ class ValidateDocumentForm(ListeningForm):
     rt_rw_slots = ("applicant_address",)
     free_text_slots = ("purpose",)
     field_words = {
-        "applicant_name": r"\b(?:nama|nami|asma|namaku|jenengku|jeneng|asmaku)(?:nya|ne| saya| pemohon| lengkap(?:nya)?)?\b",
-        "nik": r"\bnik(?:nya|e)?\b",
-        "applicant_address": r"\balamat(?:nya|e)?\b",
-        "purpose": r"\b(?:keperluan|tujuan|kegunaan|kebutuhan)(?:nya|nyo|e|ne)?\b",
+        "applicant_name": r"\b(?:nama|nami|asma|namaku|jenengku|jeneng|asmaku)(?:nya|ne|x| saya| pemohon| lengkap(?:nya)?)?\b",
+        "nik": r"\bnik(?:nya|e|x|ipun)?\b",
+        "applicant_address": r"\balamat(?:nya|e|x|ipun)?\b",
+        "purpose": r"\b(?:keperluan|tujuan|kegunaan|kebutuhan)(?:nya|nyo|e|ne|x|ipun)?\b",
         "request_document_type": r"\b(?:dokumen(?:nya)?|jenis surat(?:nya)?|jenis dokumen(?:nya)?|suratnya)\b",
     }
 
@@ -81,6 +81,8 @@ class ValidateDocumentForm(ListeningForm):
             purpose = ff.find_moving_reason(text)
         if not purpose and ("kk" in documents or "ktp" in documents):
             purpose = ff.find_data_change(text)
+        if not purpose and "ahli_waris" in documents:
+            purpose = ff.find_estate_use(text)
         if purpose:
             explicit = bool(re.search(r"\b(?:keperluan|tujuan)", text, re.IGNORECASE))
             found["purpose"] = (purpose[:MAX_PURPOSE], explicit)

@@ -369,6 +369,9 @@ _NAME_IN_TEXT = [
                r"|(?:ibu|bapak|ayah|bu|pak|mbah|simbah)\s+(?:saya|sy|ku|aku|kulo|kula|gw|kandung|mertua))\b)"
                r"([A-Za-z][A-Za-z.'\- ]{1,80}?)" + _NAME_STOP, re.IGNORECASE),
     re.compile(r"(?:\batas nama|\ba\.\s?n\.?)\s*:?\s*([A-Za-z][A-Za-z.'\- ]{1,80}?)" + _NAME_STOP, re.IGNORECASE),
+    # English: "name Daniel Kurniawan", "my name is Peter Walsh" (capitalised only)
+    re.compile(r"\b(?:[Mm]y (?:full )?name is|[Nn]ame(?: is)?:?|[Ii] am|[Ii]'m)\s+((?:[A-Z][a-z.'\-]+)(?:\s+[A-Z][a-z.'\-]+){0,4})"
+               + r"(?=\s+[a-z]|" + _NAME_STOP[3:]),
     # "saya Tri Handayani mau ..." only when capitalised as a name.
     re.compile(r"(?<!anak )(?<!istri )(?<!suami )(?<!ibu )(?<!bapak )(?<!ayah )(?<!adik )(?<!kakak )(?<!mertua )"
                r"\b(?:[Ss]aya|[Ss]y|[Aa]ku|[Kk]ulo|[Kk]ula|[Aa]ye|[Aa]mbo|[Aa]wak|[Uu]lun|[Gg]ue|[Gg]w|[Qq])\s+"
@@ -500,7 +503,10 @@ PLACE_WORDS = {
     "mburi", "ngarep", "sandhing", "cedhak", "caket", "margi", "dalan", "lurung", "mergi", "no", "nomor", "kelurahan",
     "kecamatan", "sogaten", "manguharjo", "madiun", "got", "selokan", "saluran", "trotoar", "bank", "mall",
     "gedung", "lingkungan", "sekitar", "pertokoan", "ruko", "sentra", "tikungan", "belokan", "pengkolan", "gapura",
-    "mulut", "kos", "asrama", "kontrakan", "dpn", "dpan", "blkg", "blk", "smpg", "sbl", "dkt", "dket", "deket", "rmh",
+    "mulut", "kos", "asrama", "kontrakan",
+    # English: "near the railway crossing", "in front of the mosque"
+    "near", "behind", "front", "next", "street", "road", "alley", "lane", "bridge", "market", "mosque", "school",
+    "crossing", "corner", "field", "river", "office", "cemetery", "railway", "junction", "intersection", "dpn", "dpan", "blkg", "blk", "smpg", "sbl", "dkt", "dket", "deket", "rmh",
 }
 # Words that end a place phrase inside a sentence (what happened, when, how bad).
 PLACE_STOP = {
@@ -523,7 +529,7 @@ PLACE_STOP = {
     "kotor", "penuh", "luber", "miring", "acak", "gede", "besar", "kecil", "lebar",
 }
 _PLACE_START = re.compile(
-    r"\b(?:di|neng|nang|ing|teng|wonten|sekitar|lokasi(?:nya)?|tempat(?:nya)?)\s+|"
+    r"\b(?:di|neng|nang|ing|teng|wonten|sekitar|lokasi(?:nya|ne|x|nipun)?|tempat(?:nya|e|ipun)?)\s+|"
     r"\b(?=(?:" + STREET + r"|depan|belakang|samping|sebelah|dekat|seberang|pojok|ujung|ngajeng|wingking|mburi|"
     r"perempatan|pertigaan|balai|masjid|mushola|musholla|rt|rw)\b)",
     re.IGNORECASE,
@@ -571,6 +577,9 @@ def find_place(text: str) -> str | None:
         if re.search(r"\b(?:lampu|penerangan|marka|rambu|papan nama)\s*$", raw[:start.start()], re.IGNORECASE):
             continue  # "lampu jalan 2 tiang": the street light is the thing, not the place
         tail = _clause(raw[start.end():])
+        if re.match(r"lokasi|tempat", start.group(0), re.IGNORECASE) and looks_like_place(tail) \
+                and len(words(tail)) <= 8 and has_rt_or_rw(tail) + sum(w in PLACE_WORDS for w in words(tail)) >= 2:
+            return clean_value(tail)  # "lokasine los sayur blok B pasar sogaten": said to be the place
         tokens = re.findall(r"[A-Za-z0-9][A-Za-z0-9.'/\-]*", tail)
         kept: list[str] = []
         names_after_place = 0
@@ -710,6 +719,19 @@ _DATA_CHANGE = re.compile(
     r"|anak|nama|alamat|status|data|foto|agama|pekerjaan|tanggal lahir|tgl lahir)[^,.;!?]{0,60})", re.IGNORECASE)
 
 
+# "sertifikat tanah mau dibalik nama ke anak-anak": what an heirship letter is for.
+_ESTATE_USE = re.compile(
+    r"\b((?:sertifikat|sertipikat|serifikat|tanah|rumah|sawah|warisan|tabungan|deposito|rekening|motor|mobil|bpkb)\w*"
+    r"\s+(?:[^,.;!?]{0,30}?\s+)?(?:mau|akan|arep|badhe|perlu|harus)?\s*(?:di)?(?:balik ?nama|baliknama|dibagi|bagi|dicairkan"
+    r"|cairkan|dijual|jual|diurus|dialihkan)[^,.;!?]{0,60}"
+    r"|(?:balik ?nama|pembagian warisan|bagi waris|pencairan)\s+[^,.;!?]{3,60})", re.IGNORECASE)
+
+
+def find_estate_use(text: str) -> str | None:
+    match = _ESTATE_USE.search(text or "")
+    return clean_value(match.group(1)) if match else None
+
+
 def find_data_change(text: str) -> str | None:
     match = _DATA_CHANGE.search(text or "")
     return clean_value(match.group(1)) if match else None
@@ -824,7 +846,9 @@ _META = re.compile(
 _TOPIC_ONLY = re.compile(
     r"\b(?:lapor\w*|melapor\w*|ngadu|mengadu\w*|aduan|pengaduan|komplain|keluhan|matur|ngaturaken\w*|sampaikan|"
     r"menyampaikan)\s+(?:\w+\s+)?(?:soal|tentang|masalah|perihal|mengenai|bab|babagan|terkait|perkara)\s+"
-    r"\w+(?:\s+\w+)?\s*[.!?]*\s*$",
+    r"\w+(?:\s+\w+)?\s*[.!?]*\s*$"
+    # "I need to report a road problem": the topic in English
+    r"|\b(?:report|complain about|complaint about)\s+(?:a|an|the|some)?\s*\w+(?:\s+\w+)?\s+(?:problem|issue)s?\s*[.!?]*\s*$",
     re.IGNORECASE,
 )
 
@@ -911,13 +935,15 @@ def strip_lead_in(text: str) -> str:
 
 CORRECTION_MARKER = re.compile(
     r"\b(bukan|bkn|bukane|dudu|sanes|salah|slh|keliru|kleru|klentu|ralat|ganti|gantinya|diganti|ubah|diubah|rubah|dirubah|koreksi|maksud(?:nya|ku| saya| sy|e)?|"
-    r"yang benar|yg benar|yang bener|yg bener|harusnya|seharusnya|mestinya|sing bener|ingkang leres|lepat|salah ketik|typo)\b",
+    r"yang benar|yg benar|yang bener|yg bener|harusnya|seharusnya|mestinya|sing bener|ingkang leres|lepat|salah ketik|typo"
+    r"|wrong|not correct|incorrect|should be|instead of)\b",
     re.IGNORECASE,
 )
 _NEW_VALUE = re.compile(
     r"\b(?:tapi|tetapi|tp|melainkan|yang benar|yg benar|yang bener|yg bener|harusnya|seharusnya|mestinya|"
-    r"seharuse|sing bener|ingkang leres|jadi|menjadi|dadi|maksud(?:nya|ku| saya| sy|e)?|yang saya butuhkan|"
-    r"yg saya butuhkan|yang saya perlukan|yang dibutuhkan|ganti(?:nya)?|diganti|diubah|ubah|rubah)\s*(?:jadi|ke|menjadi)?"
+    r"seharuse|sing bener|ingkang leres|sing leres|yang bujur|yg bujur|jadi|menjadi|dadi|maksud(?:nya|ku| saya| sy|e)?|yang saya butuhkan|"
+    r"yg saya butuhkan|yang saya perlukan|yang dibutuhkan|ganti(?:nya)?|diganti|diubah|ubah|rubah"
+    r"|should be|it should be|it is|it's|its|the right one is|correct is)\s*(?:jadi|ke|menjadi)?"
     r"\s*[:=]?\s*",
     re.IGNORECASE,
 )
@@ -929,7 +955,7 @@ def is_correction(text: str) -> bool:
 
 def drop_negated(text: str) -> str:
     """Remove "bukan X" parts: "bukan SKTM tapi surat domisili" -> " tapi surat domisili"."""
-    return re.sub(r"\b(?:bukan|bkn|bukane|dudu|sanes)\s+.+?(?=\b(?:tapi|tetapi|tp|melainkan|namun|nanging|ning)\b|[,;]|\.\s|$)", " ",
+    return re.sub(r"\b(?:bukan|bkn|bukane|dudu|sanes|not)\s+.+?(?=\b(?:tapi|tetapi|tp|melainkan|namun|nanging|ning|but)\b|[,;]|\.\s|$)", " ",
                   text or "", flags=re.IGNORECASE)
 
 
@@ -948,6 +974,10 @@ def patch_rt_rw(current: str | None, text: str) -> str | None:
     rest = _RT_ONLY.sub(" ", kept)
     if not found or re.search(r"\b" + STREET + r"\b|\d", rest, re.IGNORECASE) or len(words(rest)) > 6:
         return None
+    # "yang bujur RT 03 RW 04 dekat jembatan kuning": words the address does not have make it a new one.
+    told = set(words(current))
+    if any(w not in told and w not in _PATCH_TALK and len(w) > 2 for w in words(rest)):
+        return None
     value = current
     for kind, number in {k.upper(): n for k, n in found}.items():
         pattern = re.compile(r"\b(" + kind + r"\.?\s*[:/]?\s*)(\d{1,3})\b", re.IGNORECASE)
@@ -957,6 +987,69 @@ def patch_rt_rw(current: str | None, text: str) -> str | None:
             value = value[:match.start(2)] + digits + value[match.end(2):]
         else:
             value = f"{value} {kind} {int(number):02d}"
+    return value if value != current else None
+
+
+# Words around an RT/RW or a swapped word that are talk about the correction, not part of the value.
+_PATCH_TALK = FILLER | {
+    "eh", "maaf", "sori", "sorry", "ralat", "koreksi", "bukan", "bkn", "bukane", "dudu", "sanes", "salah", "slh",
+    "keliru", "kleru", "klentu", "lepat", "ketik", "typo", "yang", "yg", "benar", "bener", "betul", "leres", "bujur",
+    "harusnya", "seharusnya", "mestinya", "jadi", "menjadi", "dadi", "ganti", "diganti", "ubah", "diubah", "tetap",
+    "tetep", "sama", "masih", "tapi", "tetapi", "melainkan", "nyuwun", "sewu", "ngapunten", "pangapunten", "mohon",
+    "sing", "ingkang", "maksud", "maksudnya", "maksudku", "saya", "sy", "aku", "kulo", "kula", "punya", "punyaku",
+    "lokasi", "lokasinya", "lokasine", "lokasix", "lokasinipun", "alamat", "alamatnya", "alamate", "alamatipun",
+    "tempat", "tempatnya", "nama", "namanya", "namaku", "nami", "keterangan", "keterangannya", "ne", "nggih", "pian",
+    "waduh", "aduh", "astaga", "astagfirullah", "oh", "iya", "lupa", "nomor", "nomer", "no",
+}
+_SWAP_AFTER = re.compile(  # "pintu barat bkn timur", "TPS kilen pasar, sanes wetan"
+    r"^(?P<new>.*?\w.*?)[\s,]*\b(?:bukan|bkn|bukane|dudu|sanes|instead of|not)\s+(?P<old>[^\s,.;!?]+(?:\s+[^\s,.;!?]+){0,2})"
+    r"\s*[,.;!?]*\s*$", re.IGNORECASE)
+_SWAP_BEFORE = re.compile(  # "bukan timur tapi barat", "dudu wetan ning kilen"
+    r"\b(?:bukan|bkn|bukane|dudu|sanes)\s+(?P<old>[^\s,.;!?]+(?:\s+[^\s,.;!?]+){0,2})\s*[,]?\s*"
+    r"\b(?:tapi|tetapi|tp|melainkan|namun|nanging|ning|but)\s+(?P<new>.+?)\s*[.!]*\s*$", re.IGNORECASE)
+
+
+def _phrase(tokens: list[str]) -> re.Pattern[str]:
+    return re.compile(r"(?<![0-9A-Za-z])" + r"\s*".join(map(re.escape, tokens)) + r"(?![0-9A-Za-z])", re.IGNORECASE)
+
+
+def swap_words(current: str | None, text: str) -> str | None:
+    """ "pintu barat bkn timur" against "makam pintu timur rt 6": the value with the negated
+    word(s) replaced by the new one(s) ("makam pintu barat rt 6"), or None when the text does
+    not read as such a swap within this value."""
+    if not current or not text:
+        return None
+    match = _SWAP_AFTER.search(text) or _SWAP_BEFORE.search(text)
+    if not match:
+        return None
+    old = re.findall(r"[0-9A-Za-z]+", match.group("old"))
+    where = _phrase(old).search(current) if old else None
+    if not where:
+        return None
+    start, end = where.start(), where.end()
+    # "gg 5 no 12 bukan gg 3": only the words the new telling does not repeat are replaced.
+    repeated = set(words(match.group("new")))
+    kept = [w for w in old if w.lower() not in repeated]
+    if kept and len(kept) < len(old):
+        inner = _phrase(kept).search(current, start, end)
+        if inner:
+            start, end = inner.start(), inner.end()
+    told = set(words(current))
+    # The new word(s): the run of words the value does not have, nearest the negation.
+    runs: list[list[str]] = [[]]
+    for token in re.findall(r"[0-9A-Za-z][0-9A-Za-z'.\-]*", match.group("new")):
+        plain = token.lower().strip(".'-")
+        if plain in told or plain in _PATCH_TALK:
+            runs.append([])
+        else:
+            runs[-1].append(token.rstrip("."))
+    runs = [run for run in runs if run]
+    if not runs:
+        return None
+    run = runs[-1] if match.re is _SWAP_AFTER else runs[0]
+    if len(run) > 3:
+        return None
+    value = current[:start] + " ".join(run) + current[end:]
     return value if value != current else None
 
 

@@ -341,6 +341,9 @@ class ListeningForm(FormValidationAction):
             if patched:  # "alamate kleru, rt 06 dudu rt 05": only the RT/RW changes
                 self._set(turn, slots, slot, patched, say=True)
                 return True
+            if self._swapped(text, [slot], tracker, slots, turn):  # "lokasix salah, pintu barat bkn timur"
+                return True
+            rest = ff.new_value_part(ff.drop_negated(text[end:])) or rest  # "lokasinya salah, yang benar ..."
             answer = self.answer(slot, rest, tracker, self._merged(slots, turn))
             if answer.ok:
                 self._set(turn, slots, slot, answer.value, say=True)
@@ -356,6 +359,9 @@ class ListeningForm(FormValidationAction):
             if patched and (ff.is_correction(text) or re.search(r"\b(eh|maaf|sori|sorry|tetep|tetap)\b", text, re.I)):
                 self._set(turn, slots, slot, patched, say=True)
                 return True
+        # "TPS kilen pasar, sanes wetan": a word of one answer swapped for another.
+        if self._swapped(text, [s for s in self.required if s != self.confirm_slot], tracker, slots, turn):
+            return True
         # A free-text answer told again with the mistake fixed.
         if ff.is_correction(text) and self._retold(text, tracker, slots, turn):
             return True
@@ -379,6 +385,20 @@ class ListeningForm(FormValidationAction):
                     self._set(turn, slots, target, answer.value, say=target != requested)
                     turn.changes.update(answer.extra)
                     return True
+        return False
+
+    def _swapped(self, text: str, candidates: list[str], tracker: Tracker, slots: dict[str, Any], turn: Turn) -> bool:
+        """The first of these answers in which the text swaps a word ("X bukan Y") takes the swap."""
+        for slot in candidates:
+            current = self._merged(slots, turn).get(slot)
+            value = ff.swap_words(current, text) if isinstance(current, str) else None
+            if value is None:
+                continue
+            answer = self.answer(slot, value, tracker, self._merged(slots, turn))
+            if answer.ok:
+                self._set(turn, slots, slot, answer.value, say=True)
+                turn.changes.update(answer.extra)
+                return True
         return False
 
     def _retold(self, text: str, tracker: Tracker, slots: dict[str, Any], turn: Turn) -> bool:

@@ -431,6 +431,9 @@ APPLY_NOW = _rx(
     r"|langsung (mengajukan|ngajukan|ngajuin|diajukan|daftar|mendaftar|bikin|dibuatkan|ngurus|mengurus|diurus|nyuwun|minta)"
     r"|(tolong |tlg |mohon )?(proseskan|prosesin|prosesno|prosesaken|dipunproses)"
     r"|lewat (mriki|kene|chat|wa ini)|liwat (mriki|kene|wa)|saking mriki|via (wa|whatsapp|chat)|buatin|buatkan|bikinin|gawekno"
+    # "can you help me apply a document", "i would like to apply for a birth certificate"
+    r"|(help me|i want to|i wanna|i would like to|i'd like to|i d like to|i need to|please) (apply|request|make|process)"
+    r"( for)?( a| an| the| my)? (new )?(document|letter|certificate|surat|akta|akte|ktp|kk|sktm|skck|\w+ (letter|certificate|card|permit))"
 )
 
 GREETING_WORDS = frozenset(
@@ -637,7 +640,9 @@ def document_order(text: str) -> bool:
 
 SELF_CORRECTION = re.compile(
     r"(?:\beh+|\bralat|\bmaaf|\bsori|\bsorry|\bbukan|\bngapunten)\b[\s,.:-]*(?:maksud\w*|ralat|salah( ketik| tulis)?|keliru)"
-    r"(?:\s+(?:saya|sy|aku|kulo|ku))?\b[\s,.:-]*",
+    r"(?:\s+(?:saya|sy|aku|kulo|ku))?\b[\s,.:-]*"
+    # "mau tanya eh mau bikin surat": the second "want" replaces the first
+    r"|(?<=\w)[\s,.]+\beh+\b[\s,.]*(?=(?:(?:saya|sy|aku|kulo) )?(?:mau|mo|mw|pengen|ingin|arep|badhe|kate)\b)",
     re.IGNORECASE,
 )
 

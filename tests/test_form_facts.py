@@ -366,3 +366,22 @@ def test_english_yes_at_the_confirmation():
     for text in ["correct", "right", "yes please send it", "sure"]:
         assert ff.is_affirm(text) or ff.is_lenient_affirm(text), text
     assert not ff.is_affirm("not correct") and not ff.is_lenient_affirm("not correct")
+
+
+@pytest.mark.parametrize("current, text, swapped", [
+    ("makam sogaten pintu timur rt 6", "eh lokasix salah, pintu barat bkn timur", "makam sogaten pintu barat rt 6"),
+    ("TPS wetan pasar Sogaten", "Nyuwun sewu, lokasinipun TPS kilen pasar, sanes wetan", "TPS kilen pasar Sogaten"),
+    ("Yuniati Kusuma", "namanya Yuniarti bukan Yuniati", "Yuniarti Kusuma"),
+    ("gg 3 no 12", "alamatnya salah ketik, gg 5 no 12 bukan gg 3", "gg 5 no 12"),
+    ("jl merak 7 rt 2", "bukan merak tapi elang", "jl elang 7 rt 2"),
+    ("jl merak 7 rt 2", "bukan kenari tapi elang", None),  # the negated word is not in this answer
+    ("jl merak 7 rt 2", "lampu mati bukan karena hujan", None),
+])
+def test_a_word_swapped_in_a_correction_changes_only_that_word(current, text, swapped):
+    assert ff.swap_words(current, text) == swapped
+
+
+def test_an_rt_rw_correction_that_also_changes_the_place_is_a_new_address():
+    # "kuning" is not in the address given: only patching the RW would lose it.
+    assert ff.patch_rt_rw("RT 03 RW 05 dekat jembatan", "pian, yang bujur RT 03 RW 04 dekat jembatan kuning") is None
+    assert ff.patch_rt_rw("RT 03 RW 05 dekat jembatan", "waduh rw nya 04 bukan 05") == "RT 03 RW 04 dekat jembatan"
