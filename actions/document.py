@@ -63,9 +63,10 @@ class ValidateDocumentForm(ListeningForm):
         if not text or text.startswith("/"):
             return found
         mentions = ff.find_documents(text)
-        keys = [m.key for m in mentions if office().document(m.key)]
+        mentions = [m for m in mentions if office().document(m.key)]
+        keys = [m.key for m in mentions]
         if keys:
-            found["request_document_type"] = (keys[0], False)
+            found["request_document_type"] = (ff.requested_document(text, mentions).key, False)
         name = ff.find_name(text)
         if name:
             found["applicant_name"] = (name, True)

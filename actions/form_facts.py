@@ -60,7 +60,7 @@ AFFIRM_WORDS = {
     "boleh", "yoi", "hooh", "he", "eh", "sampun", "valid", "tepat", "sesuai",
     "yaps", "yups", "yup", "yoa", "iyap", "okee", "oce", "gaskeun", "siip", "sipp", "mantul", "nggeh", "enggeh",
     # Madurese and Sundanese yes ("enggi, betul", "muhun, leres"), "hooh"/"heeh"
-    "enggi", "engghi", "iyeh", "muhun", "sumuhun", "mangga", "monggo", "heeh", "hu'um", "huum",
+    "enggi", "engghi", "iyeh", "bender", "muhun", "sumuhun", "mangga", "monggo", "heeh", "hu'um", "huum",
     # typed in a hurry or "alay" ("iy bner", "y4", "okk", "btl")
     "iy", "iyy", "ia", "iyah", "yy", "yaa", "yoi", "oyi", "oyii", "iyes", "yess", "okk", "okey", "ok3", "oc",
     "bner", "bnr", "bnar", "benr", "btl", "btul", "betol", "bener2", "leres2", "sep", "cip", "gass", "jos", "mantab",
@@ -77,6 +77,7 @@ DENY_WORDS = {
 NOT_NAME_WORDS = FILLER | AFFIRM_WORDS | DENY_WORDS | {
     # "I" and "no" in other regions' Indonesian (Betawi, Minang, Batak/Malay, Banjar)
     "aye", "ambo", "awak", "ulun", "ane", "indak", "ado", "kada", "kadada", "takde", "tiada", "kagak", "kaga",
+    "engkok", "kaule", "tadha", "tak", "bede", "enje", "bhunten", "terro", "nyo", "on",  # Madurese
     "sogaten", "manguharjo", "madiun",  # "kampung sy Sogaten": the place, not a name
     "q", "qu",  # "aku" in alay spelling
     "hmm", "hm", "hmmm", "ehm", "emm", "umm", "em", "lho", "loh", "weh", "wah", "waduh", "duh",  # sounds, not names
@@ -211,7 +212,9 @@ SKIP_PHOTO = re.compile(
     r"(?:ada|ad|ado|ono|onok|ana|punya|pny|wonten|gadhah|duwe|nduwe|usah|perlu|sempat|sempet|smpt|bisa|motret|moto|foto)|"
     r"gada|gaada|gakada|raono|raana|mboten wonten|mboten gadhah|ora ono|ora duwe|no photo|no foto|tanpa foto|"
     # other regions: Banjar "kada ada", Minang "indak ado", Malay "takde", Sundanese "teu aya", Kupang "sonde"
-    r"kadada|takde|takda|tadak|trada|teu aya|nope|none|nothing|dont have|don't have)\b"
+    r"kadada|takde|takda|tadak|trada|teu aya|nope|none|nothing|dont have|don't have|no pic\w*|no image|no picture"
+    # Madurese "tadha' foto", "tak bede"
+    r"|tadha|tada|tadhak|(?:tak|ta|tak') (?:bede|bedhe|endi|ngeco))\b"
 )
 
 
@@ -221,7 +224,8 @@ def is_photo_skip(text: str) -> bool:
     if not n:
         return False
     if n in {"tidak", "gak", "ga", "gk", "g", "gx", "nggak", "ngga", "no", "ndak", "nda", "mboten", "ora", "belum", "-",
-             "lewat", "kada", "indak", "tak", "dak", "endak", "henteu", "sonde", "tra", "kagak", "kaga", "tiada", "nope"}:
+             "lewat", "kada", "indak", "tak", "dak", "endak", "henteu", "sonde", "tra", "kagak", "kaga", "tiada", "nope",
+             "tadha", "enje", "bunten", "bhunten"}:
         return True
     return SKIP_PHOTO.search(n) is not None
 
@@ -609,6 +613,10 @@ def find_place(text: str) -> str | None:
                 if low in PLACE_WORDS and low not in _GENERIC_PLACE_ONLY | {"no", "nomor", "di"} and not any(
                     b.lower().strip(".") in PLACE_STOP for b in before[i + 1:]
                 ):
+                    # with the generic words that lead to it ("kali belakang pasar, RT 07 RW 03")
+                    while i > 0 and before[i - 1].lower().strip(".") in PLACE_WORDS \
+                            and before[i - 1].lower().strip(".") not in {"no", "nomor", "di"}:
+                        i -= 1
                     kept = before[i:] + kept
                     break
         phrase = " ".join(kept)
@@ -673,8 +681,10 @@ _NOT_PURPOSE_START = re.compile(
     r"mak|emak|mamak|mama|mami|amak|abah|ayah|papa|umi|abi|ayahanda|ibunda|inang|amang|ambo|awak|ulun|aye|gue|gw|"
     # the business a Surat Keterangan Usaha is about ("kangge warung soto"), not what it is for
     r"warung|toko|usaha|dagangan|jualan|bengkel|laundry|kios|lapak|"
-    r"surat|dokumen|bikin|buat|membuat|bikinin|buatkan|mengurus|ngurus|urus|ajukan|mengajukan|pengajuan|"
-    r"permohonan|minta|saya|sy|aku|kulo|ya|apa|pengantar|akta|akte|kartu|ktp|kk|sktm|sku|skck|n1)\b",
+    r"surat|dokumen|bikin|buat|membuat|bikinin|buatkan|mengurus|ngurus|urus|ajukan|mengajukan|"
+    # (but "untuk keperluan pengajuan kredit usaha rakyat" is what it is for)
+    r"(?:pengajuan|permohonan)(?!\s+(?:kredit|kur|pinjaman|modal|beasiswa|bantuan|bansos|keringanan|kpr|pembiayaan|dispensasi))|"
+    r"minta|saya|sy|aku|kulo|ya|apa|pengantar|akta|akte|kartu|ktp|kk|sktm|sku|skck|n1)\b",
     re.IGNORECASE,
 )
 
@@ -784,6 +794,21 @@ def find_documents(text: str) -> list[DocMention]:
     return [DocMention(key, 0, 0) for key in detect_documents(text or "")]
 
 
+_ASKED_FOR = re.compile(r"\b(?:bikin|buat|membuat|bkin|bikinin|buatkan|urus|ngurus|mengurus|ajukan|ngajuin|ngajukan|mengajukan"
+                        r"|minta|mohon|nyuwun|njaluk|butuh|perlu|daftar|apply|request|need)\b\W*(?:\w+\W+){0,2}$", re.IGNORECASE)
+
+
+def requested_document(text: str, mentions: list[DocMention]) -> DocMention | None:
+    """The document asked for among those named: "dompet hilang isinya ka te pe, mau bikin surat
+    keterangan hilang" asks for the loss letter (the one right after "bikin"), else the first named."""
+    if not mentions:
+        return None
+    for mention in mentions:
+        if mention.start and _ASKED_FOR.search(text[max(0, mention.start - 40):mention.start]):
+            return mention
+    return mentions[0]
+
+
 def resolve_document(value: object) -> str | None:
     if _doc_names is not None:
         try:
@@ -830,6 +855,10 @@ LEAD_IN_WORDS = {
     # Javanese and longer Indonesian lead-ins ("Sugeng enjing, kulo badhe matur laporan")
     "sugeng", "enjing", "siyang", "sonten", "dalu", "matur", "nyuwun", "sewu", "punten", "ngapunten", "nuwun",
     "wr", "wb", "ibu", "bapak", "sampaikan", "menyampaikan", "sampein", "sampaiin", "nyampekne", "ngaturaken",
+    # letter style: "Dengan hormat, perkenankan saya menyampaikan sebuah pengaduan."
+    "dengan", "hormat", "perkenankan", "izinkan", "ijinkan", "sebuah", "suatu", "bermaksud", "hendak",
+    # English: "mau report something"
+    "report", "something", "hi", "hello",
 }
 
 
@@ -876,12 +905,15 @@ _IDENTITY = re.compile(
 )
 
 
-_REPORTING = re.compile(r"\b(?:(?:buat|bikin|membuat|kasih|menyampaikan|sampaikan|ajukan|mengajukan)\s+)?"
+_REPORTING = re.compile(r"\b(?:(?:buat|bikin|membuat|kasih|menyampaikan|sampaikan|ajukan|mengajukan)\s+(?:sebuah\s+|suatu\s+|satu\s+)?)?"
                         r"(?:aduan|pengaduan|laporan|keluhan|lapor\w*|melapor\w*|ngadu|mengadu|mangadu|komplain|komplen"
-                        r"|complain)\b",
+                        r"|complain|report)\b",
                         re.IGNORECASE)
 _FROM_PLACE = re.compile(r"\b(?:dr|dari|di|kat|dekat|kampung|asal)\s+(?:sy|saya|aku|ambo|awak\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?"
-                         r"|\b(?:boleh|bisa|bs)\s*(?:ke|kah|gak|ga|nggak)?\b")
+                         r"|\b(?:boleh|bisa|bs)\s*(?:ke|kah|gak|ga|nggak)?\b"
+                         # "pak erte menyuruh saya melapor lewat sini": who sent the resident, and where to
+                         r"|(?i:\b(?:(?:pak|bu|ketua)\s+)?(?:erte|rt|rw|erwe|lurah|tetangga|kader)?\s*(?:menyuruh|nyuruh|suruh|disuruh"
+                         r"|dikon|dikongkon|dikengken)\b|\b(?:lewat|liwat|via|ke)\s*(?:sini|sni|mriki|kene|wa|whatsapp|chat)\b)")
 
 
 # "sy mau lapor tapi jangan sampai tetangga tau ya": asking for discretion, not telling what happened.

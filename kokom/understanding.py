@@ -79,10 +79,29 @@ def dealay(word: str, short_answer: bool = False) -> str:
     return word
 
 
+# Madurese words read as their Indonesian equivalents by the cues (East Java's second language:
+# "engkok terro aghebay sorat", "sorat engkok la mareh?", "acaca kalaban oreng, bhunten mesin").
+REGIONAL_WORDS = {
+    "engkok": "aku", "sengko": "aku", "kaule": "saya", "terro": "mau", "tero": "mau", "sorat": "surat",
+    "oreng": "orang", "bhunten": "bukan", "benni": "bukan", "enje": "tidak", "mareh": "selesai",
+    "acaca": "bicara", "kalaban": "dengan", "kabin": "nikah", "mele": "beli", "ajual": "jual", "aghebay": "bikin", "agebay": "bikin",
+}
+
+
+# ... and those written with a glottal stop ("nyo'on" = minta, "tadha'" = tidak ada), read before the
+# apostrophe splits them.
+_REGIONAL_GLOTTAL = {"nyo'on": "minta", "nyoon": "minta", "tadha'": "tidak ada", "ta'": "tidak", "gi'": "masih",
+                     "ana'": "anak", "ba'na": "kamu", "se'": "yang"}
+_GLOTTAL = re.compile(r"(?<![a-z])(" + "|".join(map(re.escape, _REGIONAL_GLOTTAL)) + r")(?![a-z])")
+
+
 @lru_cache(maxsize=512)
 def normalized(text: str) -> str:
-    """Lower case, words only, "?" kept, alay spelling read (computed once per text: every cue reads it)."""
-    return " " + " ".join(dealay(w) for w in re.findall(r"[0-9a-z?]+", (text or "").lower().replace("?", " ? "))) + " "
+    """Lower case, words only, "?" kept, alay spelling and Madurese words read (computed once per
+    text: every cue reads it)."""
+    lower = _GLOTTAL.sub(lambda m: _REGIONAL_GLOTTAL[m.group(1)], (text or "").lower().replace("’", "'"))
+    tokens = (dealay(w) for w in re.findall(r"[0-9a-z?]+", lower.replace("?", " ? ")))
+    return " " + " ".join(REGIONAL_WORDS.get(w, w) for w in tokens) + " "
 
 
 # --- cues -------------------------------------------------------------------------
@@ -101,6 +120,8 @@ TRACK = _rx(
     r"|smpe mn|smp mn|sampe mn|sampai mn|smpe mana|smp mana|sampek endi|tekan endi"
     r"|nasibnya|nasibe|nasib (laporan|aduan|pengaduan|permohonan)\w*|(tindak ?lanjut|tindaklanjut)(nya)? (laporan|aduan|pengaduan)\w*"
     r"|statusnya|statuse|progresnya|progrese|(ada|ono|onok|enek|wonten) (update|apdet)|updatenya|apdetnya|update (ga|gak|gk|nggak|belum|blm|ya|dong)\b|kelanjutan\w*|kabaripun|pripun kabar\w*"
+    r"|any update|ada update|update (soal|tentang|laporan|permohonan|pengajuan|aduan)\w*"
+    r"|(tolong|tlg|mohon|minta) (di)?(cek|cekkan|cekin|check) (permohonan|pengajuan|laporan|aduan|pengaduan|berkas)\w*"
 )
 # "gk prnh dpt bansos": aid never received (a complaint, not a status question)
 NOT_RECEIVED = _rx(r"(gk|ga|gak|nggak|tidak|tdk|belum|blm|ora|durung|mboten|dereng) (prnh |pernah |tau |nate )?"
@@ -119,16 +140,17 @@ NOT_YET = _rx(
 NO_NEWS = _rx(
     r"(sepi|tanpa|ga ada|gak ada|nggak ada|tidak ada|belum ada|blm ada|ora ono|mboten wonten|adem ayem) "
     r"(kabar|kabare|kabarnya|respon|tanggapan|tindak lanjut|tindakan|jawaban)|adem ayem"
+    r"|(belum|blm|tidak|tdk) (pernah )?(menerima|terima|mendapat|mendapatkan|dapat|dapet) (kabar|informasi|info|jawaban|tanggapan|respon)"
 )
 REPORT_NOUN = _rx(r"laporan\w*|aduan\w*|pengaduan\w*|permohonan\w*|pengajuan\w*|laporane|aduanku|laporanku")
 NOT_TRACK = _rx(r"(ubah|ganti|rubah|merubah|mengubah|perubahan) status|status (perkawinan|kawin|pekerjaan|pendidikan|hubungan"
                 r"|janda|duda|cerai|lajang|belum kawin|menikah|nikah|pelajar|mahasiswa)")
 DONE = _rx(
-    r"(sudah|udah|udh|sdh|sudh|dah|uda|wis|uwis|wes|sampun|apa sudah|apakah sudah|alah|lah) (bisa |sempat |dipun )?"
+    r"(sudah|udah|udh|sdh|sudh|dah|uda|wis|uwis|wes|sampun|apa sudah|apakah sudah|alah|lah|la|ampon|empon) (bisa |sempat |dipun )?"
     r"(jadi|jd|jadinya|selesai|rampung|mari|dados|beres|diproses|diperiksa|ditindaklanjuti|ditindak lanjuti|ditangani"
     r"|diambil|keluar|terbit|acc|di acc|disetujui|ditandatangani|ditanda tangani|dikerjakan|diperbaiki|dibalas"
     r"|dadi|direspon|ditanggapi|diurus|diverifikasi|proses|jalan|ditindak|diangkut|dibersihkan|dibenerin|dibenahi"
-    r"|dipasang|dicek|ditangani|didandani|metu|medal|salasai|siap|ready|tindaklanjuti"
+    r"|dipasang|dicek|ditangani|didandani|metu|medal|salasai|siap|ready|tindaklanjuti|mare|dhaddhi|daddi"
     r"|ada tindakan|ada tindak lanjut|ada kabar|ada perkembangan|ada respon|ada jawaban|ada balasan)"
 )
 DONE_YET = _rx(r"(jadi|jd|mari|rampung|dados|selesai|terbit|kelar) (belum|blm|blom|durung|dereng|rung|apa belum)")
@@ -151,7 +173,7 @@ MY_PENDING = _rx(
     r"|kemarin sudah|sudah pernah|udah pernah|udh pernah|sdh pernah|pernah|wis tau|sampun nate) " + _APPLIED
 )
 STILL_PENDING = _rx(
-    r"(masih|msh|isih|sik|taksih|tasih) (dalam |di )?(proses|diproses|antri|antre|ngantri|nunggu|menunggu|diperiksa|ditangani"
+    r"(masih|msh|isih|sik|taksih|tasih) (dalam |di |e )?(proses|diproses|antri|antre|ngantri|nunggu|menunggu|diperiksa|ditangani"
     r"|diverifikasi|dikerjakan|dipun proses)"
 )
 WHEN_READY = _rx(r"(kapan|kpn) (jadi|jd|jadinya|selesai|rampung|dados|dadi|bisa diambil|diambil|keluar|terbit|ditindaklanjuti|diperbaiki"
@@ -163,7 +185,7 @@ MINE = _rx(r"\w{3,}ku|saya|sy|ku|kulo|aku|kula|punya saya|punyaku|anak saya|anak
 HOW_QUESTION = _rx(
     r"syarat\w*|syrat\w*|syrt\w*|persyaratan\w*|(bawa|bwa|bw|gowo|nggowo) (apa|ap|opo|aja)|bawa apa aja|perlu apa|butuh apa|perlu bawa|harus bawa|apa yang (harus|perlu) dibawa"
     r"|pripun|piye|kados pundi|kadospundi|gimana|gmn|gmna|bagaimana|bgmn|bgm|caranya|cara|carane|prosedur\w*|alur\w*|langkah\w*"
-    r"|(berapa|brp|brapa|brpa|piro|pira) (lama|lma|hari|hri|hr|minggu|mgg)|pinten dinten|suwene|suwe|lama ga|lama gak|lama nggak|lama tidak"
+    r"|(berapa|brp|brapa|brpa|piro|pira) (lama|lma|hari|hri|hr|minggu|mgg)|pinten dinten|suwene|suwe|lama ga|lama gak|lama nggak|lama tidak|lama ndak|lama enggak|lama gk"
     r"|biaya\w*|bayar|mbayar|gratis|tarif|ongkos|harga|pinten|pira|berapa|brp"
     r"|apa saja|apa aja|apa aj|apa sj|opo wae|opo ae|menapa kemawon|napa mawon|napa kemawon|nopo mawon|perlu opo|butuh opo"
     r"|tanya|nanya|tanyakan|menanyakan|pirsa|tanglet|takon|apakah|apa harus|apa perlu|harus ada|perlu ada|surat apa"
@@ -193,8 +215,9 @@ NEW_REPORT = _rx(
     r"(mau|mo|mw|mao|ingin|pengen|pgn|pingin|arep|meh|kate|badhe|ajeng|akan|nak|nk|handak|hendak|mahu"
     # "boleh ke sy buat aduan dr Malaysia?": asking whether one may report is reporting
     r"|(boleh|bisa|bs|bleh)( ke| kah| gak| ga| nggak| tidak| ndak)?( sy| saya| aku| awak| ambo| ulun| kami)?)"
-    r" (buat |bikin |membuat |nggawe |ndamel |menyampaikan |kasih |matur |ngaturaken |nyampekne )?"
-    r"(laporan|lapor|melapor|ngelapor|ngadu|mengadu|mangadu|pengaduan|aduan|keluhan|matur(?! (nuwun|suwun|sembah)))"
+    r" (buat |bikin |membuat |nggawe |ndamel |menyampaikan |kasih |matur |ngaturaken |nyampekne |e )?"
+    r"(laporan|lapor|melapor|ngelapor|ngadu|mengadu|mangadu|pengaduan|aduan|keluhan|laporagi|laporaghi|alapor|report|complain"
+    r"|matur(?! (nuwun|suwun|sembah)))"
 )
 # "min ada laporan dr warga sy": a report passed on from someone else.
 REPORT_FROM = _rx(r"(ada|wonten|onok|enek|ana) (laporan|aduan|pengaduan|keluhan) (dari|dr|saking|soko|teko|seko) "
@@ -214,18 +237,22 @@ URGENT = _rx(r"urgent|urgen|darurat|gawat|penting banget|penting sekali|emergenc
 # A NIK written in the message (16 digits, separators allowed).
 NIK_GIVEN = re.compile(r"(?<![0-9])[0-9](?:[\s./_-]{0,2}[0-9]){15}(?![0-9])")
 # A greeting plus the word for a report and little else ("selamat siang pak, pengaduan").
-REPORT_WORD = _rx(r"(laporan|lapor|melapor|laporin|ngelaporin|ngadu|mengadu|pengaduan|aduan|komplain|keluhan|wadul|sambat)")
+REPORT_WORD = _rx(r"(laporan|lapor|melapor|laporin|ngelaporin|ngadu|mengadu|pengaduan|aduan|komplain|keluhan|wadul|sambat"
+                  r"|laporagi|laporaghi|alapor)")
 ASKS_ACTION = _rx(r"mohon|tolong|tulung|nyuwun tulung|minta|harap")
 FEEDBACK_OPENING = re.compile(r"^\s*((oh |o )?(iya|ya)|oiya|oya|eh|satu lagi|sekalian|cuma|sekadar|sekedar)?\s*"
                               r"(saran|usul|usulan|kritik|masukan|sebaiknya|alangkah baiknya|mohon dipertimbangkan|mbok|mbokya"
                               r"|mbok yao|mbok ya|harusnya|seharusnya|mending)\b")
 # "mau bikin SKTM buat beasiswa", "arep ngurus kk anyar": wanting a document, not asking about it.
 WANT_APPLY = _rx(
-    r"(mau|mo|mw|mao|ingin|pengen|pingin|pgn|arep|badhe|bade|ajeng|akan|kepengen|meh|mek|kate|ate|ape|pengin|kepingin|nak|nk|handak|hendak|mahu|mao) "
+    r"(mau|mo|mw|mao|ingin|pengen|pingin|pgn|arep|badhe|bade|ajeng|akan|kepengen|meh|mek|kate|ate|ape|pengin|kepingin|nak|nk|handak|hendak|mahu|mao"
+    r"|parlo|perlo) "
     r"(diurus|diuruskan|diurusin|dibuat|dibuatkan|dibuatin|diajukan|didaftarkan|digawekke|didamelaken|dipun damelaken"
     r"|buat|bikin|bkin|bkn|bikinin|membuat|nggawe|gawe|gawekno|ndamel|ngurus|urus|mambuek|mambuat|maurus|manguruih"
     r"|mengurus|ngurusin|ngajukan|mengajukan|ajukan|ngajuin|daftar|minta|nyuwun|mohon|ngadamel|ngadamelkeun"
-    r"|diganti|digantos|ganti baru|ganti|gantos|diperbarui|diperpanjang|perpanjang|cetak|cetak ulang|nyetak|dicetak)"
+    r"|diganti|digantos|ganti baru|ganti|gantos|diperbarui|diperpanjang|perpanjang|cetak|cetak ulang|nyetak|dicetak"
+    # Madurese (beside REGIONAL_WORDS): "ngoros surat"
+    r"|ngebay|abay|ngoros|aoros)"
 )
 # "bikin kk ya min, ...", "ngajuin surat pindah keluar kota": an order that opens with applying.
 APPLY_FIRST = re.compile(
@@ -290,7 +317,8 @@ OTHER_AGENCY = _rx(
     r"daftar (polisi|polri|tni|cpns|pns|asn|bintara|tamtama|akpol|akmil|kuliah|ppdb|sekolah|bpjs|haji|umroh)"
     r"|paspor|samsat|stnk|bpkb|imigrasi|bpn|sertifikat tanah|pajak (motor|mobil|kendaraan)|pbb"
     r"|konsulat|kedutaan|kbri|kjri|bp2mi|bnp2tki|disnaker|agen (tki|pmi|tkw)|pt penyalur|daftar ulang|kampus|ukt|krs"
-    r"|toefl|ielts|toeic|kursus|bimbel|les privat"
+    r"|toefl|ielts|toeic|kursus|bimbel|les privat|utbk|snbt|snbp|nilai (utbk|rapor|raport|ujian|un)"
+    r"|bpom|izin edar|pirt|p irt|sertifikat halal|label halal|nib|oss|visa|tera ulang|timbangan"
     r"|kartu (bpjs|kis|jkn|indonesia sehat|indonesia pintar|kip|atm|kredit|prakerja|npwp)|bpjs\w*"
     r"|atm|tilang|etle|e tilang|perpanjang sim|bikin sim|buat sim|sim (a|b|c|mati|hilang|baru)|lowongan\w*|loker"
     r"|transfer(?! (ke |sama |dengan )?(cs|petugas|admin|operator|orang|org|customer))|antar bank|asuransi|rekening bank|pinjam uang|pinjaman|kredit (motor|mobil|hp|rumah)|cicilan|bunga bank|bank (bri|bni|mandiri|bca|jatim|btn)"
@@ -317,6 +345,7 @@ MENU_QUESTION = _rx(
     r"|(apa|ap|apo|ape|opo) (aja|aj|saja|sajo|aje|wae|haja) (yang|yg|nan|sing) (bisa|bs|iso) (d ?urus|di ?urus|d ?bantu|di ?bantu|dilayani)"
     r"|(bisa|bs|iso) (bantu|bntu|mbantu|membantu|bantuin) (apa|ap|apo|opo) (aja|aj|saja|haja|sajo|wae|ae)"
     r"|(harus|hrs|kudu) (ketik|ktik|nulis|tulis|pencet|pilih|milih) (apa|ap|opo|menapa)"
+    r"|(tunjukkan|tunjukin|tampilkan|tampilin|kasih (tau|tahu|lihat)|lihat|liat|kirim|kirimkan) (\w+ )?(pilihan|daftar|menu) ?(layanan\w*|menu\w*)?"
 )
 WHAT_CAN_YOU_DO = _rx(
     r"(ada )?pilihan\w* (apa|opo|menapa) ?(aja|saja|wae|mawon)?|(bingung|bingungg) (hrs|harus|kudu) (pilih|milih)"
@@ -332,11 +361,12 @@ WANTS_PERSON = _rx(r"butuh|perlu|mau|mw|mo|pgn|minta|chat (dengan|sama|sm)|penge
 # "gw butuh org asli", "tiyang mawon ingkang mbales": a person, not the assistant.
 A_PERSON = _rx(
     r"(org|orang|wong|tiyang|manusia|uwong) (asli|beneran|nyata|mawon|wae|ae|aja|aj|saja|tenan)"
-    r"|(ojok|ojo|jangan|bukan|dudu|sanes|mboten) (robot|bot|mesin)"
+    r"|(ojok|ojo|jangan|bukan|dudu|sanes|mboten|bunten|ta) (robot|bot|mesin)"
+    r"|(mau|pengen|ingin) (e |di )?(layani|dilayani|ngobrol|bicara|ngomong) (dengan |sama |sm )?(orang|org|manusia|petugas)"
     # "tolong saya dihubungkan dengan petugas saja", "q mw ngmg lgsg sm org kelurahan", "transfer ke CS dong"
     r"|(hubungkan|sambungkan|dihubungkan|disambungkan|dihubungin|sambungin|ngomong|ngmg|omong|bicara|ngobrol|chat|transfer"
     r"|oper|alihkan|diteruskan|nyarios|matur) (langsung |lgsg |lsg )?(dengan|dgn|sama|sm|ke|karo|kalih|kaliyan|sareng|ka) (petugas|admin|operator|cs"
-    r"|orang kelurahan|org kelurahan|wong kelurahan|pegawai|staf|manusia|orang|org|customer service)"
+    r"|orang kelurahan|org kelurahan|wong kelurahan|pegawai|staf|manusia|orang|org|customer service)(nya|e)?"
 )
 BOT_WORDS = _rx(r"sistem otomatis|otomatis|robot|bot|chatbot|mesin|ai|kecerdasan buatan")
 # "bener ini orang beneran bukan?": asking whether a person answers, not asking for one.
@@ -349,7 +379,10 @@ ANYONE_THERE = _rx(r"(onok|ada|enek|wonten|ana) (wong|orang|org|tiyang|uwong) (t
 SHOPPING = _rx(r"harga (hp|iphone|motor|mobil|emas|beras|cabe|tiket|laptop|tanah|rumah)\w*|tumbas|tuku|beli tiket|beli pulsa"
                r"|tiket (kapal|pesawat|kereta|bus|bis|travel|konser|bola)\w*|(yg|yang|sing) (jual|dodol|sade)"
                r"|jual beli|harga pasaran|(mau|pengen|arep|badhe) (beli|membeli|tuku|tumbas)"
-               r"|(jual|dijual|sade) (kambing|sapi|motor|mobil|hp|rumah|tanah|kos|kue|nasi)\w*|(ada|wonten) (yg|yang|sing|ingkang) (butuh|minat)")
+               r"|(jual|dijual|sade|ngedol|didol) (kambing|sapi|motor|mobil|hp|rumah|tanah|kos|kue|nasi|sepatu|baju|laptop"
+               r"|kucing|ayam|burung|sepeda|kulkas|tv)\w*|(ada|wonten|bede) (yg|yang|sing|ingkang|se) (butuh|minat|beli|jual)"
+               r"|harga (bawang|cabe|cabai|lombok|beras|minyak|gula|telur|telor|daging|ayam|bensin|pertalite|pertamax|solar"
+               r"|sembako|sayur|elpiji|lpg|gas)\w*|gas melon|(agen|pangkalan) (gas|elpiji|lpg)|tukar uang|uang receh|uang baru")
 # "bantuin ngerjain tugas PKn", "ceritakan lelucon": homework and jokes.
 CHIT_CHAT = _rx(
     r"(cariin|carikan|nyariin|nyarikan|tolong cari|bantu cari|bantuin cari) (kos|kost|kontrakan|rumah|kerja\w*|jodoh|pacar"
@@ -367,13 +400,18 @@ CHIT_CHAT = _rx(
     r"|(sampean|kamu|km|awakmu|njenengan|panjenengan|mas|mbak|admin|min) (asline|asli|asal\w*) (ngendi|endi|mana|pundi|dari mana)"
     r"|(asline|asalnya|asale) (ngendi|endi|mana|pundi)|(umur|usia)(mu|nya)? (piro|berapa|brp|pinten)"
     r"|(temenin|temani|nemenin|kancani|ngancani) (chat|ngobrol|aku|gw|saya)|lagi gabut|gabut nih|(udah|sudah|wis) makan (belum|blm)"
+    r"|(kamu|km|sampean|sampeyan|awakmu|admin|min|mimin) (suka|seneng|doyan|hobi) \w+"
 )
+# The close of a formal letter: "Atas perhatian dan bantuan Bapak/Ibu, saya ucapkan terima kasih."
+FORMAL_THANKS = _rx(r"atas (perhatian|bantuan|kerjasama|kerja sama)\w*( dan (perhatian|bantuan|kerjasama|kerja sama)\w*)?"
+                    r"( (bapak|ibu|bapak ibu|bpk|saudara|panjenengan))?( (saya|kami))? (ucapkan|sampaikan|haturkan)? ?(terima kasih|terimakasih)"
+                    r"|(terima kasih|terimakasih) atas (perhatian|bantuan|kerjasama|kerja sama)\w*")
 THANK_WORDS = _rx(r"sakalangkong|sakalangkong|hatur nuhun|nuhun|makasih|mksh|makasi|terima kasih|terimakasih|matur nuwun|maturnuwun|suwun|thanks|thank you|tq|trims")
 # Timetables of others: trains, buses, prayers, matches.
 OTHER_SCHEDULE = _rx(
     r"(jadwal|jam) (kereta|ka|krl|bus|bis|travel|pesawat|kapal|angkot|sholat|salat|solat|imsak|buka puasa|adzan|azan"
     r"|bola|tayang|film|konser|pertandingan|dokter|praktek|praktik)"
-    r"|(kereta|bus|bis|travel|pesawat) (ke|dari|jurusan|berangkat)"
+    r"|(kereta|bus|bis|travel|pesawat) (ke|ka|dari|jurusan|berangkat)"
 )
 # "nomor wa polres madiun kota ada gk": another office's contact.
 CONTACT_OF = _rx(r"nomor|nomer|no|kontak|telp|telepon|telpon|cp|wa|whatsapp|hubungi")
@@ -391,13 +429,13 @@ HOURS_QUESTION = _rx(
     r"|pinten|operasional|pelayanan|layanan|kerja)|(hari|dino|dinten) (apa|opo|menapa|punapa) (buka|bukak)"
     r"|what time|opening hours|office hours|open (today|tomorrow|on (saturday|sunday|monday|friday))"
 )
-OFFICE_STAFFED = _rx(r"jam (\S+ ){1,2}(sudah |udah |udh |sdh |msh |masih |sih |wis |wes )?(ada|onok|enek|wonten|ono) "
+OFFICE_STAFFED = _rx(r"(jam )?istirahat\w* (siang |siangnya |makan siang )?(jam )?(berapa|brp|jam brp|jam berapa|kapan)|jam istirahat\w*|jam (\S+ ){1,2}(sudah |udah |udh |sdh |msh |masih |sih |wis |wes )?(ada|onok|enek|wonten|ono) "
                      r"(petugas|orang|org|wong|tiyang|yg jaga|yang jaga|pelayanan)")
 SUGGESTION_FORM = _rx(r"(kalau|kalo|klo|kl|nek|menawi) (bisa|bs|boleh|saged|iso) (\w+ ){0,2}(ada|dibuat|disediakan|dibuka|ditambah|diadakan"
                       r"|buka|dibikin|wonten|onok)|(mbok|coba) (ya |yo )?(ada|dibuat|disediakan|ditambah|diadakan)")
 OFFICE_WORDS = _rx(r"kantor|kelurahan|pelayanan|layanan|loket|petugas|balai")
 
-OFFICER_WORDS = _rx(r"petugas|admin|operator|orang|manusia|lurah|staf|staff|cs|pegawai")
+OFFICER_WORDS = _rx(r"(petugas|admin|operator|orang|manusia|lurah|staf|staff|cs|pegawai)(nya|e)?")
 WANT_A_LETTER = _rx(
     r"(perlu|butuh|mau|ingin|pengen|arep|badhe|ajeng|meh|kate|ape|nak|nk|handak|hendak|mahu) (bikin|buat|ngurus|urus|minta"
     r"|njaluk|nyuwun|mohon|ngajukan|ajukan|mengajukan|ngajuin|damel|ndamel|gawe|nggawe|mambuek|maurus|ngajengaken|ngajukaken"
@@ -432,6 +470,7 @@ APPLY_NOW = _rx(
     r"|(tolong |tlg |mohon )?(proseskan|prosesin|prosesno|prosesaken|dipunproses)"
     r"|lewat (mriki|kene|chat|wa ini)|liwat (mriki|kene|wa)|saking mriki|via (wa|whatsapp|chat)|buatin|buatkan|bikinin|gawekno"
     # "can you help me apply a document", "i would like to apply for a birth certificate"
+    r"|(pls|plz|please) (process|issue|prepare|make)"
     r"|(help me|i want to|i wanna|i would like to|i'd like to|i d like to|i need to|please) (apply|request|make|process)"
     r"( for)?( a| an| the| my)? (new )?(document|letter|certificate|surat|akta|akte|ktp|kk|sktm|skck|\w+ (letter|certificate|card|permit))"
 )
@@ -464,6 +503,8 @@ def _after_greeting(norm: str) -> str:
     words = norm.split()
     i = 0
     while i < len(words) and (words[i] in GREETING_WORDS or words[i] in ADDRESS_WORDS):
+        if words[i] in ("minta", "mohon") and i + 1 < len(words) and words[i + 1] not in GREETING_WORDS:
+            break  # "minta surat keterangan hilang": an order, not "minta maaf" / "mohon waktunya"
         i += 1
     return " " + " ".join(words[i:]) + " "
 
@@ -673,7 +714,7 @@ CANCEL_WORDS = _rx(r"mohon dibatalkan|ga usah dilanjut\w*|gak usah dilanjut\w*|n
                    r"|udahan aja|sudahi saja|ora sido|mboten sios|cancel aja|tak jadi|tk jadi|kagak jadi|indak jadi|kada jadi")
 # "apakah saya sedang berbicara dengan petugas atau dengan sistem otomatis?"
 WHICH_ONE = _rx(r"(chat|ngobrol|bicara|ngomong) (karo|sama|dengan) (komputer|robot|bot|mesin)"
-                r"|(petugas|orang|manusia|admin|wong) (beneran |asli )?atau (dengan |sama )?(sistem|bot|robot|mesin|otomatis)"
+                r"|(petugas|orang|manusia|admin|wong) (beneran |asli )?(atau|ato|apa) (dengan |sama )?(sistem|bot|robot|mesin|otomatis|program|komputer|ai)"
                 r"|(sistem|bot|robot|mesin) atau (dengan |sama )?(petugas|orang|manusia|admin|wong)")
 # "kulo Ngatini": a name typed with a pronoun before it.
 PRONOUN_NAME = re.compile(r"^\s*(?:saya|sy|aku|kulo|kula|gw|gue|nama saya|nami kulo)\s+[A-Z][a-z'.\-]{1,20}(?:\s+[A-Z][a-z'.\-]{1,20}){0,3}\s*$",
@@ -706,7 +747,10 @@ CANCEL_THEN = re.compile(
     r"^\s*(?:(?:eh+|oh|o|maaf|mohon maaf|sori|sorry|min|pak|bu|mas|mbak|kak)[\s,.!]+)*"
     r"(?:batal(?:kan|in)?|cancel|(?:ga|gak|gk|nggak|ngga|enggak|tidak|tdk|ndak|tak|kagak|indak|kada) ?(?:jadi|jd)|ora sido|ra sido|rasido"
     r"|mboten sios|udahan)"
-    r"(?:\s+[\w-]+){0,3}?(?:\s*[,.!;:]+|\s+(?:deh|aja|saja|ae|wae|dong|lah)[\s,.!;:]*)\s*(?P<rest>\S.*)$",
+    r"(?:\s+[\w-]+){0,3}?(?:\s*[,.!;:]+|\s+(?:deh|aja|saja|ae|wae|dong|lah)[\s,.!;:]*"
+    # "tidak jadi saya mau cek laporan ...": the new wish right after the stop
+    r"|\s+(?=(?:(?:saya|sy|aku|gw|gue|kulo|kula|q|ambo|awak)\s+)?(?:mau|mo|mw|pengen|pgn|ingin|arep|badhe|minta|nak)\b))"
+    r"\s*(?P<rest>\S.*)$",
     re.IGNORECASE | re.DOTALL)
 #: what a resident may switch to in the same message as the stop
 SWITCH_INTENTS = frozenset({"request_document", "file_complaint", "give_feedback", "ask_requirements", "check_status",
@@ -811,7 +855,7 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and not REPORT_WORD.search(norm):
         new_name, cue = "out_of_scope", "chit_chat"
     elif name in {"ask_requirements", "check_status", "request_document", "show_menu", "greet", "inform",
-                  "ask_office_hours"} and SHOPPING.search(norm) and not _names_a_document(text) \
+                  "ask_office_hours", "give_feedback"} and SHOPPING.search(norm) and not _names_a_document(text) \
             and (not OFFICE_WORDS.search(norm) or re.search(r"tuku|tumbas|beli|jual", norm)) and not REPORT_WORD.search(norm):
         new_name, cue = "out_of_scope", "shopping"
     elif (name in {"out_of_scope", "check_status", "ask_requirements", "ask_office_location", "ask_office_hours",
@@ -865,7 +909,7 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and (address_only(text) or SPOKEN_NUMBER.search(norm)) \
             and not REPORT_WORD.search(norm) and not DAMAGE.search(norm):
         new_name, cue = "inform", "address_or_number"
-    elif name in {"check_status", "request_document", "file_complaint", "inform", "goodbye", "give_feedback"} \
+    elif name in {"check_status", "request_document", "file_complaint", "inform", "goodbye", "give_feedback", "thank"} \
             and CANCEL_WORDS.search(norm) and "?" not in (text or "") and not question_cue(text) \
             and not WANT_APPLY.search(norm) and not status_cue(text) \
             and not re.search(r"(?<![0-9a-z])kok(?![0-9a-z])|jadi jadi|jd jd", norm) \
@@ -975,7 +1019,8 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
           or name == "request_human" and not (WANTS_PERSON.search(norm) and OFFICER_WORDS.search(norm))
           or name == "bot_challenge" and not re.search(r"robot|bot|chatbot|otomatis|\bai\b|kecerdasan buatan", norm)
           or name == "file_complaint" and not reports_problem(text) and not REPORT_WORD.search(norm)
-          and not COMPLAINT_TONE.search(norm)) \
+          and not COMPLAINT_TONE.search(norm)
+          or name == "give_feedback" and HOW_QUESTION.search(norm)) \
             and OTHER_AGENCY.search(norm) and not _names_a_document(text) and not find_tickets(text) \
             and not REPORT_NOUN.search(norm) and not PURPOSE_ONLY.match(text or ""):
         new_name, cue = "out_of_scope", "other_agency"
@@ -983,11 +1028,13 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and not find_tickets(text) and not status_cue(text) and not reports_problem(text):
         # "mau kasih apresiasi buat pak lurah": praise or a suggestion offered.
         new_name, cue = "give_feedback", "feedback_offer"
-    elif name == "request_human" and BOT_WORDS.search(norm) and ("?" in norm or re.search(r"apakah|apa|kah|ya|to|tah", norm)) \
-            and not re.search(r"sambung|hubung|minta|mau (bicara|ngomong|chat)|pengen (bicara|ngomong)|alihkan", norm) \
+    elif name == "request_human" and BOT_WORDS.search(norm) \
+            and ("?" in norm or re.search(r"(?<![0-9a-z])(apakah|apa|kah|ya|to|tah)(?![0-9a-z])", norm)) \
+            and not re.search(r"sambung|hubung|minta|(mau|pengen|pgn|ingin) (bicara|ngomong|chat)|alihkan", norm) \
             and not OFFICER_WORDS.search(norm):
         new_name, cue = "bot_challenge", "is_it_a_bot"
-    elif name not in {"thank", "goodbye"} and THANK_WORDS.search(norm) and len(content_words(text)) <= 4 \
+    elif name not in {"thank", "goodbye"} and THANK_WORDS.search(norm) \
+            and (len(content_words(text)) <= 4 or FORMAL_THANKS.search(norm) and len(words) <= 16) \
             and not _names_a_document(text) and not REPORT_WORD.search(norm) and not find_tickets(text) \
             and not question_cue(text):
         # "makasih min, sdh cukup": thanks, nothing else asked.
@@ -998,7 +1045,7 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and not ASKS_ACTION.search(norm) and not find_tickets(text):
         new_name, cue = "give_feedback", "thanks_for_a_fix"
     elif name == "ask_office_hours" and (OTHER_SCHEDULE.search(norm) or PRAYER.search(norm)) \
-            and not OFFICE_WORDS.search(norm):
+            and not OFFICE_WORDS.search(norm) and not OFFICE_STAFFED.search(norm):
         new_name, cue = "out_of_scope", "other_schedule"
     elif name in {"request_document", "inform"} and question_cue(text) and (name == "request_document"
                                                                           or _names_a_document(text)):

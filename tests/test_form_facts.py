@@ -147,7 +147,7 @@ def test_category_button_is_not_a_description():
 def test_javanese_ngoko_no_photo_is_a_skip(text):
     from actions.form_facts import is_photo_skip
 
-    assert is_photo_skip(text)
+    assert ff.is_photo_skip(text)
 
 
 @pytest.mark.parametrize("current, text, patched", [
@@ -385,3 +385,36 @@ def test_an_rt_rw_correction_that_also_changes_the_place_is_a_new_address():
     # "kuning" is not in the address given: only patching the RW would lose it.
     assert ff.patch_rt_rw("RT 03 RW 05 dekat jembatan", "pian, yang bujur RT 03 RW 04 dekat jembatan kuning") is None
     assert ff.patch_rt_rw("RT 03 RW 05 dekat jembatan", "waduh rw nya 04 bukan 05") == "RT 03 RW 04 dekat jembatan"
+
+
+@pytest.mark.parametrize("text", ["tadha' foto", "tak bede foto", "tadha'", "no pic"])
+def test_no_photo_in_madurese_and_english(text):
+    assert ff.is_photo_skip(text)
+
+
+@pytest.mark.parametrize("text", [
+    "pak erte menyuruh saya melapor lewat sini pak",
+    "Dengan hormat, perkenankan saya menyampaikan sebuah pengaduan.",
+    "hi min, mau report something",
+    "Hi, I need to report a road problem",
+])
+def test_openings_that_only_announce_a_report(text):
+    assert ff.is_meta_opening(text)
+
+
+def test_the_document_asked_for_is_the_one_after_the_verb():
+    text = "dompet saya hilang di pasar isinya ka te pe dan atm saya mau bikin surat keterangan hilang"
+    assert ff.requested_document(text, ff.find_documents(text)).key == "surat_kehilangan"
+
+
+def test_facts_in_letters_and_english_openings():
+    letter = ("Dengan hormat, saya yang bertanda tangan di bawah ini, nama Hendro Prasetyo, NIK 3577012104850009, "
+              "bermaksud mengajukan Surat Keterangan Usaha untuk keperluan pengajuan kredit usaha rakyat. Demikian "
+              "permohonan ini saya sampaikan.")
+    assert ff.find_purpose(letter) == "pengajuan kredit usaha rakyat"
+    assert ff.find_name("Please make surat pindah for me, name Daniel Kurniawan, NIK 3577012704850007") == "Daniel Kurniawan"
+    assert ff.find_name("hi my name is Peter Walsh and I live here") == "Peter Walsh"
+    assert ff.find_estate_use("surat ahli waris, sertifikat tanah mau dibalik nama ke anak anak saya") == \
+        "sertifikat tanah mau dibalik nama ke anak anak saya"
+    assert ff.find_place("lokasine los sayur blok B pasar sogaten") == "los sayur blok B pasar sogaten"
+    assert ff.find_place("buang sampah di kali belakang pasar, RT 07 RW 03, baunya nyengat") == "kali belakang pasar RT 07 RW 03"

@@ -719,6 +719,32 @@ def test_alay_spelling_is_read_and_numbers_are_not():
     assert normalized("rt02 rw03 17an bolong2 3577015006650004") == " rt02 rw03 17an bolong2 3577015006650004 "
 
 
+# Writers 21-22: Madurese (read through REGIONAL_WORDS), market traders, letter style, code-mixing.
+CUES_FOR_WRITERS_21_22 = [
+    ("minta surat keterangan hilang, buku tabungan jatuh di pasar", "ask_requirements", "request_document"),
+    ("engkok terro aghebay ka ka anyar", "ask_requirements", "request_document"),
+    ("kaule nyo'on ngoros ktp anyar ghi", "ask_requirements", "request_document"),
+    ("surat domisili engkok la mare?", "request_document", "check_status"),
+    ("dhika, surat pindah engkok gi' e proses?", "request_document", "check_status"),
+    ("engkok bede se terro e laporagi", "check_status", "file_complaint"),
+    ("engkok terro acaca kalaban oreng, ta' robot", "bot_challenge", "request_human"),
+    ("coba tunjukkan pilihan layanannya pak saya tidak tahu", "give_feedback", "show_menu"),
+    ("engkok terro ajual motor, bede se mele?", "check_status", "out_of_scope"),
+    ("izin edar bpom buat jamu", "ask_requirements", "out_of_scope"),
+    ("harga bawang merah hari ini berapa", "ask_requirements", "out_of_scope"),
+    ("pls process pengantar skck gue asap, interview lusa", "ask_requirements", "request_document"),
+    ("jual sepatu running size 42, masih bagus", "give_feedback", "out_of_scope"),
+    ("mau tanya cara cek nilai utbk", "give_feedback", "out_of_scope"),
+    ("Atas perhatian dan bantuan Bapak/Ibu, saya ucapkan terima kasih yang sebesar-besarnya.", "ask_requirements", "thank"),
+    ("Mohon permohonan ini dibatalkan saja, terima kasih.", "thank", "cancel"),
+    ("any update soal laporan jalan rusak kemarin?", "file_complaint", "check_status"),
+    ("tolong dicek permohonan akte kelahiran cucu saya atas nama ahmad fauzi", "request_document", "check_status"),
+    ("pengen chat sama petugasnya aja, ribet kalo sama bot", "request_human", "request_human"),
+    ("istirahat siang jam berapa pak soalnya saya mau datang sehabis dzuhur", "ask_office_hours", "ask_office_hours"),
+    ("kamu suka kopi ga min?", "bot_challenge", "out_of_scope"),
+    ("hi min, mau report something", "request_document", "file_complaint"),
+]
+
 CUES_FOR_WRITERS_19_20 = [
     ("ada laporan lain nih min", "check_status", "file_complaint"),
     ("Nyuwun sewu, kula badhe ngajengaken serat", "ask_requirements", "request_document"),
@@ -731,9 +757,10 @@ CUES_FOR_WRITERS_19_20 = [
 
 
 @pytest.mark.parametrize("text, classifier, expected",
-                         CUES_FOR_WRITERS_15_16 + CUES_FOR_WRITERS_17_18 + CUES_FOR_WRITERS_19_20)
+                         CUES_FOR_WRITERS_15_16 + CUES_FOR_WRITERS_17_18 + CUES_FOR_WRITERS_19_20
+                         + CUES_FOR_WRITERS_21_22)
 def test_cues_for_fresh_writers(text, classifier, expected):
-    """What writers 15-20 showed, each as the classifier's uncertain reading and what the cues make of it."""
+    """What writers 15-22 showed, each as the classifier's uncertain reading and what the cues make of it."""
     intent, _, _ = decide_intent(text, {"name": classifier, "confidence": 0.5}, [{"name": classifier, "confidence": 0.5}])
     assert intent["name"] == expected
 
