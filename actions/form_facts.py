@@ -50,6 +50,8 @@ FILLER = {
     # Javanese: "iyo wis bener", "nggih sampun leres sedaya", "wes pokoke kirim"
     "wis", "wes", "uwis", "mpun", "pun", "kabeh", "sedaya", "sedoyo", "lho", "to", "kuwi", "niku", "menika",
     "pokoke", "lengkap", "insyaallah", "gitu",
+    # "Insya Allah sudah benar", "Alhamdulillah betul"
+    "insya", "insha", "allah", "alhamdulillah", "bismillah", "amin", "aamiin", "masyaallah",
     # how older residents address the officer ("iya nak kirim saja")
     "nak", "le", "ndhuk", "nduk", "cah", "dek", "dik", "mas", "mbak", "sayang",
 }
@@ -93,6 +95,8 @@ NOT_NAME_WORDS = FILLER | AFFIRM_WORDS | DENY_WORDS | {
     "karena", "soalnya", "kantor", "kelurahan", "alamat", "nik", "keperluan", "lokasi", "tempat", "depan",
     "belakang", "samping", "dekat", "sebelah", "petugas", "salah", "bukan", "ganti", "maaf", "lupa", "tau", "tahu",
     "kirim", "sampah", "rusak", "banjir", "lampu", "got", "rumah", "sekolah", "kerja", "daftar",
+    # "nama bapak hilang dari daftar penerima": what happened to a name, not a name
+    "hilang", "dicoret", "dihapus", "terhapus", "tercoret", "keluar", "tidak", "belum", "masuk", "terdaftar",
 }
 # Written parts of names that are also other words ("Moh Hasan", "Muh. Rizki", "Sri Lestari").
 NAME_ABBREVIATIONS = {"moh", "muh", "mohd", "mochammad", "moch", "sri", "dwi", "tri", "eka", "dewi", "bagus", "slamet",
@@ -153,7 +157,8 @@ def is_lenient_affirm(text: str) -> bool:
     ws = [_plain(w) for w in words(text)]
     if ws and len(ws) <= 4 and any(w in DONE_WORDS for w in ws) and all(w in FILLER or w in AFFIRM_WORDS for w in ws):
         return True  # "sudah", "wis", "udah cukup": done, send it
-    if not ws or ws[0] not in AFFIRM_WORDS or len(ws) > 12:
+    core = [w for w in ws if w not in FILLER]  # "Insya Allah sudah benar, terima kasih": "benar" opens it
+    if not core or core[0] not in AFFIRM_WORDS or len(ws) > 12:
         return False
     if any(ch.isdigit() for ch in "".join(ws)) and re.search(
             r"\b(?:rt|rw|nik|no|nomor|nmr|jl|jln|gg|gang|alamat|nama|blok)\b", " ".join(ws)):
@@ -582,7 +587,7 @@ def find_place(text: str) -> str | None:
             continue  # "lampu jalan 2 tiang": the street light is the thing, not the place
         tail = _clause(raw[start.end():])
         if re.match(r"lokasi|tempat", start.group(0), re.IGNORECASE) and looks_like_place(tail) \
-                and len(words(tail)) <= 8 and has_rt_or_rw(tail) + sum(w in PLACE_WORDS for w in words(tail)) >= 2:
+                and len(words(tail)) <= 12 and has_rt_or_rw(tail) + sum(w in PLACE_WORDS for w in words(tail)) >= 2:
             return clean_value(tail)  # "lokasine los sayur blok B pasar sogaten": said to be the place
         tokens = re.findall(r"[A-Za-z0-9][A-Za-z0-9.'/\-]*", tail)
         kept: list[str] = []
@@ -866,6 +871,7 @@ LEAD_IN_WORDS = {
 _META = re.compile(
     r"\b(bingung|mulai dari mana|mulai dr mana|gimana caranya|gmn caranya|boleh tanya|mau tanya dulu|bisa lapor"
     r"|bisa ngadu|boleh lapor|boleh ngadu|lewat sini bisa|ada yang mau|ada yg mau|sesuatu|sekalian tanya"
+    r"|boleh (?:saya |sy |aku )?(?:cerita|bercerita)|termasuk apa|masuk (?:kategori )?apa"
     r"|my indonesian|bahasa indonesia (?:saya|sy|ku) (?:kurang|jelek|belum)|not so good|not good)\b",
     re.IGNORECASE,
 )
@@ -991,7 +997,8 @@ def drop_negated(text: str) -> str:
                   text or "", flags=re.IGNORECASE)
 
 
-_RT_ONLY = re.compile(r"\b(RT|RW)(?:\s?-?(?:nya|ne|e))?\.?\s*[:/]?\s*0*(\d{1,3})\b", re.IGNORECASE)
+_RT_ONLY = re.compile(r"\b(RT|RW)(?:\s?-?(?:nya|ne|e))?(?:\s+(?:saya|sy|aku|kami|kulo|kula))?\.?\s*[:/]?\s*0*(\d{1,3})\b",
+                      re.IGNORECASE)
 
 
 def patch_rt_rw(current: str | None, text: str) -> str | None:
@@ -1056,8 +1063,8 @@ def swap_words(current: str | None, text: str) -> str | None:
         return None
     old = re.findall(r"[0-9A-Za-z]+", match.group("old"))
     where = _phrase(old).search(current) if old else None
-    if not where:
-        return None
+    if not where or len(_phrase(old).findall(current)) > 1:
+        return None  # not there, or there twice ("RT 03 RW 03": which one?)
     start, end = where.start(), where.end()
     # "gg 5 no 12 bukan gg 3": only the words the new telling does not repeat are replaced.
     repeated = set(words(match.group("new")))

@@ -100,7 +100,7 @@ def normalized(text: str) -> str:
     """Lower case, words only, "?" kept, alay spelling and Madurese words read (computed once per
     text: every cue reads it)."""
     lower = _GLOTTAL.sub(lambda m: _REGIONAL_GLOTTAL[m.group(1)], (text or "").lower().replace("’", "'"))
-    tokens = (dealay(w) for w in re.findall(r"[0-9a-z?]+", lower.replace("?", " ? ")))
+    tokens = (dealay(re.sub(r"([a-z])\1{2,}", r"\1", w)) for w in re.findall(r"[0-9a-z?]+", lower.replace("?", " ? ")))
     return " " + " ".join(REGIONAL_WORDS.get(w, w) for w in tokens) + " "
 
 
@@ -121,7 +121,8 @@ TRACK = _rx(
     r"|nasibnya|nasibe|nasib (laporan|aduan|pengaduan|permohonan)\w*|(tindak ?lanjut|tindaklanjut)(nya)? (laporan|aduan|pengaduan)\w*"
     r"|statusnya|statuse|progresnya|progrese|(ada|ono|onok|enek|wonten) (update|apdet)|updatenya|apdetnya|update (ga|gak|gk|nggak|belum|blm|ya|dong)\b|kelanjutan\w*|kabaripun|pripun kabar\w*"
     r"|any update|ada update|update (soal|tentang|laporan|permohonan|pengajuan|aduan)\w*"
-    r"|(tolong|tlg|mohon|minta) (di)?(cek|cekkan|cekin|check) (permohonan|pengajuan|laporan|aduan|pengaduan|berkas)\w*"
+    r"|(tolong|tlg|mohon|minta|bisa|bs) (di)?(cek|cekkan|cekin|check) (permohonan|pengajuan|laporan|aduan|pengaduan|berkas)\w*"
+    r"|lupa (nomor|no|nomer) tiket\w*|(laporan|aduan|pengaduan)\w* (\w+ ){0,4}(ada|sudah ada|udah ada) (tindak ?lanjut|tindaklanjut)\w*"
 )
 # "gk prnh dpt bansos": aid never received (a complaint, not a status question)
 NOT_RECEIVED = _rx(r"(gk|ga|gak|nggak|tidak|tdk|belum|blm|ora|durung|mboten|dereng) (prnh |pernah |tau |nate )?"
@@ -176,11 +177,12 @@ STILL_PENDING = _rx(
     r"(masih|msh|isih|sik|taksih|tasih) (dalam |di |e )?(proses|diproses|antri|antre|ngantri|nunggu|menunggu|diperiksa|ditangani"
     r"|diverifikasi|dikerjakan|dipun proses)"
 )
-WHEN_READY = _rx(r"(kapan|kpn) (jadi|jd|jadinya|selesai|rampung|dados|dadi|bisa diambil|diambil|keluar|terbit|ditindaklanjuti|diperbaiki"
+WHEN_READY = _rx(r"(kapan|kpn) (kira ?kira |kira2 |kiro2 )?(\w+ ){0,4}(selesainya|jadinya|keluarnya|terbitnya|keluar|terbit|selesai)(?! (bikin|buat|urus))"
+                 r"|(kapan|kpn) (jadi|jd|jadinya|selesai|rampung|dados|dadi|bisa diambil|diambil|keluar|terbit|ditindaklanjuti|diperbaiki"
                  r"|dibetulkan|dibetulin|dibenerin|dibenahi|diangkut|dibersihkan|ditangani|diproses|dibalas|dibales|direspon"
                  r"|ditanggapi|didandani|ada yg datang|ada yang datang|datang|dateng)")
 MINE = _rx(r"\w{3,}ku|saya|sy|ku|kulo|aku|kula|punya saya|punyaku|anak saya|anakku|ibu saya|bapak saya|suami saya|istri saya|gue|gw"
-           r"|awak|ambo|aye|ulun|ane")
+           r"|awak|ambo|aye|ulun|ane|kami")
 
 HOW_QUESTION = _rx(
     r"syarat\w*|syrat\w*|syrt\w*|persyaratan\w*|(bawa|bwa|bw|gowo|nggowo) (apa|ap|opo|aja)|bawa apa aja|perlu apa|butuh apa|perlu bawa|harus bawa|apa yang (harus|perlu) dibawa"
@@ -199,6 +201,10 @@ NEED_QUESTION = _rx(
     r"( ya| sih| min| kak| pak| bu| nggih)? ?\?? *$|(juga |jg )?(ya|yo|kah|tah|to|po|nggih) ?\? *$|(tah|ta|to|po) *$)"
     # krama: "punapa kedah rawuh piyambak ... utawi saged dipun wakilaken?"
     r"|(punapa|menapa|napa|nopo) (kedah|saged|angsal|wajib)"
+    # "kalau mau bikin ktp el apa petugas bisa rekam di rumah?", "semua anak harus datang ya"
+    r"|(apa|apakah) (petugas|bisa|boleh|dapat|bs) (\S+ ){0,6}\?"
+    r"|(harus|hrs|wajib|kudu) (datang|dateng|hadir|ikut|tanda tangan)( semua)?( ya| kah| tah)?"
+    r"|(bisa|bs) (sehari|1 hari|satu hari|langsung) (jadi|jd|selesai)"
 )
 # Short follow-ups that can only be about the requirements ("bayar ga?", "berapa lama?").
 REQUIREMENT_WORDS = _rx(
@@ -214,6 +220,9 @@ NEW_REPORT = _rx(
     r"(menyampaikan|sampaikan|nyampaikan|nyampekne|meneruskan|teruskan) (laporan|aduan|keluhan|pengaduan) (ke|kepada|dhateng|marang)|"
     r"(mau|mo|mw|mao|ingin|pengen|pgn|pingin|arep|meh|kate|badhe|ajeng|akan|nak|nk|handak|hendak|mahu"
     # "boleh ke sy buat aduan dr Malaysia?": asking whether one may report is reporting
+    r"|(boleh|bisa|bs|bleh)( ke| kah| gak| ga| nggak| tidak| ndak)?( sy| saya| aku| awak| ambo| ulun| kami)?)"
+    r" (cerita|bercerita)(?! (lucu|dong|donk))|"
+    r"(mau|mo|mw|mao|ingin|pengen|pgn|pingin|arep|meh|kate|badhe|ajeng|akan|nak|nk|handak|hendak|mahu"
     r"|(boleh|bisa|bs|bleh)( ke| kah| gak| ga| nggak| tidak| ndak)?( sy| saya| aku| awak| ambo| ulun| kami)?)"
     r" (buat |bikin |membuat |nggawe |ndamel |menyampaikan |kasih |matur |ngaturaken |nyampekne |e )?"
     r"(laporan|lapor|melapor|ngelapor|ngadu|mengadu|mangadu|pengaduan|aduan|keluhan|laporagi|laporaghi|alapor|report|complain"
@@ -256,7 +265,7 @@ WANT_APPLY = _rx(
 )
 # "bikin kk ya min, ...", "ngajuin surat pindah keluar kota": an order that opens with applying.
 APPLY_FIRST = re.compile(
-    r"^ ((saya|sy|aku|kulo|kula|gue|gw|kami|i) )?(apply|request|ngajokno|ngajokke|ngajokaken|ngajuke|bikin|bkin|bikinin|bwt|bwtin|bkinin|buat|buatin|buatkan|ngurus|urus|urusin|ngajuin|ajukan|ajuin|ngajukan|mengajukan|daftar|daftarkan"
+    r"^ ((saya|sy|aku|kulo|kula|gue|gw|kami|i) )?(apply|request|gawe|nggawe|ndamel|ngajokno|ngajokke|ngajokaken|ngajuke|bikin|bkin|bikinin|bwt|bwtin|bkinin|buat|buatin|buatkan|ngurus|urus|urusin|ngajuin|ajukan|ajuin|ngajukan|mengajukan|daftar|daftarkan"
     r"|daftarin|daftarno|minta|njaluk|nyuwun|proses|tolong proses|tlg proses|gawekno|damelaken) "
 )
 # "makasih, lampu jalan yg kemarin rusak udah dibenerin cepet": thanks for a fix, not a new report.
@@ -317,8 +326,8 @@ OTHER_AGENCY = _rx(
     r"daftar (polisi|polri|tni|cpns|pns|asn|bintara|tamtama|akpol|akmil|kuliah|ppdb|sekolah|bpjs|haji|umroh)"
     r"|paspor|samsat|stnk|bpkb|imigrasi|bpn|sertifikat tanah|pajak (motor|mobil|kendaraan)|pbb"
     r"|konsulat|kedutaan|kbri|kjri|bp2mi|bnp2tki|disnaker|agen (tki|pmi|tkw)|pt penyalur|daftar ulang|kampus|ukt|krs"
-    r"|toefl|ielts|toeic|kursus|bimbel|les privat|utbk|snbt|snbp|nilai (utbk|rapor|raport|ujian|un)"
-    r"|bpom|izin edar|pirt|p irt|sertifikat halal|label halal|nib|oss|visa|tera ulang|timbangan"
+    r"|toefl|ielts|toeic|kursus|bimbel|les privat|(pembagian |bagi )?rapor|raport|utbk|snbt|snbp|nilai (utbk|rapor|raport|ujian|un)"
+    r"|bpom|izin edar|pirt|p irt|sertifikat halal|label halal|nib|oss|visa|tera ulang|timbangan|ppg|pppk|cpns|dapodik|siasn"
     r"|kartu (bpjs|kis|jkn|indonesia sehat|indonesia pintar|kip|atm|kredit|prakerja|npwp)|bpjs\w*"
     r"|atm|tilang|etle|e tilang|perpanjang sim|bikin sim|buat sim|sim (a|b|c|mati|hilang|baru)|lowongan\w*|loker"
     r"|transfer(?! (ke |sama |dengan )?(cs|petugas|admin|operator|orang|org|customer))|antar bank|asuransi|rekening bank|pinjam uang|pinjaman|kredit (motor|mobil|hp|rumah)|cicilan|bunga bank|bank (bri|bni|mandiri|bca|jatim|btn)"
@@ -345,7 +354,7 @@ MENU_QUESTION = _rx(
     r"|(apa|ap|apo|ape|opo) (aja|aj|saja|sajo|aje|wae|haja) (yang|yg|nan|sing) (bisa|bs|iso) (d ?urus|di ?urus|d ?bantu|di ?bantu|dilayani)"
     r"|(bisa|bs|iso) (bantu|bntu|mbantu|membantu|bantuin) (apa|ap|apo|opo) (aja|aj|saja|haja|sajo|wae|ae)"
     r"|(harus|hrs|kudu) (ketik|ktik|nulis|tulis|pencet|pilih|milih) (apa|ap|opo|menapa)"
-    r"|(tunjukkan|tunjukin|tampilkan|tampilin|kasih (tau|tahu|lihat)|lihat|liat|kirim|kirimkan) (\w+ )?(pilihan|daftar|menu) ?(layanan\w*|menu\w*)?"
+    r"|(tunjukkan|tunjukin|tampilkan|tampilin|kasih (tau|tahu|lihat)|lihat|liat|kirim|kirimkan) (\w+ )?(pilihan|daftar|menu)\w* ?(layanan\w*|menu\w*)?"
 )
 WHAT_CAN_YOU_DO = _rx(
     r"(ada )?pilihan\w* (apa|opo|menapa) ?(aja|saja|wae|mawon)?|(bingung|bingungg) (hrs|harus|kudu) (pilih|milih)"
@@ -362,7 +371,8 @@ WANTS_PERSON = _rx(r"butuh|perlu|mau|mw|mo|pgn|minta|chat (dengan|sama|sm)|penge
 A_PERSON = _rx(
     r"(org|orang|wong|tiyang|manusia|uwong) (asli|beneran|nyata|mawon|wae|ae|aja|aj|saja|tenan)"
     r"|(ojok|ojo|jangan|bukan|dudu|sanes|mboten|bunten|ta) (robot|bot|mesin)"
-    r"|(mau|pengen|ingin) (e |di )?(layani|dilayani|ngobrol|bicara|ngomong) (dengan |sama |sm )?(orang|org|manusia|petugas)"
+    r"|(mau|pengen|ingin|pgn) (e |di )?(layani|dilayani|ngobrol|bicara|ngomong|chat) (dengan |sama |sm )?(orang|org|manusia|petugas)"
+    r"|admin asli|petugas asli"
     # "tolong saya dihubungkan dengan petugas saja", "q mw ngmg lgsg sm org kelurahan", "transfer ke CS dong"
     r"|(hubungkan|sambungkan|dihubungkan|disambungkan|dihubungin|sambungin|ngomong|ngmg|omong|bicara|ngobrol|chat|transfer"
     r"|oper|alihkan|diteruskan|nyarios|matur) (langsung |lgsg |lsg )?(dengan|dgn|sama|sm|ke|karo|kalih|kaliyan|sareng|ka) (petugas|admin|operator|cs"
@@ -377,12 +387,12 @@ PERSON_QUESTION = _rx(r"(orang|org|wong|tiyang|manusia) (beneran|asli|nyata|tena
 ANYONE_THERE = _rx(r"(onok|ada|enek|wonten|ana) (wong|orang|org|tiyang|uwong) (ta|kah|gak|ga|nggak|mboten|to|ya)?\s*\??")
 # "harga iphone 15 second brp", "kulo badhe tumbas tiket bis": shopping is not a service here.
 SHOPPING = _rx(r"harga (hp|iphone|motor|mobil|emas|beras|cabe|tiket|laptop|tanah|rumah)\w*|tumbas|tuku|beli tiket|beli pulsa"
-               r"|tiket (kapal|pesawat|kereta|bus|bis|travel|konser|bola)\w*|(yg|yang|sing) (jual|dodol|sade)"
+               r"|tiket (kapal|pesawat|kereta|bus|bis|travel|konser|bola)|(yg|yang|sing) (jual|dodol|sade)"
                r"|jual beli|harga pasaran|(mau|pengen|arep|badhe) (beli|membeli|tuku|tumbas)"
                r"|(jual|dijual|sade|ngedol|didol) (kambing|sapi|motor|mobil|hp|rumah|tanah|kos|kue|nasi|sepatu|baju|laptop"
                r"|kucing|ayam|burung|sepeda|kulkas|tv)\w*|(ada|wonten|bede) (yg|yang|sing|ingkang|se) (butuh|minat|beli|jual)"
                r"|harga (bawang|cabe|cabai|lombok|beras|minyak|gula|telur|telor|daging|ayam|bensin|pertalite|pertamax|solar"
-               r"|sembako|sayur|elpiji|lpg|gas)\w*|gas melon|(agen|pangkalan) (gas|elpiji|lpg)|tukar uang|uang receh|uang baru")
+               r"|sembako|sayur|elpiji|lpg|gas|gabah|pupuk)\w*|gas melon|sewa (traktor|mobil|motor|tenda|sound|alat|molen)\w*|(jual|dijual) (\w+ ){1,4}(ada|bede|wonten) (yg|yang|se|sing) (minat|mau|beli)|(agen|pangkalan) (gas|elpiji|lpg)|tukar uang|uang receh|uang baru")
 # "bantuin ngerjain tugas PKn", "ceritakan lelucon": homework and jokes.
 CHIT_CHAT = _rx(
     r"(cariin|carikan|nyariin|nyarikan|tolong cari|bantu cari|bantuin cari) (kos|kost|kontrakan|rumah|kerja\w*|jodoh|pacar"
@@ -395,7 +405,7 @@ CHIT_CHAT = _rx(
     r"|^ ?((ha)+h?|(he)+|(wk)+w?|ngakak|lol|xixi|hihi)( (ha)+h?| (wk)+w?| ngakak| lol)* ?$"
     r"|adat jawa|temu manten|urutan acara|primbon|weton|hari baik|tanggal baik"
     r"|(kamu|km|admin|min|sampean|mas|mbak) (itu )?(cowok|cewek|laki laki|perempuan|wong lanang|wong wadon)"
-    r"|tempat (nongkrong|wisata|makan|ngopi|jajan)|rekomendasi (tempat|makanan|kuliner|cafe)"
+    r"|tempat (nongkrong|wisata|makan|ngopi|jajan|les|kursus|servis|service|cukur|pijat)|rekomendasi (tempat|makanan|kuliner|cafe)"
     r"|(ngerjain|mengerjakan|ngerjakan|garap|nggarap|nggarapke|kerjain) (tugas|pr|soal)|tugas sekolah|tugas kuliah"
     r"|(sampean|kamu|km|awakmu|njenengan|panjenengan|mas|mbak|admin|min) (asline|asli|asal\w*) (ngendi|endi|mana|pundi|dari mana)"
     r"|(asline|asalnya|asale) (ngendi|endi|mana|pundi)|(umur|usia)(mu|nya)? (piro|berapa|brp|pinten)"
@@ -412,6 +422,7 @@ OTHER_SCHEDULE = _rx(
     r"(jadwal|jam) (kereta|ka|krl|bus|bis|travel|pesawat|kapal|angkot|sholat|salat|solat|imsak|buka puasa|adzan|azan"
     r"|bola|tayang|film|konser|pertandingan|dokter|praktek|praktik)"
     r"|(kereta|bus|bis|travel|pesawat) (ke|ka|dari|jurusan|berangkat)"
+    r"|(pembagian |bagi )?rapor|raport|libur sekolah|jadwal (ppg|cpns|pppk|ujian|sekolah|tes)"
 )
 # "nomor wa polres madiun kota ada gk": another office's contact.
 CONTACT_OF = _rx(r"nomor|nomer|no|kontak|telp|telepon|telpon|cp|wa|whatsapp|hubungi")
@@ -443,7 +454,7 @@ WANT_A_LETTER = _rx(
     r" (surat|serat|layang|dokumen|berkas|surat2|surat surat|pengantar)"
     # "aku butuh surat cak", "saya perlu surat dari kelurahan": needing a letter, which one not said
     r"|(perlu|butuh|mbutuhke|mbetahaken|betah|minta|njaluk|nyuwun) (surat|serat|layang|surat2|surat surat)"
-    r"( (dari|dr|saking|teko|soko) (kelurahan|kalurahan|kantor))?( (cak|rek|min|kak|pak|bu|mas|mbak|nggih|ya|yo))?\s*$"
+    r"( (dari|dr|saking|teko|soko) (kelurahan|kalurahan|kantor))?( (cak|rek|min|kak|pak|bu|mas|mbak|nggih|ya|yo|dulu|dl|sek|juga|jg))*\s*$"
 )
 # "daftarno saiki", "langsung ajukan aja": apply now, the document said before.
 APPLY_BARE = _rx(
@@ -482,12 +493,12 @@ GREETING_WORDS = frozenset(
     permisi punten nuwun sewu maaf mohon ngapunten mengganggu ganggu sebentar waktunya minta
     min mimin admin pak bu bapak ibu kak mas mbak mba dik om bang nak
     semoga sehat selalu apa kabar kabare pripun nggih ya yo nih dong sih deh
-    bismillah bismillahirrahmanirrahim sebelumnya ngganggu menawi wekdal panjenengan njenengan kulo nuwun
+    bismillah bismillahirrahmanirrahim sebelumnya ngganggu menawi wekdal panjenengan njenengan kulo nuwun kulanuwun lur lurr lurd
     """.split()
 )
 GREETING_CORE = frozenset(
     "assalamualaikum asalamualaikum assalamu salam halo hallo hai hi hay helo pagi siang sore malam selamat "
-    "sugeng enjing sonten dalu permisi punten kulonuwun".split()
+    "sugeng enjing sonten dalu permisi punten kulonuwun kulanuwun".split()
 )
 ADDRESS_WORDS = frozenset("para petugas kelurahan sogaten semua semuanya sedoyo warga sekalian rekan".split())
 
@@ -507,6 +518,22 @@ def _after_greeting(norm: str) -> str:
             break  # "minta surat keterangan hilang": an order, not "minta maaf" / "mohon waktunya"
         i += 1
     return " " + " ".join(words[i:]) + " "
+
+
+_BARE_FILLER = frozenset("yg yang aja saja ae wae ya yo min kak pak bu mas mbak itu nggih dong deh surat".split())
+
+
+def bare_document(text: str) -> bool:
+    """A document's name and nothing else ("sktm", "yg SKU aja", "akta kematian")."""
+    from kokom import doc_names
+
+    found = doc_names.find(text or "")
+    if not found:
+        return False
+    rest = text
+    for match in sorted(found, key=lambda m: -m.start):
+        rest = rest[:match.start] + " " + rest[match.end:]
+    return all(w in _BARE_FILLER for w in normalized(rest).split())
 
 
 def only_greeting(text: str) -> bool:
@@ -622,9 +649,11 @@ SERVICE_COMPLAINT = _rx(
 )
 # A public thing broken, dirty or overflowing: a report even without "lapor" ("aspal baru sebulan udh ngelupas").
 PUBLIC_THING = _rx(r"aspal\w*|jalan\w*|dalan\w*|got|selokan|saluran|jembatan|kreteg|lampu jalan|pju|drainase|trotoar"
+                   r"|galian|bekas galian|kolam|sumur|lubang"
                    r"|tps|sampah\w*|gorong|kali|kalen|sungai|taman|pos ronda|gapura|polisi tidur|lampu gang|lampu gg|lampu penerangan|paving|tiang listrik")
 DAMAGE = _rx(r"rusak|ancur|hancur|ngelupas|mengelupas|terkelupas|bolong|berlubang|jebol|ambrol|retak|ambles|amblas|mampet"
-             r"|tersumbat|munjung|luber|meluber|mbleber|numpuk|menumpuk|bau|banjir|roboh|ambruk|mati|padam|putus|keropos")
+             r"|tersumbat|munjung|luber|meluber|mbleber|numpuk|menumpuk|bau|banjir|roboh|ambruk|mati|padam|putus|keropos"
+             r"|mbebayani|membahayakan|berbahaya|ora dipager|gak dipagar|tidak dipagar|tanpa pagar")
 # Public-order trouble ("wonten tiyang sade ciu ... sami mendem").
 PUBLIC_ORDER = _rx(r"anjing liar|asu liar|anjing galak|asu galak|digigit anjing|dicokot|ciu|miras|arak|oplosan|mabuk|mabok|mendem|judi|togel|sabung ayam|narkoba|pil koplo|balap liar|tawuran"
                    r"|maling|nyolong|pencurian|kemalingan|begal|preman|pungli")
@@ -792,6 +821,36 @@ def switch_intent(rest: str, intent: str | None, ranking: list[dict]) -> str | N
     return None
 
 
+# "saran: tolong dibuatkan ramp di pintu masuk": said to be a suggestion before anything else.
+SUGGESTION_LEAD = re.compile(r"^\W*(saran|usul|usulan|masukan|kritik dan saran|saran dan kritik)\s*(saya|sy|kami|aja|nih|ya|min)?\s*[:=-]",
+                             re.IGNORECASE)
+# "aku butuh surat dr kelurahan buat beasiswa tp bingung surat apa": a letter wanted, which one unknown.
+UNSURE_WHICH = _rx(r"(bingung|ga tau|gak tau|gatau|nggak tahu|ngga tau|tidak tahu|tdk tahu|ndak tau|ora ngerti|ra ngerti"
+                   r"|nggak ngerti|gak ngerti|ga ngerti|tidak mengerti|ndak ngerti|kurang paham|ga paham|gak paham)"
+                   r" (\w+ ){0,2}(surat|namanya|nama suratnya|suratnya|jenisnya)|(ga|gak|tidak|nggak|ngga) (tau|tahu) namanya")
+# "Selamat siang, saya perawat puskesmas, izin menyapa": a greeting with who writes, nothing asked yet.
+INTRODUCTION = _rx(r"izin (menyapa|menghubungi|nyapa)|mohon izin (menghubungi|menyapa)|salam kenal"
+                   r"|(sy|saya|aku|kulo|kula|kami) (dari|warga|guru|perawat|bidan|ketua|pengurus|anggota|petani|pedagang) \w+")
+LEAVING = _rx(r"undur diri|mohon diri|pamit|pamitan|nyuwun pamit")
+# "Apakah pembuatan surat keterangan usaha dipungut biaya?": a cost question, not a report of extortion.
+YES_NO_OPENING = re.compile(r"^ (apakah|apa|apa benar|apa iya|apa bener|opo|menapa|punapa) ")
+
+
+def _last_clause(text: str) -> str:
+    parts = [p for p in re.split(r"[,.;!?]", text or "") if p.strip()]
+    return parts[-1] if parts else (text or "")
+
+
+def applies_last(text: str) -> bool:
+    """ "..., kata sekolah harus ada sktm dari kelurahan, saya mau ngajuin": the last clause applies."""
+    if len([p for p in re.split(r"[,.;!?]", text or "") if p.strip()]) < 2:
+        return False  # one clause: the other cues read it whole
+    last = _last_clause(text)
+    norm = normalized(last)
+    return not (text or "").rstrip().endswith("?") and not question_cue(last) and bool(
+        WANT_APPLY.search(norm) or APPLY_NOW.search(norm) or APPLY_FIRST.search(_after_greeting(norm)))
+
+
 def _last_sentence(text: str) -> str:
     """ "ini dukcapil kah? aku nak urus dokumen" -> "aku nak urus dokumen" (what is asked last)."""
     parts = [p for p in re.split(r"[?!.]\s+", text or "") if p.strip()]
@@ -832,12 +891,20 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
         new_name, cue = "out_of_scope", "quiz"
     elif FORWARDED.search(text or "") and name not in {"file_complaint"} | ({"check_status"} if find_tickets(text) else set()):
         new_name, cue = "out_of_scope", "forwarded"
+    elif name in {"request_document", "file_complaint", "ask_requirements", "request_human", "out_of_scope"} \
+            and SUGGESTION_LEAD.match(text or "") and not find_tickets(text):
+        # (a suggestion that reports a concrete problem is offered as a complaint by the feedback flow)
+        new_name, cue = "give_feedback", "suggestion"
+    elif name in {"request_document", "ask_requirements", "check_status"} and bare_document(text):
+        # "sktm", "yg SKU aja": a document's name alone is an answer; outside a form it starts that request.
+        new_name, cue = "inform", "bare_document"
     elif name in {"ask_requirements", "ask_office_hours", "request_document", "check_status"} \
             and HOURS_QUESTION.search(norm) and OTHER_OFFICE.search(norm) and not find_tickets(text) \
             and not re.search(r"kelurahan|kalurahan|balai", norm):
         # "kalo skck di polres madiun kota buka jam berapa?": another office's hours.
         new_name, cue = "out_of_scope", "other_schedule"
-    elif name != "file_complaint" and EXTORTION.search(norm) and not find_tickets(text) and not status_cue(text):
+    elif name != "file_complaint" and EXTORTION.search(norm) and not find_tickets(text) and not status_cue(text) \
+            and not (YES_NO_OPENING.match(norm) and _names_a_document(text) and "?" in (text or "")):
         # "petugas minta duit pas sy ngurus srat, pdhl katanya grts": a report about the service.
         new_name, cue = "file_complaint", "problem_report"
     elif name != "out_of_scope" and POLICE_REPORT.search(norm) and not _names_a_document(text) \
@@ -852,10 +919,12 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and not _names_a_document(text) and not find_tickets(text):
         new_name, cue = "show_menu", "what_can_you_do"
     elif name != "out_of_scope" and CHIT_CHAT.search(norm) and not _names_a_document(text) and not find_tickets(text) \
+            and not A_PERSON.search(norm) \
             and not REPORT_WORD.search(norm):
         new_name, cue = "out_of_scope", "chit_chat"
-    elif name in {"ask_requirements", "check_status", "request_document", "show_menu", "greet", "inform",
-                  "ask_office_hours", "give_feedback"} and SHOPPING.search(norm) and not _names_a_document(text) \
+    elif (name in {"ask_requirements", "check_status", "request_document", "show_menu", "greet", "inform",
+                   "ask_office_hours", "give_feedback"} or name == "file_complaint" and not reports_problem(text)) \
+            and SHOPPING.search(norm) and not status_cue(text) and not find_tickets(text) and not _names_a_document(text) \
             and (not OFFICE_WORDS.search(norm) or re.search(r"tuku|tumbas|beli|jual", norm)) and not REPORT_WORD.search(norm):
         new_name, cue = "out_of_scope", "shopping"
     elif (name in {"out_of_scope", "check_status", "ask_requirements", "ask_office_location", "ask_office_hours",
@@ -996,14 +1065,20 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
         # "min butuh surat pengantar nikah", "perlu surat domisili, sy ngontrak di sogaten": asked
         # for, not asked about (no question word: "perlu surat dr rt gak?" is a question).
         new_name, cue = "request_document", "wants_to_apply"
+    elif name in {"ask_requirements", "check_status"} and _names_a_document(text) and applies_last(text) \
+            and not (name == "check_status" and (status_cue(text) or find_tickets(text))):
+        # "anak saya mau daftar SMP, kata sekolah harus ada sktm dari kelurahan, saya mau ngajuin"
+        new_name, cue = "request_document", "wants_to_apply"
     elif name in {"ask_requirements", "check_status"} and _names_a_document(text) and not question_cue(text) \
             and not (name == "check_status" and (status_cue(text) or find_tickets(text))) and (
             APPLY_NOW.search(norm) or APPLY_FIRST.search(_after_greeting(norm))
             or (WANT_APPLY.search(norm) and not NEEDS.search(norm))):
         new_name, cue = "request_document", "wants_to_apply"
     elif name in {"ask_requirements", "inform", "out_of_scope", "greet", "show_menu", "request_document"} \
-            and any(WANT_A_LETTER.search(normalized(clause)) for clause in re.split(r"[,.;!?]", _last_sentence(text))) \
-            and not question_cue(_last_sentence(text)) \
+            and (any(WANT_A_LETTER.search(normalized(clause)) for clause in re.split(r"[,.;!?]", _last_sentence(text)))
+                 and (not question_cue(_last_sentence(text)) or UNSURE_WHICH.search(norm))
+                 or UNSURE_WHICH.search(norm)
+                 and re.search(r"(butuh|perlu|mau|ingin|pengen|pgn|harus|urus|ngurus) (\w+ ){0,2}(surat|dokumen)", norm)) \
             and not _names_a_document(text) and not status_cue(text):
         # "pak sy perlu bikin surat": a letter wanted, which one not said yet (the form asks).
         if name == "request_document":
@@ -1033,6 +1108,15 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and not re.search(r"sambung|hubung|minta|(mau|pengen|pgn|ingin) (bicara|ngomong|chat)|alihkan", norm) \
             and not OFFICER_WORDS.search(norm):
         new_name, cue = "bot_challenge", "is_it_a_bot"
+    elif name not in {"goodbye", "request_human"} and LEAVING.search(norm) and len(words) <= 8 and not find_tickets(text) \
+            and not _names_a_document(text) and not REPORT_WORD.search(norm) and not question_cue(text):
+        new_name, cue = "goodbye", "leaving"
+    elif name in {"file_complaint", "out_of_scope", "inform", "thank", "request_document", "ask_requirements", "request_human",
+                  "greet"} \
+            and GREETING_CORE & set(words) and INTRODUCTION.search(norm) and not REPORT_WORD.search(norm) \
+            and not _names_a_document(text) and not find_tickets(text) and not question_cue(text) \
+            and not reports_problem(text) and len(words) <= 16:
+        new_name, cue = "greet", "introduction"
     elif name not in {"thank", "goodbye"} and THANK_WORDS.search(norm) \
             and (len(content_words(text)) <= 4 or FORMAL_THANKS.search(norm) and len(words) <= 16) \
             and not _names_a_document(text) and not REPORT_WORD.search(norm) and not find_tickets(text) \
@@ -1048,7 +1132,8 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and not OFFICE_WORDS.search(norm) and not OFFICE_STAFFED.search(norm):
         new_name, cue = "out_of_scope", "other_schedule"
     elif name in {"request_document", "inform"} and question_cue(text) and (name == "request_document"
-                                                                          or _names_a_document(text)):
+                                                                          or _names_a_document(text)) \
+            and not applies_last(text):
         new_name, cue = "ask_requirements", "question"
     elif name == "check_status" and status_cue(text):
         # The classifier and the cue agree: no clarifying question needed.

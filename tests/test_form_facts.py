@@ -418,3 +418,20 @@ def test_facts_in_letters_and_english_openings():
         "sertifikat tanah mau dibalik nama ke anak anak saya"
     assert ff.find_place("lokasine los sayur blok B pasar sogaten") == "los sayur blok B pasar sogaten"
     assert ff.find_place("buang sampah di kali belakang pasar, RT 07 RW 03, baunya nyengat") == "kali belakang pasar RT 07 RW 03"
+
+
+def test_a_yes_after_a_religious_phrase_confirms():
+    # "Insya Allah sudah benar" at the confirmation looped to the 20-turn limit (blind set 23)
+    assert ff.is_lenient_affirm("Insya Allah sudah benar")
+    assert ff.is_lenient_affirm("Insya Allah sudah benar, terima kasih")
+    assert not ff.is_lenient_affirm("mohon jangan dikirim")
+
+
+def test_an_rw_said_with_saya_patches_the_rw_not_the_rt():
+    assert ff.patch_rt_rw("Jl. Sogaten Gg. Cempaka No. 11 RT 03 RW 03", "Mohon koreksi, RW saya 04 bukan 03") == \
+        "Jl. Sogaten Gg. Cempaka No. 11 RT 03 RW 04"
+    assert ff.swap_words("RT 03 RW 03", "04 bukan 03") is None  # which 03? not guessed
+
+
+def test_what_happened_to_a_name_is_not_a_name():
+    assert ff.find_name("sejak awal tahun ini nama bapak hilang dari daftar penerima bantuan") is None

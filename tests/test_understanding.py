@@ -745,6 +745,38 @@ CUES_FOR_WRITERS_21_22 = [
     ("hi min, mau report something", "request_document", "file_complaint"),
 ]
 
+# Writers 23-24: farmers, religious leaders, families writing for someone; teachers and nurses,
+# one-line lowercase writers, residents who describe a situation instead of naming a document.
+CUES_FOR_WRITERS_23_24 = [
+    ("Apakah pembuatan surat keterangan usaha dipungut biaya?", "request_document", "ask_requirements"),
+    ("anak saya mau daftar SMP, kata sekolah harus ada surat keterangan tidak mampu dari kelurahan, saya mau ngajuin",
+     "request_document", "request_document"),
+    ("sktm", "request_document", "inform"),
+    ("yg SKU aja", "ask_requirements", "inform"),
+    ("saran: tolong dibuatkan ramp di pintu masuk kantor", "request_document", "give_feedback"),
+    ("aku butuh surat dr kelurahan buat ngurus beasiswa tp bingung surat apa", "ask_requirements", "request_document"),
+    ("Selamat siang, saya perawat puskesmas, izin menyapa", "out_of_scope", "greet"),
+    ("pagi pak, sy dari kelompok tani sri rejeki", "greet", "greet"),
+    ("selamat siang, sy undur diri dulu", "inform", "goodbye"),
+    ("okee makasiii", "affirm", "thank"),
+    ("kulanuwun lurr", "thank", "greet"),
+    ("kolam bekas galian nang pinggir sawah ora dipager, mbebayani bocah", "out_of_scope", "file_complaint"),
+    ("jual gabah kering giling 2 ton, ada yg minat?", "file_complaint", "out_of_scope"),
+    ("saya lupa nomor tiket, bisa cek pengajuan saya atas nama Dwi Rahayu?", "out_of_scope", "check_status"),
+    ("aduan soal pungli kemarin ada tindak lanjutnya?", "file_complaint", "check_status"),
+    ("admin asli mana? pengen chat manusia", "request_human", "request_human"),
+    ("saya nggak tahu mau ngurus apa, tolong tunjukkan pilihannya", "request_document", "show_menu"),
+    ("gawe ktp anyar nggo anakku sing wis 17 taun", "ask_requirements", "request_document"),
+    ("surat domisili pak pendeta kami kapan selesainya ya?", "ask_requirements", "check_status"),
+    ("ngurus ahli waris itu semua anak harus datang ya, kakak sy di kalimantan", "request_document", "ask_requirements"),
+    ("kapan pembagian rapor semester ganjil SD negeri?", "file_complaint", "out_of_scope"),
+    ("sewa traktor tangan per hari biasanya berapa ya", "ask_requirements", "out_of_scope"),
+    ("saya nggak tahu ini termasuk apa, tapi boleh saya cerita?", "check_status", "file_complaint"),
+    ("bapak saya meninggal tadi subuh, katanya harus urus surat di kelurahan, saya nggak ngerti suratnya apa",
+     "ask_requirements", "request_document"),
+    ("saya mau kerja di luar negeri, katanya perlu surat-surat dari kelurahan dulu", "ask_requirements", "request_document"),
+]
+
 CUES_FOR_WRITERS_19_20 = [
     ("ada laporan lain nih min", "check_status", "file_complaint"),
     ("Nyuwun sewu, kula badhe ngajengaken serat", "ask_requirements", "request_document"),
@@ -758,9 +790,9 @@ CUES_FOR_WRITERS_19_20 = [
 
 @pytest.mark.parametrize("text, classifier, expected",
                          CUES_FOR_WRITERS_15_16 + CUES_FOR_WRITERS_17_18 + CUES_FOR_WRITERS_19_20
-                         + CUES_FOR_WRITERS_21_22)
+                         + CUES_FOR_WRITERS_21_22 + CUES_FOR_WRITERS_23_24)
 def test_cues_for_fresh_writers(text, classifier, expected):
-    """What writers 15-22 showed, each as the classifier's uncertain reading and what the cues make of it."""
+    """What writers 15-24 showed, each as the classifier's uncertain reading and what the cues make of it."""
     intent, _, _ = decide_intent(text, {"name": classifier, "confidence": 0.5}, [{"name": classifier, "confidence": 0.5}])
     assert intent["name"] == expected
 
