@@ -238,7 +238,8 @@ class ValidateComplaintForm(ListeningForm):
         # A description typed at the category question is the description as well.
         if requested == "complaint_category" and not text.startswith("/") and turn.changes.get("complaint_category") and \
                 self._merged(slots, turn).get("complaint_description") is None and \
-                ff.content_words(text) >= MIN_OPENING_WORDS and len(text) >= MIN_DESCRIPTION:
+                ff.content_words(text) >= MIN_OPENING_WORDS and len(text) >= MIN_DESCRIPTION and not ff.is_question(text):
+            # (not "kalau pohon mau roboh itu masuk yang mana ya pak": a question about the category)
             turn.changes["complaint_description"] = text.strip()[:MAX_DESCRIPTION]
             turn.notes.insert(0, wording.text("utter_complaint_category_and_description_noted",
                                               category=_category_title(turn.changes["complaint_category"])))

@@ -158,7 +158,7 @@ def is_lenient_affirm(text: str) -> bool:
     if ws and len(ws) <= 4 and any(w in DONE_WORDS for w in ws) and all(w in FILLER or w in AFFIRM_WORDS for w in ws):
         return True  # "sudah", "wis", "udah cukup": done, send it
     core = [w for w in ws if w not in FILLER]  # "Insya Allah sudah benar, terima kasih": "benar" opens it
-    if not core or core[0] not in AFFIRM_WORDS or len(ws) > 12:
+    if not ws or not (ws[0] in AFFIRM_WORDS or core and core[0] in AFFIRM_WORDS) or len(ws) > 12:
         return False
     if any(ch.isdigit() for ch in "".join(ws)) and re.search(
             r"\b(?:rt|rw|nik|no|nomor|nmr|jl|jln|gg|gang|alamat|nama|blok)\b", " ".join(ws)):
@@ -167,6 +167,14 @@ def is_lenient_affirm(text: str) -> bool:
     if any(w in DENY_WORDS for w in ws) or is_correction(text) or is_question(text):
         return False
     return True
+
+
+def says_yes_somewhere(text: str) -> bool:
+    """A yes anywhere in a reply that says nothing against it ("data tersebut benar adanya"): read as
+    a yes once the confirmation has been asked twice, so it is never asked a fourth time."""
+    ws = [_plain(w) for w in words(text)]
+    return any(w in AFFIRM_WORDS for w in ws) and not any(w in DENY_WORDS for w in ws) \
+        and not is_correction(text) and not is_question(text) and len(ws) <= 15
 
 
 def is_deny(text: str) -> bool:
@@ -586,7 +594,7 @@ def find_place(text: str) -> str | None:
         if re.search(r"\b(?:lampu|penerangan|marka|rambu|papan nama)\s*$", raw[:start.start()], re.IGNORECASE):
             continue  # "lampu jalan 2 tiang": the street light is the thing, not the place
         tail = _clause(raw[start.end():])
-        if re.match(r"lokasi|tempat", start.group(0), re.IGNORECASE) and looks_like_place(tail) \
+        if re.match(r"lokasi|tempat(?:nya|e|ipun)\b", start.group(0), re.IGNORECASE) and looks_like_place(tail) \
                 and len(words(tail)) <= 12 and has_rt_or_rw(tail) + sum(w in PLACE_WORDS for w in words(tail)) >= 2:
             return clean_value(tail)  # "lokasine los sayur blok B pasar sogaten": said to be the place
         tokens = re.findall(r"[A-Za-z0-9][A-Za-z0-9.'/\-]*", tail)
@@ -863,7 +871,9 @@ LEAD_IN_WORDS = {
     # letter style: "Dengan hormat, perkenankan saya menyampaikan sebuah pengaduan."
     "dengan", "hormat", "perkenankan", "izinkan", "ijinkan", "sebuah", "suatu", "bermaksud", "hendak",
     # English: "mau report something"
-    "report", "something", "hi", "hello",
+    "something", "hi", "hello",
+    # Madurese: "engkok bede se terro e laporagi" (I have something to report)
+    "engkok", "kaule", "terro", "bede", "se", "e", "nyo'on", "nyo", "on",
 }
 
 
@@ -913,7 +923,7 @@ _IDENTITY = re.compile(
 
 _REPORTING = re.compile(r"\b(?:(?:buat|bikin|membuat|kasih|menyampaikan|sampaikan|ajukan|mengajukan)\s+(?:sebuah\s+|suatu\s+|satu\s+)?)?"
                         r"(?:aduan|pengaduan|laporan|keluhan|lapor\w*|melapor\w*|ngadu|mengadu|mangadu|komplain|komplen"
-                        r"|complain|report)\b",
+                        r"|complain|report|laporagi|laporaghi|alapor)\b",
                         re.IGNORECASE)
 _FROM_PLACE = re.compile(r"\b(?:dr|dari|di|kat|dekat|kampung|asal)\s+(?:sy|saya|aku|ambo|awak\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?"
                          r"|\b(?:boleh|bisa|bs)\s*(?:ke|kah|gak|ga|nggak)?\b"
@@ -997,7 +1007,7 @@ def drop_negated(text: str) -> str:
                   text or "", flags=re.IGNORECASE)
 
 
-_RT_ONLY = re.compile(r"\b(RT|RW)(?:\s?-?(?:nya|ne|e))?(?:\s+(?:saya|sy|aku|kami|kulo|kula))?\.?\s*[:/]?\s*0*(\d{1,3})\b",
+_RT_ONLY = re.compile(r"\b(RT|RW)(?:\s?-?(?:nya|ne|na|e))?(?:\s+(?:saya|sy|aku|kami|kulo|kula))?\.?\s*[:/]?\s*0*(\d{1,3})\b",
                       re.IGNORECASE)
 
 
@@ -1007,7 +1017,7 @@ def patch_rt_rw(current: str | None, text: str) -> str | None:
     if not current:
         return None
     current, text = number_words_to_digits(current), number_words_to_digits(text)  # "rt empat bukan rt dua"
-    kept = re.sub(r"\b(?:rt|rw)(?:nya|ne)?\s+(?:tetep|tetap|sama|masih|ajeg|podo|pada)\s*\d*", " ", drop_negated(text),
+    kept = re.sub(r"\b(?:rt|rw)(?:-?(?:nya|ne|na))?\s+(?:tetep|tetap|sama|masih|ajeg|podo|pada)\s*\d*", " ", drop_negated(text),
                   flags=re.IGNORECASE)
     found = _RT_ONLY.findall(kept)
     rest = _RT_ONLY.sub(" ", kept)
@@ -1015,7 +1025,7 @@ def patch_rt_rw(current: str | None, text: str) -> str | None:
         return None
     # "yang bujur RT 03 RW 04 dekat jembatan kuning": words the address does not have make it a new one.
     told = set(words(current))
-    if any(w not in told and w not in _PATCH_TALK and len(w) > 2 for w in words(rest)):
+    if any(w not in told and w not in _PATCH_TALK and len(w) > 3 for w in words(rest)):
         return None
     value = current
     for kind, number in {k.upper(): n for k, n in found}.items():

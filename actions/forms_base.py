@@ -290,7 +290,8 @@ class ListeningForm(FormValidationAction):
             return
         if self._correction(text, tracker, confirm, slots, state, turn):
             return
-        if ff.is_lenient_affirm(text):
+        if ff.is_lenient_affirm(text) or (
+                self.failed_answers(tracker, confirm) >= STRIKES_BEFORE_HELP and ff.says_yes_somewhere(text)):
             turn.changes[confirm] = True
             return
         if re.search(r"\b(salah|keliru|lepat|ralat|koreksi|ganti|ubah|perbaiki|revisi)\b", ff.norm(text)):

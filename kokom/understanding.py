@@ -775,7 +775,9 @@ SPOKEN_NUMBER = _rx(r"((nol|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan
 CANCEL_THEN = re.compile(
     r"^\s*(?:(?:eh+|oh|o|maaf|mohon maaf|sori|sorry|min|pak|bu|mas|mbak|kak)[\s,.!]+)*"
     r"(?:batal(?:kan|in)?|cancel|(?:ga|gak|gk|nggak|ngga|enggak|tidak|tdk|ndak|tak|kagak|indak|kada) ?(?:jadi|jd)|ora sido|ra sido|rasido"
-    r"|mboten sios|udahan)"
+    r"|mboten sios|udahan"
+    # "eh salah, sy mau bikin sktm": the wrong service started (a correction inside the same form stays one)
+    r"|(?:eh\s+|maaf\s+|sori\s+)?(?:salah|keliru|kleru)(?=[\s,.!]+(?:(?:saya|sy|aku|gw|gue|kulo|q)\s+)?(?:mau|mo|mw|pengen|pgn|ingin|arep|badhe|minta)\b))"
     r"(?:\s+[\w-]+){0,3}?(?:\s*[,.!;:]+|\s+(?:deh|aja|saja|ae|wae|dong|lah)[\s,.!;:]*"
     # "tidak jadi saya mau cek laporan ...": the new wish right after the stop
     r"|\s+(?=(?:(?:saya|sy|aku|gw|gue|kulo|kula|q|ambo|awak)\s+)?(?:mau|mo|mw|pengen|pgn|ingin|arep|badhe|minta|nak)\b))"

@@ -287,6 +287,38 @@ def test_the_category_question_is_never_asked_a_fourth_time(assistant):
     assert "Lainnya" in reply and r.requested == "complaint_description"
 
 
+def test_the_confirmation_is_never_asked_a_fourth_time(assistant):
+    # A yes buried in words the form does not know: asked again twice, then read as the yes it holds.
+    r = Resident(assistant, "confirm-loop")
+    r.open("mau lapor got mampet di gg kenari rt 3 rw 2, airnya meluap ke jalan", "file_complaint")
+    answers = {"complaint_category": "infrastruktur", "complaint_description": "got mampet meluap ke jalan",
+               "complaint_location": "gg kenari rt 3 rw 2", "complaint_photo": "lewati", "reporter_name": "Budi Santoso"}
+    while r.requested in answers:
+        r.say(answers[r.requested])
+    assert r.requested == "complaint_confirm"
+    r.say("hmm ya")
+    r.say("hmm ya")
+    assert r.requested == "complaint_confirm"
+    reply = r.say("hmm ya")
+    assert "ADU-" in reply and r.case()["kind"] == "complaint"
+
+
+def test_the_wrong_service_corrected_in_one_message(assistant):
+    # "eh salah, sy mau bikin sktm": the complaint form started by mistake gives way to the request.
+    r = Resident(assistant, "wrong-service")
+    r.open("mau lapor", "file_complaint")
+    reply = r.say("eh salah, sy mau bikin sktm utk ibu")
+    assert "laporan tadi dibatalkan" in reply and r.requested == "applicant_name"
+
+
+def test_of_two_documents_named_the_one_asked_for_is_requested(assistant):
+    # The lost KTP is why; the loss letter is what is asked for (after "bikin").
+    r = Resident(assistant, "two-documents")
+    reply = r.open("dompet saya hilang di pasar isinya ka te pe dan atm saya mau bikin surat keterangan hilang",
+                   "request_document")
+    assert "Surat Kehilangan" in reply and "diubah" not in reply and r.requested == "applicant_name"
+
+
 def test_questions_still_leave_the_form_and_it_resumes(assistant):
     r = Resident(assistant, "resume")
     r.open("mau ajukan pengantar skck", "request_document")
