@@ -316,8 +316,8 @@ _NAME_CHATTER = {"oh", "o", "eh", "ini", "itu", "nama", "namaku", "nami", "asma"
 
 
 # "Moh. Sholeh", "Hj. Siti Aminah": the dot of a name's abbreviation ends no sentence.
-_NAME_ABBREV_DOT = re.compile(r"\b(M|H|Hj|Moh|Muh|Moch|Mhd|Mochd|Abd|Ir|Dr|Drs|St|Sy)\.\s+(?=[A-Z])")
-_NAME_ABBREV_JOINED = re.compile(r"\b(M|H|Hj|Moh|Muh|Moch|Mhd|Mochd|Abd|Ir|Dr|Drs|St|Sy)\.(?=[A-Z])")
+_NAME_ABBREV_DOT = re.compile(r"\b(M|H|Hj|Moh|Muh|Moch|Mhd|Mochd|Abd|Ir|Dr|Drs|St|Sy|R|Rr|RA|RM|KH|Ny|Tn)\.\s+(?=[A-Z])")
+_NAME_ABBREV_JOINED = re.compile(r"\b(M|H|Hj|Moh|Muh|Moch|Mhd|Mochd|Abd|Ir|Dr|Drs|St|Sy|R|Rr|RA|RM|KH|Ny|Tn)\.(?=[A-Z])")
 
 
 def _protect_abbreviations(text: str) -> str:
@@ -733,7 +733,9 @@ _MOVING_REASON = re.compile(
     r"((?:pindah|boyongan|ikut)\s+[^,.;!?]{3,80})"
     # "pindahan ke ponorogo ikut istri", "q ikut suami ke sidoarjo"
     r"|\b((?:pindah(?:an)?|boyongan)\s+(?:ke|ikut)\s+[^,.;!?]{3,80}"
-    r"|ikut\s+(?:suami|istri|isteri|ortu|orang tua|keluarga|anak|bojo|bapak|ibu)\w*\s+(?:ke|pindah)\s+[^,.;!?]{2,60})",
+    r"|ikut\s+(?:suami|istri|isteri|ortu|orang tua|keluarga|anak|bojo|bapak|ibu)\w*\s+(?:ke|pindah)\s+[^,.;!?]{2,60}"
+    # English: "we move to Denpasar Bali for work"
+    r"|(?:we|i)\s+(?:are\s+|am\s+|will\s+)?(?:move|moving|relocate|relocating)\s+to\s+[^,.;!?]{3,60})",
     re.IGNORECASE)
 # "mau ganti kepala keluarga di KK krn suami sy sudah meninggal": the change is what a KK/KTP is for.
 _DATA_CHANGE = re.compile(
@@ -892,6 +894,8 @@ _TOPIC_ONLY = re.compile(
     r"\b(?:lapor\w*|melapor\w*|ngadu|mengadu\w*|aduan|pengaduan|komplain|keluhan|matur|ngaturaken\w*|sampaikan|"
     r"menyampaikan)\s+(?:\w+\s+)?(?:soal|tentang|masalah|perihal|mengenai|bab|babagan|terkait|perkara)\s+"
     r"\w+(?:\s+\w+)?\s*[.!?]*\s*$"
+    # "mau lapor hal lain pak, bukan jalan bukan sampah": another topic, not yet said
+    r"|\b(?:lapor\w*|ngadu|mengadu|komplain)\s+(?:soal\s+|masalah\s+)?(?:hal|yang|yg|masalah)\s+lain\b[^.!?]{0,40}$"
     # "I need to report a road problem": the topic in English
     r"|\b(?:report|complain about|complaint about)\s+(?:a|an|the|some)?\s*\w+(?:\s+\w+)?\s+(?:problem|issue)s?\s*[.!?]*\s*$",
     re.IGNORECASE,
@@ -948,7 +952,7 @@ def is_meta_opening(text: str) -> bool:
     if _DISCRETION.search(text) and _REPORTING.search(text) and not reports_problem(_DISCRETION.sub(" ", text)) \
             and content_words(_REPORTING.sub(" ", _DISCRETION.sub(" ", re.split(r"\b(?:tapi|tp|tetapi)\b", text)[0]))) <= 3:
         return True
-    if _TOPIC_ONLY.search(text or "") and not reports_problem(text or ""):
+    if _TOPIC_ONLY.search(text or "") and not reports_problem(drop_negated(text or "")):
         return True
     if _ENDS_WITH_REPORTING.search(text or "") and not reports_problem(_ENDS_WITH_REPORTING.sub("", text or "")):
         return True
@@ -1007,7 +1011,7 @@ def drop_negated(text: str) -> str:
                   text or "", flags=re.IGNORECASE)
 
 
-_RT_ONLY = re.compile(r"\b(RT|RW)(?:\s?-?(?:nya|ne|na|e))?(?:\s+(?:saya|sy|aku|kami|kulo|kula))?\.?\s*[:/]?\s*0*(\d{1,3})\b",
+_RT_ONLY = re.compile(r"\b(RT|RW)(?:\s?-?(?:nya|ne|na|nipun|ipun|e))?(?:\s+(?:saya|sy|aku|kami|kulo|kula))?\.?\s*[:/]?\s*0*(\d{1,3})\b",
                       re.IGNORECASE)
 
 

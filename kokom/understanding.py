@@ -336,7 +336,9 @@ OTHER_AGENCY = _rx(
 EXTORTION = _rx(r"(petugas|pegawai|oknum|staf|staff|orang kelurahan|org kelurahan|rt|rw)\w* (\w+ ){0,3}"
                 r"(minta|meminta|narik|menarik|mintai|memungut|malak)\w* (duit|uang|imbalan|uang rokok|uang terima kasih|pungutan"
                 r"|bayaran|biaya tambahan|uang pelicin|sogokan)"
-                r"|(dimintai|dimintain|ditarik|dipungut|dipalak) (duit|uang|imbalan|uang rokok|uang terima kasih|biaya)")
+                r"|(dimintai|dimintain|ditarik|dipungut|dipalak) (duit|uang|imbalan|uang rokok|uang terima kasih|biaya)"
+                # English: "the officer at the counter asked me 50 thousand for a domisili letter"
+                r"|(officer|staff|clerk|employee)s? (\w+ ){0,4}(asked|charged|took|wanted) (me )?(for )?(\d+|money|a bribe|\w+ thousand)")
 # A report for the police ("cara lapor penipuan online ke polisi", "mau lapor ke polres soal ...").
 POLICE_REPORT = _rx(
     r"(lapor|laporan|melapor|ngelapor|melaporkan|laporin|ngadu|mengadu)\w* (\w+ ){0,4}(ke|di|nang|neng|teng|dateng|dhateng)"
@@ -655,7 +657,7 @@ DAMAGE = _rx(r"rusak|ancur|hancur|ngelupas|mengelupas|terkelupas|bolong|berluban
              r"|tersumbat|munjung|luber|meluber|mbleber|numpuk|menumpuk|bau|banjir|roboh|ambruk|mati|padam|putus|keropos"
              r"|mbebayani|membahayakan|berbahaya|ora dipager|gak dipagar|tidak dipagar|tanpa pagar")
 # Public-order trouble ("wonten tiyang sade ciu ... sami mendem").
-PUBLIC_ORDER = _rx(r"anjing liar|asu liar|anjing galak|asu galak|digigit anjing|dicokot|ciu|miras|arak|oplosan|mabuk|mabok|mendem|judi|togel|sabung ayam|narkoba|pil koplo|balap liar|tawuran"
+PUBLIC_ORDER = _rx(r"berantem|berkelahi|kelahi|gelut|keroyok|dikeroyok|bacok|dibacok|berdarah|anjing liar|asu liar|anjing galak|asu galak|digigit anjing|dicokot|ciu|miras|arak|oplosan|mabuk|mabok|mendem|judi|togel|sabung ayam|narkoba|pil koplo|balap liar|tawuran"
                    r"|maling|nyolong|pencurian|kemalingan|begal|preman|pungli")
 
 

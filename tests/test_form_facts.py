@@ -435,3 +435,11 @@ def test_an_rw_said_with_saya_patches_the_rw_not_the_rt():
 
 def test_what_happened_to_a_name_is_not_a_name():
     assert ff.find_name("sejak awal tahun ini nama bapak hilang dari daftar penerima bantuan") is None
+
+
+def test_what_writers_19_and_20_left_open():
+    assert ff.name_in_answer("R. Soedarsono") == "R. Soedarsono"  # a title initial stays
+    assert ff.patch_rt_rw("Jl. Sogaten gang 2 no 8 RT 01 RW 04", "Nyuwun pangapunten, RT-nipun 02 sanes 01") == \
+        "Jl. Sogaten gang 2 no 8 RT 02 RW 04"
+    assert ff.is_meta_opening("mau lapor hal lain pak, bukan jalan bukan sampah")
+    assert ff.find_moving_reason("NIK 3577012704850007, we move to Denpasar Bali for work") == "we move to Denpasar Bali for work"

@@ -775,6 +775,9 @@ CUES_FOR_WRITERS_23_24 = [
     ("bapak saya meninggal tadi subuh, katanya harus urus surat di kelurahan, saya nggak ngerti suratnya apa",
      "ask_requirements", "request_document"),
     ("saya mau kerja di luar negeri, katanya perlu surat-surat dari kelurahan dulu", "ask_requirements", "request_document"),
+    ("I want to complain about service at the kelurahan office: the officer at the counter asked me 50 thousand for a "
+     "domisili letter which should be free", "ask_requirements", "file_complaint"),
+    ("ada yg berantem pake botol di warung kopi, udah ada yg berdarah!!", "check_status", "file_complaint"),
 ]
 
 CUES_FOR_WRITERS_19_20 = [
