@@ -221,7 +221,7 @@ SKIP_PHOTO = re.compile(
     r"\b(skip|lewat|lewati|lewatin|lanjut|lanjutkan|nanti|ntar|entar|mengko|mangke|mengke|engko|ngko|susul|susulkan|"
     r"disusulkan|nyusul|kapan kapan|kapan2|"
     r"(?:ga|gak|gk|g|gx|nggak|ngga|enggak|engga|tidak|tdk|tak|ndak|nda|belum|blm|ora|ra|rak|mboten|dereng|kagak|kaga"
-    r"|kgk|kaga|bunten|kada|indak|dak|endak|teu|henteu|hana|sonde|tra|tiada) "
+    r"|kgk|kaga|bunten|kada|indak|dak|endak|teu|henteu|hana|sonde|tra|tiada|tida|seng|tara) "
     r"(?:ada|ad|ado|ono|onok|ana|punya|pny|wonten|gadhah|duwe|nduwe|usah|perlu|sempat|sempet|smpt|bisa|motret|moto|foto)|"
     r"gada|gaada|gakada|raono|raana|mboten wonten|mboten gadhah|ora ono|ora duwe|no photo|no foto|tanpa foto|"
     # other regions: Banjar "kada ada", Minang "indak ado", Malay "takde", Sundanese "teu aya", Kupang "sonde"
@@ -528,7 +528,7 @@ PLACE_WORDS = {
 # Words that end a place phrase inside a sentence (what happened, when, how bad).
 PLACE_STOP = {
     # "gang awak" / "gang aye": my alley, which says nothing about where it is
-    "awak", "ambo", "aye", "ulun", "ane", "gue", "gw",
+    "awak", "ambo", "aye", "ulun", "ane", "gue", "gw", "sa", "pu", "beta", "ko", "lubang",
     "ambles", "amblas", "pecah", "retak", "jebol", "roboh", "rubuh", "longsor", "mergo", "merga", "amargi", "gara",
     "akibat", "karna", "krn", "soale", "ada", "wonten", "onok", "ono", "ana", "kejeblos", "nyemplung", "meluber",
     "mbleber", "ngganggu", "mengganggu", "rusak", "berlubang", "bolong", "meluap", "mampet", "tersumbat", "mati", "padam", "banjir", "numpuk",
@@ -562,6 +562,15 @@ _DIRECTIONS = {"depan", "belakang", "samping", "sebelah", "dekat", "seberang", "
                "utara", "selatan", "timur", "barat", "lor", "kidul", "wetan", "kulon", "ngajeng", "wingking", "mburi",
                "ngarep", "sandhing", "cedhak", "caket", "sekitar", "area", "kawasan", "wilayah", "no", "nomor"}
 _PLACE_NAMES = {"sogaten", "manguharjo", "madiun"}
+
+
+_LANDMARKS = {
+    "pasar", "masjid", "mesjid", "musholla", "mushola", "musala", "musola", "langgar", "surau", "gereja", "pura",
+    "klenteng", "sd", "sdn", "smp", "smpn", "sma", "sman", "smk", "tk", "paud", "sekolah", "sekolahan", "balai",
+    "makam", "kuburan", "tpu", "puskesmas", "posyandu", "stasiun", "terminal", "lapangan", "jembatan", "pertigaan",
+    "perempatan", "bundaran", "simpang", "gapura", "indomaret", "alfamart", "poskamling", "gardu", "tps", "kelurahan",
+    "kecamatan", "rel", "bank", "mall", "ruko", "pertokoan", "kantor",
+}
 
 
 def _is_name_token(token: str) -> bool:
@@ -645,7 +654,12 @@ def find_place(text: str) -> str | None:
         landmark = any(low in PLACE_WORDS and low not in _DIRECTIONS and low not in ("rt", "rw", "no", "nomor")
                        for low in lows)
         both = re.search(r"\bRT\b", phrase, re.IGNORECASE) and re.search(r"\bRW\b", phrase, re.IGNORECASE)
-        specific = (has_rt_or_rw(phrase) and (landmark or both)) or any(
+        # A landmark placed by a direction or another landmark ("depan SD", "pertigaan pasar", "tps
+        # belakang pasar") is a place an officer can find in one kelurahan (issue #9: "a street,
+        # landmark, RT/RW or a shared pin"); a bare landmark ("di pasar") or a generic head is not.
+        placed = len(lows) >= 2 and any(low in _LANDMARKS for low in lows) and sum(
+            low in _LANDMARKS or low in _DIRECTIONS for low in lows) >= 2
+        specific = placed or (has_rt_or_rw(phrase) and (landmark or both)) or any(
             low in PLACE_WORDS and low not in _DIRECTIONS and low not in ("rt", "rw", "no", "nomor")
             and _is_name_token(nxt) and (low not in _GENERIC_HEADS or re.fullmatch(r"\d{1,4}[a-z]?", nxt)
                                    or (orig[:1].isupper() and not shouting))

@@ -84,7 +84,9 @@ def dealay(word: str, short_answer: bool = False) -> str:
 REGIONAL_WORDS = {
     "engkok": "aku", "sengko": "aku", "kaule": "saya", "terro": "mau", "tero": "mau", "sorat": "surat",
     "oreng": "orang", "bhunten": "bukan", "benni": "bukan", "enje": "tidak", "mareh": "selesai",
-    "acaca": "bicara", "kalaban": "dengan", "kabin": "nikah", "mele": "beli", "ajual": "jual", "aghebay": "bikin", "agebay": "bikin",
+    "acaca": "bicara", "kalaban": "dengan", "kabin": "nikah",
+    # eastern Indonesia ("sktm beta yang ajukan kemarin su jadi ka?", "sa pu jalan", "seng ada")
+    "beta": "saya", "sa": "saya", "su": "sudah", "tra": "tidak", "seng": "tidak", "sonde": "tidak", "pu": "punya", "mele": "beli", "ajual": "jual", "aghebay": "bikin", "agebay": "bikin",
 }
 
 
@@ -120,7 +122,7 @@ TRACK = _rx(
     r"|smpe mn|smp mn|sampe mn|sampai mn|smpe mana|smp mana|sampek endi|tekan endi"
     r"|nasibnya|nasibe|nasib (laporan|aduan|pengaduan|permohonan)\w*|(tindak ?lanjut|tindaklanjut)(nya)? (laporan|aduan|pengaduan)\w*"
     r"|statusnya|statuse|progresnya|progrese|(ada|ono|onok|enek|wonten) (update|apdet)|updatenya|apdetnya|update (ga|gak|gk|nggak|belum|blm|ya|dong)\b|kelanjutan\w*|kabaripun|pripun kabar\w*"
-    r"|any update|ada update|update (soal|tentang|laporan|permohonan|pengajuan|aduan)\w*"
+    r"|any update|ada update|update (soal|tentang|laporan|permohonan|pengajuan|aduan)\w*|lanjutan(nya)?|gimana lanjutnya"
     r"|(tolong|tlg|mohon|minta|bisa|bs) (di)?(cek|cekkan|cekin|check) (permohonan|pengajuan|laporan|aduan|pengaduan|berkas)\w*"
     r"|lupa (nomor|no|nomer) tiket\w*|(laporan|aduan|pengaduan)\w* (\w+ ){0,4}(ada|sudah ada|udah ada) (tindak ?lanjut|tindaklanjut)\w*"
 )
@@ -327,7 +329,7 @@ OTHER_AGENCY = _rx(
     r"|paspor|samsat|stnk|bpkb|imigrasi|bpn|sertifikat tanah|pajak (motor|mobil|kendaraan)|pbb"
     r"|konsulat|kedutaan|kbri|kjri|bp2mi|bnp2tki|disnaker|agen (tki|pmi|tkw)|pt penyalur|daftar ulang|kampus|ukt|krs"
     r"|toefl|ielts|toeic|kursus|bimbel|les privat|(pembagian |bagi )?rapor|raport|utbk|snbt|snbp|nilai (utbk|rapor|raport|ujian|un)"
-    r"|bpom|izin edar|pirt|p irt|sertifikat halal|label halal|nib|oss|visa|tera ulang|timbangan|ppg|pppk|cpns|dapodik|siasn"
+    r"|jht|jaminan hari tua|bpjs ketenagakerjaan|klaim (jht|bpjs|asuransi|jaminan)|bpom|izin edar|pirt|p irt|sertifikat halal|label halal|nib|oss|visa|tera ulang|timbangan|ppg|pppk|cpns|dapodik|siasn"
     r"|kartu (bpjs|kis|jkn|indonesia sehat|indonesia pintar|kip|atm|kredit|prakerja|npwp)|bpjs\w*"
     r"|atm|tilang|etle|e tilang|perpanjang sim|bikin sim|buat sim|sim (a|b|c|mati|hilang|baru)|lowongan\w*|loker"
     r"|transfer(?! (ke |sama |dengan )?(cs|petugas|admin|operator|orang|org|customer))|antar bank|asuransi|rekening bank|pinjam uang|pinjaman|kredit (motor|mobil|hp|rumah)|cicilan|bunga bank|bank (bri|bni|mandiri|bca|jatim|btn)"
@@ -400,7 +402,7 @@ CHIT_CHAT = _rx(
     r"(cariin|carikan|nyariin|nyarikan|tolong cari|bantu cari|bantuin cari) (kos|kost|kontrakan|rumah|kerja\w*|jodoh|pacar"
     r"|tukang|pembantu|art)\w*|(nomer|nomor|no) (bengkel|tukang|dokter|apotek|taksi|travel|ojek|laundry)"
     r"|(hp|handphone|laptop|komputer|tv|kulkas|mesin cuci)\w* (\w+ )?(rusak|error|mati|hang|eror)"
-    r"|(besok|nanti|hari ini|sore|malam|mengko|sesuk|bengi iki|bengi|dino iki|saiki) (hujan|ujan|udan|cerah|panas)|cuaca|prakiraan|"
+    r"|(besok|nanti|hari ini|sore|malam|mengko|sesuk|bengi iki|bengi|dino iki|saiki) (hujan|ujan|udan|cerah|panas|mendung|gerimis|berawan)|cuaca|prakiraan|"
     r"gofood|grabfood|shopeefood|pesen makan\w*|pesan makan\w*|"
     r"ngelawak|melawak|lawak|guyon\w*|bercanda|becanda|kuis|quiz|tebak tebakan|lelucon|lawakan|jokes?|cerita lucu|pantun|dongeng|tebak tebakan|tebak2an"
     r"|teka teki|tekateki|(pinter|pintar) (ga|gak|nggak|gk|ora|tidak)\b"

@@ -443,3 +443,28 @@ def test_what_writers_19_and_20_left_open():
         "Jl. Sogaten gang 2 no 8 RT 02 RW 04"
     assert ff.is_meta_opening("mau lapor hal lain pak, bukan jalan bukan sampah")
     assert ff.find_moving_reason("NIK 3577012704850007, we move to Denpasar Bali for work") == "we move to Denpasar Bali for work"
+
+
+@pytest.mark.parametrize("text, place", [
+    ("min jalan deket pertigaan pasar berlubang gede2, td pagi ada ojol jatoh", "jalan deket pertigaan pasar"),
+    ("sampah di tps belakang pasar", "tps belakang pasar"),
+    ("lampu mati di depan SD", "depan SD"),
+    ("got di depan rumah mampet", None),  # whose house?
+    ("sampah numpuk di lorong los sayur", None),
+])
+def test_a_landmark_placed_by_a_direction_is_a_place(text, place):
+    assert ff.find_place(text) == place
+
+
+def test_no_photo_in_eastern_indonesian():
+    assert ff.is_photo_skip("tida ada") and ff.is_photo_skip("seng ada foto")
+
+
+def test_requirements_of_the_document_asked_about_come_first():
+    from actions.info import documents_in_message
+
+    text = "ktp sa masih alamat Medan, bikin surat domisili perlu pengantar RT kah?"
+    latest = {"text": text, "intent": {"name": "ask_requirements", "confidence": 0.9},
+              "entities": [{"entity": "document_type", "value": "ktp"}, {"entity": "document_type", "value": "surat_domisili"}]}
+    tracker = Tracker("x", {}, latest, [{"event": "user", "text": text, "parse_data": latest}], False, None, {}, "action_listen")
+    assert documents_in_message(tracker)[0] == "surat_domisili"

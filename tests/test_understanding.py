@@ -778,6 +778,11 @@ CUES_FOR_WRITERS_23_24 = [
     ("I want to complain about service at the kelurahan office: the officer at the counter asked me 50 thousand for a "
      "domisili letter which should be free", "ask_requirements", "file_complaint"),
     ("ada yg berantem pake botol di warung kopi, udah ada yg berdarah!!", "check_status", "file_complaint"),
+    # writers 25-26
+    ("aduan soal preman parkir gmn lanjutannya", "file_complaint", "check_status"),
+    ("klaim jaminan hari tua prosedurnya", "ask_requirements", "out_of_scope"),
+    ("sktm beta yang ajukan kemarin su jadi ka?", "request_document", "check_status"),
+    ("besok mendung ka kaka?", "show_menu", "out_of_scope"),
 ]
 
 CUES_FOR_WRITERS_19_20 = [
