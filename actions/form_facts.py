@@ -823,19 +823,12 @@ def find_documents(text: str) -> list[DocMention]:
     return [DocMention(key, 0, 0) for key in detect_documents(text or "")]
 
 
-_ASKED_FOR = re.compile(r"\b(?:bikin|buat|membuat|bkin|bikinin|buatkan|urus|ngurus|mengurus|ajukan|ngajuin|ngajukan|mengajukan"
-                        r"|minta|mohon|nyuwun|njaluk|butuh|perlu|daftar|apply|request|need)\b\W*(?:\w+\W+){0,2}$", re.IGNORECASE)
-
-
 def requested_document(text: str, mentions: list[DocMention]) -> DocMention | None:
-    """The document asked for among those named: "dompet hilang isinya ka te pe, mau bikin surat
-    keterangan hilang" asks for the loss letter (the one right after "bikin"), else the first named."""
+    """The document asked for among those named (kokom.doc_names.asked_for), else the first named."""
     if not mentions:
         return None
-    for mention in mentions:
-        if mention.start and _ASKED_FOR.search(text[max(0, mention.start - 40):mention.start]):
-            return mention
-    return mentions[0]
+    asked = _doc_names.asked_for(text) if _doc_names is not None else None
+    return next((m for m in mentions if asked and m.key == asked.key and m.start == asked.start), mentions[0])
 
 
 def resolve_document(value: object) -> str | None:

@@ -39,10 +39,8 @@ def documents_in_message(tracker: Any) -> list[str]:
         keys = ["surat_kehilangan"] + [k for k in keys if k != "surat_kehilangan"]
     if len(keys) > 1 and not text.startswith("/"):
         # "ktp sa masih alamat Medan, bikin surat domisili perlu pengantar RT kah?": the one asked about first.
-        from actions import form_facts as ff
-
-        asked = ff.requested_document(text, ff.find_documents(text))
-        if asked and asked.start and asked.key in keys:
+        asked = doc_names.asked_for(text)
+        if asked and asked.key in keys:
             keys = [asked.key] + [k for k in keys if k != asked.key]
     return keys
 

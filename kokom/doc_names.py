@@ -169,6 +169,20 @@ def _cores() -> tuple[tuple[str, str], ...]:
     return tuple((core, next(iter(ks))) for core, ks in out.items() if len(ks) == 1)
 
 
+_ASKED_FOR = re.compile(r"\b(?:bikin|buat|membuat|bkin|bikinin|buatkan|urus|ngurus|mengurus|ajukan|ngajuin|ngajukan|mengajukan"
+                        r"|minta|mohon|nyuwun|njaluk|butuh|perlu|daftar|apply|request|need)\b\W*(?:\w+\W+){0,2}$", re.IGNORECASE)
+
+
+def asked_for(text: str) -> Match | None:
+    """Of the documents named, the one asked for: "dompet hilang isinya ka te pe, mau bikin surat
+    keterangan hilang" asks for the loss letter (the one right after "bikin"); None when no name
+    follows such a verb."""
+    for match in find(text):
+        if match.start and _ASKED_FOR.search(text[max(0, match.start - 40):match.start]):
+            return match
+    return None
+
+
 def find(text: str) -> list[Match]:
     """Every document named in ``text``, in order of appearance, one match per document."""
     return list(_find(text or ""))
