@@ -564,15 +564,6 @@ _DIRECTIONS = {"depan", "belakang", "samping", "sebelah", "dekat", "seberang", "
 _PLACE_NAMES = {"sogaten", "manguharjo", "madiun"}
 
 
-_LANDMARKS = {
-    "pasar", "masjid", "mesjid", "musholla", "mushola", "musala", "musola", "langgar", "surau", "gereja", "pura",
-    "klenteng", "sd", "sdn", "smp", "smpn", "sma", "sman", "smk", "tk", "paud", "sekolah", "sekolahan", "balai",
-    "makam", "kuburan", "tpu", "puskesmas", "posyandu", "stasiun", "terminal", "lapangan", "jembatan", "pertigaan",
-    "perempatan", "bundaran", "simpang", "gapura", "indomaret", "alfamart", "poskamling", "gardu", "tps", "kelurahan",
-    "kecamatan", "rel", "bank", "mall", "ruko", "pertokoan", "kantor",
-}
-
-
 def _is_name_token(token: str) -> bool:
     """A word that names a place ("durian", "yos", "al", "3", "sogaten"), not another place word."""
     if re.fullmatch(r"\d{1,4}[a-z]?", token):
@@ -654,12 +645,7 @@ def find_place(text: str) -> str | None:
         landmark = any(low in PLACE_WORDS and low not in _DIRECTIONS and low not in ("rt", "rw", "no", "nomor")
                        for low in lows)
         both = re.search(r"\bRT\b", phrase, re.IGNORECASE) and re.search(r"\bRW\b", phrase, re.IGNORECASE)
-        # A landmark placed by a direction or another landmark ("depan SD", "pertigaan pasar", "tps
-        # belakang pasar") is a place an officer can find in one kelurahan (issue #9: "a street,
-        # landmark, RT/RW or a shared pin"); a bare landmark ("di pasar") or a generic head is not.
-        placed = len(lows) >= 2 and any(low in _LANDMARKS for low in lows) and sum(
-            low in _LANDMARKS or low in _DIRECTIONS for low in lows) >= 2
-        specific = placed or (has_rt_or_rw(phrase) and (landmark or both)) or any(
+        specific = (has_rt_or_rw(phrase) and (landmark or both)) or any(
             low in PLACE_WORDS and low not in _DIRECTIONS and low not in ("rt", "rw", "no", "nomor")
             and _is_name_token(nxt) and (low not in _GENERIC_HEADS or re.fullmatch(r"\d{1,4}[a-z]?", nxt)
                                    or (orig[:1].isupper() and not shouting))

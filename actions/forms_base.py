@@ -479,10 +479,11 @@ class ListeningForm(FormValidationAction):
             return ff.is_cancel(text)
         if intent == "request_human":
             return ff.asks_for_officer(text)
-        if intent == "check_status" and (TICKET.search(text)
-                                         or (status_cue(text) and requested not in self.free_text_slots)):
-            # "eh batal, sy mau cek laporan yg kemarin aja ADU-...": a status question, not an answer.
-            return True
+        if intent == "check_status":
+            # "eh batal, sy mau cek laporan yg kemarin aja ADU-...": a status question, not an answer;
+            # "bak sampah sdh penuh 10 hari tdk diambil, belatung kemana mana" told as the description is
+            # the story (it left the question and came back to it until the 20-turn limit).
+            return bool(TICKET.search(text) or (status_cue(text) and requested not in self.free_text_slots))
         if intent in QUESTION_INTENTS:
             return ff.is_question(text)
         return False

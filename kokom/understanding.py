@@ -218,6 +218,8 @@ NEW_REPORT = _rx(
     r"|(i have a|there is a) (complaint|problem to report)|^ ?(hello |hi |good \w+ )?(complaint|report) please|"
     # "ada laporan lain2 nih": the resident has a report
     r"^ ?(ada|onok|enek|wonten) (laporan|aduan|keluhan|pengaduan)( (lain\w*|baru|penting|mendesak|lagi|nih|ni|min|pak|bu|kak))* ?$|"
+    # "min aku mau curhat sekaligus lapor nih"
+    r"(curhat|cerita) (sekaligus|sama|dan|plus|sambil) (lapor|ngadu|mengadu|melapor)|"
     # "ibu-ibu kader meminta saya menyampaikan laporan ke kelurahan": passing a report on
     r"(menyampaikan|sampaikan|nyampaikan|nyampekne|meneruskan|teruskan) (laporan|aduan|keluhan|pengaduan) (ke|kepada|dhateng|marang)|"
     r"(mau|mo|mw|mao|ingin|pengen|pgn|pingin|arep|meh|kate|badhe|ajeng|akan|nak|nk|handak|hendak|mahu"
@@ -227,7 +229,8 @@ NEW_REPORT = _rx(
     r"(mau|mo|mw|mao|ingin|pengen|pgn|pingin|arep|meh|kate|badhe|ajeng|akan|nak|nk|handak|hendak|mahu"
     r"|(boleh|bisa|bs|bleh)( ke| kah| gak| ga| nggak| tidak| ndak)?( sy| saya| aku| awak| ambo| ulun| kami)?)"
     r" (buat |bikin |membuat |nggawe |ndamel |menyampaikan |kasih |matur |ngaturaken |nyampekne |e )?"
-    r"(laporan|lapor|melapor|ngelapor|ngadu|mengadu|mangadu|pengaduan|aduan|keluhan|laporagi|laporaghi|alapor|report|complain"
+    r"(laporan|lapor|melapor|melaporkan|laporkan|ngelapor|ngelaporin|laporin|ngadu|mengadu|mangadu|pengaduan|aduan|keluhan"
+    r"|laporagi|laporaghi|alapor|report|complain"
     r"|matur(?! (nuwun|suwun|sembah)))"
 )
 # "min ada laporan dr warga sy": a report passed on from someone else.
@@ -459,6 +462,7 @@ WANT_A_LETTER = _rx(
     # "aku butuh surat cak", "saya perlu surat dari kelurahan": needing a letter, which one not said
     r"|(perlu|butuh|mbutuhke|mbetahaken|betah|minta|njaluk|nyuwun) (surat|serat|layang|surat2|surat surat)"
     r"( (dari|dr|saking|teko|soko) (kelurahan|kalurahan|kantor))?( (cak|rek|min|kak|pak|bu|mas|mbak|nggih|ya|yo|dulu|dl|sek|juga|jg))*\s*$"
+    r"|(help me|i want to|i wanna|i need to|i would like to|please) (apply|request|get|make)( for)?( a| an| the)? (document|letter|certificate)"
 )
 # "daftarno saiki", "langsung ajukan aja": apply now, the document said before.
 APPLY_BARE = _rx(
@@ -631,6 +635,7 @@ PROBLEM = _rx(
     r"|rusak|bocor|mampet|tersumbat|buntu|banjir|genangan|tergenang|padam|mati|berlubang|lubang|sampah|bau|longsor|roboh|ambruk|tumbang"
     r"|ngelupas|mengelupas|terkelupas|retak|ambles|amblas|jebol|pecah|keropos|rubuh|ambrol|bolong|ngeprul|kumuh"
     r"|kabel|lampu jalan|pju|got|selokan|saluran|gorong|drainase|jalan|gang|jembatan|pohon|liar|berisik|bising|maling|pencurian|nyolong"
+    r"|musik (kenceng|keras|kencang)|nyetel musik|sound system|karaoke|berantem|berkelahi|tawuran|mabuk|mabok"
     r"|rt ?\d+|rw ?\d+|depan rumah|belakang rumah|samping rumah|dekat|sebelah|perbaiki|diperbaiki|ditindaklanjuti"
 )
 
@@ -1042,12 +1047,15 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
         new_name, cue = "file_complaint", "new_report"
     elif name in {"ask_requirements", "out_of_scope", "give_feedback", "request_document", "request_human", "greet",
                   "inform"} \
-            and NEW_REPORT.search(norm) and not _names_a_document(text) and not OFFICER_WORDS.search(norm):
+            and NEW_REPORT.search(norm) and not _names_a_document(text) \
+            and not (A_PERSON.search(norm) or WANTS_PERSON.search(norm) and re.search(
+                r"(petugas|admin|operator|pegawai|staf|cs)\w*", norm)):
+        # ("saya orang tidak bisa nulis bagus, mau lapor": a report; "mau lapor ke petugas langsung": a person)
         # "... itu resmi ga sih? sy mau lapor": the resident says it is a report.
         new_name, cue = "file_complaint", "new_report"
     elif name not in {"file_complaint"} and REPORT_FROM.search(norm) and not find_tickets(text) and not status_cue(text):
         new_name, cue = "file_complaint", "new_report"
-    elif name in {"request_document", "out_of_scope", "greet", "inform"} and SAY_SOMETHING.search(norm) \
+    elif name in {"request_document", "out_of_scope", "greet", "inform", "show_menu", "affirm"} and SAY_SOMETHING.search(norm) \
             and not FEEDBACK_WORDS.search(norm) and not _names_a_document(text):
         new_name, cue = "file_complaint", "new_report"
     elif name in {"check_status", "request_human", "out_of_scope"} and not find_tickets(text) \
@@ -1080,7 +1088,8 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             APPLY_NOW.search(norm) or APPLY_FIRST.search(_after_greeting(norm))
             or (WANT_APPLY.search(norm) and not NEEDS.search(norm))):
         new_name, cue = "request_document", "wants_to_apply"
-    elif name in {"ask_requirements", "inform", "out_of_scope", "greet", "show_menu", "request_document"} \
+    elif (name in {"ask_requirements", "inform", "out_of_scope", "greet", "show_menu", "request_document"}
+          or name == "file_complaint" and not REPORT_WORD.search(norm) and not reports_problem(text)) \
             and (any(WANT_A_LETTER.search(normalized(clause)) for clause in re.split(r"[,.;!?]", _last_sentence(text)))
                  and (not question_cue(_last_sentence(text)) or UNSURE_WHICH.search(norm))
                  or UNSURE_WHICH.search(norm)

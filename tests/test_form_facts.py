@@ -445,15 +445,14 @@ def test_what_writers_19_and_20_left_open():
     assert ff.find_moving_reason("NIK 3577012704850007, we move to Denpasar Bali for work") == "we move to Denpasar Bali for work"
 
 
-@pytest.mark.parametrize("text, place", [
-    ("min jalan deket pertigaan pasar berlubang gede2, td pagi ada ojol jatoh", "jalan deket pertigaan pasar"),
-    ("sampah di tps belakang pasar", "tps belakang pasar"),
-    ("lampu mati di depan SD", "depan SD"),
-    ("got di depan rumah mampet", None),  # whose house?
-    ("sampah numpuk di lorong los sayur", None),
+@pytest.mark.parametrize("text", [
+    "min jalan deket pertigaan pasar berlubang gede2, td pagi ada ojol jatoh",
+    "sampah di tps belakang pasar", "lampu mati di depan SD", "got di depan rumah mampet",
 ])
-def test_a_landmark_placed_by_a_direction_is_a_place(text, place):
-    assert ff.find_place(text) == place
+def test_a_landmark_alone_is_still_asked_about(text):
+    # Fresh writers split on this: most give the exact place when asked after "depan SD" (which
+    # SD?), so the question stays; an RT/RW or a named street/landmark makes it a place.
+    assert ff.find_place(text) is None
 
 
 def test_no_photo_in_eastern_indonesian():

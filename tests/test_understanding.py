@@ -778,6 +778,13 @@ CUES_FOR_WRITERS_23_24 = [
     ("I want to complain about service at the kelurahan office: the officer at the counter asked me 50 thousand for a "
      "domisili letter which should be free", "ask_requirements", "file_complaint"),
     ("ada yg berantem pake botol di warung kopi, udah ada yg berdarah!!", "check_status", "file_complaint"),
+    # the retrained classifier's new readings, caught in the tuned run
+    ("mohon maaf sebelumnya pak bu saya orang tidak bisa nulis bagus mau lapor", "request_human", "file_complaint"),
+    ("aku arep ngurus layang", "file_complaint", "request_document"),
+    ("assalamualaikum, ada yg mau sy sampaikan soal bantuan", "show_menu", "file_complaint"),
+    ("min aku mau curhat sekaligus lapor nih", "greet", "file_complaint"),
+    ("Mohon izin, saya ingin melaporkan", "request_document", "file_complaint"),
+    ("hi, can you help me apply a document", "show_menu", "request_document"),
     # writers 25-26
     ("aduan soal preman parkir gmn lanjutannya", "file_complaint", "check_status"),
     ("klaim jaminan hari tua prosedurnya", "ask_requirements", "out_of_scope"),
