@@ -97,6 +97,8 @@ NOT_NAME_WORDS = FILLER | AFFIRM_WORDS | DENY_WORDS | {
     "kirim", "sampah", "rusak", "banjir", "lampu", "got", "rumah", "sekolah", "kerja", "daftar",
     # "nama bapak hilang dari daftar penerima": what happened to a name, not a name
     "hilang", "dicoret", "dihapus", "terhapus", "tercoret", "keluar", "tidak", "belum", "masuk", "terdaftar",
+    # "loket panggil nama pakai suara saja": how names are called, not a name
+    "pakai", "pake", "suara", "panggil", "dipanggil", "manggil", "saja", "aja",
 }
 # Written parts of names that are also other words ("Moh Hasan", "Muh. Rizki", "Sri Lestari").
 NAME_ABBREVIATIONS = {"moh", "muh", "mohd", "mochammad", "moch", "sri", "dwi", "tri", "eka", "dewi", "bagus", "slamet",
@@ -226,6 +228,7 @@ SKIP_PHOTO = re.compile(
     r"gada|gaada|gakada|raono|raana|mboten wonten|mboten gadhah|ora ono|ora duwe|no photo|no foto|tanpa foto|"
     # other regions: Banjar "kada ada", Minang "indak ado", Malay "takde", Sundanese "teu aya", Kupang "sonde"
     r"kadada|takde|takda|tadak|trada|teu aya|nope|none|nothing|dont have|don't have|no pic\w*|no image|no picture"
+    r"|(?:ga|gak|gk|nggak|tidak|tdk|ndak|ora) berani (?:moto|foto|motret|ngefoto|memotret)"
     # Madurese "tadha' foto", "tak bede"
     r"|tadha|tada|tadhak|(?:tak|ta|tak') (?:bede|bedhe|endi|ngeco))\b"
 )
@@ -385,7 +388,10 @@ _NAME_IN_TEXT = [
                r"|orang ?tua|kandung|pasangan|calon|saudara|keluarga|jalan|gang|toko|usaha|warung|bojo\w*|garwa"
                r"|(?:ibu|bapak|ayah|bu|pak|mbah|simbah)\s+(?:saya|sy|ku|aku|kulo|kula|gw|kandung|mertua))\b)"
                r"([A-Za-z][A-Za-z.'\- ]{1,80}?)" + _NAME_STOP, re.IGNORECASE),
-    re.compile(r"(?:\batas nama|\ba\.\s?n\.?)\s*:?\s*([A-Za-z][A-Za-z.'\- ]{1,80}?)" + _NAME_STOP, re.IGNORECASE),
+    re.compile(r"(?:\batas nama|\ba\.\s?n\.?)\s*:?\s*"
+               # "a.n. istri sy yg wafat": whose document, not the applicant's name
+               r"(?!(?:istri|isteri|suami|anak|adik|kakak|mertua|almarhum\w*|alm|bayi|cucu|ortu|orang ?tua|ibu|bapak|ayah|mbah)\b)"
+               r"([A-Za-z][A-Za-z.'\- ]{1,80}?)" + _NAME_STOP, re.IGNORECASE),
     # English: "name Daniel Kurniawan", "my name is Peter Walsh" (capitalised only)
     re.compile(r"\b(?:[Mm]y (?:full )?name is|[Nn]ame(?: is)?:?|[Ii] am|[Ii]'m)\s+((?:[A-Z][a-z.'\-]+)(?:\s+[A-Z][a-z.'\-]+){0,4})"
                + r"(?=\s+[a-z]|" + _NAME_STOP[3:]),
@@ -869,6 +875,8 @@ LEAD_IN_WORDS = {
     "something", "hi", "hello",
     # Madurese: "engkok bede se terro e laporagi" (I have something to report)
     "engkok", "kaule", "terro", "bede", "se", "e", "nyo'on", "nyo", "on",
+    # formal abbreviations: "Mhn izin menyampaikan laporan yg bersifat rahasia."
+    "mhn", "izin", "ijin", "yth", "bersifat", "rahasia", "perhatian", "sy",
 }
 
 
@@ -911,6 +919,9 @@ _ENDS_WITH_REPORTING = re.compile(
 
 # Who writes, not where the problem is: "kami dari pengurus RT 05 RW 02", "atas nama ibu-ibu PKK RW 03".
 _IDENTITY = re.compile(
+    # "sy ketua PKK RW 04 mau menyampaikan laporan"
+    r"\b(?:sy|saya|kami|aku)\s+(?:ketua|pengurus|kader|anggota|sekretaris|bendahara)\s+(?:pkk|rt|rw|karang taruna|posyandu|dasawisma)"
+    r"(?:\s+(?:rt|rw)\.?\s*\d+)*|"
     r"\b(?:atas nama|mewakili|kami dari|saya dari|sy dari|dari|selaku|sebagai)\s+(?:(?:para|pengurus|ketua|warga|ibu-ibu|ibu ibu"
     r"|bapak-bapak|bapak bapak|kader|pkk|posyandu|karang taruna|lingkungan|kami)\s+)*(?:rt|rw)\.?\s*\d+"
     r"(?:\s*(?:/|rw|rt)\.?\s*\d+)*",

@@ -218,6 +218,8 @@ NEW_REPORT = _rx(
     r"|(i have a|there is a) (complaint|problem to report)|^ ?(hello |hi |good \w+ )?(complaint|report) please|"
     # "ada laporan lain2 nih": the resident has a report
     r"^ ?(ada|onok|enek|wonten) (laporan|aduan|keluhan|pengaduan)( (lain\w*|baru|penting|mendesak|lagi|nih|ni|min|pak|bu|kak))* ?$|"
+    # "Yth. Bapak/Ibu, mhn perhatian atas kondisi salah seorang warga kami."
+    r"(mohon|mhn) perhatian (atas|terhadap|untuk|pd|pada) (kondisi|keadaan|masalah|nasib)|"
     # "min aku mau curhat sekaligus lapor nih"
     r"(curhat|cerita) (sekaligus|sama|dan|plus|sambil) (lapor|ngadu|mengadu|melapor)|"
     # "ibu-ibu kader meminta saya menyampaikan laporan ke kelurahan": passing a report on
@@ -463,6 +465,8 @@ WANT_A_LETTER = _rx(
     r"|(perlu|butuh|mbutuhke|mbetahaken|betah|minta|njaluk|nyuwun) (surat|serat|layang|surat2|surat surat)"
     r"( (dari|dr|saking|teko|soko) (kelurahan|kalurahan|kantor))?( (cak|rek|min|kak|pak|bu|mas|mbak|nggih|ya|yo|dulu|dl|sek|juga|jg))*\s*$"
     r"|(help me|i want to|i wanna|i need to|i would like to|please) (apply|request|get|make)( for)?( a| an| the)? (document|letter|certificate)"
+    # "buat surat. isi form.": terse, but an order
+    r"|^ ?(buat|bikin|urus|ajukan) (surat|dokumen)( isi form\w*)?\s*$"
 )
 # "daftarno saiki", "langsung ajukan aja": apply now, the document said before.
 APPLY_BARE = _rx(

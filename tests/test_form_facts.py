@@ -467,3 +467,12 @@ def test_requirements_of_the_document_asked_about_come_first():
               "entities": [{"entity": "document_type", "value": "ktp"}, {"entity": "document_type", "value": "surat_domisili"}]}
     tracker = Tracker("x", {}, latest, [{"event": "user", "text": text, "parse_data": latest}], False, None, {}, "action_listen")
     assert documents_in_message(tracker)[0] == "surat_domisili"
+
+
+def test_what_writers_27_and_28_showed():
+    assert ff.is_meta_opening("Mhn izin menyampaikan laporan yg bersifat rahasia.")
+    assert ff.is_meta_opening("assalamualaikum, sy ketua PKK RW 04 mau menyampaikan laporan")
+    assert ff.find_name("loket panggil nama pakai suara saja. saya tuli. terlewat 2 jam.") is None
+    assert ff.find_name("Mhn bantuan pengurusan akta kematian a.n. istri sy yg wafat tgl 12 yl.") is None
+    assert ff.find_name("surat domisili a.n. Budi Santoso") == "Budi Santoso"
+    assert ff.is_photo_skip("ga berani moto")

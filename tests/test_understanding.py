@@ -785,6 +785,7 @@ CUES_FOR_WRITERS_23_24 = [
     ("min aku mau curhat sekaligus lapor nih", "greet", "file_complaint"),
     ("Mohon izin, saya ingin melaporkan", "request_document", "file_complaint"),
     ("hi, can you help me apply a document", "show_menu", "request_document"),
+    ("Yth. Bapak/Ibu, mhn perhatian atas kondisi salah seorang warga kami.", "ask_requirements", "file_complaint"),
     # writers 25-26
     ("aduan soal preman parkir gmn lanjutannya", "file_complaint", "check_status"),
     ("klaim jaminan hari tua prosedurnya", "ask_requirements", "out_of_scope"),
