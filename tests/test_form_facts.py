@@ -145,8 +145,6 @@ def test_category_button_is_not_a_description():
 
 @pytest.mark.parametrize("text", ["ra ono foto", "rak onok fotone", "gak onok", "raono", "dereng wonten foto"])
 def test_javanese_ngoko_no_photo_is_a_skip(text):
-    from actions.form_facts import is_photo_skip
-
     assert ff.is_photo_skip(text)
 
 
