@@ -698,6 +698,7 @@ _NOT_PURPOSE_START = re.compile(
     r"tetangga\w*|teman\w*|temen\w*|saudara\w*|sodara\w*|ponakan\w*|keponakan\w*|cucu\w*|mertua\w*|kakak\w*|"
     r"adik\w*|adhi\w*|mbakyu|masku|bapakku|ibuku|anakku|putuku|ortu|mbah\w*|pakde|bude|paklik|bulik|om|tante|"
     r"mak|emak|mamak|mama|mami|amak|abah|ayah|papa|umi|abi|ayahanda|ibunda|inang|amang|ambo|awak|ulun|aye|gue|gw|"
+    r"dedek|dede|bayi|baby|si kecil|anakku|putraku|putriku|"
     # the business a Surat Keterangan Usaha is about ("kangge warung soto"), not what it is for
     r"warung|toko|usaha|dagangan|jualan|bengkel|laundry|kios|lapak|"
     r"surat|dokumen|bikin|buat|membuat|bikinin|buatkan|mengurus|ngurus|urus|ajukan|mengajukan|"
@@ -885,6 +886,7 @@ _META = re.compile(
     r"\b(bingung|mulai dari mana|mulai dr mana|gimana caranya|gmn caranya|boleh tanya|mau tanya dulu|bisa lapor"
     r"|bisa ngadu|boleh lapor|boleh ngadu|lewat sini bisa|ada yang mau|ada yg mau|sesuatu|sekalian tanya"
     r"|boleh (?:saya |sy |aku )?(?:cerita|bercerita)|termasuk apa|masuk (?:kategori )?apa"
+    r"|perhatian (?:atas|terhadap|pada|pd) (?:kondisi|keadaan|nasib)"
     r"|my indonesian|bahasa indonesia (?:saya|sy|ku) (?:kurang|jelek|belum)|not so good|not good)\b",
     re.IGNORECASE,
 )
@@ -1057,6 +1059,7 @@ _PATCH_TALK = FILLER | {
     "lokasi", "lokasinya", "lokasine", "lokasix", "lokasinipun", "alamat", "alamatnya", "alamate", "alamatipun",
     "tempat", "tempatnya", "nama", "namanya", "namaku", "nami", "keterangan", "keterangannya", "ne", "nggih", "pian",
     "waduh", "aduh", "astaga", "astagfirullah", "oh", "iya", "lupa", "nomor", "nomer", "no",
+    "ding", "lho", "kok", "yah", "hehe", "wkwk", "sorry", "pak", "bu",
 }
 _SWAP_AFTER = re.compile(  # "pintu barat bkn timur", "TPS kilen pasar, sanes wetan"
     r"^(?P<new>.*?\w.*?)[\s,]*\b(?:bukan|bkn|bukane|dudu|sanes|instead of|not)\s+(?P<old>[^\s,.;!?]+(?:\s+[^\s,.;!?]+){0,2})"

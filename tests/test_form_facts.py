@@ -474,3 +474,14 @@ def test_what_writers_27_and_28_showed():
     assert ff.find_name("Mhn bantuan pengurusan akta kematian a.n. istri sy yg wafat tgl 12 yl.") is None
     assert ff.find_name("surat domisili a.n. Budi Santoso") == "Budi Santoso"
     assert ff.is_photo_skip("ga berani moto")
+
+
+def test_what_writer_27_and_28_left_in_forms():
+    assert ff.patch_rt_rw("jl sogaten rt 4 rw 4, depan warung mie", "eh rw nya 3 ding, bukan 4") == \
+        "jl sogaten rt 4 rw 3, depan warung mie"
+    assert ff.find_purpose("min mau ajuin akta kelahiran buat dedek bayi bisa ya?") is None  # who, not what for
+    assert ff.is_meta_opening("Yth. Bapak/Ibu, mhn perhatian atas kondisi salah seorang warga kami.")
+    from actions.common import office
+
+    cfg = office()
+    assert ff.find_category(cfg, "gembok pagar bengkel sy dijebol maling semalem, 2 aki motor pelanggan ilang") == "keamanan"
