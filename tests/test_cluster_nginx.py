@@ -112,8 +112,15 @@ def test_two_instances_behind_nginx_one_killed_under_load(model_path, fake_graph
                 sent[wa_id].append(body)
                 order.append(wa_id)
 
-        lines = [line.split("|") for line in log.read_text().splitlines()[before:]]
-        posts = [parts for parts in lines if parts[1] == "POST"]
+        # nginx writes a request's access-log line after the response has gone out: the client can
+        # be faster than the last line (29 of 30 seen once), so the log is read until it has them all.
+        log_deadline = time.time() + 10
+        while True:
+            lines = [line.split("|") for line in log.read_text().splitlines()[before:]]
+            posts = [parts for parts in lines if parts[1] == "POST"]
+            if len(posts) >= len(order) or time.time() > log_deadline:
+                break
+            time.sleep(0.1)
         assert len(posts) == len(order) and all(p[2] == "200" for p in posts)
         landed: dict[str, set[str]] = defaultdict(set)
         for wa_id, parts in zip(order[:15], posts[:15]):
