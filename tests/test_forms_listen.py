@@ -314,20 +314,19 @@ def test_a_story_with_a_status_word_is_the_description(assistant):
     assert r.requested == "complaint_location"
 
 
-def test_the_wrong_service_corrected_in_one_message(assistant):
-    # "eh salah, sy mau bikin sktm": the complaint form started by mistake gives way to the request.
-    r = Resident(assistant, "wrong-service")
-    r.open("mau lapor", "file_complaint")
-    reply = r.say("eh salah, sy mau bikin sktm utk ibu")
-    assert "laporan tadi dibatalkan" in reply and r.requested == "applicant_name"
-
-
 def test_of_two_documents_named_the_one_asked_for_is_requested(assistant):
     # The lost KTP is why; the loss letter is what is asked for (after "bikin").
     r = Resident(assistant, "two-documents")
     reply = r.open("dompet saya hilang di pasar isinya ka te pe dan atm saya mau bikin surat keterangan hilang",
                    "request_document")
     assert "Surat Kehilangan" in reply and "diubah" not in reply and r.requested == "applicant_name"
+    r.say("Siti Rahayu")
+    r.say(NIK_SITI)
+    r.say("jl melati 5 rt 2 rw 3")
+    if r.requested == "purpose":
+        r.say("ganti ktp dan atm yang hilang")
+    r.say("ya")
+    assert r.case()["document_type"] == "surat_kehilangan"
 
 
 def test_questions_still_leave_the_form_and_it_resumes(assistant):
@@ -366,6 +365,12 @@ def test_a_stop_and_another_request_in_one_message_switches_forms(assistant):
     r.say("ya")
     case = r.case()
     assert case["kind"] == "document" and case["document_type"] == "sktm" and case["nik"] == NIK_SITI
+
+    # "eh salah, sy mau bikin sktm": a complaint form started by mistake gives way, nothing saved.
+    r = Resident(assistant, "wrong-service")
+    r.open("mau lapor", "file_complaint")
+    reply = r.say("eh salah, sy mau bikin sktm utk ibu")
+    assert "laporan tadi dibatalkan" in reply and r.requested == "applicant_name" and r.case() is None
 
     # Inside the document form: the application is dropped and the suggestion goes on, with its text.
     r = Resident(assistant, "switch-feedback")
