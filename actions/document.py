@@ -15,7 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import form_facts as ff
-from actions.common import (doc_name, document_list_buttons, entity_values, is_payload, latest_text, office,
+from actions.common import (doc_name, document_list_buttons, entity_values, office,
                             reset_events, retry_save_events)
 from actions.forms_base import Answer, ListeningForm, Turn
 from kokom import wording
@@ -90,10 +90,6 @@ class ValidateDocumentForm(ListeningForm):
         return found
 
     def _take_payload_entities(self, tracker: Tracker, slots: dict[str, Any], turn: Turn) -> bool:
-        if self._merged(slots, turn).get("request_document_type") is not None and not is_payload(latest_text(tracker)):
-            # The typed text already said which one ("isinya ktp ..., mau bikin surat kehilangan"); Rasa
-            # validates an activating message twice, the second time with the slot already set.
-            return False
         keys = [ff.resolve_document(v) for v in entity_values(tracker, "document_type")]
         keys = [k for k in keys if k and office().document(k)]
         if keys:

@@ -191,9 +191,10 @@ class ListeningForm(FormValidationAction):
 
         if context == "activate":
             state = {"form": form}
-            if not is_payload(text):
+            typed = not is_payload(text)
+            if typed:
                 self._take_facts(text, tracker, slots, turn, activating=True)
-            self._take_payload_entities(tracker, slots, turn)
+            self._take_entities(tracker, slots, turn, only_empty=typed)
             turn.intro = self.intro(self._merged(slots, turn))
         elif context == "resume" or requested is None:
             turn.resumed = True
@@ -444,6 +445,21 @@ class ListeningForm(FormValidationAction):
                 f"{self.labels.get(s, s)} *{self.display(s, turn.changes[s])}*"
                 for s in self.required if s in taken and s != self.required[0]
             )))
+
+    def _take_entities(self, tracker: Tracker, slots: dict[str, Any], turn: Turn, only_empty: bool) -> None:
+        """The NLU's entities of the opening message. A button's payload carries its answer and always
+        counts; in typed text the form's own reading of the words comes first ("isinya ktp ..., mau bikin
+        surat kehilangan": the entity is the lost card, the request the letter), so entities only fill
+        what that reading left empty (Rasa also validates an activating message twice, the second time
+        with the slot already set)."""
+        if not only_empty:
+            self._take_payload_entities(tracker, slots, turn)
+            return
+        scratch = Turn()
+        self._take_payload_entities(tracker, self._merged(slots, turn), scratch)
+        for slot, value in scratch.changes.items():
+            if self._merged(slots, turn).get(slot) is None:
+                turn.changes[slot] = value
 
     def _take_payload_entities(self, tracker: Tracker, slots: dict[str, Any], turn: Turn) -> bool:
         """Button payloads ('/inform{"complaint_category": "x"}') carry their answer as entities."""
