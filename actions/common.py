@@ -5,11 +5,12 @@ import logging
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from kokom import wording
-from kokom.hours import now_local
+from kokom.handoffs import request_handoff
+from kokom.hours import handoff_eta_text, is_open, now_local
 from kokom.office import OfficeConfig, load_office
 
 logger = logging.getLogger(__name__)
@@ -138,3 +139,22 @@ def retry_save_events(form: str, confirm_slot: str) -> list[dict[str, Any]]:
 def reset_events(slots: list[str]) -> list[dict[str, Any]]:
     """Forget a form's answers (after submitting, declining or cancelling)."""
     return [SlotSet(slot, None) for slot in slots] + [SlotSet("requested_slot", None)]
+
+
+def hand_over(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, lead_key: str,
+              clear: list[str]) -> list[dict[str, Any]]:
+    """Queue the conversation for an officer, pause the bot and say when someone will answer; the
+    ``clear`` slots are emptied (what a form had gathered stays in the conversation the officer reads)."""
+    cfg = office()
+    current = now()
+    try:
+        handoff = request_handoff(tracker.sender_id, reason=reason, outside_hours=not is_open(cfg, current))
+    except Exception:  # noqa: BLE001 - keep talking to the resident
+        logger.exception("queueing a handoff failed")
+        dispatcher.utter_message(text=wording.text("utter_handoff_failed"))
+        return []
+    ticket = wording.text("utter_handoff_ticket", ticket=handoff.ticket) if handoff.ticket else ""
+    lead = wording.text("utter_handoff_already_waiting" if handoff.already_waiting else lead_key)
+    dispatcher.utter_message(text=wording.text("utter_handoff_queued", lead=lead, ticket=ticket,
+                                               eta=handoff_eta_text(cfg, current)))
+    return [*(SlotSet(s, None) for s in clear), ConversationPaused()]

@@ -15,7 +15,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import form_facts as ff
 from actions.common import (entity_values, office, reset_events, retry_save_events, shared_location,
                             shared_media)
-from actions.forms_base import STRIKES_BEFORE_HELP, Answer, ListeningForm, Turn
+from actions.forms_base import (STRIKES_BEFORE_HELP, Answer, ListeningForm, Turn, hand_over_from_form,
+                                handed_to_officer)
 from kokom import wording
 from kokom.cases import create_complaint
 
@@ -83,11 +84,15 @@ class ValidateComplaintForm(ListeningForm):
         if not text or text.startswith("/"):
             return found
         cfg = office()
-        category = ff.find_category(cfg, text)
+        meta = ff.is_meta_opening(text)
+        # In an opening about reporting, a category word belongs to who writes ("saya pendamping anak
+        # disabilitas, mau mengadukan sesuatu"), unless it is the topic ("mau lapor soal bansos").
+        category = ff.find_category(cfg, text) if not meta or ff.names_only_topic(text) else None
         if category and category != "lainnya":
             found["complaint_category"] = (category, False)
-        meta = ff.is_meta_opening(text)
-        place = None if meta else ff.find_place(text)  # "kami dari pengurus RT 05 ...": who, not where
+        # ("kami dari pengurus RT 05 ...": who, not where; a place told in passing in a later answer
+        # must be unmistakable, or the location question is still asked)
+        place = None if meta else ff.find_place(text, strict=not activating)
         if place:
             found["complaint_location"] = (place, False)
         if activating and ff.content_words(text) >= MIN_OPENING_WORDS and len(text) >= MIN_DESCRIPTION \
@@ -185,6 +190,10 @@ class ValidateComplaintForm(ListeningForm):
         name = ff.name_in_answer(text)
         if ff.looks_like_name(name):
             return Answer(name)
+        if self.failed_answers(tracker, "reporter_name") >= STRIKES_BEFORE_HELP and not ff.is_question(text):
+            # The name is optional: after the explanation, a third answer that is no name files the
+            # report anonymously (the safe side for a reporter); the summary lets them add a name.
+            return Answer("-", note=wording.text("utter_complaint_name_anonymous"))
         return Answer(error=wording.text("utter_complaint_name_invalid"))
 
     # --- what the resident reads --------------------------------------------------
@@ -281,6 +290,8 @@ class ActionSubmitComplaint(Action):
         return "action_submit_complaint"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        if handed_to_officer(tracker, "complaint_form"):
+            return hand_over_from_form(dispatcher, tracker, FORM_SLOTS)
         if tracker.get_slot("complaint_confirm") is not True:
             dispatcher.utter_message(text=wording.text("utter_complaint_not_sent"))
             return reset_events(FORM_SLOTS)

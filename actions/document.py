@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import form_facts as ff
 from actions.common import (doc_name, document_list_buttons, entity_values, office,
                             reset_events, retry_save_events)
-from actions.forms_base import Answer, ListeningForm, Turn
+from actions.forms_base import Answer, ListeningForm, Turn, hand_over_from_form, handed_to_officer
 from kokom import wording
 from kokom.cases import create_document_request
 from kokom.privacy import mask_nik
@@ -84,6 +84,9 @@ class ValidateDocumentForm(ListeningForm):
             purpose = ff.find_data_change(text)
         if not purpose and "ahli_waris" in documents:
             purpose = ff.find_estate_use(text)
+        if not purpose and mentions and "surat_kehilangan" not in documents:
+            # ("karena dompet saya hilang" tells what was lost, not what the letter is for)
+            purpose = ff.find_reason(text, after=mentions[-1].end)
         if purpose:
             explicit = bool(re.search(r"\b(?:keperluan|tujuan)", text, re.IGNORECASE))
             found["purpose"] = (purpose[:MAX_PURPOSE], explicit)
@@ -223,6 +226,8 @@ class ActionSubmitDocument(Action):
         return "action_submit_document"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
+        if handed_to_officer(tracker, "document_form"):
+            return hand_over_from_form(dispatcher, tracker, FORM_SLOTS)
         if tracker.get_slot("document_confirm") is not True:
             dispatcher.utter_message(text=wording.text("utter_document_not_sent"))
             return reset_events(FORM_SLOTS)

@@ -36,7 +36,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import form_facts as ff
-from actions.common import ESCAPE_INTENTS, is_payload, latest_intent, latest_text
+from actions.common import ESCAPE_INTENTS, hand_over, is_payload, latest_intent, latest_text
 from kokom import wording
 from kokom.tickets import TICKET_RE as TICKET
 from kokom.understanding import OTHER_AGENCY, normalized, status_cue
@@ -45,6 +45,9 @@ logger = logging.getLogger(__name__)
 
 STATE_SLOT = "form_state"
 STRIKES_BEFORE_HELP = 2
+# The fourth answer in a row that does not fit the same question ends the form and hands the
+# conversation to an officer, who reads everything already written: no question is asked a fifth time.
+STRIKES_BEFORE_OFFICER = 4
 # "... bisa diurus di sini / di kelurahan?": a question about this office, not a purpose.
 HERE = re.compile(r"(di ?sini|disini|dsini|ng kene|nang kene|mriki|kelurahan|kalurahan|dibantu|diurus)")
 QUESTION_INTENTS = {"ask_office_hours", "ask_office_location", "ask_requirements", "check_status", "bot_challenge"}
@@ -111,6 +114,16 @@ def _context(tracker: Tracker, form: str) -> str:
     if rejected or any(name not in (form, "action_listen", None) for name in actions):
         return "resume"
     return "answer"
+
+
+def handed_to_officer(tracker: Tracker, form: str) -> bool:
+    """The form ended because its question did not get an answer that fits, four times in a row."""
+    state = tracker.get_slot(STATE_SLOT)
+    return isinstance(state, dict) and state.get("form") == form and bool(state.get("handoff"))
+
+
+def hand_over_from_form(dispatcher: CollectingDispatcher, tracker: Tracker, slots: list[str]) -> list[dict[str, Any]]:
+    return hand_over(dispatcher, tracker, "fallback", "utter_form_handoff", [*slots, "requested_slot"])
 
 
 class ListeningForm(FormValidationAction):
@@ -213,7 +226,11 @@ class ListeningForm(FormValidationAction):
         if turn.error and turn.error_slot:
             count = int(previous.get("n", 0)) + 1 if previous.get("slot") == turn.error_slot else 1
             state["strikes"] = {"slot": turn.error_slot, "n": count}
-            if count >= STRIKES_BEFORE_HELP:
+            if count >= STRIKES_BEFORE_OFFICER:
+                state["handoff"] = True
+                turn.changes[self.confirm_slot] = False
+                turn.done, next_slot = True, None
+            elif count >= STRIKES_BEFORE_HELP:
                 self._help(turn, turn.error_slot)
         elif previous.get("slot") != next_slot:
             state.pop("strikes", None)

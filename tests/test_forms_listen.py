@@ -303,6 +303,46 @@ def test_the_confirmation_is_never_asked_a_fourth_time(assistant):
     assert "ADU-" in reply and r.case()["kind"] == "complaint"
 
 
+def test_a_fourth_unfit_answer_hands_the_form_to_an_officer(assistant):
+    # No question is asked a fifth time: after the example and the way out, the fourth answer that
+    # is no NIK ends the form (nothing saved) and queues the conversation for an officer.
+    r = Resident(assistant, "nik-loop")
+    r.open("mau bikin surat domisili", "request_document")
+    r.say("Hendra Wijaya")
+    assert r.requested == "nik"
+    for _ in range(3):
+        r.say("nik saya yang lama hilang")
+        assert r.requested == "nik"
+    reply = r.say("nik saya yang lama hilang")
+    assert "petugas" in reply and r.requested is None and r.case() is None
+    rows = assistant.query("SELECT reason, status FROM handoffs WHERE sender_id = :s", s=rest_sender(r.sender))
+    assert [row["reason"] for row in rows] == ["fallback"]
+
+
+def test_a_third_answer_that_is_no_name_files_anonymously(assistant):
+    # "mbah minta namanya tidak usah disebut" is anonymity; an answer the form cannot read as a
+    # name, three times, is filed without a name (the safe side for a reporter).
+    r = Resident(assistant, "name-loop")
+    r.open("lampu PJU di gg kenari rt 3 rw 2 mati sudah seminggu", "file_complaint")
+    answers = {"complaint_category": "infrastruktur", "complaint_photo": "lewati"}
+    while r.requested in answers:
+        r.say(answers[r.requested])
+    assert r.requested == "reporter_name"
+    r.say("mbah minta namanya tidak usah disebut")
+    assert r.requested == "complaint_confirm"
+    r.say("tidak")
+    r2 = Resident(assistant, "name-loop-2")
+    r2.open("lampu PJU di gg kenari rt 3 rw 2 mati sudah seminggu", "file_complaint")
+    while r2.requested in answers:
+        r2.say(answers[r2.requested])
+    r2.say("sebentar ya 123")
+    r2.say("sebentar ya 123")
+    reply = r2.say("sebentar ya 123")
+    assert "tanpa nama" in reply and r2.requested == "complaint_confirm"
+    r2.say("na'am")
+    assert r2.case()["reporter_name"] is None and r2.case()["kind"] == "complaint"
+
+
 def test_a_story_with_a_status_word_is_the_description(assistant):
     # Read as a status question by the classifier, this left the question and came back to it
     # until the 20-turn limit; told at the description question it is the description.
