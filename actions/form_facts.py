@@ -29,8 +29,12 @@ except Exception:  # noqa: BLE001 - fall back to the NLU synonyms list
 _WORD = re.compile(r"[0-9a-z]+")
 
 
+_INNER_APOSTROPHE = re.compile(r"(?<=[a-z])['’`](?=[a-z])")
+
+
 def words(text: str) -> list[str]:
-    return _WORD.findall((text or "").lower())
+    """Lower-case words; an apostrophe inside a word joins it ("na'am", "hu'um", "jum'at")."""
+    return _WORD.findall(_INNER_APOSTROPHE.sub("", (text or "").lower()))
 
 
 def norm(text: str) -> str:
@@ -54,6 +58,7 @@ FILLER = {
     "insya", "insha", "allah", "alhamdulillah", "bismillah", "amin", "aamiin", "masyaallah",
     # how older residents address the officer ("iya nak kirim saja")
     "nak", "le", "ndhuk", "nduk", "cah", "dek", "dik", "mas", "mbak", "sayang",
+    "akhi", "ukhti", "akhy", "ukhty", "ustadz", "ustad", "ustadzah",
 }
 AFFIRM_WORDS = {
     "ya", "iya", "iyaa", "iyaaa", "iye", "iyo", "yo", "y", "yes", "yup", "yap", "ok", "oke", "okey", "okay", "okeh",
@@ -63,6 +68,8 @@ AFFIRM_WORDS = {
     "yaps", "yups", "yup", "yoa", "iyap", "okee", "oce", "gaskeun", "siip", "sipp", "mantul", "nggeh", "enggeh",
     # Madurese and Sundanese yes ("enggi, betul", "muhun, leres"), "hooh"/"heeh"
     "enggi", "engghi", "iyeh", "bender", "muhun", "sumuhun", "mangga", "monggo", "heeh", "hu'um", "huum",
+    # Arabic, as santri write it ("na'am", "aiwa, shohih")
+    "naam", "aiwa", "aywa", "tayyib", "thayyib", "shohih", "sahih", "shahih",
     # typed in a hurry or "alay" ("iy bner", "y4", "okk", "btl")
     "iy", "iyy", "ia", "iyah", "yy", "yaa", "yoi", "oyi", "oyii", "iyes", "yess", "okk", "okey", "ok3", "oc",
     "bner", "bnr", "bnar", "benr", "btl", "btul", "betol", "bener2", "leres2", "sep", "cip", "gass", "jos", "mantab",
@@ -84,6 +91,8 @@ NOT_NAME_WORDS = FILLER | AFFIRM_WORDS | DENY_WORDS | {
     "q", "qu",  # "aku" in alay spelling
     "hmm", "hm", "hmmm", "ehm", "emm", "umm", "em", "lho", "loh", "weh", "wah", "waduh", "duh",  # sounds, not names
     "mangke", "mengko", "engko", "susul", "susulkan", "orang", "warga",
+    # who the person is to the writer, never their name ("atas nama ayahanda kami yang wafat")
+    "ayahanda", "ibunda", "kami", "beliau", "almarhum", "almarhumah", "alm", "almh", "kakek", "nenek", "eyang",
     "kleru", "keliru", "kurang", "lengkap", "lengkapnya", "belum", "blm", "nulise", "tulisane", "ketik", "typo", "benerke", "mbenerke", "jeneng", "jenenge", "kk", "ktp",
     "sktm", "sku", "skck", "akta", "akte", "nang", "neng", "ning", "ing", "teng", "kangge", "kanggo", "ganti",
     "ada", "foto", "gambar", "nanti", "ntar", "skip", "lewati", "lewat", "mau", "ingin", "pengen", "minta",
@@ -191,7 +200,9 @@ def is_deny(text: str) -> bool:
 
 CANCEL = re.compile(
     r"\b(batal|batalkan|dibatalkan|cancel|gajadi|gakjadi|gkjadi|gajd|gak jd|ga jd|gk jd|orasido|rasido|ra sido|(?:ga|gak|gk|nggak|ngga|enggak|tidak|tdk|ndak|mboten|ora) (?:jadi|sido|sios)|"
-    r"berhenti|stop|udahan|sudahi|ga usah dilanjut|gak usah dilanjut|tidak usah dilanjutkan)\b"
+    r"berhenti|stop|udahan|sudahi|ga usah dilanjut|gak usah dilanjut|tidak usah dilanjutkan"
+    # Sundanese "teu jadi wae atuh", "teu sios"
+    r"|(?:teu|henteu|moal) (?:jadi|sios))\b"
 )
 
 
@@ -224,7 +235,7 @@ SKIP_PHOTO = re.compile(
     r"disusulkan|nyusul|kapan kapan|kapan2|"
     r"(?:ga|gak|gk|g|gx|nggak|ngga|enggak|engga|tidak|tdk|tak|ndak|nda|belum|blm|ora|ra|rak|mboten|dereng|kagak|kaga"
     r"|kgk|kaga|bunten|kada|indak|dak|endak|teu|henteu|hana|sonde|tra|tiada|tida|seng|tara) "
-    r"(?:ada|ad|ado|ono|onok|ana|punya|pny|wonten|gadhah|duwe|nduwe|usah|perlu|sempat|sempet|smpt|bisa|motret|moto|foto)|"
+    r"(?:ada|ad|ado|ono|onok|ana|punya|pny|wonten|gadhah|gaduh|duwe|nduwe|usah|perlu|sempat|sempet|smpt|bisa|motret|moto|foto|tersedia)|"
     r"gada|gaada|gakada|raono|raana|mboten wonten|mboten gadhah|ora ono|ora duwe|no photo|no foto|tanpa foto|"
     # other regions: Banjar "kada ada", Minang "indak ado", Malay "takde", Sundanese "teu aya", Kupang "sonde"
     r"kadada|takde|takda|tadak|trada|teu aya|nope|none|nothing|dont have|don't have|no pic\w*|no image|no picture"
@@ -262,7 +273,7 @@ ANONYMOUS = re.compile(
     r"dipun serat |diserat |dipun sebut |dipun cantumaken |dicantumke |dicantumin |ditulisin |dipun tulis |"
     r"kasih |menyebutkan |nyebut )?(?:nama|nami|asma|identitas)(?:nya|ku|ne|ipun)?|"
     # the name first: "nami kulo mboten usah dipun cantumaken", "namaku ga usah ditulis"
-    r"(?:nama|namaku|nami|asma|jeneng|jenengku|identitas)(?: saya| sy| kulo| kula| aku| ku)? "
+    r"(?:nama|namaku|namanya|namane|nami|namipun|asma|jeneng|jenengku|jenenge|identitas|identitasnya)(?: saya| sy| kulo| kula| aku| ku| beliau| mbah| ibu| bapak)? "
     r"(?:ga|gak|gk|nggak|ngga|tidak|tdk|ndak|mboten|ora|jangan|jgn|sanes) (?:usah|perlu|sah|dipun|di)\w*)\b"
 )
 
@@ -369,6 +380,8 @@ def looks_like_name(text: str) -> bool:
     if any(w in NOT_NAME_WORDS and not (w in NAME_ABBREVIATIONS and part[:1].isupper())
            for w, part in zip(lowered, parts) if len(w) > 1):
         return False
+    if any(w.startswith(("foto", "poto", "gambar")) for w in lowered):
+        return False  # "teu gaduh fotona", "fotone durung": about the photo, in any language
     return True
 
 
@@ -397,7 +410,7 @@ _NAME_IN_TEXT = [
                + r"(?=\s+[a-z]|" + _NAME_STOP[3:]),
     # "saya Tri Handayani mau ..." only when capitalised as a name.
     re.compile(r"(?<!anak )(?<!istri )(?<!suami )(?<!ibu )(?<!bapak )(?<!ayah )(?<!adik )(?<!kakak )(?<!mertua )"
-               r"\b(?:[Ss]aya|[Ss]y|[Aa]ku|[Kk]ulo|[Kk]ula|[Aa]ye|[Aa]mbo|[Aa]wak|[Uu]lun|[Gg]ue|[Gg]w|[Qq])\s+"
+               r"\b(?:[Ss]aya|[Ss]y|[Aa]ku|[Kk]ulo|[Kk]ula|[Aa]ye|[Aa]mbo|[Aa]wak|[Uu]lun|[Gg]ue|[Gg]w|[Qq]|ana|ane)\s+"
                # (the capitals delimit the name: a lowercase word after it ends it, "Sy Darsono pedagang pasar")
                r"((?:[A-Z][a-z.'\-]+)(?:\s+[A-Z][a-z.'\-]+){0,4})" + r"(?=\s+[a-z]|" + _NAME_STOP[3:]),
     # "Selamat pagi pak, dengan Hartono." (how callers introduce themselves), capitalised only.
@@ -591,9 +604,11 @@ def _clause(text: str) -> str:
     return text
 
 
-def find_place(text: str) -> str | None:
+def find_place(text: str, strict: bool = False) -> str | None:
     """A specific place inside a sentence ("got di samping balai rw 3 rt 2 meluap" ->
-    "samping balai rw 3 rt 2"); None for generic ones ("di trotoar", "ke jalan")."""
+    "samping balai rw 3 rt 2"); None for generic ones ("di trotoar", "ke jalan").
+    ``strict`` (a place told in passing in an answer to another question): only with an RT/RW, a
+    number or a capitalised name ("jalan gang seueur lubang" in Sundanese is no street's name)."""
     raw = text or ""
     best: str | None = None
     for start in _PLACE_START.finditer(raw):
@@ -657,9 +672,24 @@ def find_place(text: str) -> str | None:
                                    or (orig[:1].isupper() and not shouting))
             for low, nxt, orig in zip(lows, lows[1:], kept[1:])
         )
+        if specific and strict and not (has_rt_or_rw(phrase) or any(re.fullmatch(r"\d{1,4}[a-z]?", low) for low in lows)
+                                        or (not shouting and any(k[:1].isupper() for k in kept[1:]))):
+            specific = False
         if specific and (best is None or len(phrase) > len(best)):
             best = clean_value(phrase)
+    if best:
+        # "di warung Bu Darmi, Gg. Jeruk RT 03 RW 04": the landmark before the street belongs to it.
+        at = raw.find(best)
+        before = _LANDMARK_BEFORE.search(raw[:at]) if at > 0 else None
+        if before:
+            best = clean_value(f"{before.group(1)}, {best}")
     return best
+
+
+_LANDMARK_BEFORE = re.compile(
+    r"\b(?:di|dekat|depan|samping|belakang|sebelah|deket|dkt|dpn)\s+((?:warung|toko|rumah|masjid|mushola|musholla|langgar"
+    r"|balai|pos|kios|bengkel|sekolah|sd|sdn|smp|pasar|makam|lapangan|gereja|kantor|pondok|ponpes|puskesmas|posyandu)"
+    r"\b[^,.;!?]{1,30}),\s*$", re.IGNORECASE)
 
 
 def looks_like_place(text: str) -> bool:
@@ -772,6 +802,21 @@ def find_data_change(text: str) -> str | None:
 def find_moving_reason(text: str) -> str | None:
     match = _MOVING_REASON.search(text or "")
     return clean_value(match.group(1) or match.group(2)) if match else None
+
+
+# "mau ajuin surat pindah soalnya keterima kerja di batam": why the document is needed, said after it.
+_REASON = re.compile(r"\b(?:soalnya|soale|karena|karna|krn|krna|sebab|mergo|merga|amargi|berhubung|pasalnya)\s+"
+                     r"([^,.;!?]{6,100})", re.IGNORECASE)
+
+
+def find_reason(text: str, after: int = 0) -> str | None:
+    """The reason clause after a document's name, read as its purpose when no "untuk ..." is given."""
+    for match in _REASON.finditer(text or "", after):
+        value = clean_value(match.group(1))
+        if len(words(value)) >= 2 and not _NOT_PURPOSE_START.match(value) and looks_like_purpose(value) \
+                and not find_nik(value) and not has_rt_or_rw(value):
+            return value
+    return None
 
 
 def find_purpose(text: str, document_spans: list[tuple[int, int]] | None = None) -> str | None:
@@ -908,12 +953,14 @@ _TOPIC_ONLY = re.compile(
 _ENDS_WITH_REPORTING = re.compile(
     r"\b(?:(?:want to|wanna|would like to|need to)\s+(?:report|complain|make a complaint|file a complaint|make a report)"
     r"(?:\s+something)?|(?:i have a |a )?complaint|"
-    r"(?:mau|mo|ingin|pengen|arep|badhe|ajeng|kate|meh|nak|nk|handak|hendak|mahu|ndak|endak)\s+"
+    r"(?:mau|mo|ingin|pengen|arep|badhe|ajeng|kate|meh|nak|nk|handak|hendak|mahu|ndak|endak"
+    # "membantu mbah menyampaikan pengaduan": reporting for someone
+    r"|(?:membantu|bantu|bantuin|mewakili|wakili)(?:\s+(?:mbah|simbah|ibu|bapak|ortu|orang ?tua|nenek|kakek|eyang|warga|tetangga)\w*)?)\s+"
     r"(?:(?:lapor|melapor|ngelapor|ngadu|mengadu|mangadu|komplain|matur|wadul)\w*"
     r"|(?:menyampaikan|sampaikan|nyampaikan|mengajukan|ngajukan|membuat|bikin|buat|ngaturaken)\s+"
     r"(?:pengaduan|aduan|laporan|keluhan)))"
     # on someone's behalf: "mau lapor buat ortu sy di sogaten"
-    r"(?:\s+(?:buat|untuk|utk|mewakili|atas nama|kanggo|kangge)\s+(?:ortu|orang ?tua|ibu|bapak|ayah|emak|mbah|warga|tetangga"
+    r"(?:\s+(?:buat|untuk|utk|mewakili|atas nama|kanggo|kangge)\s+(?:(?:rumah|rmh|omah|kampung|keluarga)\s+)?(?:ortu|orang ?tua|ibu|bapak|ayah|emak|mbah|warga|tetangga"
     r"|keluarga|kakak|adik|saudara|teman|kami)\w*(?:\s+(?:sy|saya|ku|kami))?(?:\s+di\s+\w+)?)?"
     r"(?:[\s,]+(?:pak|bu|min|kak|mas|mbak|nggih|ya|dong|nih|ciek|sakali|sebentar|bentar|sedikit|dikit|urgent|urgen"
     r"|penting|segera|darurat|cepat|please|plis|tolong))*\s*[.!?]*\s*$", re.IGNORECASE)
@@ -921,6 +968,9 @@ _ENDS_WITH_REPORTING = re.compile(
 
 # Who writes, not where the problem is: "kami dari pengurus RT 05 RW 02", "atas nama ibu-ibu PKK RW 03".
 _IDENTITY = re.compile(
+    # "saya cucunya Mbah Wariyem", "ini anaknya Pak Darmo": who is typing for whom
+    r"\b(?:sy|saya|aku|ini|kami)\s+(?:cucu|anak|putra|putri|istri|suami|menantu|keponakan|ponakan|adik|kakak|tetangga)(?:nya|ne)?"
+    r"\s+(?:dari\s+)?(?:mbah|pak|bu|bapak|ibu|eyang|nenek|kakek|simbah)\s+[A-Za-z]+|"
     # "sy ketua PKK RW 04 mau menyampaikan laporan"
     r"\b(?:sy|saya|kami|aku)\s+(?:ketua|pengurus|kader|anggota|sekretaris|bendahara)\s+(?:pkk|rt|rw|karang taruna|posyandu|dasawisma)"
     r"(?:\s+(?:rt|rw)\.?\s*\d+)*|"
@@ -970,6 +1020,11 @@ def is_meta_opening(text: str) -> bool:
         rest = _FROM_PLACE.sub(" ", _REPORTING.sub(" ", text or ""))
         return content_words(rest) <= 3
     return False
+
+
+def names_only_topic(text: str) -> bool:
+    """ "mau lapor soal sampah": the topic is named (a category), nothing more."""
+    return _TOPIC_ONLY.search(_IDENTITY.sub(" ", _dealay_text(text))) is not None
 
 
 def content_words(text: str) -> int:

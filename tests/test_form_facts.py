@@ -485,3 +485,39 @@ def test_what_writer_27_and_28_left_in_forms():
 
     cfg = office()
     assert ff.find_category(cfg, "gembok pagar bengkel sy dijebol maling semalem, 2 aki motor pelanggan ilang") == "keamanan"
+
+
+def test_what_writers_29_and_30_showed():
+    from actions.common import office
+
+    assert ff.is_affirm("na'am") and ff.is_affirm("na’am akhi")
+    assert ff.is_photo_skip("Mohon maaf, dokumentasi foto tidak tersedia.") and ff.is_photo_skip("teu gaduh fotona")
+    assert not ff.looks_like_name("teu gaduh fotona")
+    assert ff.is_anonymous("mbah minta namanya tidak usah disebut")
+    assert ff.find_name("assalamualaikum, ana Ahmad Fauzan, NIK 3577010302980005, mohon dibuatkan surat pengantar nikah") \
+        == "Ahmad Fauzan"
+    assert ff.find_name("mohon dibuatkan akta kematian atas nama ayahanda kami yang wafat kemarin") is None
+    # a reason after the document is what it is for ("soalnya keterima kerja di batam")
+    text = "halo min aku Yoga Pratama, nik 3577012911010002, mau ajuin surat pindah soalnya keterima kerja di batam"
+    assert ff.find_reason(text, ff.find_documents(text)[-1].end) == "keterima kerja di batam"
+    assert ff.find_reason("mau bikin sktm karena ibu saya sakit") is None  # who it is for
+    # an opening about reporting: the category word belongs to who writes, unless it is the topic
+    assert ff.is_meta_opening("saya pendamping anak disabilitas, mau mengadukan sesuatu")
+    assert not ff.names_only_topic("saya pendamping anak disabilitas, mau mengadukan sesuatu")
+    assert ff.names_only_topic("mau lapor masalah bansos")
+    assert ff.is_meta_opening("min saya lagi kerja di HK, mau lapor buat rumah ortu di Madiun")
+    assert ff.find_category(office(), "mau lapor masalah bansos") == "sosial"
+    assert ff.is_meta_opening("Assalamualaikum, saya cucunya Mbah Wariyem, membantu mbah menyampaikan pengaduan")
+    assert not ff.is_meta_opening("saya anak pak Darmo, mau lapor jalan rusak di gg 3")
+    assert ff.is_cancel("teu jadi wae atuh")
+
+
+def test_a_place_told_in_passing_must_be_unmistakable():
+    # In an answer to another question, a place needs an RT/RW, a number or a capitalised name.
+    assert ff.find_place("jalan gang seueur lubang, kamari aya nu labuh tina motor", strict=True) is None
+    assert ff.find_place("trotoar depan toko bangunan ditumpuki pasir dan batu", strict=True) is None
+    assert ff.find_place("lampu di depan masjid Al Huda mati", strict=True) == "depan masjid Al Huda"
+    assert ff.find_place("got di gang mawar mampet") == "gang mawar"  # an opening says it plainly
+    # the landmark before the street belongs to the place
+    assert ff.find_place("terjadi pencurian tabung gas di warung Bu Darmi, Gg. Jeruk RT 03 RW 04. Mohon patroli") \
+        == "warung Bu Darmi, Gg. Jeruk RT 03 RW 04"
