@@ -196,6 +196,11 @@ HOW_QUESTION = _rx(
     # krama/ngoko: "punapa kemawon ingkang kedah dipunbekta", "syarate opo"
     r"|punapa kemawon|punopo mawon|menopo mawon|punapa mawon|opo wae|apa wae|syarate|syaratipun|syarat syaratipun"
     r"|(kedah|kudu|perlu|kedhah) (dipun ?)?(bekta|beta|bekto|mbekto|mbeto|mbekta|gowo|nggowo|digowo|digawa|gawa|dibawa|bawa)"
+    # Sundanese: "sabaraha lami ngadamel akta lahir teh?", "kumaha carana?", "naon wae syaratna?"
+    r"|sabaraha\w*|kumaha\w*|naon (wae|bae|hungkul)|syaratna"
+    # how it is done: "bisa lewat wa aja atau harus ke kantor?", "boleh diwakilkan?"
+    r"|(bisa|bs|boleh|iso|saged) (lewat|via|online|daring|diwakilkan|diwakili|diwakilin|titip|dititipkan)|atau harus"
+    r"|harus (datang|dateng|ke kantor|ke kelurahan|orangnya|sendiri)"
 )
 # "ngurus pengantar skck butuh pas foto ga", "perlu akta cerai jg ya?": is X needed (or not)
 NEED_QUESTION = _rx(
@@ -249,6 +254,8 @@ FEEDBACK_OFFER = _rx(
     r"(saran|masukan|kritik|apresiasi|usul|usulan|pujian|penghargaan|jempol)"
 )
 FEEDBACK_WORDS = _rx(r"saran|usul\w*|masukan|kritik|apresiasi|terima kasih|makasih|matur nuwun|pujian")
+# "tolongin", "help pls", "tulung": a plea with nothing else said
+PLEA = re.compile(r"(tolong|tolongin|tulung|tulungi|help|bantu|bantuin|bantuan|please|plis|pls|toloong)( (dong|donk|pls|plis|please|saya|aku|kami|pak|bu|min|kak|ya|yaa|dulu))*")
 URGENT = _rx(r"urgent|urgen|darurat|gawat|penting banget|penting sekali|emergency|sos|genting")
 # A NIK written in the message (16 digits, separators allowed).
 NIK_GIVEN = re.compile(r"(?<![0-9])[0-9](?:[\s./_-]{0,2}[0-9]){15}(?![0-9])")
@@ -313,7 +320,7 @@ SERVICE_PRAISED = _rx(r"pelayanan\w*|layanan\w*|petugas\w*|loket|mas ?2|mbak ?2|
 # "kelurahan iku cedhak opo? aku ra ngerti dalane": how to get there.
 WHERE_IS = _rx(
     r"cedhak opo|cedak opo|cedak apa|dekat apa|deket apa|cedhak endi|cedak endi|cedhak ngendi|cedak ngendi|sebelah mana"
-    r"|sisih pundi|caket pundi|caket menapa|celak menapa|cedhak menapa|where is|where s|wheres|sak dalan|sedalan|searah|sejalur|satu jalan"
+    r"|(letak|lokasi|posisi) (kantor|kelurahan|balai)\w*|sisih pundi|caket pundi|caket menapa|celak menapa|cedhak menapa|where is|where s|wheres|sak dalan|sedalan|searah|sejalur|satu jalan"
     r"|(ra|rung|urung|durung|belum|blm|ga|gak|tidak) (tau|tahu|pernah) (mrono|mrana|rono|ke sana|kesana|ke situ)|patokan\w*|ancer ancer\w*|ancer2\w*|lewat mana|rute\w*"
     r"|(ra|ora|ga|gak|tidak|nggak) (ngerti|tau|tahu) (dalane|jalannya|jalane|tempatnya|kantornya|lokasinya|nggone)"
 )
@@ -379,6 +386,7 @@ WANTS_PERSON = _rx(r"butuh|perlu|mau|mw|mo|pgn|minta|chat (dengan|sama|sm)|penge
 # "gw butuh org asli", "tiyang mawon ingkang mbales": a person, not the assistant.
 A_PERSON = _rx(
     r"(org|orang|wong|tiyang|manusia|uwong) (asli|beneran|nyata|mawon|wae|ae|aja|aj|saja|tenan)"
+    r"|(min|admin|mimin|kak|mas|mbak) manusia|manusia (plis|please|pls|dong|tolong)"
     r"|(ojok|ojo|jangan|bukan|dudu|sanes|mboten|bunten|ta) (robot|bot|mesin)"
     r"|(mau|pengen|ingin|pgn) (e |di )?(layani|dilayani|ngobrol|bicara|ngomong|chat) (dengan |sama |sm )?(orang|org|manusia|petugas)"
     r"|admin asli|petugas asli"
@@ -390,6 +398,7 @@ A_PERSON = _rx(
 BOT_WORDS = _rx(r"sistem otomatis|otomatis|robot|bot|chatbot|mesin|ai|kecerdasan buatan")
 # "bener ini orang beneran bukan?": asking whether a person answers, not asking for one.
 PERSON_QUESTION = _rx(r"(orang|org|wong|tiyang|manusia) (beneran|asli|nyata|tenan)\w* ?(bukan|ya|yo|to|kah|atau|apa|ta|ora|mboten)?\s*\?"
+                      r"|(beneran|asli|bener|benar) (orang|org|manusia|wong)( ya| kah| bukan| to| ta)?\s*\?|real (human|person) or"
                       r"|(admin|min|petugas|yg bales|yang bales|yang jawab|yg jawab)\w*( ?nya)? (itu |ini )?(manusia|orang|org|wong)"
                       r" (bukan|kah|ya|apa|atau)\w*( sih| ya)?\s*\??\s*$")
 # "isuk cak, onok wong ta?": anyone there? (a greeting, before the real message)
@@ -410,6 +419,8 @@ CHIT_CHAT = _rx(
     r"|(besok|nanti|hari ini|sore|malam|mengko|sesuk|bengi iki|bengi|dino iki|saiki) (hujan|ujan|udan|cerah|panas|mendung|gerimis|berawan)|cuaca|prakiraan|"
     r"gofood|grabfood|shopeefood|pesen makan\w*|pesan makan\w*|"
     r"ngelawak|melawak|lawak|guyon\w*|bercanda|becanda|kuis|quiz|tebak tebakan|lelucon|lawakan|jokes?|cerita lucu|pantun|dongeng|tebak tebakan|tebak2an"
+    r"|resep (masak\w*|makanan|kue|nasi|sambal|sambel|soto|rendang|bakso|mie|rawon|pecel|ayam|ikan|sayur|minuman)\w*"
+    r"|(bikinin|buatin|buatkan|bikinkan|tolong buat|tolong bikin) (aku |saya |sy )?(puisi|pantun|lagu|cerpen|cerita|caption|surat cinta|quotes?)"
     r"|teka teki|tekateki|(pinter|pintar) (ga|gak|nggak|gk|ora|tidak)\b"
     r"|^ ?((ha)+h?|(he)+|(wk)+w?|ngakak|lol|xixi|hihi)( (ha)+h?| (wk)+w?| ngakak| lol)* ?$"
     r"|adat jawa|temu manten|urutan acara|primbon|weton|hari baik|tanggal baik"
@@ -425,7 +436,7 @@ CHIT_CHAT = _rx(
 FORMAL_THANKS = _rx(r"atas (perhatian|bantuan|kerjasama|kerja sama)\w*( dan (perhatian|bantuan|kerjasama|kerja sama)\w*)?"
                     r"( (bapak|ibu|bapak ibu|bpk|saudara|panjenengan))?( (saya|kami))? (ucapkan|sampaikan|haturkan)? ?(terima kasih|terimakasih)"
                     r"|(terima kasih|terimakasih) atas (perhatian|bantuan|kerjasama|kerja sama)\w*")
-THANK_WORDS = _rx(r"sakalangkong|sakalangkong|hatur nuhun|nuhun|makasih|mksh|makasi|terima kasih|terimakasih|matur nuwun|maturnuwun|suwun|thanks|thank you|tq|trims")
+THANK_WORDS = _rx(r"syukron|syukran|sukron|jazakallah\w*|jazakumullah\w*|barakallah\w*|sakalangkong|sakalangkong|hatur nuhun|nuhun|makasih|mksh|makasi|terima kasih|terimakasih|matur nuwun|maturnuwun|suwun|thanks|thank you|tq|trims")
 # Timetables of others: trains, buses, prayers, matches.
 OTHER_SCHEDULE = _rx(
     r"(jadwal|jam) (kereta|ka|krl|bus|bis|travel|pesawat|kapal|angkot|sholat|salat|solat|imsak|buka puasa|adzan|azan"
@@ -443,6 +454,7 @@ WHERE_ELSEWHERE = _rx(r"alamat\w*|dimana|di mana|dmn|ngendi|pundi|lokasi\w*|leta
 DAY_OPEN = _rx(
     r"(senin|selasa|rabu|kamis|jumat|jum at|sabtu|minggu|ahad|tanggal merah|hari libur|libur nasional|besok|lebaran|natal)"
     r" (\w+ )?(pelayanan|layanan|kantor|buka|bukak|tutup|masuk|libur|ada|prei)\w*"
+    r"|(idul fitri|idulfitri|idul adha|lebaran|natal|tahun baru|cuti bersama|libur\w*) (\w+ ){0,2}(mulai )?(masuk kerja|masuk kantor|buka lagi|buka kembali|pelayanan)"
 )
 HOURS_QUESTION = _rx(
     r"(buka|tutup|bukak|bukaknya|bukanya|tutupnya) (jam|jm|pukul|sampai|sampe|dugi|tekan|kapan)|jam (buka|tutup|berapa|brp|pira"
@@ -614,6 +626,8 @@ COST_IN_PURPOSE = _rx(
 EXPLICIT_REQUIREMENTS = _rx(
     r"(syarat|syrat|persyaratan)\w* ?(e |nya |ipun )?(apa|ap|opo|menapa|punapa|napa)|(apa|opo) (aja|saja|wae|ae) syarat\w*"
     r"|(bawa|bwa|nggowo|gowo) (apa|ap|opo)"
+    # "bisa lewat wa aja atau harus ke kantor?": how, asked (not "ajukan lewat wa")
+    r"|atau harus (ke|datang|dateng|langsung)|(bisa|bs|boleh|iso) (lewat|via) (wa|whatsapp|online|chat|sini)\w*( aja| saja)? (atau|apa|ga|gak|nggak|tidak|kah|\?)"
 )
 
 
@@ -845,7 +859,10 @@ UNSURE_WHICH = _rx(r"(bingung|ga tau|gak tau|gatau|nggak tahu|ngga tau|tidak tah
                    r" (\w+ ){0,2}(surat|namanya|nama suratnya|suratnya|jenisnya)|(ga|gak|tidak|nggak|ngga) (tau|tahu) namanya")
 # "Selamat siang, saya perawat puskesmas, izin menyapa": a greeting with who writes, nothing asked yet.
 INTRODUCTION = _rx(r"izin (menyapa|menghubungi|nyapa)|mohon izin (menghubungi|menyapa)|salam kenal"
-                   r"|(sy|saya|aku|kulo|kula|kami) (dari|warga|guru|perawat|bidan|ketua|pengurus|anggota|petani|pedagang) \w+")
+                   r"|(sy|saya|aku|kulo|kula|kami) (dari|warga|guru|perawat|bidan|ketua|pengurus|anggota|petani|pedagang) \w+"
+                   # "ini cucunya Mbah Karsih": who is typing for whom
+                   r"|(ini|sy|saya|aku|kulo|kami) (cucu|anak|putra|putri|istri|suami|menantu|keponakan|ponakan|adik|kakak|tetangga)(nya|ne|ipun)? "
+                   r"(dari )?(mbah|pak|bu|bapak|ibu|eyang|nenek|kakek|simbah)\w*")
 LEAVING = _rx(r"undur diri|mohon diri|pamit|pamitan|nyuwun pamit")
 # "Apakah pembuatan surat keterangan usaha dipungut biaya?": a cost question, not a report of extortion.
 YES_NO_OPENING = re.compile(r"^ (apakah|apa|apa benar|apa iya|apa bener|opo|menapa|punapa) ")
@@ -862,6 +879,8 @@ def applies_last(text: str) -> bool:
         return False  # one clause: the other cues read it whole
     last = _last_clause(text)
     norm = normalized(last)
+    if re.match(r" (buat|bwt|untuk|utk|kanggo|kangge|guna) ", norm) and not _names_a_document(last):
+        return False  # "..., buat ngurus asuransi": what it is for, not applying
     return not (text or "").rstrip().endswith("?") and not question_cue(last) and bool(
         WANT_APPLY.search(norm) or APPLY_NOW.search(norm) or APPLY_FIRST.search(_after_greeting(norm)))
 
@@ -972,7 +991,7 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
     elif name in {"affirm", "inform"} and NOT_RIGHT.search(norm) and len(words) <= 5:
         new_name, cue = "deny", "not_right"
     elif name in {"give_feedback", "out_of_scope", "show_menu", "greet", "ask_requirements"} and DAY_OPEN.search(norm) \
-            and ("?" in (text or "") or re.search(r"(?<![0-9a-z])(ga|gak|nggak|tidak|ya|kah|nggih|mboten|ora|gk|po|apa)(?![0-9a-z])", norm)) \
+            and ("?" in (text or "") or re.search(r"(?<![0-9a-z])(ga|gak|nggak|tidak|ya|kah|nggih|mboten|ora|gk|po|apa|kapan|tanggal berapa|tgl brp|tanggal brp)(?![0-9a-z])", norm)) \
             and not _names_a_document(text) and not FEEDBACK_OPENING.search(norm.strip()):
         new_name, cue = "ask_office_hours", "day_open"
     elif name in {"file_complaint", "request_human", "ask_requirements", "greet", "out_of_scope", "check_status", "inform"} \
@@ -1078,8 +1097,10 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
         new_name, cue = "request_document", "facts_given"
     elif name == "ask_requirements" and _names_a_document(text) and not question_cue(text) \
             and NEED_DOCUMENT.search(norm) and not status_cue(text) and not find_tickets(text) \
-            and "?" not in (text or "") and not re.search(
-                r"(?<![0-9a-z])(gak|ga|gk|nggak|ngga|enggak|tidak|tdk|ndak|ora|mboten|po|kah|apa|opo)(?![0-9a-z])", norm):
+            and "?" not in _last_sentence(text) and not re.search(
+                r"(?<![0-9a-z])(gak|ga|gk|nggak|ngga|enggak|tidak|tdk|ndak|ora|mboten|po|kah|apa|opo)(?![0-9a-z])",
+                normalized(_last_sentence(text))):
+        # ("oh ga bisa ya. yaudah aku butuh surat kehilangan aja": the last sentence is what is asked)
         # "min butuh surat pengantar nikah", "perlu surat domisili, sy ngontrak di sogaten": asked
         # for, not asked about (no question word: "perlu surat dr rt gak?" is a question).
         new_name, cue = "request_document", "wants_to_apply"
@@ -1192,8 +1213,10 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and not _names_a_document(text):
         # "min mo ngadu nih", "selamat siang pak, pengaduan", "q m4u l4p0r dunk": a report opening, nothing else.
         new_name, cue = "file_complaint", "greeting_report"
-    elif URGENT.search(norm) and len(content_words(text)) <= 3:
-        # "min urgent": something needs acting on; ask whether to report it or talk to an officer.
+    elif (URGENT.search(norm) and len(content_words(text)) <= 3
+          or PLEA.fullmatch(" ".join(content_words(text))) and not find_tickets(text)):
+        # "min urgent", "minnn tolongin 😭": something needs acting on; ask whether to report it or
+        # talk to an officer.
         ranking = [{"name": "file_complaint", "confidence": 0.5}, {"name": "request_human", "confidence": 0.5}] + [
             r for r in ranking if r.get("name") not in ("file_complaint", "request_human")]
         return {"name": FALLBACK_INTENT, "confidence": confidence}, ranking, "urgent"

@@ -791,6 +791,21 @@ CUES_FOR_WRITERS_23_24 = [
     ("klaim jaminan hari tua prosedurnya", "ask_requirements", "out_of_scope"),
     ("sktm beta yang ajukan kemarin su jadi ka?", "request_document", "check_status"),
     ("besok mendung ka kaka?", "show_menu", "out_of_scope"),
+    # writers 29-30 and the split, read by the model trained with two more writers' lines
+    ("min manusia plis, aku butuh dijelasin langsung", "request_document", "request_human"),
+    ("akhi antum beneran orang?", "request_human", "bot_challenge"),
+    ("syukron katsiron akhi", "request_document", "thank"),
+    ("Mohon informasi letak Kantor Kelurahan Sogaten, saya pensiunan yang baru pindah ke wilayah ini.",
+     "request_document", "ask_office_location"),
+    ("akta kematian tuh jadinya brp hari min, buat ngurus asuransi", "request_document", "ask_requirements"),
+    ("kalo mau ngurus sktm, bisa lewat wa aja atau harus ke kantor? saya pakai kursi roda", "request_document",
+     "ask_requirements"),
+    ("sabaraha lami ngadamel akta lahir teh?", "request_document", "ask_requirements"),
+    ("resep nasi goreng", "request_document", "out_of_scope"),
+    ("bikinin puisi buat ibu dong min", "request_document", "out_of_scope"),
+    ("habis idul fitri mulai masuk kerja tanggal berapa", "out_of_scope", "ask_office_hours"),
+    ("Assalamualaikum, ini cucunya Mbah Karsih", "request_document", "greet"),
+    ("oh ga bisa ya. yaudah aku butuh surat kehilangan aja buat sim yg ilang", "ask_requirements", "request_document"),
 ]
 
 CUES_FOR_WRITERS_19_20 = [
@@ -819,3 +834,12 @@ def test_follow_ups_after_the_requirements():
     assert decide_intent("bayar ga?", menu[0], menu)[0]["name"] == "ask_requirements"
     greet = [{"name": "greet", "confidence": 0.4}, {"name": "inform", "confidence": 0.34}]
     assert decide_intent("gass daftar skrg", greet[0], greet)[0]["name"] == "request_document"
+
+
+@pytest.mark.parametrize("text", ["minnn tolongin 😭", "tolong min", "help pls"])
+def test_a_bare_plea_asks_report_or_officer(text):
+    # Nothing but "help": ask whether to report something or talk to an officer (as for "urgent").
+    intent, ranking, cue = decide_intent(text, {"name": "request_human", "confidence": 0.85},
+                                         [{"name": "request_human", "confidence": 0.85}])
+    assert cue == "urgent" and intent["name"] == "nlu_fallback"
+    assert [r["name"] for r in ranking[:2]] == ["file_complaint", "request_human"]
