@@ -85,9 +85,10 @@ class ValidateComplaintForm(ListeningForm):
             return found
         cfg = office()
         meta = ff.is_meta_opening(text)
-        # In an opening about reporting, a category word belongs to who writes ("saya pendamping anak
-        # disabilitas, mau mengadukan sesuatu"), unless it is the topic ("mau lapor soal bansos").
-        category = ff.find_category(cfg, text) if not meta or ff.names_only_topic(text) else None
+        # In an opening about reporting, a category word before "lapor" belongs to who writes ("saya
+        # pendamping anak disabilitas, mau mengadukan sesuatu"); after it, it is the topic ("sy mau
+        # komplain pelayanan kelurahan", "mau lapor soal bansos").
+        category = ff.find_category(cfg, ff.after_reporting(text) if meta else text)
         if category and category != "lainnya":
             found["complaint_category"] = (category, False)
         # ("kami dari pengurus RT 05 ...": who, not where; a place told in passing in a later answer

@@ -84,8 +84,11 @@ class ValidateDocumentForm(ListeningForm):
             purpose = ff.find_data_change(text)
         if not purpose and "ahli_waris" in documents:
             purpose = ff.find_estate_use(text)
-        if not purpose and mentions and "surat_kehilangan" not in documents:
-            # ("karena dompet saya hilang" tells what was lost, not what the letter is for)
+        if not purpose and mentions and "pengantar_nikah" in documents:
+            purpose = ff.find_wedding(text, after=mentions[-1].end)
+        if not purpose and mentions and "surat_pindah" in documents:
+            # Why one moves is what a moving letter is for ("soalnya keterima kerja di batam"); for
+            # other documents a reason is not a purpose ("ktp baru krn yg lama rusak").
             purpose = ff.find_reason(text, after=mentions[-1].end)
         if purpose:
             explicit = bool(re.search(r"\b(?:keperluan|tujuan)", text, re.IGNORECASE))

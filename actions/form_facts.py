@@ -413,6 +413,8 @@ _NAME_IN_TEXT = [
                r"\b(?:[Ss]aya|[Ss]y|[Aa]ku|[Kk]ulo|[Kk]ula|[Aa]ye|[Aa]mbo|[Aa]wak|[Uu]lun|[Gg]ue|[Gg]w|[Qq]|ana|ane)\s+"
                # (the capitals delimit the name: a lowercase word after it ends it, "Sy Darsono pedagang pasar")
                r"((?:[A-Z][a-z.'\-]+)(?:\s+[A-Z][a-z.'\-]+){0,4})" + r"(?=\s+[a-z]|" + _NAME_STOP[3:]),
+    # "sku. Bambang Irawan, nik 3577...": a capitalised name listed right before the NIK.
+    re.compile(r"(?:^|[.,;:]\s*)((?:[A-Z][a-z.'\-]+)(?:\s+[A-Z][a-z.'\-]+){1,3})\s*,?\s*(?=[Nn][Ii][Kk]\b)"),
     # "Selamat pagi pak, dengan Hartono." (how callers introduce themselves), capitalised only.
     re.compile(r"(?:^|[,.]\s*|\b(?:pak|bu|min|mas|mbak|kak)\s*,?\s*)(?:[Dd]engan|[Dd]gn)\s+"
                r"((?:[A-Z][a-z.'\-]+)(?:\s+[A-Z][a-z.'\-]+){0,4})" + _NAME_STOP),
@@ -724,7 +726,7 @@ _PURPOSE_END = re.compile(r"\s*(?:[,;]\s*(?:nik|nama|alamat|daftar(?:in|kan)|tol
 _NOT_PURPOSE_START = re.compile(
     # a person ("untuk suami saya yang meninggal") is who the document is for, not what it is for
     r"^(?:suami|istri|isteri|anak|bapak|ibu|adik|adek|kakak|mbah|nenek|kakek|orang tua|ortu|keluarga|almarhum|"
-    r"almarhumah|alm|saya|sy|aku|kulo|beliau|dia|mereka|bojo|bojoku|garwa|putra|putri|orang|warga|di sini|disini|sini|"
+    r"almarhumah|alm|simbah\w*|simbok|rama|saya|sy|aku|kulo|beliau|dia|mereka|bojo|bojoku|garwa|putra|putri|orang|warga|di sini|disini|sini|"
     r"tetangga\w*|teman\w*|temen\w*|saudara\w*|sodara\w*|ponakan\w*|keponakan\w*|cucu\w*|mertua\w*|kakak\w*|"
     r"adik\w*|adhi\w*|mbakyu|masku|bapakku|ibuku|anakku|putuku|ortu|mbah\w*|pakde|bude|paklik|bulik|om|tante|"
     r"mak|emak|mamak|mama|mami|amak|abah|ayah|papa|umi|abi|ayahanda|ibunda|inang|amang|ambo|awak|ulun|aye|gue|gw|"
@@ -737,6 +739,10 @@ _NOT_PURPOSE_START = re.compile(
     r"minta|saya|sy|aku|kulo|ya|apa|pengantar|akta|akte|kartu|ktp|kk|sktm|sku|skck|n1)\b",
     re.IGNORECASE,
 )
+
+
+_APPLY_VERBS = {"bikin", "buat", "membuat", "mengurus", "ngurus", "urus", "ajukan", "mengajukan", "minta", "bikinin",
+                "buatkan"}
 
 
 def clean_purpose(text: str) -> str:
@@ -771,6 +777,8 @@ _MOVING_REASON = re.compile(
     # "pindahan ke ponorogo ikut istri", "q ikut suami ke sidoarjo"
     r"|\b((?:pindah(?:an)?|boyongan)\s+(?:ke|ikut)\s+[^,.;!?]{3,80}"
     r"|ikut\s+(?:suami|istri|isteri|ortu|orang tua|keluarga|anak|bojo|bapak|ibu)\w*\s+(?:ke|pindah)\s+[^,.;!?]{2,60}"
+    # "mutasi kerja ke Semarang", "pindah tugas ke Kediri", "keterima kuliah di Malang"
+    r"|(?:mutasi|dimutasi|pindah tugas|penempatan|dinas|keterima|diterima|kerja|kuliah)\s+(?:kerja\s+|tugas\s+|kuliah\s+)?(?:ke|di)\s+[^,.;!?]{3,60}"
     # English: "we move to Denpasar Bali for work"
     r"|(?:we|i)\s+(?:are\s+|am\s+|will\s+)?(?:move|moving|relocate|relocating)\s+to\s+[^,.;!?]{3,60})",
     re.IGNORECASE)
@@ -809,6 +817,16 @@ _REASON = re.compile(r"\b(?:soalnya|soale|karena|karna|krn|krna|sebab|mergo|merg
                      r"([^,.;!?]{6,100})", re.IGNORECASE)
 
 
+# "mau urus pengantar nikah, wedding bulan depan": the wedding is what a marriage letter is for.
+_WEDDING = re.compile(r"\b((?:nikah|menikah|nikahan|wedding|akad|resepsi|ijab|lamaran|rabi|ngrabekke)\w*[^,.;!?]{0,50})",
+                      re.IGNORECASE)
+
+
+def find_wedding(text: str, after: int = 0) -> str | None:
+    match = _WEDDING.search(text or "", after)
+    return clean_value(match.group(1)) if match else None
+
+
 def find_reason(text: str, after: int = 0) -> str | None:
     """The reason clause after a document's name, read as its purpose when no "untuk ..." is given."""
     for match in _REASON.finditer(text or "", after):
@@ -825,7 +843,9 @@ def find_purpose(text: str, document_spans: list[tuple[int, int]] | None = None)
     spans = document_spans or []
     for marker in _PURPOSE_MARKER.finditer(raw):
         rest = raw[marker.end():]
-        if _NOT_PURPOSE_START.match(rest):
+        blocked = _NOT_PURPOSE_START.match(rest)
+        if blocked and not (re.match(r"(?:untuk |buat )?(?:keperluan|tujuan)", marker.group(0), re.IGNORECASE)
+                            and blocked.group(0).lower() in _APPLY_VERBS):
             continue
         # "buat" before the document is "make", not "for".
         if marker.group(0).strip().lower() in ("buat", "gawe", "damel") and spans and marker.start() < spans[0][0] \
@@ -923,6 +943,8 @@ LEAD_IN_WORDS = {
     "engkok", "kaule", "terro", "bede", "se", "e", "nyo'on", "nyo", "on",
     # formal abbreviations: "Mhn izin menyampaikan laporan yg bersifat rahasia."
     "mhn", "izin", "ijin", "yth", "bersifat", "rahasia", "perhatian", "sy",
+    # reporting again: "min mau lapor lagi, yg kemarin ga masuk"
+    "lagi", "lg", "ulang", "kembali",
 }
 
 
@@ -962,7 +984,7 @@ _ENDS_WITH_REPORTING = re.compile(
     # on someone's behalf: "mau lapor buat ortu sy di sogaten"
     r"(?:\s+(?:buat|untuk|utk|mewakili|atas nama|kanggo|kangge)\s+(?:(?:rumah|rmh|omah|kampung|keluarga)\s+)?(?:ortu|orang ?tua|ibu|bapak|ayah|emak|mbah|warga|tetangga"
     r"|keluarga|kakak|adik|saudara|teman|kami)\w*(?:\s+(?:sy|saya|ku|kami))?(?:\s+di\s+\w+)?)?"
-    r"(?:[\s,]+(?:pak|bu|min|kak|mas|mbak|nggih|ya|dong|nih|ciek|sakali|sebentar|bentar|sedikit|dikit|urgent|urgen"
+    r"(?:[\s,]+(?:pak|bu|min|kak|mas|mbak|nggih|ya|dong|nih|ciek|sakali|sebentar|bentar|sedikit|dikit|urgent|urgen|lagi|lg|ulang|kembali"
     r"|penting|segera|darurat|cepat|please|plis|tolong))*\s*[.!?]*\s*$", re.IGNORECASE)
 
 
@@ -1022,9 +1044,15 @@ def is_meta_opening(text: str) -> bool:
     return False
 
 
-def names_only_topic(text: str) -> bool:
-    """ "mau lapor soal sampah": the topic is named (a category), nothing more."""
-    return _TOPIC_ONLY.search(_IDENTITY.sub(" ", _dealay_text(text))) is not None
+def after_reporting(text: str) -> str:
+    """What follows the last "lapor"/"komplain" ("sy mau komplain pelayanan kelurahan" -> "pelayanan
+    kelurahan"); empty when nothing is reported. Who writes comes before it ("saya pendamping anak
+    disabilitas, mau mengadukan sesuatu")."""
+    text = _dealay_text(text)
+    last = None
+    for last in _REPORTING.finditer(text):
+        pass
+    return text[last.end():] if last else ""
 
 
 def content_words(text: str) -> int:

@@ -229,6 +229,8 @@ NEW_REPORT = _rx(
     r"(curhat|cerita) (sekaligus|sama|dan|plus|sambil) (lapor|ngadu|mengadu|melapor)|"
     # "ibu-ibu kader meminta saya menyampaikan laporan ke kelurahan": passing a report on
     r"(menyampaikan|sampaikan|nyampaikan|nyampekne|meneruskan|teruskan) (laporan|aduan|keluhan|pengaduan) (ke|kepada|dhateng|marang)|"
+    # "Mhn izin menyampaikan laporan yg bersifat rahasia."
+    r"(izin|ijin|permisi|mohon izin|mhn izin) (menyampaikan|sampaikan|nyampaikan|melapor|lapor|mengadu|ngadu) ?(sebuah |suatu )?(laporan|aduan|keluhan|pengaduan)?|"
     r"(mau|mo|mw|mao|ingin|pengen|pgn|pingin|arep|meh|kate|badhe|ajeng|akan|nak|nk|handak|hendak|mahu"
     # "boleh ke sy buat aduan dr Malaysia?": asking whether one may report is reporting
     r"|(boleh|bisa|bs|bleh)( ke| kah| gak| ga| nggak| tidak| ndak)?( sy| saya| aku| awak| ambo| ulun| kami)?)"
@@ -420,7 +422,8 @@ CHIT_CHAT = _rx(
     r"gofood|grabfood|shopeefood|pesen makan\w*|pesan makan\w*|"
     r"ngelawak|melawak|lawak|guyon\w*|bercanda|becanda|kuis|quiz|tebak tebakan|lelucon|lawakan|jokes?|cerita lucu|pantun|dongeng|tebak tebakan|tebak2an"
     r"|resep (masak\w*|makanan|kue|nasi|sambal|sambel|soto|rendang|bakso|mie|rawon|pecel|ayam|ikan|sayur|minuman)\w*"
-    r"|(bikinin|buatin|buatkan|bikinkan|tolong buat|tolong bikin) (aku |saya |sy )?(puisi|pantun|lagu|cerpen|cerita|caption|surat cinta|quotes?)"
+    r"|(bikinin|buatin|buatkan|bikinkan|tolong buat|tolong bikin) (aku |saya |sy )?(puisi|pantun|lagu|cerpen|cerita|caption|surat cinta|quotes?"
+    r"|surat lamaran|lamaran kerja|cv|curriculum vitae|daftar riwayat hidup)"
     r"|teka teki|tekateki|(pinter|pintar) (ga|gak|nggak|gk|ora|tidak)\b"
     r"|^ ?((ha)+h?|(he)+|(wk)+w?|ngakak|lol|xixi|hihi)( (ha)+h?| (wk)+w?| ngakak| lol)* ?$"
     r"|adat jawa|temu manten|urutan acara|primbon|weton|hari baik|tanggal baik"
@@ -498,6 +501,7 @@ APPLY_NOW = _rx(
     # "klo gt q ngurus akte lahirx aja dl": deciding to apply for that one
     r"(aku|sy|saya|kulo|gw|gue) (ngurus|urus|bikin|bkin|buat|ajukan|ngajuin|ngajukan|daftar|daftarin) (\S+ ){1,3}(aja|saja|ae|wae|mawon)( dulu| dl| sek)?|"
     r"ajukan sekarang|langsung ajukan|ajukan langsung|daftar sekarang|daftarkan sekarang|isi form\w*|lewat wa|lewat whatsapp"
+    r"|form\w* (pengajuan|permohonan)|(pengajuan|permohonan) (surat|dokumen)? ?:"
     r"|lewat sini|di sini saja|disini saja|tolong (buatkan|dibuatkan|diproses|proses)|mohon (dibuatkan|diproses)|sekalian ajukan"
     r"|(bisa|dapat|saged|iso|isa) (diajukan|diajukno|diproses|dipun proses|dipun ajukaken|ngajukan|mengajukan|ajukan)"
     r"|(minta|njaluk|nyuwun|mohon) (ganti|diganti|digantos|gantos|dibuatkan|digawekke|didamelaken) ?(baru|anyar|enggal|yang baru|sing anyar|ingkang enggal)?"
@@ -716,6 +720,8 @@ def _names_a_document(text: str) -> bool:
 
 # "surat kehilangan ya, STNK motor ilang pas banjir": a document named first as an order.
 _ORDER_AFTER = re.compile(r"\s*(?:ya|yo|yaa|y|nggih|dong|min|kak|aja|saja|wae|mawon)\b\s*(?:min|kak|pak|bu|mas|mbak)?\s*(?:[,.!]|$)"
+                          # "akte lhr b4y1 q dunk": whose, then the particle of an order
+                          r"|\s*(?:\w+\s+){1,2}(?:dong|dunk|donk|dunks|ya|yaa|nggih)\b\s*(?:min|kak|pak|bu)?\s*(?:[,.!]|$)"
                           # "sktm bwt beasiswa anak sy": the document and what it is for
                           r"|\s*(?:buat|bwt|untuk|utk|kanggo|kangge|gawe|nggo|bt)\s+\w+", re.IGNORECASE)
 
@@ -859,10 +865,11 @@ UNSURE_WHICH = _rx(r"(bingung|ga tau|gak tau|gatau|nggak tahu|ngga tau|tidak tah
                    r" (\w+ ){0,2}(surat|namanya|nama suratnya|suratnya|jenisnya)|(ga|gak|tidak|nggak|ngga) (tau|tahu) namanya")
 # "Selamat siang, saya perawat puskesmas, izin menyapa": a greeting with who writes, nothing asked yet.
 INTRODUCTION = _rx(r"izin (menyapa|menghubungi|nyapa)|mohon izin (menghubungi|menyapa)|salam kenal"
-                   r"|(sy|saya|aku|kulo|kula|kami) (dari|warga|guru|perawat|bidan|ketua|pengurus|anggota|petani|pedagang) \w+"
-                   # "ini cucunya Mbah Karsih": who is typing for whom
-                   r"|(ini|sy|saya|aku|kulo|kami) (cucu|anak|putra|putri|istri|suami|menantu|keponakan|ponakan|adik|kakak|tetangga)(nya|ne|ipun)? "
-                   r"(dari )?(mbah|pak|bu|bapak|ibu|eyang|nenek|kakek|simbah)\w*")
+                   r"|(sy|saya|aku|kulo|kula|kami) (dari|warga|guru|perawat|bidan|ketua|pengurus|anggota|petani|pedagang) \w+")
+# "Assalamualaikum, ini cucunya Mbah Karsih": who is typing for whom, and nothing else yet.
+RELATIVE_INTRO = re.compile(r"^ (\w+ ){0,4}(ini|sy|saya|aku|kulo|kami) (cucu|anak|putra|putri|istri|suami|menantu|keponakan"
+                            r"|ponakan|adik|kakak|tetangga)(nya|ne|ipun)? (dari )?(mbah|pak|bu|bapak|ibu|eyang|nenek|kakek"
+                            r"|simbah)\w*( \w+){0,2} $")
 LEAVING = _rx(r"undur diri|mohon diri|pamit|pamitan|nyuwun pamit")
 # "Apakah pembuatan surat keterangan usaha dipungut biaya?": a cost question, not a report of extortion.
 YES_NO_OPENING = re.compile(r"^ (apakah|apa|apa benar|apa iya|apa bener|opo|menapa|punapa) ")
@@ -923,6 +930,11 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and len(words) <= 8:
         # "10 dibagi 2 berapa", "1+1 brp wkwk": a quiz, not a service.
         new_name, cue = "out_of_scope", "quiz"
+    elif name != "request_document" and NIK_GIVEN.search(text) and _names_a_document(text) and not find_tickets(text) \
+            and not EXTORTION.search(norm) and not (name == "check_status" and status_cue(text)):
+        # A NIK written with a document's name is an application, however it is framed ("FWD:
+        # Pengajuan izin keramaian / Nama: ... / NIK: ...", "untuk lapor STNK hilang ke polsek").
+        new_name, cue = "request_document", "facts_given"
     elif FORWARDED.search(text or "") and name not in {"file_complaint"} | ({"check_status"} if find_tickets(text) else set()):
         new_name, cue = "out_of_scope", "forwarded"
     elif name in {"request_document", "file_complaint", "ask_requirements", "request_human", "out_of_scope"} \
@@ -1072,13 +1084,14 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
                   "inform"} \
             and NEW_REPORT.search(norm) and not _names_a_document(text) \
             and not (A_PERSON.search(norm) or WANTS_PERSON.search(norm) and re.search(
-                r"(petugas|admin|operator|pegawai|staf|cs)\w*", norm)):
+                r"(ke|kepada|dengan|dgn|sama|sm|karo|kalih|langsung|lgsg) (petugas|admin|operator|pegawai|staf|cs)\w*", norm)):
         # ("saya orang tidak bisa nulis bagus, mau lapor": a report; "mau lapor ke petugas langsung": a person)
         # "... itu resmi ga sih? sy mau lapor": the resident says it is a report.
         new_name, cue = "file_complaint", "new_report"
     elif name not in {"file_complaint"} and REPORT_FROM.search(norm) and not find_tickets(text) and not status_cue(text):
         new_name, cue = "file_complaint", "new_report"
-    elif name in {"request_document", "out_of_scope", "greet", "inform", "show_menu", "affirm"} and SAY_SOMETHING.search(norm) \
+    elif name in {"request_document", "out_of_scope", "greet", "inform", "show_menu", "affirm", "ask_requirements", "check_status",
+                  "request_human"} and SAY_SOMETHING.search(norm) and not status_cue(text) and not find_tickets(text) \
             and not FEEDBACK_WORDS.search(norm) and not _names_a_document(text):
         new_name, cue = "file_complaint", "new_report"
     elif name in {"check_status", "request_human", "out_of_scope"} and not find_tickets(text) \
@@ -1153,7 +1166,8 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
         new_name, cue = "goodbye", "leaving"
     elif name in {"file_complaint", "out_of_scope", "inform", "thank", "request_document", "ask_requirements", "request_human",
                   "greet"} \
-            and GREETING_CORE & set(words) and INTRODUCTION.search(norm) and not REPORT_WORD.search(norm) \
+            and GREETING_CORE & set(words) and (INTRODUCTION.search(norm) or RELATIVE_INTRO.match(norm)) \
+            and not REPORT_WORD.search(norm) \
             and not _names_a_document(text) and not find_tickets(text) and not question_cue(text) \
             and not reports_problem(text) and len(words) <= 16:
         new_name, cue = "greet", "introduction"

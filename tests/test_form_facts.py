@@ -503,8 +503,10 @@ def test_what_writers_29_and_30_showed():
     assert ff.find_reason("mau bikin sktm karena ibu saya sakit") is None  # who it is for
     # an opening about reporting: the category word belongs to who writes, unless it is the topic
     assert ff.is_meta_opening("saya pendamping anak disabilitas, mau mengadukan sesuatu")
-    assert not ff.names_only_topic("saya pendamping anak disabilitas, mau mengadukan sesuatu")
-    assert ff.names_only_topic("mau lapor masalah bansos")
+    assert ff.find_category(office(), ff.after_reporting("saya pendamping anak disabilitas, mau mengadukan sesuatu")) is None
+    assert ff.find_category(office(), ff.after_reporting("SY MAU KOMPLAIN PELAYANAN KANTOR KELURAHAN")) == "pelayanan"
+    assert ff.find_category(office(), ff.after_reporting("selamat siang kaka, beta mau lapor soal pelayanan petugas")) \
+        == "pelayanan"
     assert ff.is_meta_opening("min saya lagi kerja di HK, mau lapor buat rumah ortu di Madiun")
     assert ff.find_category(office(), "mau lapor masalah bansos") == "sosial"
     assert ff.is_meta_opening("Assalamualaikum, saya cucunya Mbah Wariyem, membantu mbah menyampaikan pengaduan")
@@ -521,3 +523,15 @@ def test_a_place_told_in_passing_must_be_unmistakable():
     # the landmark before the street belongs to the place
     assert ff.find_place("terjadi pencurian tabung gas di warung Bu Darmi, Gg. Jeruk RT 03 RW 04. Mohon patroli") \
         == "warung Bu Darmi, Gg. Jeruk RT 03 RW 04"
+
+
+def test_what_writers_31_and_32_showed():
+    assert ff.find_moving_reason("sy mau ajukan surat pindah, mutasi kerja ke Semarang") == "mutasi kerja ke Semarang"
+    assert ff.find_purpose("mau bikin surat kehilangan, keperluan: ngurus ulang ATM & SIM yg hanyut kena banjir!!") == \
+        "ngurus ulang ATM & SIM yg hanyut kena banjir"
+    assert ff.find_purpose("Nyuwun dipun damelaken akta kematian kangge simbah kulo ingkang sampun seda") is None
+    text = "mau urus pengantar nikah, wedding bulan depan"
+    assert ff.find_wedding(text, ff.find_documents(text)[-1].end) == "wedding bulan depan"
+    assert ff.is_meta_opening("tadi udah chat tapi kepotong, saya mau mengadu lagi")
+    assert ff.is_meta_opening("min mau lapor lagi, yg kemarin ga masuk")
+    assert ff.find_name("sku. Bambang Irawan, nik 3577011203850004, gg kenanga 9 rt2 rw5, buat kur bri") == "Bambang Irawan"

@@ -806,6 +806,17 @@ CUES_FOR_WRITERS_23_24 = [
     ("habis idul fitri mulai masuk kerja tanggal berapa", "out_of_scope", "ask_office_hours"),
     ("Assalamualaikum, ini cucunya Mbah Karsih", "request_document", "greet"),
     ("oh ga bisa ya. yaudah aku butuh surat kehilangan aja buat sim yg ilang", "ask_requirements", "request_document"),
+    # the retrained model's new readings of older sets, and writers 31-32
+    ("assalamualaikum, ada yg mau sy sampaikan soal bantuan", "ask_requirements", "file_complaint"),
+    ("selamat siang kaka, beta mau lapor soal pelayanan petugas", "request_human", "file_complaint"),
+    ("Mhn izin menyampaikan laporan yg bersifat rahasia.", "ask_requirements", "file_complaint"),
+    ("akte lhr b4y1 q dunk, br lahir kmrn", "check_status", "request_document"),
+    ("FORM PENGAJUAN: SKTM", "ask_requirements", "request_document"),
+    ("bikinin surat lamaran kerja dong", "request_document", "out_of_scope"),
+    ("FWD: Pengajuan izin keramaian\nNama: Agus Wibowo\nNIK: 3577012506800010\nKeperluan: lomba 17 Agustus", "out_of_scope",
+     "request_document"),
+    ("sy ulangi lagi ya datanya: surat kehilangan, nama Hartono, NIK 3577010702770011, untuk lapor STNK motor hilang ke polsek",
+     "file_complaint", "request_document"),
 ]
 
 CUES_FOR_WRITERS_19_20 = [
