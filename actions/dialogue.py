@@ -120,8 +120,8 @@ def _original_message(tracker: Tracker) -> dict[str, Any] | None:
         return None
     previous = users[-2]
     parse = previous.get("parse_data") or {}
-    if (parse.get("intent") or {}).get("name") != FALLBACK_INTENT:
-        return None
+    if (parse.get("intent") or {}).get("name") != FALLBACK_INTENT and parse.get("cue") != "bare_document":
+        return None  # (a document's name alone is asked about too: apply, or its requirements?)
     return previous
 
 

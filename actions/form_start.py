@@ -16,7 +16,8 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import form_facts as ff
-from actions.common import is_payload, latest_text, office
+from actions.common import doc_name, is_payload, latest_text, office
+from kokom import wording
 
 REQUEST_WORDS = re.compile(
     r"\b(mau|ingin|pengen|pingin|badhe|arep|buat|bikin|bikinin|buatkan|buatin|ngajuin|ajukan|mengajukan|"
@@ -49,11 +50,20 @@ class ActionBareAnswer(Action):
         return "action_bare_answer"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
-        form = form_for(latest_text(tracker))
+        text = latest_text(tracker)
+        form = form_for(text)
         if form:
             return [FollowupAction(form)]
+        from actions.dialogue import ActionFallback, clarification_buttons
+
+        documents = [m for m in ff.find_documents(text) if office().document(m.key)]
+        if tracker.latest_message.get("cue") == "bare_document" and len({m.key for m in documents}) == 1:
+            # "akta lhr anak" alone: apply for it, or see what it needs? (the choice goes on with this
+            # message, as the clarifying question does)
+            buttons = clarification_buttons([{"name": "request_document"}, {"name": "ask_requirements"}])
+            dispatcher.utter_message(text=wording.text("utter_clarify_document", document=doc_name(documents[0].key)),
+                                     buttons=buttons)
+            return []
         # The usual answer, given here: a FollowupAction to it would leave no rule to end the
         # turn, and the fallback would repeat until Rasa's prediction limit.
-        from actions.dialogue import ActionFallback
-
         return ActionFallback().run(dispatcher, tracker, domain)

@@ -935,7 +935,8 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
         # A NIK written with a document's name is an application, however it is framed ("FWD:
         # Pengajuan izin keramaian / Nama: ... / NIK: ...", "untuk lapor STNK hilang ke polsek").
         new_name, cue = "request_document", "facts_given"
-    elif FORWARDED.search(text or "") and name not in {"file_complaint"} | ({"check_status"} if find_tickets(text) else set()):
+    elif FORWARDED.search(text or "") and name not in {"file_complaint"} | ({"check_status"} if find_tickets(text) else set()) \
+            and not (NIK_GIVEN.search(text) and _names_a_document(text)):
         new_name, cue = "out_of_scope", "forwarded"
     elif name in {"request_document", "file_complaint", "ask_requirements", "request_human", "out_of_scope"} \
             and SUGGESTION_LEAD.match(text or "") and not find_tickets(text):

@@ -303,6 +303,23 @@ def test_the_confirmation_is_never_asked_a_fourth_time(assistant):
     assert "ADU-" in reply and r.case()["kind"] == "complaint"
 
 
+def test_a_document_named_alone_asks_apply_or_requirements(assistant):
+    # "akta lhr anak" as a first message: apply for it, or see what it needs? Both go on with it.
+    r = Resident(assistant, "bare-doc")
+    reply = r.say("akta lhr anak")
+    payloads = [b["payload"] for m in r.last for b in m.get("buttons") or []]
+    assert "Akta Kelahiran" in reply and any("request_document" in p for p in payloads) \
+        and any("ask_requirements" in p for p in payloads)
+    r.say(next(p for p in payloads if "request_document" in p))
+    tracker = assistant.tracker(rest_sender(r.sender))
+    assert tracker["slots"]["request_document_type"] == "akta_kelahiran" and r.requested == "applicant_name"
+    r2 = Resident(assistant, "bare-doc-2")
+    r2.say("sktm")
+    payloads = [b["payload"] for m in r2.last for b in m.get("buttons") or []]
+    reply = r2.say(next(p for p in payloads if "ask_requirements" in p))
+    assert "Syarat" in reply or "syarat" in reply
+
+
 def test_a_fourth_unfit_answer_hands_the_form_to_an_officer(assistant):
     # No question is asked a fifth time: after the example and the way out, the fourth answer that
     # is no NIK ends the form (nothing saved) and queues the conversation for an officer.
