@@ -406,7 +406,9 @@ _NAME_IN_TEXT = [
                r"(?!(?:istri|isteri|suami|anak|adik|kakak|mertua|almarhum\w*|alm|bayi|cucu|ortu|orang ?tua|ibu|bapak|ayah|mbah)\b)"
                r"([A-Za-z][A-Za-z.'\- ]{1,80}?)" + _NAME_STOP, re.IGNORECASE),
     # English: "name Daniel Kurniawan", "my name is Peter Walsh" (capitalised only)
-    re.compile(r"\b(?:[Mm]y (?:full )?name is|[Nn]ame(?: is)?:?|[Ii] am|[Ii]'m)\s+((?:[A-Z][a-z.'\-]+)(?:\s+[A-Z][a-z.'\-]+){0,4})"
+    # (with the particles of Dutch, German, French and Arabic names: "Anneke de Vries", "Omar bin Said")
+    re.compile(r"\b(?:[Mm]y (?:full )?name is|[Nn]ame(?: is)?:?|[Ii] am|[Ii]'m)\s+((?:[A-Z][a-z.'\-]+)"
+               r"(?:\s+(?:(?:de|van|der|den|von|da|du|la|le|bin|binti|al|el|ter)\s+)*[A-Z][a-z.'\-]+){0,4})"
                + r"(?=\s+[a-z]|" + _NAME_STOP[3:]),
     # "saya Tri Handayani mau ..." only when capitalised as a name.
     re.compile(r"(?<!anak )(?<!istri )(?<!suami )(?<!ibu )(?<!bapak )(?<!ayah )(?<!adik )(?<!kakak )(?<!mertua )"

@@ -535,3 +535,9 @@ def test_what_writers_31_and_32_showed():
     assert ff.is_meta_opening("tadi udah chat tapi kepotong, saya mau mengadu lagi")
     assert ff.is_meta_opening("min mau lapor lagi, yg kemarin ga masuk")
     assert ff.find_name("sku. Bambang Irawan, nik 3577011203850004, gg kenanga 9 rt2 rw5, buat kur bri") == "Bambang Irawan"
+
+
+def test_foreign_names_keep_their_particles():
+    assert ff.find_name("my name Anneke de Vries, I want akta kelahiran for my baby girl") == "Anneke de Vries"
+    assert ff.find_name("I am Omar bin Said, need surat domisili") == "Omar bin Said"
+    assert ff.find_name("my name is Peter Walsh and I need a letter") == "Peter Walsh"
