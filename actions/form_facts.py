@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 
 from kokom.office import OfficeConfig
 from kokom.office.categories import match_category
-from kokom.understanding import dealay, reports_problem
+from kokom.understanding import RELATIVE_OF, dealay, reports_problem
 from kokom.validators import number_words_to_digits, parse_rt_rw
 
 try:  # one alias list + fuzzy matcher for document names (issue #8)
@@ -993,8 +993,7 @@ _ENDS_WITH_REPORTING = re.compile(
 # Who writes, not where the problem is: "kami dari pengurus RT 05 RW 02", "atas nama ibu-ibu PKK RW 03".
 _IDENTITY = re.compile(
     # "saya cucunya Mbah Wariyem", "ini anaknya Pak Darmo": who is typing for whom
-    r"\b(?:sy|saya|aku|ini|kami)\s+(?:cucu|anak|putra|putri|istri|suami|menantu|keponakan|ponakan|adik|kakak|tetangga)(?:nya|ne)?"
-    r"\s+(?:dari\s+)?(?:mbah|pak|bu|bapak|ibu|eyang|nenek|kakek|simbah)\s+[A-Za-z]+|"
+    r"\b" + RELATIVE_OF + r"\s+[A-Za-z]+|"
     # "sy ketua PKK RW 04 mau menyampaikan laporan"
     r"\b(?:sy|saya|kami|aku)\s+(?:ketua|pengurus|kader|anggota|sekretaris|bendahara)\s+(?:pkk|rt|rw|karang taruna|posyandu|dasawisma)"
     r"(?:\s+(?:rt|rw)\.?\s*\d+)*|"

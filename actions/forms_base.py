@@ -36,7 +36,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import form_facts as ff
-from actions.common import ESCAPE_INTENTS, hand_over, is_payload, latest_intent, latest_text
+from actions.common import ESCAPE_INTENTS, hand_over, is_payload, latest_intent, latest_text, reset_events
 from kokom import wording
 from kokom.tickets import TICKET_RE as TICKET
 from kokom.understanding import OTHER_AGENCY, normalized, status_cue
@@ -123,7 +123,10 @@ def handed_to_officer(tracker: Tracker, form: str) -> bool:
 
 
 def hand_over_from_form(dispatcher: CollectingDispatcher, tracker: Tracker, slots: list[str]) -> list[dict[str, Any]]:
-    return hand_over(dispatcher, tracker, "fallback", "utter_form_handoff", [*slots, "requested_slot"])
+    # (if the queue cannot be reached the resident is told so, and the form's answers are still
+    # forgotten: a later form must not start filled with them)
+    return hand_over(dispatcher, tracker, "fallback", "utter_form_handoff", [*slots, "requested_slot"]) \
+        or reset_events(slots)
 
 
 class ListeningForm(FormValidationAction):

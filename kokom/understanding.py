@@ -866,10 +866,12 @@ UNSURE_WHICH = _rx(r"(bingung|ga tau|gak tau|gatau|nggak tahu|ngga tau|tidak tah
 # "Selamat siang, saya perawat puskesmas, izin menyapa": a greeting with who writes, nothing asked yet.
 INTRODUCTION = _rx(r"izin (menyapa|menghubungi|nyapa)|mohon izin (menghubungi|menyapa)|salam kenal"
                    r"|(sy|saya|aku|kulo|kula|kami) (dari|warga|guru|perawat|bidan|ketua|pengurus|anggota|petani|pedagang) \w+")
-# "Assalamualaikum, ini cucunya Mbah Karsih": who is typing for whom, and nothing else yet.
-RELATIVE_INTRO = re.compile(r"^ (\w+ ){0,4}(ini|sy|saya|aku|kulo|kami) (cucu|anak|putra|putri|istri|suami|menantu|keponakan"
-                            r"|ponakan|adik|kakak|tetangga)(nya|ne|ipun)? (dari )?(mbah|pak|bu|bapak|ibu|eyang|nenek|kakek"
-                            r"|simbah)\w*( \w+){0,2} $")
+# "ini cucunya Mbah Karsih", "saya anak dari Ibu Sumini": who is typing for whom (the cues read it
+# in normalised text, the forms in the resident's own).
+RELATIVE_OF = (r"(?:ini|sy|saya|aku|kulo|kami)\s+(?:cucu|anak|putra|putri|istri|suami|menantu|keponakan|ponakan|adik|kakak"
+               r"|tetangga)(?:nya|ne|ipun)?\s+(?:dari\s+)?(?:mbah|pak|bu|bapak|ibu|eyang|nenek|kakek|simbah)\w*")
+# "Assalamualaikum, ini cucunya Mbah Karsih": that, and nothing else yet.
+RELATIVE_INTRO = re.compile(r"^ (\w+ ){0,4}" + RELATIVE_OF + r"( \w+){0,2} $")
 LEAVING = _rx(r"undur diri|mohon diri|pamit|pamitan|nyuwun pamit")
 # "Apakah pembuatan surat keterangan usaha dipungut biaya?": a cost question, not a report of extortion.
 YES_NO_OPENING = re.compile(r"^ (apakah|apa|apa benar|apa iya|apa bener|opo|menapa|punapa) ")
