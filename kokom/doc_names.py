@@ -26,6 +26,8 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
+from kokom.spelling import old_spelling
+
 ROOT = Path(__file__).resolve().parent.parent
 SYNONYMS_FILE = ROOT / "data" / "nlu" / "synonyms.yml"
 
@@ -194,7 +196,7 @@ def _find(text: str) -> tuple[Match, ...]:
     tokens = tokenize(text)
     if not tokens:
         return []
-    words = [t for t, _, _ in tokens]
+    words = [old_spelling(t) for t, _, _ in tokens]  # "Kartoe Keloearga", "soerat kematian"
     used = [False] * len(words)
     found: list[tuple[int, int, Match]] = []  # (first token, last token + 1, match)
 

@@ -26,6 +26,7 @@ import logging
 import re
 from functools import lru_cache
 
+from kokom.spelling import old_spelling
 from kokom.validators import number_words_to_digits
 from kokom.tickets import find_tickets
 
@@ -99,10 +100,11 @@ _GLOTTAL = re.compile(r"(?<![a-z])(" + "|".join(map(re.escape, _REGIONAL_GLOTTAL
 
 @lru_cache(maxsize=512)
 def normalized(text: str) -> str:
-    """Lower case, words only, "?" kept, alay spelling and Madurese words read (computed once per
-    text: every cue reads it)."""
+    """Lower case, words only, "?" kept, alay spelling, old spelling and Madurese words read
+    (computed once per text: every cue reads it)."""
     lower = _GLOTTAL.sub(lambda m: _REGIONAL_GLOTTAL[m.group(1)], (text or "").lower().replace("’", "'"))
-    tokens = (dealay(re.sub(r"([a-z])\1{2,}", r"\1", w)) for w in re.findall(r"[0-9a-z?]+", lower.replace("?", " ? ")))
+    tokens = (old_spelling(dealay(re.sub(r"([a-z])\1{2,}", r"\1", w)))
+              for w in re.findall(r"[0-9a-z?]+", lower.replace("?", " ? ")))
     return " " + " ".join(REGIONAL_WORDS.get(w, w) for w in tokens) + " "
 
 

@@ -55,6 +55,29 @@ def test_a_bare_akta_takes_its_kind_from_the_message(text, key):
     assert (doc_names.find_keys(text) or [None])[0] == key
 
 
+@pytest.mark.parametrize("word, modern", [
+    ("soerat", "surat"), ("djalan", "jalan"), ("pentjoerian", "pencurian"), ("sjaratnja", "syaratnya"),
+    ("jang", "yang"), ("soepaja", "supaya"), ("keloearga", "keluarga"),
+    # today's words stay: English "does", Javanese "koe", and "saja"/"jalan"/"banjir"/"manja"
+    ("does", "does"), ("koe", "koe"), ("saja", "saja"), ("jalan", "jalan"), ("banjir", "banjir"), ("manja", "manja"),
+])
+def test_old_spelling_is_read_as_today_s(word, modern):
+    from kokom.spelling import old_spelling
+
+    assert old_spelling(word) == modern
+
+
+def test_old_spelling_reaches_the_cues_and_document_names_but_not_the_text():
+    from kokom.understanding import normalized
+
+    assert doc_names.find_keys("Saja maoe membikin Kartoe Keloearga") == ["kk"]
+    assert doc_names.find_keys("sjarat soerat keterangan ahli waris") == ["ahli_waris"]
+    assert " surat " in normalized("Soerat kematian") and " jalan " in normalized("lampoe djalan padam")
+    match = doc_names.find("minta Soerat Keterangan Oesaha")[0]
+    assert match.key == "surat_keterangan_usaha"
+    assert "minta Soerat Keterangan Oesaha"[match.start:match.end] == "Soerat Keterangan Oesaha"
+
+
 def test_resolve_accepts_keys_names_and_aliases():
     assert doc_names.resolve("kk") == "kk"
     assert doc_names.resolve("Surat Ket. Usaha (SKU)") == "surat_keterangan_usaha"
