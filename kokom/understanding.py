@@ -214,6 +214,8 @@ NEED_QUESTION = _rx(
     r"|(apa|apakah) (petugas|bisa|boleh|dapat|bs) (\S+ ){0,6}\?"
     r"|(harus|hrs|wajib|kudu) (datang|dateng|hadir|ikut|tanda tangan)( semua)?( ya| kah| tah)?"
     r"|(bisa|bs) (sehari|1 hari|satu hari|langsung) (jadi|jd|selesai)"
+    # "bikin ktp perlu foto sendiri atau difoto disana?": a choice between two ways is a question
+    r"|(butuh|perlu|harus|hrs|wajib|kudu|bisa|bs|boleh) (\S+ ){0,5}(atau|ato|apa|opo|utawi) (\S+ ){0,5}\?"
 )
 # Short follow-ups that can only be about the requirements ("bayar ga?", "berapa lama?").
 REQUIREMENT_WORDS = _rx(
@@ -884,6 +886,11 @@ def _last_clause(text: str) -> str:
     return parts[-1] if parts else (text or "")
 
 
+# Enrolling somewhere else ("daftar kua", "daftar sekolah"): the reason for a document, not applying for it.
+ENROL_ELSEWHERE = _rx(r"(daftar|ndaftar|mendaftar|didaftarkan|daftarin) (ke |di )?(kua|sekolah|skolah|sd|smp|sma|smk|paud|tk|kuliah"
+                      r"|kampus|kerja|cpns|pns|tni|polri|polisi|bpjs|beasiswa|haji|umroh|umrah|pondok|mondok|nikah)")
+
+
 def applies_last(text: str) -> bool:
     """ "..., kata sekolah harus ada sktm dari kelurahan, saya mau ngajuin": the last clause applies."""
     if len([p for p in re.split(r"[,.;!?]", text or "") if p.strip()]) < 2:
@@ -892,6 +899,8 @@ def applies_last(text: str) -> bool:
     norm = normalized(last)
     if re.match(r" (buat|bwt|untuk|utk|kanggo|kangge|guna) ", norm) and not _names_a_document(last):
         return False  # "..., buat ngurus asuransi": what it is for, not applying
+    if ENROL_ELSEWHERE.search(norm) and not _names_a_document(last):
+        return False  # "pengantar nikah berapa hari jadi, sy buru2 mau daftar kua": why it is asked
     return not (text or "").rstrip().endswith("?") and not question_cue(last) and bool(
         WANT_APPLY.search(norm) or APPLY_NOW.search(norm) or APPLY_FIRST.search(_after_greeting(norm)))
 

@@ -144,6 +144,19 @@ def test_questions_are_answered_unless_the_resident_asks_to_apply_now():
     assert question_cue("mau bikin kk bawa apa aja")
     assert not question_cue("mau ajukan sktm")
     assert not question_cue("ajukan sekarang sktm syaratnya sudah lengkap")
+    assert question_cue("bikin ktp perlu foto sendiri atau difoto disana?")  # a choice of two ways (set 36)
+
+
+@pytest.mark.parametrize("text, applies", [
+    # enrolling elsewhere is why the letter is asked about, not an application (set 35)
+    ("pengantar nikah berapa hari jadi, sy buru2 mau daftar kua", False),
+    ("anak sy mau daftar sekolah, butuh sktm, sy mau ngajuin", True),
+    ("syarat sktm apa aja, sy mau daftar", True),
+])
+def test_the_last_clause_applies_only_for_the_document(text, applies):
+    from kokom.understanding import applies_last
+
+    assert applies_last(text) is applies
 
 
 def test_decide_intent_applies_cues():
