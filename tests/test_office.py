@@ -321,6 +321,10 @@ def test_env_override_of_office_file(tmp_path, raw, monkeypatch):
         ("kalau hujan banjir terus", "lingkungan"),
         ("ada pungli waktu urus surat", "pelayanan"),
         ("gotong royong kapan ya", None),
+        # a keyword typed without vowels (set 35: "lap min smph pasar numpuk 4 hr blm diangkut")
+        ("lap min smph pasar numpuk 4 hr blm diangkut", "kebersihan"),
+        ("psr rame bgt", None),  # consonants alone that no single keyword holds stay unread
+        ("tolong pls", None),  # "please", not "polusi": three letters are too few to guess from
         ("halo selamat pagi", None),
         ("", None),
     ],

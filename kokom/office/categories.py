@@ -30,6 +30,19 @@ def _keyword_position(norm_text: str, keyword: str) -> int | None:
     return m.start() if m else None
 
 
+_VOWELS = re.compile(r"[aeiou]")
+
+
+def _unabbreviate(norm_text: str, keywords: list[tuple[str, str]]) -> str:
+    """ "smph pasar numpuk" -> "sampah pasar numpuk": a word typed without vowels reads as a keyword
+    with those consonants ((keyword, category) pairs), unless keywords of two categories share them.
+    Four letters at least: "pls" (please) is not "polusi"."""
+    def expand(m: re.Match[str]) -> str:
+        found = {(key, kw) for kw, key in keywords if " " not in kw and _VOWELS.sub("", kw) == m.group(0)}
+        return sorted(found)[0][1] if len({key for key, _ in found}) == 1 else m.group(0)
+    return re.sub(r"(?<![0-9a-z])[b-df-hj-np-tv-z]{4,}(?![0-9a-z])", expand, norm_text)
+
+
 def _number_words() -> set[str]:
     from kokom.validators import NUMBER_WORDS
 
@@ -88,6 +101,7 @@ def match_category(cfg: OfficeConfig, text: str) -> str | None:
     for cat in cats:
         if norm in (_normalize(cat.key), _normalize(cat.title)):
             return cat.key
+    norm = _unabbreviate(norm, [(_normalize(kw), cat.key) for cat in cats for kw in cat.keywords])
     best: tuple[int, int, int] | None = None  # (-hits, first position, order)
     best_key: str | None = None
     for order, cat in enumerate(cats):
