@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 
-from kokom.spelling import old_spelling
+from kokom.spelling import old_spelling, skeleton as _skeleton
 
 ROOT = Path(__file__).resolve().parent.parent
 SYNONYMS_FILE = ROOT / "data" / "nlu" / "synonyms.yml"
@@ -133,14 +133,6 @@ def aliases() -> tuple[tuple[str, str], ...]:
 
 def keys() -> set[str]:
     return {key for _, key in aliases()}
-
-
-_VOWELS = re.compile(r"[aeiou]")
-
-
-def _skeleton(word: str) -> str:
-    """The consonants of a word ("pengantar" -> "pngntr"), digits kept."""
-    return _VOWELS.sub("", word)
 
 
 @lru_cache(maxsize=1)

@@ -13,6 +13,7 @@ word of today's spelling holds them, except the few English and Javanese words k
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 # Words of today that hold "oe" (English and Javanese words residents also write).
@@ -41,3 +42,12 @@ def old_spelling(word: str) -> str:
         if len(word) >= 6 and word.endswith("nja"):
             word = word[:-3] + "nya"
     return _OLD_Y.get(word, word)
+
+
+_VOWELS = re.compile(r"[aeiou]")
+
+
+def skeleton(word: str) -> str:
+    """The consonants of a word ("pengantar" -> "pngntr", "sampah" -> "smph"), digits kept: how a
+    word typed without vowels is matched (document names, complaint categories)."""
+    return _VOWELS.sub("", word)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from kokom.office import OfficeConfig
+from kokom.spelling import skeleton
 
 __all__ = ["match_category"]
 
@@ -30,15 +31,12 @@ def _keyword_position(norm_text: str, keyword: str) -> int | None:
     return m.start() if m else None
 
 
-_VOWELS = re.compile(r"[aeiou]")
-
-
 def _unabbreviate(norm_text: str, keywords: list[tuple[str, str]]) -> str:
     """ "smph pasar numpuk" -> "sampah pasar numpuk": a word typed without vowels reads as a keyword
     with those consonants ((keyword, category) pairs), unless keywords of two categories share them.
     Four letters at least: "pls" (please) is not "polusi"."""
     def expand(m: re.Match[str]) -> str:
-        found = {(key, kw) for kw, key in keywords if " " not in kw and _VOWELS.sub("", kw) == m.group(0)}
+        found = {(key, kw) for kw, key in keywords if " " not in kw and skeleton(kw) == m.group(0)}
         return sorted(found)[0][1] if len({key for key, _ in found}) == 1 else m.group(0)
     return re.sub(r"(?<![0-9a-z])[b-df-hj-np-tv-z]{4,}(?![0-9a-z])", expand, norm_text)
 
