@@ -154,7 +154,7 @@ DONE = _rx(
     r"(sudah|udah|udh|sdh|sudh|dah|uda|wis|uwis|wes|sampun|apa sudah|apakah sudah|alah|lah|la|ampon|empon) (bisa |sempat |dipun )?"
     r"(jadi|jd|jadinya|selesai|rampung|mari|dados|beres|diproses|diperiksa|ditindaklanjuti|ditindak lanjuti|ditangani"
     r"|diambil|keluar|terbit|acc|di acc|disetujui|ditandatangani|ditanda tangani|dikerjakan|diperbaiki|dibalas"
-    r"|dadi|direspon|ditanggapi|diurus|diverifikasi|proses|jalan|ditindak|diangkut|dibersihkan|dibenerin|dibenahi"
+    r"|dadi|direspon|ditanggapi|diurus|diverifikasi|proses|jalan|ditindak|diangkut|dibersihkan|dibenerin|dibenahi|kelar|klar"
     r"|dipasang|dicek|ditangani|didandani|metu|medal|salasai|siap|ready|tindaklanjuti|mare|dhaddhi|daddi"
     r"|ada tindakan|ada tindak lanjut|ada kabar|ada perkembangan|ada respon|ada jawaban|ada balasan)"
 )
@@ -379,7 +379,7 @@ MENU_QUESTION = _rx(
     r"|(tunjukkan|tunjukin|tampilkan|tampilin|kasih (tau|tahu|lihat)|lihat|liat|kirim|kirimkan) (\w+ )?(pilihan|daftar|menu)\w* ?(layanan\w*|menu\w*)?"
 )
 WHAT_CAN_YOU_DO = _rx(
-    r"(ada )?pilihan\w* (apa|opo|menapa) ?(aja|saja|wae|mawon)?|(bingung|bingungg) (hrs|harus|kudu) (pilih|milih)"
+    r"(harus|hrs|kudu|musti|mesti|perlu) (ngetik|ketik|nulis|tulis|nyetik|ngirim|kirim) (apa|apaan|opo|menapa)|(ada )?pilihan\w* (apa|opo|menapa) ?(aja|saja|wae|mawon)?|(bingung|bingungg) (hrs|harus|kudu) (pilih|milih)"
     r"|(iso|isa|bisa|bs|saged) (ngurus|urus|diurus) (apa|opo|menapa|napa|apo|ape) (aja|saja|wae|ae|mawon|sajo|aje)"
     r"|(apa|apo|ape|opo) (aja|saja|sajo|aje|wae) (yang|yg|nan|sing) (bisa|bs|iso) (diurus|dibantu|dilayani|diurusin)"
     r"|layanan\w* (ing mriki |di sini |disini |nya |kelurahan )?(apa|opo|menapa|punapa|napa|nopo) (saja|aja|wae|mawon|kemawon|ae)"
@@ -416,7 +416,9 @@ SHOPPING = _rx(r"harga (hp|iphone|motor|mobil|emas|beras|cabe|tiket|laptop|tanah
                r"|(jual|dijual|sade|ngedol|didol) (kambing|sapi|motor|mobil|hp|rumah|tanah|kos|kue|nasi|sepatu|baju|laptop"
                r"|kucing|ayam|burung|sepeda|kulkas|tv)\w*|(ada|wonten|bede) (yg|yang|sing|ingkang|se) (butuh|minat|beli|jual)"
                r"|harga (bawang|cabe|cabai|lombok|beras|minyak|gula|telur|telor|daging|ayam|bensin|pertalite|pertamax|solar"
-               r"|sembako|sayur|elpiji|lpg|gas|gabah|pupuk)\w*|gas melon|sewa (traktor|mobil|motor|tenda|sound|alat|molen)\w*|(jual|dijual) (\w+ ){1,4}(ada|bede|wonten) (yg|yang|se|sing) (minat|mau|beli)|(agen|pangkalan) (gas|elpiji|lpg)|tukar uang|uang receh|uang baru")
+               r"|sembako|sayur|elpiji|lpg|gas|gabah|pupuk)\w*|gas melon|sewa (traktor|mobil|motor|tenda|sound|alat|molen)\w*|(jual|dijual) (\w+ ){1,4}(ada|bede|wonten) (yg|yang|se|sing) (minat|mau|beli)|(agen|pangkalan) (gas|elpiji|lpg)|tukar uang|uang receh|uang baru"
+               # online sellers: "kak ready tas import?", "open reseller gak?"
+               r"|(kak|ka|sis|gan|say) ready|^ ?ready |ready (stok|stock|stk)|open (reseller|dropship\w*|order|po)")
 # "bantuin ngerjain tugas PKn", "ceritakan lelucon": homework and jokes.
 CHIT_CHAT = _rx(
     r"(cariin|carikan|nyariin|nyarikan|tolong cari|bantu cari|bantuin cari) (kos|kost|kontrakan|rumah|kerja\w*|jodoh|pacar"
@@ -453,6 +455,8 @@ OTHER_SCHEDULE = _rx(
 )
 # "nomor wa polres madiun kota ada gk": another office's contact.
 CONTACT_OF = _rx(r"nomor|nomer|no|kontak|telp|telepon|telpon|cp|wa|whatsapp|hubungi")
+# "besok anak sekolah libur ga": the school's calendar, not the office's.
+SCHOOL_DAY = _rx(r"sekolah\w* (\w+ )?(libur|masuk|prei|pulang)|libur sekolah|sekolah\w* (\w+ )?(buka|tutup|mulai)")
 OTHER_OFFICE = _rx(
     r"polres|polresta|polsek|polisi|samsat|dukcapil|disdukcapil|capil|kantor pos|bank|puskesmas|rumah sakit|rsud|kua"
     r"|pengadilan|imigrasi|bpjs|pln|pdam|kantor pajak|satpas|terminal|stasiun|bandara|jurusan|bis|bus|kereta|travel"
@@ -486,6 +490,8 @@ WANT_A_LETTER = _rx(
     r"|(help me|i want to|i wanna|i need to|i would like to|please) (apply|request|get|make)( for)?( a| an| the)? (document|letter|certificate)"
     # "buat surat. isi form.": terse, but an order
     r"|^ ?(buat|bikin|urus|ajukan) (surat|dokumen)( isi form\w*)?\s*$"
+    # "gawe surat rek", "nggawe layang": the same order in ngoko
+    r"|^ ?(gawe|nggawe|gawekke|damel|ndamel|ngurus) (surat|serat|layang)( (rek|cak|lur|min|kak|pak|bu|mas|mbak|nggih|yo|ya|sek|dulu|dl))*\s*$"
 )
 # "daftarno saiki", "langsung ajukan aja": apply now, the document said before.
 APPLY_BARE = _rx(
@@ -580,8 +586,26 @@ def doc_names_in(norm: str) -> bool:
     return bool(doc_names.find_keys(norm))
 
 
+# A report made earlier, followed up: "aduan got mampet minggu lalu kok belum dikerjain", "aduan sampah
+# tanggal 2 kok ga ada kabar", "udah seminggu lapor got mampet, gimana tindak lanjutnya".
+WORK_NOT_YET = _rx(r"(belum|blm|blom|durung|dereng|gak|ga|nggak|tidak|tdk|ora) (juga )?(dikerjain|dikerjakan|digarap"
+                   r"|diperbaiki|dibenerin|dibetulin|dibetulkan|diangkut|dibersihkan|disedot|didandani|ditangani)")
+EARLIER_DATE = _rx(r"(tanggal|tgl|tg) \d{1,2}")
+FOLLOW_UP = _rx(r"(gimana|gmn|bagaimana|piye|pripun|kok|kapan|mana|apa kabar) (\w+ )?(tindak ?lanjut\w*|kelanjutan\w*"
+                r"|follow ?up\w*|progres\w*|progress\w*|perkembangan\w*)")
+REPORTED_BEFORE = _rx(r"(sudah|udah|udh|sdh|dah|wis|wes|sampun|pernah) (\w+ ){0,2}(lapor|laporan|melapor|ngadu|mengadu|komplain)\w*")
+WANTS_TO_REPORT = _rx(r"(mau|mo|ingin|pengen|arep|badhe|kate) (\w+ )?(lapor|melapor|ngadu|mengadu|komplain)\w*")
+
+
 def status_cue(text: str) -> bool:
     norm = normalized(text)
+    if not WANTS_TO_REPORT.search(norm) and not NEW_REPORT.search(norm) and (
+            REPORT_NOUN.search(norm) and (EARLIER.search(norm) or EARLIER_DATE.search(norm))
+            and (WORK_NOT_YET.search(norm) or NO_NEWS.search(norm) or NOT_YET.search(norm))
+            or REPORT_WORD.search(norm) and (REPORTED_BEFORE.search(norm) or EARLIER.search(norm)
+                                             or re.search(r"seminggu|sebulan|\d+ (hari|minggu|bulan)", norm))
+            and FOLLOW_UP.search(norm)):
+        return True
     if TRACK.search(norm) and not NOT_TRACK.search(norm):
         return True
     if re.search(r"(info|informasi|kabar|perkembangan) (tindak lanjut|tindaklanjut)", norm) and REPORT_NOUN.search(norm):
@@ -687,7 +711,7 @@ PUBLIC_THING = _rx(r"aspal\w*|jalan\w*|dalan\w*|got|selokan|saluran|jembatan|kre
                    r"|galian|bekas galian|kolam|sumur|lubang"
                    r"|tps|sampah\w*|gorong|kali|kalen|sungai|taman|pos ronda|gapura|polisi tidur|lampu gang|lampu gg|lampu penerangan|paving|tiang listrik")
 DAMAGE = _rx(r"rusak|ancur|hancur|ngelupas|mengelupas|terkelupas|bolong|berlubang|jebol|ambrol|retak|ambles|amblas|mampet"
-             r"|tersumbat|munjung|luber|meluber|mbleber|numpuk|menumpuk|bau|banjir|roboh|ambruk|mati|padam|putus|keropos"
+             r"|tersumbat|munjung|luber|meluber|mbleber|numpuk|menumpuk|bau|banjir|roboh|ambruk|tumbang|mati|padam|putus|keropos"
              r"|mbebayani|membahayakan|berbahaya|ora dipager|gak dipagar|tidak dipagar|tanpa pagar")
 # Public-order trouble ("wonten tiyang sade ciu ... sami mendem").
 PUBLIC_ORDER = _rx(r"berantem|berkelahi|kelahi|gelut|keroyok|dikeroyok|bacok|dibacok|berdarah|anjing liar|asu liar|anjing galak|asu galak|digigit anjing|dicokot|ciu|miras|arak|oplosan|mabuk|mabok|mendem|judi|togel|sabung ayam|narkoba|pil koplo|balap liar|tawuran"
@@ -959,8 +983,9 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
         # "sktm", "yg SKU aja": a document's name alone is an answer; outside a form it starts that request.
         new_name, cue = "inform", "bare_document"
     elif name in {"ask_requirements", "ask_office_hours", "request_document", "check_status"} \
-            and HOURS_QUESTION.search(norm) and OTHER_OFFICE.search(norm) and not find_tickets(text) \
-            and not re.search(r"kelurahan|kalurahan|balai", norm):
+            and ((HOURS_QUESTION.search(norm) or DAY_OPEN.search(norm)) and OTHER_OFFICE.search(norm)
+                 or SCHOOL_DAY.search(norm) and not OFFICE_WORDS.search(norm)) \
+            and not find_tickets(text) and not re.search(r"kelurahan|kalurahan|balai", norm):
         # "kalo skck di polres madiun kota buka jam berapa?": another office's hours.
         new_name, cue = "out_of_scope", "other_schedule"
     elif name != "file_complaint" and EXTORTION.search(norm) and not find_tickets(text) and not status_cue(text) \
@@ -989,7 +1014,7 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
         new_name, cue = "out_of_scope", "shopping"
     elif (name in {"out_of_scope", "check_status", "ask_requirements", "ask_office_location", "ask_office_hours",
                    "show_menu", "give_feedback", "request_human"}
-          or name == "inform" and len(words) >= 6 and not address_only(text)) \
+          or name == "inform" and len(words) >= 6 and (not address_only(text) or DAMAGE.search(norm))) \
             and not find_tickets(text) and not status_cue(text) and not _names_a_document(text) \
             and not UTILITY.search(norm) and not FEEDBACK_OPENING.search(norm.strip()) \
             and not ((FIXED_THANKS.search(norm) or JUST_SAYING.search(norm)) and THANKS.search(norm)) and (
@@ -1021,7 +1046,8 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and not _names_a_document(text) and not FEEDBACK_OPENING.search(norm.strip()):
         new_name, cue = "ask_office_hours", "day_open"
     elif name in {"file_complaint", "request_human", "ask_requirements", "greet", "out_of_scope", "check_status", "inform"} \
-            and OFFICE_STAFFED.search(norm) and not find_tickets(text) and not REPORT_WORD.search(norm):
+            and OFFICE_STAFFED.search(norm) and not find_tickets(text) and not REPORT_WORD.search(norm) \
+            and not FEEDBACK_OPENING.search(norm.strip()):
         # "jam setengah delapan sudah ada petugas belum": when someone is there is when it is open.
         new_name, cue = "ask_office_hours", "day_open"
     elif name in {"ask_requirements", "request_document", "show_menu", "ask_office_hours", "out_of_scope"} \
@@ -1031,7 +1057,7 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
         new_name, cue = "give_feedback", "suggestion"
     elif name in {"goodbye", "greet", "out_of_scope", "show_menu", "give_feedback", "thank"} \
             and re.search(r"what time|opening hours?|office hours?|(office|kantor|kelurahan)\w* (open|buka)", norm) \
-            and not OTHER_OFFICE.search(norm):
+            and not OTHER_OFFICE.search(norm) and not FEEDBACK_OPENING.search(norm.strip()):
         # "what time office open? urgent"
         new_name, cue = "ask_office_hours", "day_open"
     elif name in {"deny", "affirm", "file_complaint", "ask_requirements", "out_of_scope", "greet"} \

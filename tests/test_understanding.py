@@ -404,6 +404,22 @@ def test_wanting_a_document_is_an_application_unless_it_asks_how(text, read_as):
     ("Ya Betul", "affirm", "affirm"),
     ("Tidak Jadi", "cancel", "cancel"),
     ("sktm saya kok ga jadi jadi", "request_document", "request_document"),
+    # Blind sets 37-38: a report made earlier, followed up, is a status question; a new report stays one.
+    ("aduan got mampet minggu lalu kok belum dikerjain ya", "file_complaint", "check_status"),
+    ("aduan sampah tanggal 2 kok ga ada kabar", "file_complaint", "check_status"),
+    ("udah seminggu lapor got mampet, gimana tindak lanjutnya", "file_complaint", "check_status"),
+    ("akta lahir keponakan yg diajukan kakak saya kemarin sudah kelar?", "request_document", "check_status"),
+    ("mau lapor jalan depan rumah udah 3 bulan belum diperbaiki", "check_status", "file_complaint"),
+    # Other offices' and the school's days; online sellers; what to type; a suggestion about hours.
+    ("kua sabtu buka ga buat akad", "ask_office_hours", "out_of_scope"),
+    ("besok anak sekolah libur ga", "ask_office_hours", "out_of_scope"),
+    ("kantor tetap buka pas libur sekolah gak?", "ask_office_hours", "ask_office_hours"),
+    ("kak ready tas import? 😍", "check_status", "out_of_scope"),
+    ("kak open reseller gak? aku mau jualin skincare", "request_document", "out_of_scope"),
+    ("aku kudu ngetik apa", "ask_requirements", "show_menu"),
+    ("usul, kantor buka sabtu setengah hari biar warga yang kerja bisa ngurus", "give_feedback", "give_feedback"),
+    ("pohon tumbang nutup jalan rt 6", "inform", "file_complaint"),
+    ("gawe surat rek", "inform", "request_document"),
 ])
 def test_cues_that_decide_the_service(text, read, read_as):
     ranking = [{"name": read, "confidence": 0.7}, {"name": "request_human", "confidence": 0.2}]
