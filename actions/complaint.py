@@ -7,6 +7,7 @@ and location at once; every choice can be typed; answers can be corrected.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -15,9 +16,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import form_facts as ff
 from actions.common import (entity_values, office, reset_events, retry_save_events, shared_location,
                             shared_media)
-from actions.forms_base import (STRIKES_BEFORE_HELP, Answer, ListeningForm, Turn, hand_over_from_form,
+from actions.forms_base import (STATE_SLOT, STRIKES_BEFORE_HELP, Answer, ListeningForm, Turn, hand_over_from_form,
                                 handed_to_officer)
 from kokom import wording
+from kokom.understanding import states_broken_thing
 from kokom.cases import create_complaint
 
 logger = logging.getLogger(__name__)
@@ -38,6 +40,15 @@ MIN_DESCRIPTION = 10
 MAX_DESCRIPTION = 2000
 MAX_LOCATION = 500
 MIN_OPENING_WORDS = 4  # content words that make an opening message a description already
+# Below this many content words an opening that does not say when, and is not a broken public thing ("jalan
+# rusak"), is a brief telling ("lapor min, ono maling neng gangku"): kept, and the description question asks for
+# a little more (measured on every forms set, docs/nlu-eval.md).
+DETAILED_OPENING_WORDS = 7
+# "itu aja", "sudah cukup", "ga ada tambahan": nothing to add to the brief telling.
+_NOTHING_MORE = re.compile(
+    r"^\s*(?:(?:ya|iya|yo|nggih|udah|sudah|udh|sdh|wis|wes|sampun|cukup|itu|cuma|cuman|ya itu|gak|ga|nggak|tidak|tdk|ora|mboten"
+    r"|ada|ono|wonten|aja|saja|wae|mawon|ae|kak|min|pak|bu|mas|mbak|sih|dulu|tambahan|lagi|segitu|tok|thok|kok|itu aja"
+    r"|gitu|begitu|ngono|niku|mawon|sampun cekap|cekap)[\s,.!]*)+$", re.IGNORECASE)
 
 
 def _category_title(key: str | None) -> str:
@@ -96,8 +107,7 @@ class ValidateComplaintForm(ListeningForm):
         place = None if meta else ff.find_place(text, strict=not activating)
         if place:
             found["complaint_location"] = (place, False)
-        if activating and ff.content_words(text) >= MIN_OPENING_WORDS and len(text) >= MIN_DESCRIPTION \
-                and not meta:
+        if activating and self._opening_telling(text, meta) == "full":
             found["complaint_description"] = (text.strip()[:MAX_DESCRIPTION], False)
         name = ff.find_name(text)
         if name:
@@ -107,6 +117,24 @@ class ValidateComplaintForm(ListeningForm):
         if ff.mentions_no_photo(text):
             found["complaint_photo"] = ("-", False)
         return found
+
+    @staticmethod
+    def _opening_telling(text: str, meta: bool) -> str | None:
+        """ "full" when the opening tells the problem, "brief" when it tells it in a few words
+        without saying when, None when it does not tell it."""
+        words = ff.content_words(text)
+        if meta or words < MIN_OPENING_WORDS or len(text) < MIN_DESCRIPTION:
+            return None
+        brief = words < DETAILED_OPENING_WORDS and not ff.tells_when(text) and not states_broken_thing(text)
+        return "brief" if brief else "full"
+
+    def brief(self, text: str, slots: dict[str, Any]) -> dict[str, str]:
+        if text.startswith("/") or self._opening_telling(text, ff.is_meta_opening(text)) != "brief":
+            return {}
+        return {"complaint_description": text.strip()[:MAX_DESCRIPTION]}
+
+    def brief_question(self, slot: str, brief: str) -> str | None:
+        return wording.text("utter_question_complaint_description_more") if slot == "complaint_description" else None
 
     def _take_payload_entities(self, tracker: Tracker, slots: dict[str, Any], turn: Turn) -> bool:
         chosen = [str(v) for v in entity_values(tracker, "complaint_category") if office().category(str(v))]
@@ -145,6 +173,15 @@ class ValidateComplaintForm(ListeningForm):
         if media and media.get("caption"):
             text = str(media["caption"])
         value = " ".join((text or "").split())
+        state = tracker.get_slot(STATE_SLOT)
+        brief = str(((state or {}).get("brief") or {}).get("complaint_description") or "") if isinstance(state, dict) else ""
+        if brief and slots.get("complaint_description") is None:
+            # The opening told it briefly: this answer adds to it ("itu aja" adds nothing).
+            if not value or _NOTHING_MORE.match(value) or ff.is_affirm(value):
+                return Answer(brief)
+            told = {w for w in ff.words(brief) if len(w) > 3}
+            if told and len(told & set(ff.words(value))) < len(told) / 2:
+                value = f"{brief.rstrip(' .,;!')}. {value}"[:MAX_DESCRIPTION]
         if len(value) < MIN_DESCRIPTION or not any(ch.isalpha() for ch in value):
             return Answer(error=wording.text("utter_complaint_description_short"))
         if len(value) > MAX_DESCRIPTION:

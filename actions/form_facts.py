@@ -77,6 +77,8 @@ AFFIRM_WORDS = {
     # English
     "correct", "right", "sure", "yeah", "yea", "yep", "confirm", "confirmed", "send", "submit", "alright", "fine",
     "agree", "please", "go",
+    # online sellers' "fix kak", "deal", "noted"
+    "fix", "fiks", "fixx", "fixs", "deal", "noted", "done",
 }
 DENY_WORDS = {
     "tidak", "tdk", "gak", "ga", "gk", "nggak", "ngga", "enggak", "engga", "ndak", "no", "nope", "jangan", "jgn",
@@ -1056,6 +1058,20 @@ def after_reporting(text: str) -> str:
     return text[last.end():] if last else ""
 
 
+# When it happened or how long it has lasted ("sejak senin", "udah 3 hari", "tiap malem", "tadi subuh").
+_WHEN = re.compile(
+    r"\b(?:sejak|semenjak|mulai|udah|sudah|sdh|udh|wis|wes|sampun|dah)\s+(?:\w+\s+)?(?:hari|minggu|bulan|tahun|jam|seminggu"
+    r"|sebulan|setahun|kemarin|kemaren|kmrn|tadi|pagi|siang|sore|malam|malem|lama|lalu|\d+)"
+    r"|\b(?:sejak|semenjak|kawit|wiwit|tiap|setiap|saben|tiap2)\b|\b(?:tadi|td|kemarin|kemaren|kmrn|semalam|semalem|wingi|barusan|subuh|dalu|bengi)\b"
+    r"|\b\d+\s*(?:hari|hr|minggu|mgg|bulan|bln|tahun|thn|jam)\b|\b(?:seminggu|sebulan|setahun|berhari-hari|berminggu-minggu"
+    r"|berbulan-bulan|sering|terus-terusan|terus menerus)\b|\bjam\s*\d", re.IGNORECASE)
+
+
+def tells_when(text: str) -> bool:
+    """The text says when something happened or how long it has lasted."""
+    return _WHEN.search(text or "") is not None
+
+
 def content_words(text: str) -> int:
     """Words left after greetings and "mau lapor"-style lead-ins."""
     return sum(1 for w in words(text) if w not in LEAD_IN_WORDS)
@@ -1181,19 +1197,29 @@ def swap_words(current: str | None, text: str) -> str | None:
     told = set(words(current))
     # The new word(s): the run of words the value does not have, nearest the negation.
     runs: list[list[str]] = [[]]
-    for token in re.findall(r"[0-9A-Za-z][0-9A-Za-z'.\-]*", match.group("new")):
+    ends: list[int] = [0]  # where each run ends in the new telling
+    for found in re.finditer(r"[0-9A-Za-z][0-9A-Za-z'.\-]*", match.group("new")):
+        token = found.group(0)
         plain = token.lower().strip(".'-")
         if plain in told or plain in _PATCH_TALK:
             runs.append([])
+            ends.append(found.end())
         else:
             runs[-1].append(token.rstrip("."))
-    runs = [run for run in runs if run]
-    if not runs:
+            ends[-1] = found.end()
+    kept_runs = [(run, stop) for run, stop in zip(runs, ends) if run]
+    if not kept_runs:
         return None
-    run = runs[-1] if match.re is _SWAP_AFTER else runs[0]
+    run, stop = kept_runs[-1] if match.re is _SWAP_AFTER else kept_runs[0]
     if len(run) > 3:
         return None
     value = current[:start] + " ".join(run) + current[end:]
+    if match.re is _SWAP_BEFORE and len(kept_runs) > 1:
+        # "dudu rt 7 tapi rt 8 rw 3, cedhak musholla an nur": what follows the new word is added, not lost
+        tail = match.group("new")[stop:].strip(" ,.;")
+        tail = re.sub(r"^(?:(?:rt|rw)\.?\s*\d+[\s,/]*)+", "", tail, flags=re.IGNORECASE).strip(" ,.;")
+        if tail and any(w not in told and w not in _PATCH_TALK for w in words(tail)):
+            value = f"{value.rstrip(' ,.;')}, {tail}"
     return value if value != current else None
 
 

@@ -98,6 +98,7 @@ class Turn:
     resumed: bool = False
     done: bool = False  # end the form now (cancelled by a typed "batal")
     no_question: bool = False  # the notes already ask something: do not repeat the question
+    brief: dict[str, str] = field(default_factory=dict)  # slot -> a short telling kept for it (see ListeningForm.brief)
 
 
 def _context(tracker: Tracker, form: str) -> str:
@@ -186,6 +187,15 @@ class ListeningForm(FormValidationAction):
         """Slots that travel with ``slot`` (cleared with it)."""
         return []
 
+    def brief(self, text: str, slots: dict[str, Any]) -> dict[str, str]:
+        """Facts of the opening too short to fill their slot ("lapor min, ono maling neng gangku"):
+        slot -> the text. They are kept, the slot's question asks for a little more
+        (``brief_question``) and the answer is read together with them."""
+        return {}
+
+    def brief_question(self, slot: str, brief: str) -> str | None:
+        return None
+
     # --- the turn -------------------------------------------------------------
     @property
     def confirm_slot(self) -> str:
@@ -210,6 +220,10 @@ class ListeningForm(FormValidationAction):
             typed = not is_payload(text)
             if typed:
                 self._take_facts(text, tracker, slots, turn, activating=True)
+                merged = self._merged(slots, turn)
+                brief = {s: v for s, v in self.brief(text, merged).items() if merged.get(s) is None}
+                if brief:
+                    state["brief"] = brief
             self._take_entities(tracker, slots, turn, only_empty=typed)
             turn.intro = self.intro(self._merged(slots, turn))
         elif context == "resume" or requested is None:
@@ -240,6 +254,11 @@ class ListeningForm(FormValidationAction):
         state["slot"] = next_slot
         if context == "answer" and requested and requested in turn.changes:
             state["last"] = requested
+        if state.get("brief"):  # kept only until its slot is answered
+            state["brief"] = {s: v for s, v in state["brief"].items() if merged.get(s) is None}
+            if not state["brief"]:
+                state.pop("brief")
+        turn.brief = dict(state.get("brief") or {})
 
         if not turn.done:
             self._say(dispatcher, turn, next_slot, merged)
@@ -356,6 +375,13 @@ class ListeningForm(FormValidationAction):
             slot, end = named
             rest = _CORRECTION_FILLER.sub("", ff.drop_negated(text[end:])).strip(" ,.;")
             if not rest or not ff.words(rest):
+                # "bukan 3577...01 tapi 3577...11, salah ketik nik": the new value came before the field's name
+                before = ff.new_value_part(text[:end])
+                answer = self.answer(slot, before, tracker, self._merged(slots, turn)) if before else None
+                if answer is not None and answer.ok:
+                    self._set(turn, slots, slot, answer.value, say=True)
+                    turn.changes.update(answer.extra)
+                    return True
                 self._clear(turn, slots, slot)
                 turn.notes.append(wording.text("utter_form_field_cleared", field=self.labels.get(slot, slot)))
                 return True
@@ -583,6 +609,8 @@ class ListeningForm(FormValidationAction):
             buttons = wording.buttons("utter_form_confirm")
         elif next_slot:
             text, buttons = self.question(next_slot, slots)
+            if next_slot in turn.brief:
+                text = self.brief_question(next_slot, turn.brief[next_slot]) or text
             lines.append(text)
         message = "\n".join(line.strip() for line in lines if line and line.strip())
         message = re.sub(r"\n{2,}", "\n", message)

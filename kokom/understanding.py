@@ -707,12 +707,25 @@ SERVICE_COMPLAINT = _rx(
     r"|(nunggu|menunggu|antri|antre|ngantri) (\d+|berjam|seharian|sampai sore)"
 )
 # A public thing broken, dirty or overflowing: a report even without "lapor" ("aspal baru sebulan udh ngelupas").
-PUBLIC_THING = _rx(r"aspal\w*|jalan\w*|dalan\w*|got|selokan|saluran|jembatan|kreteg|lampu jalan|pju|drainase|trotoar"
+PUBLIC_THING = _rx(r"aspal\w*|jalan\w*|jln|dalan\w*|got|selokan|saluran|jembatan|kreteg|lampu jalan|pju|drainase|trotoar"
                    r"|galian|bekas galian|kolam|sumur|lubang"
                    r"|tps|sampah\w*|gorong|kali|kalen|sungai|taman|pos ronda|gapura|polisi tidur|lampu gang|lampu gg|lampu penerangan|paving|tiang listrik")
 DAMAGE = _rx(r"rusak|ancur|hancur|ngelupas|mengelupas|terkelupas|bolong|berlubang|jebol|ambrol|retak|ambles|amblas|mampet"
              r"|tersumbat|munjung|luber|meluber|mbleber|numpuk|menumpuk|bau|banjir|roboh|ambruk|tumbang|mati|padam|putus|keropos"
              r"|mbebayani|membahayakan|berbahaya|ora dipager|gak dipagar|tidak dipagar|tanpa pagar")
+# A public thing blocked or taken over ("pkl jualan di trotoar bikin macet"), a tree down on the road.
+BLOCKED = _rx(r"macet|nutup\w*|menutup\w*|nutupi|ngalangi|menghalangi|dipakai jualan|dipake jualan|buat jualan|jualan")
+FALLEN_TREE = _rx(r"(wit|uwit|pohon|pohonan|dahan|ranting)\w* (\w+ ){0,2}(ambruk|tumbang|roboh|rubuh|rebah|patah|condong)")
+
+
+def states_broken_thing(text: str) -> bool:
+    """ "jalan rusak", "lampu jalan mati", "wit ageng ambruk nutupi margi": a broken or blocked public
+    thing says the whole problem in a few words (where it is is asked next), unlike an incident
+    between people ("ono maling neng gangku"), whose few words leave out what happened."""
+    norm = normalized(text)
+    return bool(PUBLIC_THING.search(norm) and (DAMAGE.search(norm) or BLOCKED.search(norm)) or FALLEN_TREE.search(norm))
+
+
 # Public-order trouble ("wonten tiyang sade ciu ... sami mendem").
 PUBLIC_ORDER = _rx(r"berantem|berkelahi|kelahi|gelut|keroyok|dikeroyok|bacok|dibacok|berdarah|anjing liar|asu liar|anjing galak|asu galak|digigit anjing|dicokot|ciu|miras|arak|oplosan|mabuk|mabok|mendem|judi|togel|sabung ayam|narkoba|pil koplo|balap liar|tawuran"
                    r"|maling|nyolong|pencurian|kemalingan|begal|preman|pungli")

@@ -185,6 +185,51 @@ def test_short_trigger_is_not_taken_as_description():
     assert slots["complaint_category"] == "infrastruktur" and "complaint_description" not in slots
 
 
+def test_a_brief_opening_is_kept_and_the_description_asks_for_a_little_more():
+    # Blind set 38: "lapor min, ono maling neng gangku" tells what, not when or what was taken.
+    messages, events = run(ValidateComplaintForm(), complaint_tracker("lapor min, ono maling neng gangku", None,
+                                                                      intent="file_complaint"))
+    slots = slot_events(events)
+    assert slots["complaint_category"] == "keamanan" and "complaint_description" not in slots
+    assert slots["form_state"]["brief"] == {"complaint_description": "lapor min, ono maling neng gangku"}
+    assert slots["requested_slot"] == "complaint_description" and "lebih rinci" in messages[0]["text"]
+    # The answer is read together with the brief telling; "itu aja" adds nothing.
+    state = slots["form_state"]
+    answer = tracker("helm anakku ilang nang teras wingi bengi", slots={
+        "requested_slot": "complaint_description", "complaint_category": "keamanan", "form_state": state},
+        active_loop="complaint_form")
+    description = slot_events(run(ValidateComplaintForm(), answer)[1])["complaint_description"]
+    assert description == "lapor min, ono maling neng gangku. helm anakku ilang nang teras wingi bengi"
+    nothing = tracker("itu aja kak", slots={"requested_slot": "complaint_description", "complaint_category": "keamanan",
+                                            "form_state": state}, active_loop="complaint_form")
+    events = run(ValidateComplaintForm(), nothing)[1]
+    assert slot_events(events)["complaint_description"] == "lapor min, ono maling neng gangku"
+    assert "brief" not in slot_events(events)["form_state"]
+
+
+def test_an_opening_that_says_when_is_the_whole_description():
+    t = complaint_tracker("kak mau lapor balap liar tiap malem minggu", None, intent="file_complaint")
+    slots = slot_events(run(ValidateComplaintForm(), t)[1])
+    assert slots["complaint_description"] == "kak mau lapor balap liar tiap malem minggu"
+    assert "brief" not in slots["form_state"]
+
+
+@pytest.mark.parametrize("opening", ["sa mau lapor lampu jalan mati", "mau report jalan rusak pls",
+                                     "kulo badhe lapor, wonten wit ageng ambruk nutupi margi"])
+def test_a_broken_public_thing_in_a_few_words_is_the_whole_description(opening):
+    slots = slot_events(run(ValidateComplaintForm(), complaint_tracker(opening, None, intent="file_complaint"))[1])
+    assert slots["complaint_description"] == opening and "brief" not in slots["form_state"]
+
+
+def test_a_nik_corrected_before_naming_the_field_takes_the_new_number():
+    # Blind set 37: typed at the address question; the field's name comes last.
+    t = doc_form_tracker("bukan 3577022207830001 tapi 3577022207830011, salah ketik nik", "applicant_address",
+                         applicant_name="Agus Priyanto", nik="3577022207830001")
+    messages, events = run(ValidateDocumentForm(), t)
+    assert slot_events(events)["nik"] == "3577022207830011"
+    assert slot_events(events)["requested_slot"] == "applicant_address"
+
+
 def test_description_limits():
     messages, events = run(ValidateComplaintForm(), complaint_tracker("rusak", "complaint_description"))
     assert slot_events(events).get("complaint_description") is None and "singkat" in messages[0]["text"]

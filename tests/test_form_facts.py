@@ -374,6 +374,9 @@ def test_english_yes_at_the_confirmation():
     ("jl merak 7 rt 2", "bukan merak tapi elang", "jl elang 7 rt 2"),
     ("jl merak 7 rt 2", "bukan kenari tapi elang", None),  # the negated word is not in this answer
     ("jl merak 7 rt 2", "lampu mati bukan karena hujan", None),
+    # what follows the new word is added, not lost (blind set 37)
+    ("depan rumah pak rt, rt 7 rw 3", "eh lokasine salah, dudu rt 7 tapi rt 8 rw 3, cedhak musholla an nur",
+     "depan rumah pak rt, rt 8 rw 3, cedhak musholla an nur"),
 ])
 def test_a_word_swapped_in_a_correction_changes_only_that_word(current, text, swapped):
     assert ff.swap_words(current, text) == swapped
@@ -541,3 +544,21 @@ def test_foreign_names_keep_their_particles():
     assert ff.find_name("my name Anneke de Vries, I want akta kelahiran for my baby girl") == "Anneke de Vries"
     assert ff.find_name("I am Omar bin Said, need surat domisili") == "Omar bin Said"
     assert ff.find_name("my name is Peter Walsh and I need a letter") == "Peter Walsh"
+
+
+def test_online_sellers_yes_at_the_confirmation():
+    for text in ["fix kak 👍", "fix kak", "noted kak", "deal"]:
+        assert ff.is_affirm(text), text
+    assert not ff.is_affirm("fix salah") and not ff.is_lenient_affirm("fix bukan itu")
+
+
+@pytest.mark.parametrize("text, when", [
+    ("kak tetangga saya tiap malem karaoke sampe jam 1", True),
+    ("sampah tidak diangkut. seminggu. bau.", True),
+    ("engkok terro lapor, bede maling masuk rumah tetangga tadi malam", True),
+    ("lampu jalan mati sejak senin", True),
+    ("lapor min, ono maling neng gangku", False),
+    ("mau report jalan rusak pls", False),
+])
+def test_an_opening_that_says_when(text, when):
+    assert ff.tells_when(text) is when
