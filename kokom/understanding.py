@@ -707,7 +707,7 @@ SERVICE_COMPLAINT = _rx(
     r"|(nunggu|menunggu|antri|antre|ngantri) (\d+|berjam|seharian|sampai sore)"
 )
 # A public thing broken, dirty or overflowing: a report even without "lapor" ("aspal baru sebulan udh ngelupas").
-PUBLIC_THING = _rx(r"aspal\w*|jalan\w*|jln|dalan\w*|got|selokan|saluran|jembatan|kreteg|lampu jalan|pju|drainase|trotoar"
+PUBLIC_THING = _rx(r"aspal\w*|jalan\w*|dalan\w*|got|selokan|saluran|jembatan|kreteg|lampu jalan|pju|drainase|trotoar"
                    r"|galian|bekas galian|kolam|sumur|lubang"
                    r"|tps|sampah\w*|gorong|kali|kalen|sungai|taman|pos ronda|gapura|polisi tidur|lampu gang|lampu gg|lampu penerangan|paving|tiang listrik")
 DAMAGE = _rx(r"rusak|ancur|hancur|ngelupas|mengelupas|terkelupas|bolong|berlubang|jebol|ambrol|retak|ambles|amblas|mampet"

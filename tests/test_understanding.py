@@ -414,6 +414,9 @@ def test_wanting_a_document_is_an_application_unless_it_asks_how(text, read_as):
     ("kua sabtu buka ga buat akad", "ask_office_hours", "out_of_scope"),
     ("besok anak sekolah libur ga", "ask_office_hours", "out_of_scope"),
     ("kantor tetap buka pas libur sekolah gak?", "ask_office_hours", "ask_office_hours"),
+    # (reading "jln" as a public thing here made these two complaints: measured and taken back)
+    ("aduan jln rusak kmrn ditindak gk", "check_status", "check_status"),
+    ("laporan q soal jln ambles ud d tindak lnjt?", "check_status", "check_status"),
     ("kak ready tas import? 😍", "check_status", "out_of_scope"),
     ("kak open reseller gak? aku mau jualin skincare", "request_document", "out_of_scope"),
     ("aku kudu ngetik apa", "ask_requirements", "show_menu"),
