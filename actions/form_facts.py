@@ -32,9 +32,17 @@ _WORD = re.compile(r"[0-9a-z]+")
 _INNER_APOSTROPHE = re.compile(r"(?<=[a-z])['’`](?=[a-z])")
 
 
+# Emoji that answer yes or no ("👍", "✅ kirim", "❌"): read as the word they stand for.
+_EMOJI_WORDS = {"👍": " ok ", "👌": " ok ", "✅": " ya ", "✔": " ya ", "☑": " ya ", "🆗": " ok ", "❌": " tidak ",
+                "✖": " tidak ", "👎": " tidak ", "🚫": " tidak ", "❎": " tidak "}
+_EMOJI = re.compile("|".join(map(re.escape, _EMOJI_WORDS)))
+
+
 def words(text: str) -> list[str]:
-    """Lower-case words; an apostrophe inside a word joins it ("na'am", "hu'um", "jum'at")."""
-    return _WORD.findall(_INNER_APOSTROPHE.sub("", (text or "").lower()))
+    """Lower-case words; an apostrophe inside a word joins it ("na'am", "hu'um", "jum'at"); a yes or
+    no emoji is its word."""
+    text = _EMOJI.sub(lambda m: _EMOJI_WORDS[m.group(0)], text or "")
+    return _WORD.findall(_INNER_APOSTROPHE.sub("", text.lower()))
 
 
 def norm(text: str) -> str:
@@ -58,6 +66,8 @@ FILLER = {
     "insya", "insha", "allah", "alhamdulillah", "bismillah", "amin", "aamiin", "masyaallah",
     # how older residents address the officer ("iya nak kirim saja")
     "nak", "le", "ndhuk", "nduk", "cah", "dek", "dik", "mas", "mbak", "sayang",
+    # how retired satpam and hansip address the officer ("siap 86 ndan"; "om", "bos" can open a name)
+    "ndan", "komandan",
     "akhi", "ukhti", "akhy", "ukhty", "ustadz", "ustad", "ustadzah",
 }
 AFFIRM_WORDS = {
@@ -77,8 +87,8 @@ AFFIRM_WORDS = {
     # English
     "correct", "right", "sure", "yeah", "yea", "yep", "confirm", "confirmed", "send", "submit", "alright", "fine",
     "agree", "please", "go",
-    # online sellers' "fix kak", "deal", "noted"
-    "fix", "fiks", "fixx", "fixs", "deal", "noted", "done",
+    # online sellers' "fix kak", "deal", "noted"; radio slang's "86" (understood), "siap 86 ndan"
+    "fix", "fiks", "fixx", "fixs", "deal", "noted", "done", "86", "roger", "copy",
 }
 DENY_WORDS = {
     "tidak", "tdk", "gak", "ga", "gk", "nggak", "ngga", "enggak", "engga", "ndak", "no", "nope", "jangan", "jgn",

@@ -57,7 +57,8 @@ MEDIA_INTENTS = {"share_media", "share_location"}
 _CORRECTION_FILLER = re.compile(
     r"^(?:\s|[,.:;=!-]|\b(?:nya|ne|e|salah ketik|ketik|typo|salah|keliru|kleru|klentu|lepat|yang|yg|benar|bener|betul|leres|sing|ingkang|jadi|menjadi|dadi|"
     r"harusnya|seharusnya|mestinya|ganti|gantinya|diganti|diubah|ubah|rubah|dirubah|ke|itu|ya|mohon|tolong|min|pak|"
-    r"bu|saya|sy|pemohon|pelapor|adalah|maksud|maksudnya|maksud saya|tapi|tetapi|tp|mau|minta|dong)\b)+",
+    r"bu|saya|sy|pemohon|pelapor|adalah|maksud|maksudnya|maksud saya|tapi|tetapi|tp|mau|minta|dong"
+    r"|om|gan|bos|ndan|kak|mas|mbak|bang)\b)+",
     re.IGNORECASE,
 )
 
@@ -392,6 +393,12 @@ class ListeningForm(FormValidationAction):
             if self._swapped(text, [slot], tracker, slots, turn):  # "lokasix salah, pintu barat bkn timur"
                 return True
             rest = ff.new_value_part(ff.drop_negated(text[end:])) or rest  # "lokasinya salah, yang benar ..."
+            if slot in self.rt_rw_slots and len(re.findall(r"\b(?:rt|rw)\b", rest, re.IGNORECASE)) >= 3:
+                # "alamat salah om, rt nya 4 bukan 2. jl kenanga 17 rt 4 rw 2": what is wrong, then the
+                # whole address told again, which is the new value
+                address, _ = ff.find_address(rest)
+                if address and ff.has_rt_rw(address) and len(address) < len(rest):
+                    rest = address
             answer = self.answer(slot, rest, tracker, self._merged(slots, turn))
             if answer.ok:
                 self._set(turn, slots, slot, answer.value, say=True)

@@ -280,6 +280,8 @@ WANT_APPLY = _rx(
     r"|buat|bikin|bkin|bkn|bikinin|membuat|nggawe|gawe|gawekno|ndamel|ngurus|urus|mambuek|mambuat|maurus|manguruih"
     r"|mengurus|ngurusin|ngajukan|mengajukan|ajukan|ngajuin|daftar|minta|nyuwun|mohon|ngadamel|ngadamelkeun"
     r"|diganti|digantos|ganti baru|ganti|gantos|diperbarui|diperpanjang|perpanjang|cetak|cetak ulang|nyetak|dicetak"
+    # e-KTP: "mau rekam ktp", "arep perekaman"
+    r"|rekam|merekam|ngerekam|perekaman|direkam"
     # Madurese (beside REGIONAL_WORDS): "ngoros surat"
     r"|ngebay|abay|ngoros|aoros)"
 )
@@ -967,6 +969,30 @@ def decide_intent(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, l
     return new_intent, new_ranking, cue
 
 
+# A message of emoji alone ("👍", "✅", "🙏🙏🙏", "👋", "🤖?"), or radio slang's "86" (understood): what each means.
+# The classifier sees no words in emoji and reads them as anything (set 40 read them as "no").
+EMOJI_INTENTS = (
+    ("bot_challenge", "🤖"),
+    ("deny", "❌✖👎🚫❎🙅"),
+    ("affirm", "👍👌✅✔☑🆗🙆"),
+    ("ask_office_location", "📍🗺"),
+    ("ask_office_hours", "⏰🕐🕑🕒🕓🕔🕕🕖🕗🕘🕙🕚🕛⌚"),
+    ("greet", "👋"),
+    ("thank", "🙏"),
+)
+RADIO_YES = _rx(r"^ ?(siap |oke |ok )?(86|delapan enam|copy|roger|dimonitor|monitor) ?(ndan|om|bos|pak|gan|mas|komandan)? ?$")
+
+
+def emoji_intent(text: str) -> str | None:
+    """The intent of a message that holds emoji and no word ("👍", "🙏🙏🙏"), or None."""
+    if re.search(r"[0-9A-Za-z]", text or ""):
+        return None
+    for intent, marks in EMOJI_INTENTS:
+        if any(mark in text for mark in marks):
+            return intent
+    return None
+
+
 def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[dict], str | None]:
     text = after_self_correction(text)
     name = intent.get("name")
@@ -975,6 +1001,14 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
     new_name = name
     norm = normalized(text)
     words = [w for w in norm.split() if w != "?"]
+    emoji = emoji_intent(text)
+    if emoji or RADIO_YES.search(norm):
+        new_name = emoji or "affirm"
+        if new_name != name:
+            return ({"name": new_name, "confidence": max(confidence, 0.9)},
+                    [{"name": new_name, "confidence": max(confidence, 0.9)}] + [r for r in ranking if r.get("name") != new_name],
+                    "emoji" if emoji else "radio_yes")
+        return intent, ranking, None
     if ARITHMETIC.search(text or "") and ASKS_RESULT.search(text or "") and not find_tickets(text) and not NIK_GIVEN.search(text) \
             and (name not in {"file_complaint", "check_status", "inform"} or WORD_OPERATION.search(text or "")) \
             and len(words) <= 8:

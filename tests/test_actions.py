@@ -377,3 +377,18 @@ def test_other_messages_are_never_kept_as_a_suggestion():
     assert "feedback_text" not in slot_events(run(ValidateFeedbackForm(), t)[1])
     t = tracker("pelayanan di kantor sudah bagus tapi antrean kurang rapi", intent="give_feedback")
     assert slot_events(run(ValidateFeedbackForm(), t)[1]).get("feedback_text", "").startswith("pelayanan")
+
+
+def test_an_address_told_again_after_saying_what_was_wrong_is_the_new_address():
+    # Blind set 40: a correction wrapped in a form of address and an explanation, at the confirmation.
+    t = doc_form_tracker("alamat salah om, rt nya 4 bukan 2. jl kenanga 17 rt 4 rw 2", "document_confirm",
+                         applicant_name="Bambang Hariyanto", nik="3577010101750019",
+                         applicant_address="jl kenanga 17 rt 2 rw 2", purpose="pindah ke sidoarjo")
+    assert slot_events(run(ValidateDocumentForm(), t)[1])["applicant_address"] == "jl kenanga 17 rt 4 rw 2"
+
+
+@pytest.mark.parametrize("text", ["86", "siap 86 ndan", "👍", "✅"])
+def test_radio_slang_and_emoji_confirm(text, db_url, fixed_now):
+    t = doc_form_tracker(text, "document_confirm", applicant_name="Bambang Hariyanto", nik="3577010101750019",
+                         applicant_address="jl kenanga 17 rt 2 rw 2", purpose="pindah ke sidoarjo")
+    assert slot_events(run(ValidateDocumentForm(), t)[1])["document_confirm"] is True

@@ -423,6 +423,16 @@ def test_wanting_a_document_is_an_application_unless_it_asks_how(text, read_as):
     ("usul, kantor buka sabtu setengah hari biar warga yang kerja bisa ngurus", "give_feedback", "give_feedback"),
     ("pohon tumbang nutup jalan rt 6", "inform", "file_complaint"),
     ("gawe surat rek", "inform", "request_document"),
+    # Blind set 40: emoji alone, radio slang's "86", e-KTP recording.
+    ("👍", "deny", "affirm"),
+    ("✅", "deny", "affirm"),
+    ("🙏🙏🙏", "deny", "thank"),
+    ("👋🙏", "deny", "greet"),
+    ("🤖?", "deny", "bot_challenge"),
+    ("86", "inform", "affirm"),
+    ("siap 86 ndan", "greet", "affirm"),
+    ("😭 jalan rusak", "file_complaint", "file_complaint"),
+    ("bang gw udh 17 nih, mau rekam ktp", "check_status", "request_document"),
 ])
 def test_cues_that_decide_the_service(text, read, read_as):
     ranking = [{"name": read, "confidence": 0.7}, {"name": "request_human", "confidence": 0.2}]
