@@ -88,11 +88,11 @@ AFFIRM_WORDS = {
     "correct", "right", "sure", "yeah", "yea", "yep", "confirm", "confirmed", "send", "submit", "alright", "fine",
     "agree", "please", "go",
     # online sellers' "fix kak", "deal", "noted"; radio slang's "86" (understood), "siap 86 ndan"
-    "fix", "fiks", "fixx", "fixs", "deal", "noted", "done", "86", "roger", "copy",
+    "fix", "fiks", "fixx", "fixs", "deal", "noted", "done", "86", "roger", "copy", "laksanakan", "dilaksanakan", "positif",
 }
 DENY_WORDS = {
     "tidak", "tdk", "gak", "ga", "gk", "nggak", "ngga", "enggak", "engga", "ndak", "no", "nope", "jangan", "jgn",
-    "batal", "batalkan", "mboten", "ora", "belum", "blm", "cancel", "emoh", "moh",
+    "batal", "batalkan", "mboten", "ora", "belum", "blm", "cancel", "emoh", "moh", "negatif",
 }
 # Words that never occur in a person's name (they mark a sentence, not a name).
 NOT_NAME_WORDS = FILLER | AFFIRM_WORDS | DENY_WORDS | {

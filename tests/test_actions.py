@@ -387,7 +387,7 @@ def test_an_address_told_again_after_saying_what_was_wrong_is_the_new_address():
     assert slot_events(run(ValidateDocumentForm(), t)[1])["applicant_address"] == "jl kenanga 17 rt 4 rw 2"
 
 
-@pytest.mark.parametrize("text", ["86", "siap 86 ndan", "👍", "✅"])
+@pytest.mark.parametrize("text", ["86", "siap 86 ndan", "👍", "✅", "laksanakan"])
 def test_radio_slang_and_emoji_confirm(text, db_url, fixed_now):
     t = doc_form_tracker(text, "document_confirm", applicant_name="Bambang Hariyanto", nik="3577010101750019",
                          applicant_address="jl kenanga 17 rt 2 rw 2", purpose="pindah ke sidoarjo")

@@ -562,3 +562,9 @@ def test_online_sellers_yes_at_the_confirmation():
 ])
 def test_an_opening_that_says_when(text, when):
     assert ff.tells_when(text) is when
+
+
+def test_emoji_and_radio_slang_answer_yes_no_and_the_photo():
+    assert ff.is_affirm("👍") and ff.is_affirm("✅ kirim") and ff.is_affirm("86") and ff.is_affirm("laksanakan")
+    assert ff.is_deny("❌") and ff.is_deny("negatif ndan") and not ff.is_affirm("❌")
+    assert ff.is_photo_skip("❌")
