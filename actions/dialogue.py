@@ -52,9 +52,9 @@ def choice_payload(intent: str) -> str:
     return f'/choose_service{{"service": "{intent}"}}'
 
 
-def clarification_buttons(ranking: list[dict[str, Any]]) -> list[dict[str, str]]:
+def clarification_buttons(ranking: list[dict[str, Any]], text: str = "") -> list[dict[str, str]]:
     """One button per service the message may mean, then "Lainnya"; empty if none is a service."""
-    services = candidate_services(ranking)
+    services = candidate_services(ranking, text=text)
     if not services:
         return []
     buttons = [{"title": wording.text(f"utter_service_{s}"), "payload": choice_payload(s)} for s in services]
@@ -74,7 +74,7 @@ class ActionFallback(Action):
             dispatcher.utter_message(text=wording.text("utter_empty_message"))
             return []
         if (tracker.latest_message.get("intent") or {}).get("name") == FALLBACK_INTENT and not text.startswith("/"):
-            buttons = clarification_buttons(tracker.latest_message.get("intent_ranking") or [])
+            buttons = clarification_buttons(tracker.latest_message.get("intent_ranking") or [], text)
             if buttons:
                 dispatcher.utter_message(text=wording.text("utter_clarify_service"), buttons=buttons)
                 return []

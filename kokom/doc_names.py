@@ -182,6 +182,19 @@ def find(text: str) -> list[Match]:
     return list(_find(text or ""))
 
 
+_VOWEL = re.compile(r"[aeiou]")
+_KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_NEIGHBOURS = {ch: {row[k] for k in (i - 1, i + 1) if 0 <= k < len(row)} for row in _KEYBOARD_ROWS for i, ch in enumerate(row)}
+
+
+def _neighbour_slip(word: str, alias: str) -> bool:
+    """``word`` is ``alias`` with one letter replaced by the key beside it on the same row."""
+    if len(word) != len(alias) or word == alias:
+        return False
+    diff = [(a, b) for a, b in zip(word, alias) if a != b]
+    return len(diff) == 1 and diff[0][0] in _NEIGHBOURS.get(diff[0][1], ())
+
+
 # The cues ask about the same message several times; fuzzy windows over a long message cost.
 @lru_cache(maxsize=256)
 def _find(text: str) -> tuple[Match, ...]:
@@ -231,6 +244,14 @@ def _find(text: str) -> tuple[Match, ...]:
         for i in starts.get(parts[0], ()):
             if words[i:i + n] == parts and free(i, i + n):
                 claim(i, i + n, key, alias, 100.0)
+    # 1b. an abbreviation with one key's neighbour hit instead ("sktn" for SKTM, "skvk" for SKCK): too short for
+    # the fuzzy scores below, and a slip of the thumb on a small screen (blind set 39)
+    for alias, key in aliases():
+        if " " in alias or not 4 <= len(alias) <= 7 or len(_VOWEL.findall(alias)) > 1:
+            continue
+        for i, w in enumerate(words):
+            if free(i, i + 1) and _neighbour_slip(w, alias):
+                claim(i, i + 1, key, alias, 90.0)
     # 2. fuzzy over windows of the alias's length (and one word more or less)
     for alias, key in aliases():
         if len(alias) < FUZZY_MIN_LEN:

@@ -1370,13 +1370,24 @@ SIBLING_SERVICE = {
 }
 
 
-def candidate_services(ranking: list[dict], limit: int = 2) -> list[str]:
-    """The service intents among the top two readings (for the clarifying buttons)."""
+def candidate_services(ranking: list[dict], limit: int = 2, text: str = "") -> list[str]:
+    """The service intents among the top two readings (for the clarifying buttons). When the words
+    say the resident reports a problem ("mau lapor soal bantuan ibu saya", "got depan rumah mampet
+    lagi") the complaint is offered first, whatever the classifier ranked (set 40)."""
     names = [r.get("name") for r in ranking if r.get("name") != FALLBACK_INTENT][:2]
     out = [n for n in names if n in SERVICE_OF_INTENT]
     if len(out) == 1 and out[0] in SIBLING_SERVICE:
         out.append(SIBLING_SERVICE[out[0]])
+    if text and "file_complaint" not in out[:limit] and reports_a_problem_outright(text):
+        out.insert(0, "file_complaint")
     return list(dict.fromkeys(out))[:limit]
+
+
+def reports_a_problem_outright(text: str) -> bool:
+    """The resident says they report something, or names a broken public thing or public-order trouble."""
+    norm = normalized(text)
+    return bool(WANTS_TO_REPORT.search(norm) or NEW_REPORT.search(norm) or PUBLIC_ORDER.search(norm)
+                or PUBLIC_THING.search(norm) and DAMAGE.search(norm)) and not status_cue(text)
 
 
 def document_entities(text: str, entities: list[dict]) -> list[dict]:

@@ -37,6 +37,10 @@ TICKET = re.compile(r"\b(ADU|DOK|KON)-\d{8}-\d{4}\b")
         ("surat keterangan lahir", ["akta_kelahiran"]),  # not "surat keterangan usah"
         ("syarat bikin paspor", []),  # another agency's document
         ("jalan rusak parah di rt 4", []),
+        # a neighbouring key hit in an abbreviation (blind set 39); not any one-letter change
+        ("mau bikin sktn buat keringanan rumah sakit bapak", ["sktm"]),
+        ("skvk buat kerja", ["pengantar_skck"]),
+        ("skct", []),
     ],
 )
 def test_document_names_map_to_the_catalog(text, keys):
@@ -470,6 +474,14 @@ def test_ask_only_when_unsure_between_different_services():
     assert candidate_services(low) == ["file_complaint", "give_feedback"]
     assert candidate_services(r(("ask_requirements", 0.3), ("greet", 0.1))) == ["ask_requirements", "request_document"]
     assert candidate_services(r(("ask_office_hours", 0.3), ("greet", 0.1))) == ["ask_office_hours"]
+    # The words say "I report" or name a broken thing: the complaint is offered, whatever the ranking (set 40).
+    assert candidate_services(r(("show_menu", 0.35), ("request_human", 0.13)),
+                              text="maaf baru sempat, mau lapor soal bantuan ibu saya") == ["file_complaint", "request_human"]
+    assert candidate_services(r(("request_document", 0.52), ("give_feedback", 0.33)),
+                              text="mas Anton, tolong ya kayak kemarin, got depan rumah saya mampet lagi") \
+        == ["file_complaint", "request_document"]
+    assert candidate_services(r(("check_status", 0.3), ("file_complaint", 0.2)),
+                              text="laporan saya kemarin soal got mampet belum dikerjain") == ["check_status", "file_complaint"]
     sure = r(("file_complaint", 0.9), ("give_feedback", 0.05))
     assert not should_ask(sure[0], sure, threshold=0.4, ambiguity=0.1)
 
