@@ -7,7 +7,6 @@ and location at once; every choice can be typed; answers can be corrected.
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -44,11 +43,6 @@ MIN_OPENING_WORDS = 4  # content words that make an opening message a descriptio
 # rusak"), is a brief telling ("lapor min, ono maling neng gangku"): kept, and the description question asks for
 # a little more (measured on every forms set, docs/nlu-eval.md).
 DETAILED_OPENING_WORDS = 7
-# "itu aja", "sudah cukup", "ga ada tambahan": nothing to add to the brief telling.
-_NOTHING_MORE = re.compile(
-    r"^\s*(?:(?:ya|iya|yo|nggih|udah|sudah|udh|sdh|wis|wes|sampun|cukup|itu|cuma|cuman|ya itu|gak|ga|nggak|tidak|tdk|ora|mboten"
-    r"|ada|ono|wonten|aja|saja|wae|mawon|ae|kak|min|pak|bu|mas|mbak|sih|dulu|tambahan|lagi|segitu|tok|thok|kok|itu aja"
-    r"|gitu|begitu|ngono|niku|mawon|sampun cekap|cekap)[\s,.!]*)+$", re.IGNORECASE)
 
 
 def _category_title(key: str | None) -> str:
@@ -175,18 +169,21 @@ class ValidateComplaintForm(ListeningForm):
         value = " ".join((text or "").split())
         state = tracker.get_slot(STATE_SLOT)
         brief = str(((state or {}).get("brief") or {}).get("complaint_description") or "") if isinstance(state, dict) else ""
+        limit = MAX_DESCRIPTION
         if brief and slots.get("complaint_description") is None:
             # The opening told it briefly: this answer adds to it ("itu aja" adds nothing).
-            if not value or _NOTHING_MORE.match(value) or ff.is_affirm(value):
+            if not value or ff.adds_nothing(value):
                 return Answer(brief)
             told = {w for w in ff.words(brief) if len(w) > 3}
             if told and len(told & set(ff.words(value))) < len(told) / 2:
-                value = f"{brief.rstrip(' .,;!')}. {value}"[:MAX_DESCRIPTION]
+                head = f"{brief.rstrip(' .,;!')}. "
+                limit -= len(head)  # a long answer is refused as ever, never cut
+                if len(value) <= limit:
+                    value = head + value
         if len(value) < MIN_DESCRIPTION or not any(ch.isalpha() for ch in value):
             return Answer(error=wording.text("utter_complaint_description_short"))
-        if len(value) > MAX_DESCRIPTION:
-            return Answer(error=wording.text("utter_complaint_description_long", length=len(value),
-                                             limit=MAX_DESCRIPTION))
+        if len(value) > limit:
+            return Answer(error=wording.text("utter_complaint_description_long", length=len(value), limit=limit))
         return Answer(value)
 
     def _answer_complaint_location(self, text: str, tracker: Tracker, slots: dict[str, Any]) -> Answer:

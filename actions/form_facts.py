@@ -192,6 +192,19 @@ def is_lenient_affirm(text: str) -> bool:
     return True
 
 
+# Words that add nothing to what was told ("itu aja", "udah cukup", "ga ada tambahan", "mboten wonten malih").
+_NOTHING_TO_ADD = {"itu", "cuma", "cuman", "tok", "thok", "segitu", "gitu", "begitu", "ngono", "tambahan", "lagi",
+                   "malih", "ada", "ono", "onok", "wonten", "cekap", "sih"}
+
+
+def adds_nothing(text: str) -> bool:
+    """A reply to "tell a little more" that tells nothing: yes, no, done, "itu aja", "ga ada tambahan"
+    (not a bare "ada", which promises more)."""
+    ws = [_plain(w) for w in words(text)]
+    known = FILLER | DONE_WORDS | DENY_WORDS | AFFIRM_WORDS | _NOTHING_TO_ADD
+    return bool(ws) and all(w in known for w in ws) and any(w not in {"ada", "ono", "onok", "wonten", "lagi"} for w in ws)
+
+
 def says_yes_somewhere(text: str) -> bool:
     """A yes anywhere in a reply that says nothing against it ("data tersebut benar adanya"): read as
     a yes once the confirmation has been asked twice, so it is never asked a fourth time."""

@@ -182,9 +182,15 @@ def find(text: str) -> list[Match]:
     return list(_find(text or ""))
 
 
-_VOWEL = re.compile(r"[aeiou]")
 _KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 _NEIGHBOURS = {ch: {row[k] for k in (i - 1, i + 1) if 0 <= k < len(row)} for row in _KEYBOARD_ROWS for i, ch in enumerate(row)}
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> tuple[tuple[str, str], ...]:
+    """One-word aliases of 4-7 letters with at most one vowel ("sktm", "skck", "skpwni") -> key."""
+    return tuple((alias, key) for alias, key in aliases()
+                 if " " not in alias and 4 <= len(alias) <= 7 and len(alias) - len(_skeleton(alias)) <= 1)
 
 
 def _neighbour_slip(word: str, alias: str) -> bool:
@@ -246,9 +252,7 @@ def _find(text: str) -> tuple[Match, ...]:
                 claim(i, i + n, key, alias, 100.0)
     # 1b. an abbreviation with one key's neighbour hit instead ("sktn" for SKTM, "skvk" for SKCK): too short for
     # the fuzzy scores below, and a slip of the thumb on a small screen (blind set 39)
-    for alias, key in aliases():
-        if " " in alias or not 4 <= len(alias) <= 7 or len(_VOWEL.findall(alias)) > 1:
-            continue
+    for alias, key in _abbreviations():
         for i, w in enumerate(words):
             if free(i, i + 1) and _neighbour_slip(w, alias):
                 claim(i, i + 1, key, alias, 90.0)

@@ -205,6 +205,11 @@ def test_a_brief_opening_is_kept_and_the_description_asks_for_a_little_more():
     events = run(ValidateComplaintForm(), nothing)[1]
     assert slot_events(events)["complaint_description"] == "lapor min, ono maling neng gangku"
     assert "brief" not in slot_events(events)["form_state"]
+    # A long answer is refused as ever (with the room left beside the brief), never cut.
+    long = tracker("a " * 1500, slots={"requested_slot": "complaint_description", "complaint_category": "keamanan",
+                                        "form_state": state}, active_loop="complaint_form")
+    messages, events = run(ValidateComplaintForm(), long)
+    assert slot_events(events).get("complaint_description") is None and "panjang" in messages[0]["text"]
 
 
 def test_an_opening_that_says_when_is_the_whole_description():

@@ -568,3 +568,11 @@ def test_emoji_and_radio_slang_answer_yes_no_and_the_photo():
     assert ff.is_affirm("👍") and ff.is_affirm("✅ kirim") and ff.is_affirm("86") and ff.is_affirm("laksanakan")
     assert ff.is_deny("❌") and ff.is_deny("negatif ndan") and not ff.is_affirm("❌")
     assert ff.is_photo_skip("❌")
+
+
+@pytest.mark.parametrize("text, nothing", [
+    ("itu aja kak", True), ("udah cukup", True), ("ga ada tambahan", True), ("mboten wonten malih", True),
+    ("cukup", True), ("iya", True), ("ada", False), ("ada lagi", False), ("helm anakku ilang", False),
+])
+def test_a_reply_that_adds_nothing_to_a_brief_telling(text, nothing):
+    assert ff.adds_nothing(text) is nothing
