@@ -163,7 +163,7 @@ def _cores() -> tuple[tuple[str, str], ...]:
     return tuple((core, next(iter(ks))) for core, ks in out.items() if len(ks) == 1)
 
 
-_ASKED_FOR = re.compile(r"\b(?:bikin|buat|membuat|bkin|bikinin|buatkan|urus|ngurus|mengurus|ajukan|ngajuin|ngajukan|mengajukan"
+_ASKED_FOR = re.compile(r"\b(?:bikin|buat|membuat|bkin|bkn|bikinin|buatkan|urus|ngurus|mengurus|ajukan|ngajuin|ngajukan|mengajukan"
                         r"|minta|mohon|nyuwun|njaluk|butuh|perlu|daftar|apply|request|need)\b\W*(?:\w+\W+){0,2}$", re.IGNORECASE)
 
 

@@ -98,14 +98,34 @@ _REGIONAL_GLOTTAL = {"nyo'on": "minta", "nyoon": "minta", "tadha'": "tidak ada",
 _GLOTTAL = re.compile(r"(?<![a-z])(" + "|".join(map(re.escape, _REGIONAL_GLOTTAL)) + r")(?![a-z])")
 
 
+# Words typed without their vowels ("kntr lrh bk jm brp y", "tlg dbntu", "mw lpr", set 42), read by the
+# cues as the words they stand for; only forms that are no other word of the residents' languages.
+SHORTHAND = {
+    "kntr": "kantor", "klrhn": "kelurahan", "lrh": "lurah", "jm": "jam", "bk": "buka", "tlg": "tolong",
+    "dbntu": "dibantu", "srt": "surat", "pngntr": "pengantar", "khlngn": "kehilangan", "lpr": "lapor",
+    "mtr": "motor", "ilng": "ilang", "mlm": "malam", "lyn": "layanan", "ap": "apa", "aj": "aja", "sj": "saja",
+    "ad": "ada", "krj": "kerja", "pnghn": "penghuni", "dpn": "depan", "mngg": "minggu", "y": "ya", "mw": "mau",
+    "ngrs": "ngurus", "btl": "batal", "prl": "perlu", "syrt": "syarat", "brks": "berkas", "jd": "jadi", "lm": "lama",
+}
+# "bkn" is "bukan" as often as "bikin": it is "bikin" only before a letter's name ("mw bkn srt kt dmsl").
+_BKN_LETTER = re.compile(r" bkn (?=(surat|sku|sktm|skck|kk|ktp|akta|akte|pengantar|domisili|keterangan|ket|kt) )")
+
+
+def _read_word(word: str) -> str:
+    """A word typed without vowels as the word it stands for, else the old spelling read as today's
+    ("sj" is "saja" here, not the old spelling of "sy")."""
+    return SHORTHAND.get(word) or old_spelling(word)
+
+
 @lru_cache(maxsize=512)
 def normalized(text: str) -> str:
     """Lower case, words only, "?" kept, alay spelling, old spelling and Madurese words read
     (computed once per text: every cue reads it)."""
     lower = _GLOTTAL.sub(lambda m: _REGIONAL_GLOTTAL[m.group(1)], (text or "").lower().replace("’", "'"))
-    tokens = (old_spelling(dealay(re.sub(r"([a-z])\1{2,}", r"\1", w)))
+    tokens = (_read_word(dealay(re.sub(r"([a-z])\1{2,}", r"\1", w)))
               for w in re.findall(r"[0-9a-z?]+", lower.replace("?", " ? ")))
-    return " " + " ".join(REGIONAL_WORDS.get(w, w) for w in tokens) + " "
+    joined = " " + " ".join(REGIONAL_WORDS.get(w, w) for w in tokens) + " "
+    return _BKN_LETTER.sub(" bikin ", joined)
 
 
 # --- cues -------------------------------------------------------------------------
@@ -126,7 +146,10 @@ TRACK = _rx(
     r"|statusnya|statuse|progresnya|progrese|(ada|ono|onok|enek|wonten) (update|apdet)|updatenya|apdetnya|update (ga|gak|gk|nggak|belum|blm|ya|dong)\b|kelanjutan\w*|kabaripun|pripun kabar\w*"
     r"|any update|ada update|update (soal|tentang|laporan|permohonan|pengajuan|aduan)\w*|lanjutan(nya)?|gimana lanjutnya"
     r"|(tolong|tlg|mohon|minta|bisa|bs) (di)?(cek|cekkan|cekin|check) (permohonan|pengajuan|laporan|aduan|pengaduan|berkas)\w*"
-    r"|lupa (nomor|no|nomer) tiket\w*|(laporan|aduan|pengaduan)\w* (\w+ ){0,4}(ada|sudah ada|udah ada) (tindak ?lanjut|tindaklanjut)\w*"
+    r"|lupa (nomor|no|nomer) tiket\w*|(nomor|no|nomer) tiket\w* (lupa|hilang|ilang|kelupaan)"
+    r"|(menanyakan|nanyain|nanyakan|tanyakan|mau tanya|mau nanya) (soal |tentang |perihal )?(pengaduan|laporan|aduan|permohonan|pengajuan)\w*"
+    r"|(tindak ?lanjut|tindaklanjut)(nya|ipun|e) (apa|gimana|bagaimana|piye|pripun|gmn|sudah|udah|sampai)"
+    r"|(sampun|sudah|udah|wis|wes) (saged|bisa|bs|iso) (dipun ?)?(pendhet|pundhut|diambil|dijupuk|dipendhet|dipundhut)|(laporan|aduan|pengaduan)\w* (\w+ ){0,4}(ada|sudah ada|udah ada) (tindak ?lanjut|tindaklanjut)\w*"
 )
 # "gk prnh dpt bansos": aid never received (a complaint, not a status question)
 NOT_RECEIVED = _rx(r"(gk|ga|gak|nggak|tidak|tdk|belum|blm|ora|durung|mboten|dereng) (prnh |pernah |tau |nate )?"
@@ -207,7 +230,7 @@ HOW_QUESTION = _rx(
 # "ngurus pengantar skck butuh pas foto ga", "perlu akta cerai jg ya?": is X needed (or not)
 NEED_QUESTION = _rx(
     r"(butuh|perlu|harus|hrs|wajib|kudu|kedah|pake|pakai|cukup) (\S+ ){0,5}((ga|gak|gk|nggak|enggak|tidak|ndak|ora|mboten)"
-    r"( ya| sih| min| kak| pak| bu| nggih)? ?\?? *$|(juga |jg )?(ya|yo|kah|tah|to|po|nggih) ?\? *$|(tah|ta|to|po) *$)"
+    r"( ya| sih| min| kak| pak| bu| nggih)? ?\?? *$|(juga |jg )?(ya|yo|kah|tah|ta|to|po|nggih) ?\? *$|(tah|ta|to|po) *$)"
     # krama: "punapa kedah rawuh piyambak ... utawi saged dipun wakilaken?"
     r"|(punapa|menapa|napa|nopo) (kedah|saged|angsal|wajib)"
     # "kalau mau bikin ktp el apa petugas bisa rekam di rumah?", "semua anak harus datang ya"
@@ -284,6 +307,9 @@ WANT_APPLY = _rx(
     r"|rekam|merekam|ngerekam|perekaman|direkam"
     # Madurese (beside REGIONAL_WORDS): "ngoros surat"
     r"|ngebay|abay|ngoros|aoros)"
+    # told to apply by someone else: "disuruh ibu ngurus surat nikah", "calon istri minta saya cepet urus ..."
+    r"|(disuruh|diminta|dikongkon|diutus|dipunutus|nyuruh (saya|sy|aku)|minta (saya|sy|aku)) (\w+ ){0,3}"
+    r"(ngurus|urus|mengurus|ngurusin|bikin|bikinin|buat|membuat|ngajuin|mengajukan|ajukan|nggawe|gawe|ndamel)"
 )
 # "bikin kk ya min, ...", "ngajuin surat pindah keluar kota": an order that opens with applying.
 APPLY_FIRST = re.compile(
@@ -352,7 +378,7 @@ OTHER_AGENCY = _rx(
     r"|jht|jaminan hari tua|bpjs ketenagakerjaan|klaim (jht|bpjs|asuransi|jaminan)|bpom|izin edar|pirt|p irt|sertifikat halal|label halal|nib|oss|visa|tera ulang|timbangan|ppg|pppk|cpns|dapodik|siasn"
     r"|kartu (bpjs|kis|jkn|indonesia sehat|indonesia pintar|kip|atm|kredit|prakerja|npwp)|bpjs\w*"
     r"|atm|tilang|etle|e tilang|perpanjang sim|bikin sim|buat sim|sim (a|b|c|mati|hilang|baru)|lowongan\w*|loker"
-    r"|transfer(?! (ke |sama |dengan )?(cs|petugas|admin|operator|orang|org|customer))|antar bank|asuransi|rekening bank|pinjam uang|pinjaman|kredit (motor|mobil|hp|rumah)|cicilan|bunga bank|bank (bri|bni|mandiri|bca|jatim|btn)"
+    r"|transfer(?! (ke |sama |dengan )?(cs|petugas|admin|operator|orang|org|customer))|antar bank|asuransi|rekening bank|pinjam uang|pinjaman|(nyilih|minjem|pinjem|ngutang|utang) (duit|dhuwit|uang|dana)|kredit (motor|mobil|hp|rumah)|cicilan|bunga bank|bank (bri|bni|mandiri|bca|jatim|btn)"
 )
 # An officer asking for money ("petugas minta duit", "dimintai uang terima kasih"): pungli.
 EXTORTION = _rx(r"(petugas|pegawai|oknum|staf|staff|orang kelurahan|org kelurahan|rt|rw)\w* (\w+ ){0,3}"
@@ -385,6 +411,7 @@ WHAT_CAN_YOU_DO = _rx(
     r"|(iso|isa|bisa|bs|saged) (ngurus|urus|diurus) (apa|opo|menapa|napa|apo|ape) (aja|saja|wae|ae|mawon|sajo|aje)"
     r"|(apa|apo|ape|opo) (aja|saja|sajo|aje|wae) (yang|yg|nan|sing) (bisa|bs|iso) (diurus|dibantu|dilayani|diurusin)"
     r"|layanan\w* (ing mriki |di sini |disini |nya |kelurahan )?(apa|opo|menapa|punapa|napa|nopo) (saja|aja|wae|mawon|kemawon|ae)"
+    r"|^ ?layanan\w* (apa|opo) (saja|aja|wae|ae)( ya| y)? \??"
     r"|(apa|opo|menapa|punapa) (saja|aja|wae|mawon|kemawon) layanan\w*"
     r"|(iso|isa|bisa|bs|saged|dapat) (nggo|dinggo|digawe|dipake|dipakai|buat|ngapain|ngapa|ngewangi|mbantu|bantu|bantuin|membantu"
     r"|ngrewangi|nulung|nolong|nolongi) ?(opo|apa|napa|nopo|menapa|punapa)? ?(wae|ae|aja|saja|mawon|sih|to)?\s*\??\s*"
@@ -412,7 +439,11 @@ PERSON_QUESTION = _rx(r"(orang|org|wong|tiyang|manusia) (beneran|asli|nyata|tena
 # "isuk cak, onok wong ta?": anyone there? (a greeting, before the real message)
 ANYONE_THERE = _rx(r"(onok|ada|enek|wonten|ana) (wong|orang|org|tiyang|uwong) (ta|kah|gak|ga|nggak|mboten|to|ya)?\s*\??")
 # "harga iphone 15 second brp", "kulo badhe tumbas tiket bis": shopping is not a service here.
-SHOPPING = _rx(r"harga (hp|iphone|motor|mobil|emas|beras|cabe|tiket|laptop|tanah|rumah)\w*|tumbas|tuku|beli tiket|beli pulsa"
+# An advert ("jual kavling murah ... minat hub 0852...", "terima pasang wifi kos-kosan 100rb/bln, hub sy").
+SALES = _rx(r"(jual|dijual|disewakan|sewakan|terima pasang|terima servis|melayani) (\w+ ){0,9}(minat|hub|hubungi|nego|cod)")
+SHOPPING = _rx(r"harga (hp|iphone|motor|mobil|emas|beras|cabe|tiket|laptop|tanah|rumah)\w*"
+               r"|(jual|dijual|disewakan|sewakan|terima pasang|terima servis|melayani) (\w+ ){0,9}(minat|hub|hubungi|nego|cod)"
+               r"|tumbas|tuku|beli tiket|beli pulsa"
                r"|tiket (kapal|pesawat|kereta|bus|bis|travel|konser|bola)|(yg|yang|sing) (jual|dodol|sade)"
                r"|jual beli|harga pasaran|(mau|pengen|arep|badhe) (beli|membeli|tuku|tumbas)"
                r"|(jual|dijual|sade|ngedol|didol) (kambing|sapi|motor|mobil|hp|rumah|tanah|kos|kue|nasi|sepatu|baju|laptop"
@@ -474,7 +505,8 @@ HOURS_QUESTION = _rx(
     r"|pinten|operasional|pelayanan|layanan|kerja)|(hari|dino|dinten) (apa|opo|menapa|punapa) (buka|bukak)"
     r"|what time|opening hours|office hours|open (today|tomorrow|on (saturday|sunday|monday|friday))"
 )
-OFFICE_STAFFED = _rx(r"(jam )?istirahat\w* (siang |siangnya |makan siang )?(jam )?(berapa|brp|jam brp|jam berapa|kapan)|jam istirahat\w*|jam (\S+ ){1,2}(sudah |udah |udh |sdh |msh |masih |sih |wis |wes )?(ada|onok|enek|wonten|ono) "
+OFFICE_STAFFED = _rx(r"(jam )?istirahat\w* (siang |siangnya |makan siang )?(jam )?(berapa|brp|jam brp|jam berapa|kapan)"
+                     r"|istirahat\w* (siang |makan siang )?(jam|pukul) \d+|jam istirahat\w*|jam (\S+ ){1,2}(sudah |udah |udh |sdh |msh |masih |sih |wis |wes )?(ada|onok|enek|wonten|ono) "
                      r"(petugas|orang|org|wong|tiyang|yg jaga|yang jaga|pelayanan)")
 SUGGESTION_FORM = _rx(r"(kalau|kalo|klo|kl|nek|menawi) (bisa|bs|boleh|saged|iso) (\w+ ){0,2}(ada|dibuat|disediakan|dibuka|ditambah|diadakan"
                       r"|buka|dibikin|wonten|onok)|(mbok|coba) (ya |yo )?(ada|dibuat|disediakan|ditambah|diadakan)")
@@ -514,7 +546,7 @@ APPLY_NOW = _rx(
     r"(aku|sy|saya|kulo|gw|gue) (ngurus|urus|bikin|bkin|buat|ajukan|ngajuin|ngajukan|daftar|daftarin) (\S+ ){1,3}(aja|saja|ae|wae|mawon)( dulu| dl| sek)?|"
     r"ajukan sekarang|langsung ajukan|ajukan langsung|daftar sekarang|daftarkan sekarang|isi form\w*|lewat wa|lewat whatsapp"
     r"|form\w* (pengajuan|permohonan)|(pengajuan|permohonan) (surat|dokumen)? ?:"
-    r"|lewat sini|di sini saja|disini saja|tolong (buatkan|dibuatkan|diproses|proses)|mohon (dibuatkan|diproses)|sekalian ajukan"
+    r"|lewat sini|di sini saja|disini saja|tolong (buatkan|dibuatkan|diproses|proses)|(tolong|mohon) (dibantu|bantu) (bikin|bikinin|buatkan|dibuatkan|ngurus|urus|uruskan|ngajuin|ajukan|mengajukan)|mohon (dibuatkan|diproses)|sekalian ajukan"
     r"|(bisa|dapat|saged|iso|isa) (diajukan|diajukno|diproses|dipun proses|dipun ajukaken|ngajukan|mengajukan|ajukan)"
     r"|(minta|njaluk|nyuwun|mohon) (ganti|diganti|digantos|gantos|dibuatkan|digawekke|didamelaken) ?(baru|anyar|enggal|yang baru|sing anyar|ingkang enggal)?"
     r"|langsung (mengajukan|ngajukan|ngajuin|diajukan|daftar|mendaftar|bikin|dibuatkan|ngurus|mengurus|diurus|nyuwun|minta)"
@@ -670,6 +702,57 @@ SECONDARY_QUESTION = _rx(
     r"(sekalian|nanti|ntar|terus|trus|habis itu|abis itu|setelah itu|sesudah itu)( nanti| mau| sy mau| saya mau| aku arep)*"
     r" (tanya|nanya|takon|tanglet)\w*( \S+){0,5}"
 )
+
+
+# A ticket number typed loosely or half remembered ("adu 2026 00145 ?", "dok-2026/45", "ADU2026-00077"):
+# a case is asked about, even though kokom.tickets cannot find it (the status answer lists the
+# resident's own cases).
+LOOSE_TICKET = re.compile(r"(?<![0-9A-Za-z])(?:adu|dok|kon)\s*[-/.]?\s*20\d\d(?![0-9])", re.IGNORECASE)
+# "parkir mobil di kelurahan muat ga?", "parkir motor di mana kak": where to park is where the office is
+# (not "motor sy ilang di parkiran", not "parkir liar").
+PARKING = _rx(r"parkir|parkiran|tempat parkir|lahan parkir|area parkir")
+PARKING_TROUBLE = _rx(r"liar|ilang|hilang|dicuri|curi|maling|colong|dicolong|pungli|preman|tukang parkir|juru parkir"
+                      r"|jukir|macet|ditindak|ganggu|mengganggu|menghalangi|nutup|menutup|sembarangan")
+# "bisa minta nomor WA petugas pelayanan?", "petugas yg ngurusin kk hubungi sy": a person to talk to.
+OFFICER_CONTACT = _rx(
+    r"(nomor|nomer|no|nmr|kontak|contact) (wa |whatsapp |hp |telp |telepon |telpon |tlp )?(petugas|admin|pegawai|staf|operator|cs|pelayanan)\w*"
+    r"|(petugas|admin|pegawai|staf|operator)\w* (\w+ ){0,4}(hubungi|telpon|telepon|telp|tlp|nelpon|call|kontak|wa) (saya|sy|aku|kami|kula|kulo)"
+    r"|(minta|mohon|tolong) (saya |sy |aku )?(dihubungi|ditelpon|ditelepon|dikontak|di wa|diwa)"
+)
+# "mau info syarat2 umum ngurus surat": the requirements asked for, without a document's name.
+# (not "papan info syarat dipasang di depan", "info syarat di ig dibuat lebih lengkap": suggestions)
+ASKS_REQUIREMENTS = _rx(r"(mau|mo|ingin|pengen|pgn|minta|mohon|boleh|bisa|butuh|perlu) (\w+ )?(info|informasi|tanya|nanya|tau|tahu"
+                        r"|dijelaskan|dikasih tau|dikasih info) (\w+ ){0,2}(syarat|persyaratan|syrat)\w*")
+# Applying, said with the verb right before the document ("Karang Taruna RW 05 mengajukan izin keramaian").
+APPLY_VERB = _rx(r"mengajukan|ajukan|ngajukan|ngajuin|ajuin|urus|ngurus|mengurus|uruskan|diurus|diurusin|diurusi|bikin|bikinin"
+                 r"|bkin|buatkan|dibuatkan|membuat|nggawe|gawe|gawekno|ndamel")
+# A second wish after the first ("..., sekalian mau tanya syarat sktm"): the first one counts.
+SECOND_WISH = re.compile(r"[,.;!]?\s+(?:sekalian|sekaligus|sama satu lagi|terus satu lagi)\s+(?:mau\s+|saya\s+|sy\s+|aku\s+)*"
+                         r"(?:tanya|nanya|takon|tanglet|minta|mau|ngurus|urus|bikin|lapor|izin|ijin|info)",
+                         re.IGNORECASE)
+
+
+def first_wish(text: str) -> str | None:
+    """The service the first of two wishes asks for, from its own words ("saya ingin membuat pengaduan
+    ..., sekalian mau tanya syarat sktm" -> file_complaint; "mau minta dibuatkan SKTM, sekalian tanya
+    kantor buka sampai jam berapa" -> request_document), or None when the message holds one wish or
+    the first one says too little to decide."""
+    match = SECOND_WISH.search(text or "")
+    if not match or match.start() == 0:
+        return None
+    head = text[:match.start()]
+    if len(content_words(head)) < 3:
+        return None
+    norm = normalized(head)
+    if find_tickets(head) or status_cue(head):
+        return "check_status"
+    if (NEW_REPORT.search(norm) or WANTS_TO_REPORT.search(norm)) and not _names_a_document(head):
+        return "file_complaint"
+    if _names_a_document(head) and question_cue(head):
+        return "ask_requirements"
+    if _names_a_document(head) and (WANT_APPLY.search(norm) or APPLY_NOW.search(norm) or APPLY_VERB.search(norm)):
+        return "request_document"
+    return None
 
 
 def question_cue(text: str) -> bool:
@@ -1009,7 +1092,10 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
                     [{"name": new_name, "confidence": max(confidence, 0.9)}] + [r for r in ranking if r.get("name") != new_name],
                     "emoji" if emoji else "radio_yes")
         return intent, ranking, None
-    if ARITHMETIC.search(text or "") and ASKS_RESULT.search(text or "") and not find_tickets(text) and not NIK_GIVEN.search(text) \
+    wish = first_wish(text)
+    if wish is not None:
+        new_name, cue = wish, "first_wish"
+    elif ARITHMETIC.search(text or "") and ASKS_RESULT.search(text or "") and not find_tickets(text) and not NIK_GIVEN.search(text) \
             and (name not in {"file_complaint", "check_status", "inform"} or WORD_OPERATION.search(text or "")) \
             and len(words) <= 8:
         # "10 dibagi 2 berapa", "1+1 brp wkwk": a quiz, not a service.
@@ -1047,6 +1133,15 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
           and not _names_a_document(text) or name == "bot_challenge" and A_PERSON.search(norm)
           and WANTS_PERSON.search(norm)) and not WHICH_ONE.search(norm):
         new_name, cue = "request_human", "a_person"
+    elif name not in {"request_human", "bot_challenge"} and OFFICER_CONTACT.search(norm) and not OTHER_OFFICE.search(norm) \
+            and not find_tickets(text) and not status_cue(text):
+        # "Afwan, bisa minta nomor WA petugas pelayanan?", "minta tolong petugas yg ngurusin kk hubungi sy"
+        new_name, cue = "request_human", "a_person"
+    elif name != "ask_office_location" and PARKING.search(norm) and not PARKING_TROUBLE.search(norm) \
+            and not REPORT_WORD.search(norm) and not find_tickets(text) and not OTHER_OFFICE.search(norm) \
+            and ("?" in (text or "") or re.search(r"(?<![0-9a-z])(ada|ono|onok|wonten|muat|cukup|bisa|boleh|di ?mana|dmn|ngendi)(?![0-9a-z])", norm)):
+        # "parkir mobil di kelurahan muat ga?", "ada tempat parkir mobil gak di kelurahan"
+        new_name, cue = "ask_office_location", "parking"
     elif name != "show_menu" and (WHAT_CAN_YOU_DO.search(norm) and len(words) <= 8 or MENU_QUESTION.search(norm)) \
             and not _names_a_document(text) and not find_tickets(text):
         new_name, cue = "show_menu", "what_can_you_do"
@@ -1055,7 +1150,8 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and not REPORT_WORD.search(norm):
         new_name, cue = "out_of_scope", "chit_chat"
     elif (name in {"ask_requirements", "check_status", "request_document", "show_menu", "greet", "inform",
-                   "ask_office_hours", "give_feedback"} or name == "file_complaint" and not reports_problem(text)) \
+                   "ask_office_hours", "give_feedback"} or name == "file_complaint" and (not reports_problem(text)
+                                                                            or SALES.search(norm))) \
             and SHOPPING.search(norm) and not status_cue(text) and not find_tickets(text) and not _names_a_document(text) \
             and (not OFFICE_WORDS.search(norm) or re.search(r"tuku|tumbas|beli|jual", norm)) and not REPORT_WORD.search(norm):
         new_name, cue = "out_of_scope", "shopping"
@@ -1088,7 +1184,7 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
         new_name, cue = "inform", "purpose_only"
     elif name in {"affirm", "inform"} and NOT_RIGHT.search(norm) and len(words) <= 5:
         new_name, cue = "deny", "not_right"
-    elif name in {"give_feedback", "out_of_scope", "show_menu", "greet", "ask_requirements"} and DAY_OPEN.search(norm) \
+    elif name in {"give_feedback", "out_of_scope", "show_menu", "greet", "ask_requirements", "deny"} and DAY_OPEN.search(norm) \
             and ("?" in (text or "") or re.search(r"(?<![0-9a-z])(ga|gak|nggak|tidak|ya|kah|nggih|mboten|ora|gk|po|apa|kapan|tanggal berapa|tgl brp|tanggal brp)(?![0-9a-z])", norm)) \
             and not _names_a_document(text) and not FEEDBACK_OPENING.search(norm.strip()):
         new_name, cue = "ask_office_hours", "day_open"
@@ -1096,6 +1192,14 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and OFFICE_STAFFED.search(norm) and not find_tickets(text) and not REPORT_WORD.search(norm) \
             and not FEEDBACK_OPENING.search(norm.strip()):
         # "jam setengah delapan sudah ada petugas belum": when someone is there is when it is open.
+        new_name, cue = "ask_office_hours", "day_open"
+    elif name in {"ask_requirements", "out_of_scope", "show_menu", "give_feedback", "inform"} \
+            and HOURS_QUESTION.search(norm) and re.search(r"kantor|kelurahan|kalurahan|lurah|balai|loket|pelayanan", norm) \
+            and not OTHER_OFFICE.search(norm) and not _names_a_document(text) and not find_tickets(text) \
+            and not FEEDBACK_OPENING.search(norm.strip()) and not REPORT_WORD.search(norm) \
+            and not SUGGESTION_FORM.search(norm) and not FEEDBACK_WORDS.search(norm) \
+            and not re.search(r"ditambah|diperpanjang|dimajukan|dimundurkan|sebaiknya|seharusnya|harusnya|mohon|tolong", norm):
+        # "kntr lrh bk jm brp y, sy krj shift" (not "kalau bisa jam pelayanan ditambah": a suggestion)
         new_name, cue = "ask_office_hours", "day_open"
     elif name in {"ask_requirements", "request_document", "show_menu", "ask_office_hours", "out_of_scope"} \
             and SUGGESTION_FORM.search(norm) and not _names_a_document(text) and "?" not in (text or "") \
@@ -1112,7 +1216,8 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and not REPORT_WORD.search(norm) and not DAMAGE.search(norm):
         new_name, cue = "inform", "address_or_number"
     elif name in {"check_status", "request_document", "file_complaint", "inform", "goodbye", "give_feedback", "thank"} \
-            and CANCEL_WORDS.search(norm) and "?" not in (text or "") and not question_cue(text) \
+            | ({"affirm"} if re.fullmatch(r" (batal|cancel)( ya| aja| saja| deh| min| kak)? ", norm) else set()) \
+            and (CANCEL_WORDS.search(norm) or re.fullmatch(r" (batal|cancel)( ya| aja| saja| deh| min| kak)? ", norm)) and "?" not in (text or "") and not question_cue(text) \
             and not WANT_APPLY.search(norm) and not status_cue(text) \
             and not re.search(r"(?<![0-9a-z])kok(?![0-9a-z])|jadi jadi|jd jd", norm) \
             and not find_tickets(text) and not NEW_REPORT.search(norm) and len(words) <= 10:
@@ -1128,7 +1233,7 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and not any(w in NOT_NAMES for w in words):
         new_name, cue = "inform", "bare_name"
     elif name in {"request_document", "ask_requirements", "file_complaint", "give_feedback", "out_of_scope", "greet",
-                  "inform"} and find_tickets(text) and not NEW_REPORT.search(norm):
+                  "inform"} and (find_tickets(text) or LOOSE_TICKET.search(text or "")) and not NEW_REPORT.search(norm):
         # "gimana hasil pengaduan sy ADU 20261201 0022": a ticket number asks about that case.
         new_name, cue = "check_status", "ticket"
     elif name in {"request_document", "ask_requirements", "file_complaint", "give_feedback", "out_of_scope", "greet", "inform",
@@ -1140,6 +1245,15 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and question_cue(text) \
             and not APPLY_NOW.search(norm):
         # "untuk membuat akta kematian persyaratannya apa saja karena bapak saya meninggal di rumah"
+        new_name, cue = "ask_requirements", "question"
+    elif name == "check_status" and _names_a_document(text) and APPLY_VERB.search(norm) and not status_cue(text) \
+            and not find_tickets(text) and not question_cue(text) and not LATE.search(norm):
+        # "Karang Taruna RW 05 mengajukan izin keramaian ... tgl 16-08-2026": dates are not a ticket.
+        new_name, cue = "request_document", "wants_to_apply"
+    elif name in {"give_feedback", "out_of_scope", "show_menu", "request_document", "greet"} \
+            and ASKS_REQUIREMENTS.search(norm) and not _names_a_document(text) and not reports_problem(text) \
+            and not find_tickets(text) and not status_cue(text):
+        # "kami kader posyandu mau info syarat2 umum ngurus surat di kelurahan"
         new_name, cue = "ask_requirements", "question"
     elif name in {"file_complaint", "request_document", "ask_requirements", "show_menu", "inform"} \
             and UTILITY.search(norm) and not STREET_LIGHT.search(norm) and not _names_a_document(text) \
@@ -1387,7 +1501,9 @@ def reports_a_problem_outright(text: str) -> bool:
     """The resident says they report something, or names a broken public thing or public-order trouble."""
     norm = normalized(text)
     return bool(WANTS_TO_REPORT.search(norm) or NEW_REPORT.search(norm) or PUBLIC_ORDER.search(norm)
-                or PUBLIC_THING.search(norm) and DAMAGE.search(norm)) and not status_cue(text)
+                or PUBLIC_THING.search(norm) and DAMAGE.search(norm)
+                or NOT_RECEIVED.search(norm) and (SOCIAL_AID.search(norm) or re.search(r"bantuan|bantuane", norm))) \
+        and not status_cue(text)
 
 
 def document_entities(text: str, entities: list[dict]) -> list[dict]:
