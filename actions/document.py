@@ -46,6 +46,7 @@ class ValidateDocumentForm(ListeningForm):
     }
     rt_rw_slots = ("applicant_address",)
     free_text_slots = ("purpose",)
+    name_slots = ("applicant_name",)
     field_words = {
         "applicant_name": r"\b(?:nama|nami|asma|namaku|jenengku|jeneng|asmaku)(?:nya|ne|x| saya| pemohon| lengkap(?:nya)?)?\b",
         "nik": r"\bnik(?:nya|e|x|ipun)?\b",

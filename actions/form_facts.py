@@ -125,7 +125,11 @@ NOT_NAME_WORDS = FILLER | AFFIRM_WORDS | DENY_WORDS | {
 NAME_ABBREVIATIONS = {"moh", "muh", "mohd", "mochammad", "moch", "sri", "dwi", "tri", "eka", "dewi", "bagus", "slamet",
                       "mas", "ayu", "putri", "putra"}
 HONORIFICS = {"pak", "bapak", "bpk", "bu", "ibu", "mas", "mbak", "mba", "kak", "sdr", "saudara", "saudari",
-              "ny", "nyonya", "tn", "tuan", "dik", "adik", "mbah", "bude", "pakde"}
+              "ny", "nyonya", "tn", "tuan", "dik", "adik", "mbah", "bude", "pakde", "cak", "ustadz", "ustaz", "ustadzah",
+              "ustazah"}
+# Who the person is, written before the name ("Bu Kader Sri Wahyuni", "Linmas, Bpk. Sarwono"): not the name.
+ROLE_WORDS = {"kader", "linmas", "relawan", "hansip", "satpam", "ketua", "sekretaris", "bendahara", "tagana", "pengurus",
+              "anggota", "takmir", "bidan", "perawat", "guru", "anaknya", "suaminya", "istrinya", "cucunya", "sendiri"}
 GREETING_WORDS = {"halo", "hallo", "hai", "hi", "hello", "assalamualaikum", "assalamu", "alaikum", "asalamualaikum",
                   "permisi", "selamat", "pagi", "siang", "sore", "malam", "sugeng", "enjing", "ndalu", "min", "admin",
                   "pak", "bu", "kak", "mas", "mbak", "wr", "wb", "salam", "punten", "sampurasun", "met"}
@@ -341,8 +345,9 @@ def clean_name(text: str) -> str:
     for _ in range(2):
         t = _NAME_PREFIX.sub("", t).strip(" ,.;:!")
     t = _SPELLING_NOTE.sub("", t).strip(" ,.;:!")
+    t = re.sub(r"^(?:Bpk|Bp|Sdr|Sdri)\.\s*(?=[A-Z])", "", t)  # "Bpk. Sarwono" (protected as "Bpk.Sarwono")
     parts = t.split()
-    while parts and parts[0].lower().strip(".") in HONORIFICS and len(parts) > 1:
+    while parts and parts[0].lower().strip(".,") in HONORIFICS | ROLE_WORDS and len(parts) > 1:
         parts = parts[1:]
     while parts and parts[-1].lower().strip(".,!") in FILLER | {"pak", "bu", "min", "kak", "nggih", "ya"}:
         parts = parts[:-1]
@@ -355,8 +360,8 @@ _NAME_CHATTER = {"oh", "o", "eh", "ini", "itu", "nama", "namaku", "nami", "asma"
 
 
 # "Moh. Sholeh", "Hj. Siti Aminah": the dot of a name's abbreviation ends no sentence.
-_NAME_ABBREV_DOT = re.compile(r"\b(M|H|Hj|Moh|Muh|Moch|Mhd|Mochd|Abd|Ir|Dr|Drs|St|Sy|R|Rr|RA|RM|KH|Ny|Tn)\.\s+(?=[A-Z])")
-_NAME_ABBREV_JOINED = re.compile(r"\b(M|H|Hj|Moh|Muh|Moch|Mhd|Mochd|Abd|Ir|Dr|Drs|St|Sy|R|Rr|RA|RM|KH|Ny|Tn)\.(?=[A-Z])")
+_NAME_ABBREV_DOT = re.compile(r"\b(M|H|Hj|Moh|Muh|Moch|Mhd|Mochd|Abd|Ir|Dr|Drs|St|Sy|R|Rr|RA|RM|KH|Ny|Tn|Bpk|Bp|Sdr|Sdri)\.\s+(?=[A-Z])")
+_NAME_ABBREV_JOINED = re.compile(r"\b(M|H|Hj|Moh|Muh|Moch|Mhd|Mochd|Abd|Ir|Dr|Drs|St|Sy|R|Rr|RA|RM|KH|Ny|Tn|Bpk|Bp|Sdr|Sdri)\.(?=[A-Z])")
 
 
 def _protect_abbreviations(text: str) -> str:
@@ -374,20 +379,80 @@ def name_in_answer(text: str) -> str:
     found = find_name(text)
     if found:
         return found
-    candidates = []
+    candidates, capitalised = [], []
     for segment in re.split(r"[,;]|\.\s|\s-\s", _protect_abbreviations(text)):
         words_ = segment.split()
         while words_ and words_[0].lower().strip(".,!?") in _NAME_CHATTER:
             words_ = words_[1:]
         segment = " ".join(words_)
         caps = re.findall(r"(?:[A-Z][a-zA-Z.'\-]*)(?:\s+[A-Z][a-zA-Z.'\-]*)*", segment)
-        if caps and segment != segment.lower() and any(ch.islower() for ch in segment) and len(caps[0]) < len(segment):
-            candidates.append(clean_name(max(caps, key=len)))
+        if caps and segment != segment.lower() and (any(ch.islower() for ch in segment) and len(caps[0]) < len(segment)
+                                                     or any(ch.islower() for ch in text)):
+            capitalised.append(clean_name(max(caps, key=len)))
         candidates.append(clean_name(segment))
+    # "saya anaknya, Fatimah Azzahra", "namanya tulis lengkap aja, Wulandari": when the answer mixes
+    # lower-case chatter with a capitalised name, the capitalised name is the name.
+    if text != text.lower() and any(ch.islower() for ch in text):
+        candidates = capitalised + candidates
+    else:
+        candidates = candidates + capitalised
     for candidate in candidates:
         if looks_like_name(candidate):
             return _restore_abbreviations(candidate)
     return clean_name(text)
+
+
+# What says a name given before was cut short or misspelt ("namanya kurang, lengkapnya ...", "nama lengkap
+# saya ..., tadi kurang", "nami kula jangkepipun ...", "nama yg bener Annisa pakai n dua").
+_NAME_FIX_MARK = re.compile(r"\b(?:kurang|lengkap\w*|jangkep\w*|belum lengkap|kepotong|terpotong|ketinggalan|salah ketik|typo"
+                            r"|pakai|pake|pk|yg bener|yang benar|yg benar|yang bener|ingkang leres|bukan|dudu|sanes|saja tapi)\b",
+                            re.IGNORECASE)
+_NAME_MARK_WORDS = {"namanya", "nama", "nami", "jeneng", "jenengku", "asma", "lengkapnya", "lengkap", "jangkepipun", "jangkepe",
+                    "sebentar", "maaf", "afwan", "ngapunten", "eh", "ehh", "oh", "kurang", "bukan", "tapi"}
+
+
+def _edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def completed_name(text: str, current: str) -> str | None:
+    """The name ``current`` completed or respelt by ``text``, or None.
+
+    Only a capitalised name in the text that holds the name given before and adds to it ("Hartini" ->
+    "Bukan Hartini saja tapi Hartini Sulistyowati, lengkapnya"), or that respells one of its words
+    ("Anisa Rahmawati" -> "nama yg bener Annisa pakai n dua"), with words that say so; any other
+    message is left to the open question."""
+    if not _NAME_FIX_MARK.search(text or "") or not current:
+        return None
+    have = current.split()
+    have_low = [w.lower().strip(".") for w in have]
+    for run in re.findall(r"[A-Z][a-zA-Z.'\-]*(?:\s+[A-Z][a-zA-Z.'\-]*)*", _protect_abbreviations(text)):
+        parts = run.split()
+        while parts and parts[0].lower().strip(".,") in _NAME_MARK_WORDS | HONORIFICS:
+            parts = parts[1:]
+        candidate = clean_name(" ".join(parts))
+        if not candidate or not looks_like_name(candidate):
+            continue
+        low = [w.lower().strip(".") for w in candidate.split()]
+        if len(low) > len(have_low) and low[:len(have_low)] == have_low:
+            return _restore_abbreviations(candidate)  # completed
+        if len(low) >= len(have_low) and low[:len(have_low) - 1] == have_low[:-1] and len(have_low[-1]) >= 3 \
+                and low[len(have_low) - 1].startswith(have_low[-1]) and low != have_low:
+            return _restore_abbreviations(candidate)  # "Wulan" -> "Wulandari"
+        if len(low) == 1 and low[0] not in have_low:
+            close = [i for i, w in enumerate(have_low)
+                     if w[:1] == low[0][:1] and _edit_distance(w, low[0]) <= 2 and len(w) >= 3]
+            if len(close) == 1:
+                fixed = list(have)
+                fixed[close[0]] = candidate
+                return " ".join(fixed)  # respelt
+    return None
 
 
 def looks_like_name(text: str) -> bool:
@@ -402,7 +467,7 @@ def looks_like_name(text: str) -> bool:
         if not _NAME_CHARS.match(part):
             return False
     lowered = [p.lower().strip(".'-") for p in parts]
-    if any(w in NOT_NAME_WORDS and not (w in NAME_ABBREVIATIONS and part[:1].isupper())
+    if any((w in NOT_NAME_WORDS or w in ROLE_WORDS) and not (w in NAME_ABBREVIATIONS and part[:1].isupper())
            for w, part in zip(lowered, parts) if len(w) > 1):
         return False
     if any(w.startswith(("foto", "poto", "gambar")) for w in lowered):
@@ -638,7 +703,8 @@ def find_place(text: str, strict: bool = False) -> str | None:
     "samping balai rw 3 rt 2"); None for generic ones ("di trotoar", "ke jalan").
     ``strict`` (a place told in passing in an answer to another question): only with an RT/RW, a
     number or a capitalised name ("jalan gang seueur lubang" in Sundanese is no street's name)."""
-    raw = text or ""
+    # (who writes is no place: "saya kader posyandu lansia RW 03" is blanked, offsets kept)
+    raw = _IDENTITY.sub(lambda m: " " * len(m.group(0)), text or "")
     best: str | None = None
     for start in _PLACE_START.finditer(raw):
         if re.search(r"\b(?:lampu|penerangan|marka|rambu|papan nama)\s*$", raw[:start.start()], re.IGNORECASE):
@@ -755,7 +821,7 @@ _NOT_PURPOSE_START = re.compile(
     r"^(?:suami|istri|isteri|anak|bapak|ibu|adik|adek|kakak|mbah|nenek|kakek|orang tua|ortu|keluarga|almarhum|"
     r"almarhumah|alm|simbah\w*|simbok|rama|saya|sy|aku|kulo|beliau|dia|mereka|bojo|bojoku|garwa|putra|putri|orang|warga|di sini|disini|sini|"
     r"tetangga\w*|teman\w*|temen\w*|saudara\w*|sodara\w*|ponakan\w*|keponakan\w*|cucu\w*|mertua\w*|kakak\w*|"
-    r"adik\w*|adhi\w*|mbakyu|masku|bapakku|ibuku|anakku|putuku|ortu|mbah\w*|pakde|bude|paklik|bulik|om|tante|"
+    r"adik\w*|adhi\w*|mbakyu|masku|mbak|mbakku|mas|kak|kakak|dik|adek|bapakku|ibuku|anakku|putuku|ortu|mbah\w*|pakde|bude|paklik|bulik|om|tante|"
     r"mak|emak|mamak|mama|mami|amak|abah|ayah|papa|umi|abi|ayahanda|ibunda|inang|amang|ambo|awak|ulun|aye|gue|gw|"
     r"dedek|dede|bayi|baby|si kecil|anakku|putraku|putriku|"
     # the business a Surat Keterangan Usaha is about ("kangge warung soto"), not what it is for
@@ -834,9 +900,18 @@ def find_data_change(text: str) -> str | None:
     return clean_value(match.group(1)) if match else None
 
 
+# "... pindah ke Surabaya bisa dimulai dari sini nggak ya?": the question asked after the reason.
+_QUESTION_TAIL = re.compile(r"\s+(?:bisa|bs|boleh|apa|apakah|apa bisa|dapat|iso|saged)\b[^,.;!]*?"
+                            r"\b(?:nggak|ngga|gak|ga|gk|tidak|tdk|ndak|ya|kah|mboten|ora|po|nopo)\b\W*$", re.IGNORECASE)
+
+
+def drop_question_tail(value: str) -> str:
+    return _QUESTION_TAIL.sub("", value or "").strip(" ,;")
+
+
 def find_moving_reason(text: str) -> str | None:
     match = _MOVING_REASON.search(text or "")
-    return clean_value(match.group(1) or match.group(2)) if match else None
+    return drop_question_tail(clean_value(match.group(1) or match.group(2))) if match else None
 
 
 # "mau ajuin surat pindah soalnya keterima kerja di batam": why the document is needed, said after it.
@@ -880,7 +955,7 @@ def find_purpose(text: str, document_spans: list[tuple[int, int]] | None = None)
             continue
         end = _PURPOSE_END.search(rest)
         value = clean_purpose(rest[: end.start()] if end else rest)
-        value = re.sub(r"\s+(?:ya|yah|min|pak|bu|nggih|kak)$", "", value, flags=re.IGNORECASE)
+        value = re.sub(r"\s+(?:ya|yah|min|pak|bu|nggih|kak)$", "", drop_question_tail(value), flags=re.IGNORECASE)
         if looks_like_purpose(value) and len(value) >= 3:
             return value
     return None
@@ -1020,8 +1095,9 @@ _IDENTITY = re.compile(
     # "saya cucunya Mbah Wariyem", "ini anaknya Pak Darmo": who is typing for whom
     r"\b" + RELATIVE_OF + r"\s+[A-Za-z]+|"
     # "sy ketua PKK RW 04 mau menyampaikan laporan"
-    r"\b(?:sy|saya|kami|aku)\s+(?:ketua|pengurus|kader|anggota|sekretaris|bendahara)\s+(?:pkk|rt|rw|karang taruna|posyandu|dasawisma)"
-    r"(?:\s+(?:rt|rw)\.?\s*\d+)*|"
+    # "saya kader posyandu lansia RW 03. Mbah Painem RT 02 ...": who writes, not where it happened
+    r"\b(?:sy|saya|kami|aku)\s+(?:ketua|pengurus|kader|anggota|sekretaris|bendahara|relawan)\s+(?:pkk|rt|rw|karang taruna|posyandu"
+    r"|dasawisma|linmas|tagana)(?:\s+(?!(?:rt|rw)\b)[a-z]+)?(?:\s+(?:rt|rw)\.?\s*\d+)*|"
     r"\b(?:atas nama|mewakili|kami dari|saya dari|sy dari|dari|selaku|sebagai)\s+(?:(?:para|pengurus|ketua|warga|ibu-ibu|ibu ibu"
     r"|bapak-bapak|bapak bapak|kader|pkk|posyandu|karang taruna|lingkungan|kami)\s+)*(?:rt|rw)\.?\s*\d+"
     r"(?:\s*(?:/|rw|rt)\.?\s*\d+)*",
@@ -1150,7 +1226,7 @@ def patch_rt_rw(current: str | None, text: str) -> str | None:
     if not current:
         return None
     current, text = number_words_to_digits(current), number_words_to_digits(text)  # "rt empat bukan rt dua"
-    kept = re.sub(r"\b(?:rt|rw)(?:-?(?:nya|ne|na))?\s+(?:tetep|tetap|sama|masih|ajeg|podo|pada)\s*\d*", " ", drop_negated(text),
+    kept = re.sub(r"\b(?:rt|rw)(?:[-\s]?(?:nya|ne|na))?\s+(?:tetep|tetap|sama|masih|ajeg|podo|pada)\s*\d*", " ", drop_negated(text),
                   flags=re.IGNORECASE)
     found = _RT_ONLY.findall(kept)
     rest = _RT_ONLY.sub(" ", kept)

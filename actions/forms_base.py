@@ -147,6 +147,9 @@ class ListeningForm(FormValidationAction):
     # Questions answered in the resident's own words (a story, a purpose): a status word in the
     # answer ("sudah 12 hari belum selesai") is part of the story, only a ticket number leaves.
     free_text_slots: tuple[str, ...] = ()
+    # The slot that holds a person's name: completed or respelt from any question ("namanya kurang,
+    # lengkapnya ...").
+    name_slots: tuple[str, ...] = ()
     #: a regex per slot that names the field inside a correction ("alamatnya salah")
     field_words: dict[str, str] = {}
     #: "pengaduan" / "permohonan": used in "Kita lanjutkan ..."
@@ -298,6 +301,8 @@ class ListeningForm(FormValidationAction):
         if requested == self.confirm_slot:
             self._confirm_turn(text, tracker, slots, state, turn)
             return
+        if self._name_completed(text, requested, slots, turn):
+            return
         if ff.is_correction(text) and not self._answers_despite_correction_words(requested, text, tracker, slots, turn) \
                 and self._correction(text, tracker, requested, slots, state, turn):
             return
@@ -368,9 +373,25 @@ class ListeningForm(FormValidationAction):
                 best = (match.start(), slot, match.end())
         return (best[1], best[2]) if best else None
 
+    def _name_completed(self, text: str, requested: str, slots: dict[str, Any], turn: Turn) -> bool:
+        """ "Namanya kurang. Lengkapnya Nur Aini Rahmawati Putri" typed at the NIK question, "nama yg
+        bener Annisa pakai n dua" at the confirmation: the name given before, completed or respelt
+        (set 41-44's residents), whatever question is open. The open question stays open."""
+        for slot in self.name_slots:
+            current = self._merged(slots, turn).get(slot)
+            if slot == requested or not isinstance(current, str) or not current.strip():
+                continue
+            value = ff.completed_name(text, current)
+            if value and value != current:
+                self._set(turn, slots, slot, value, say=True)
+                return True
+        return False
+
     def _correction(self, text: str, tracker: Tracker, requested: str, slots: dict[str, Any],
                     state: dict[str, Any], turn: Turn) -> bool:
         """Apply a correction; True when the message was one (handled, with its own reply)."""
+        if self._name_completed(text, requested, slots, turn):
+            return True
         named = self._named_field(text)
         if named:
             slot, end = named

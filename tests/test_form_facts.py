@@ -576,3 +576,37 @@ def test_emoji_and_radio_slang_answer_yes_no_and_the_photo():
 ])
 def test_a_reply_that_adds_nothing_to_a_brief_telling(text, nothing):
     assert ff.adds_nothing(text) is nothing
+
+
+@pytest.mark.parametrize("text, current, expected", [
+    ("Sebentar.\nNamanya kurang.\nLengkapnya Nur Aini Rahmawati Putri.", "Nur Aini Rahmawati", "Nur Aini Rahmawati Putri"),
+    ("afwan akhi, nama lengkap saya Siti Khadijah Nurul Izza, tadi kurang", "Siti Khadijah", "Siti Khadijah Nurul Izza"),
+    ("bukan Hartini saja tapi Hartini Sulistyowati, lengkapnya", "Hartini", "Hartini Sulistyowati"),
+    ("Ngapunten, nami kula jangkepipun Sutrisno Hadi", "Sutrisno", "Sutrisno Hadi"),
+    ("nama yg bener Annisa pakai n dua", "Anisa Rahmawati", "Annisa Rahmawati"),
+    ("namanya tulis lengkap aja, Wulandari", "Wulan", "Wulandari"),
+    # anything else is left to the open question
+    ("jl kenanga 5 rt 2 rw 1", "Budi", None),
+    ("untuk daftar sekolah Budi Santoso", "Budi", None),
+    ("bukan Budi tapi Joko", "Budi Santoso", None),
+])
+def test_a_name_completed_or_respelt_from_any_question(text, current, expected):
+    assert ff.completed_name(text, current) == expected
+
+
+@pytest.mark.parametrize("text, name", [
+    ("saya anaknya, Fatimah Azzahra", "Fatimah Azzahra"),
+    ("saya sendiri, Suparno", "Suparno"),
+    ("Linmas, Bpk. Sarwono", "Sarwono"),
+    ("Bu Kader Sri Wahyuni", "Sri Wahyuni"),
+    ("Cak Budi", "Budi"),
+    ("Wulan istrinya pak Bayu", "Wulan"),
+    ("Budi Santoso, ketua RT 05", "Budi Santoso"),
+    ("Moh. Sholeh", "Moh. Sholeh"),
+])
+def test_who_the_person_is_is_not_their_name(text, name):
+    assert ff.name_in_answer(text) == name
+
+
+def test_an_rt_corrected_while_the_rw_stays():
+    assert ff.patch_rt_rw("jl. jalak 7 rt 3 rw 3", "ganti alamatnya, rt 4 bukan rt 3, rw nya tetap 3") == "jl. jalak 7 rt 4 rw 3"
