@@ -18,8 +18,9 @@ from actions.common import (
 from kokom import doc_names, wording
 from kokom.day_words import resolve_day
 from kokom.hours import day_answer, office_status_text, weekly_schedule_text
-from kokom.office import DocumentFile, DocumentInfo, office_file_path
+from kokom.office import DocumentFile, DocumentInfo, is_placeholder, office_file_path
 from kokom.settings import is_production
+from kokom.understanding import PARKING, normalized
 
 
 def detect_documents(text: str) -> list[str]:
@@ -170,6 +171,9 @@ class ActionOfficeLocation(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> list[dict[str, Any]]:
         cfg = office()
         text = wording.text("utter_office_location", maps_url=cfg.maps_url)
+        # (a placeholder is never sent: until the office fills it in, the address answers alone)
+        if cfg.parking and not is_placeholder(cfg.parking) and PARKING.search(normalized(latest_text(tracker))):
+            text += "\n\n" + wording.text("utter_office_parking", parking=cfg.parking)
         if on_whatsapp(tracker):
             # Only WhatsApp renders the pin; elsewhere (REST) a custom payload arrives as a
             # separate message without text, i.e. an empty bubble before the address.

@@ -89,7 +89,11 @@ class ActionCheckStatus(Action):
                                                        lines=lines))
             return []
         if not cases:
-            dispatcher.utter_message(text=wording.text("utter_status_none"))
+            if kind:  # "aduan got mampet minggu lalu kok belum dikerjain" from a number with no case
+                name = f"utter_status_none_{kind}"
+                dispatcher.utter_message(text=wording.text(name), buttons=wording.buttons(name))
+            else:
+                dispatcher.utter_message(text=wording.text("utter_status_none"))
             return []
         lines = "\n\n".join(case_line(c) for c in cases)
         dispatcher.utter_message(text=wording.text("utter_status_open", lines=lines))

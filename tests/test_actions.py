@@ -317,6 +317,23 @@ def test_location_has_map_link():
     assert len(messages) == 1 and "maps" in messages[0]["text"] and not messages[0].get("custom")
 
 
+def test_parking_is_answered_with_the_location_once_the_office_fills_it_in(tmp_path, monkeypatch):
+    # The shipped value is a placeholder: never sent; the address answers alone.
+    messages, _ = run(ActionOfficeLocation(), tracker("parkir mobil di kelurahan muat ga?", intent="ask_office_location"))
+    assert "Parkir" not in messages[0]["text"] and "INFO PARKIR" not in messages[0]["text"]
+    source = Path(__file__).resolve().parent.parent / "office" / "kelurahan.yml"
+    text = source.read_text(encoding="utf-8").replace(
+        'parking: "[ISI INFO PARKIR, misalnya: halaman depan kantor untuk motor dan 3 mobil]"',
+        'parking: "halaman depan kantor, muat 3 mobil"')
+    file = tmp_path / "kelurahan.yml"
+    file.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("KOKOM_OFFICE_FILE", str(file))
+    messages, _ = run(ActionOfficeLocation(), tracker("parkir mobil di kelurahan muat ga?", intent="ask_office_location"))
+    assert "Parkir:* halaman depan kantor, muat 3 mobil" in messages[0]["text"]
+    messages, _ = run(ActionOfficeLocation(), tracker("alamat kantor", intent="ask_office_location"))
+    assert "Parkir" not in messages[0]["text"]  # only when asked
+
+
 # --- status, handoff, feedback ---------------------------------------
 
 
@@ -329,6 +346,20 @@ def test_status_only_for_the_owner(db_url, fixed_now):
     assert "tidak ditemukan" in messages[0]["text"]
     messages, _ = run(ActionCheckStatus(), tracker("laporan saya gimana", intent="check_status"))
     assert case.ticket in messages[0]["text"]
+
+
+def test_status_with_no_case_on_this_number_offers_what_to_do(db_url, fixed_now):
+    # "aduan got mampet minggu lalu kok belum dikerjain" from a number with no case: send the
+    # ticket, report again, or ask an officer.
+    messages, _ = run(ActionCheckStatus(), tracker("aduan got mampet minggu lalu kok belum dikerjain",
+                                                  intent="check_status", sender="6289911112222"))
+    assert "nomor tiketnya" in messages[0]["text"]
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/file_complaint", "/request_human"]
+    messages, _ = run(ActionCheckStatus(), tracker("sktm saya sudah jadi belum", intent="check_status",
+                                                  sender="6289911112222"))
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/request_document", "/request_human"]
+    messages, _ = run(ActionCheckStatus(), tracker("cek status", intent="check_status", sender="6289911112222"))
+    assert not messages[0].get("buttons")
 
 
 def test_request_human_queues_and_pauses(db_url, monkeypatch):

@@ -222,6 +222,7 @@ class OfficeConfig:
     longitude: float
     maps_url: str
     contacts: dict[str, str]
+    parking: str
     timezone: tzinfo
     service_hours: dict[int, tuple[Interval, ...]]
     holidays: dict[date, Holiday]
@@ -732,6 +733,7 @@ def parse_office(data: dict) -> OfficeConfig:
     if maps_url is None and lat is not None and lon is not None:
         maps_url = f"https://www.google.com/maps?q={lat},{lon}"
     contacts = _parse_contacts(p, office.get("contacts"))
+    parking = _opt_str(p, office, "parking", "office") or ""
     tz = _resolve_timezone(p, data.get("timezone"))
     service_hours = _parse_service_hours(p, data.get("service_hours"))
     holidays = _parse_holidays(p, data.get("holidays"))
@@ -751,6 +753,7 @@ def parse_office(data: dict) -> OfficeConfig:
         latitude=lat,
         longitude=lon,
         maps_url=maps_url,
+        parking=parking,
         contacts=contacts,
         timezone=tz,
         service_hours=service_hours,

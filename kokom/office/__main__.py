@@ -32,6 +32,8 @@ def _summary(cfg: OfficeConfig, file: Path) -> str:
     placeholders = [f"office.contacts.{k}" for k, v in cfg.contacts.items() if is_placeholder(v)]
     if is_placeholder(cfg.address):
         placeholders.insert(0, "office.address")
+    if is_placeholder(cfg.parking):
+        placeholders.append("office.parking")
     if placeholders:
         lines.append("  still placeholders (please fill in): " + ", ".join(placeholders))
     listed = [(doc.key, f) for doc in cfg.documents.values() for f in doc.files]
