@@ -105,7 +105,10 @@ SHORTHAND = {
     "dbntu": "dibantu", "srt": "surat", "pngntr": "pengantar", "khlngn": "kehilangan", "lpr": "lapor",
     "mtr": "motor", "ilng": "ilang", "mlm": "malam", "lyn": "layanan", "ap": "apa", "aj": "aja", "sj": "saja",
     "ad": "ada", "krj": "kerja", "pnghn": "penghuni", "dpn": "depan", "mngg": "minggu", "y": "ya", "mw": "mau",
-    "ngrs": "ngurus", "btl": "batal", "prl": "perlu", "syrt": "syarat", "brks": "berkas", "jd": "jadi", "lm": "lama",
+    "ngrs": "ngurus", "btl": "batal",
+    # phonetic spellings of residents who write as they speak (set 46)
+    "sayah": "saya", "saia": "saya", "daptar": "daftar", "kelurhan": "kelurahan", "kelurahn": "kelurahan",
+    "mintatolong": "minta tolong", "belom": "belum", "prl": "perlu", "syrt": "syarat", "brks": "berkas", "jd": "jadi", "lm": "lama",
 }
 # "bkn" is "bukan" as often as "bikin": it is "bikin" only before a letter's name ("mw bkn srt kt dmsl").
 _BKN_LETTER = re.compile(r" bkn (?=(surat|sku|sktm|skck|kk|ktp|akta|akte|pengantar|domisili|keterangan|ket|kt) )")
@@ -305,6 +308,8 @@ WANT_APPLY = _rx(
     r"|diganti|digantos|ganti baru|ganti|gantos|diperbarui|diperpanjang|perpanjang|cetak|cetak ulang|nyetak|dicetak"
     # e-KTP: "mau rekam ktp", "arep perekaman"
     r"|rekam|merekam|ngerekam|perekaman|direkam"
+    # "warga saya mau pecah kk"
+    r"|pecah|mecah|memecah|pisah|misah"
     # Madurese (beside REGIONAL_WORDS): "ngoros surat"
     r"|ngebay|abay|ngoros|aoros)"
     # told to apply by someone else: "disuruh ibu ngurus surat nikah", "calon istri minta saya cepet urus ..."
@@ -424,7 +429,7 @@ A_PERSON = _rx(
     r"|(min|admin|mimin|kak|mas|mbak) manusia|manusia (plis|please|pls|dong|tolong)"
     r"|(ojok|ojo|jangan|bukan|dudu|sanes|mboten|bunten|ta) (robot|bot|mesin)"
     r"|(mau|pengen|ingin|pgn) (e |di )?(layani|dilayani|ngobrol|bicara|ngomong|chat) (dengan |sama |sm )?(orang|org|manusia|petugas)"
-    r"|admin asli|petugas asli"
+    r"|admin asli|petugas asli|(orang|org|petugas|wong)(nya| nya|ne)? langsung"
     # "tolong saya dihubungkan dengan petugas saja", "q mw ngmg lgsg sm org kelurahan", "transfer ke CS dong"
     r"|(hubungkan|sambungkan|dihubungkan|disambungkan|dihubungin|sambungin|ngomong|ngmg|omong|bicara|ngobrol|chat|transfer"
     r"|oper|alihkan|diteruskan|nyarios|matur) (langsung |lgsg |lsg )?(dengan|dgn|sama|sm|ke|karo|kalih|kaliyan|sareng|ka) (petugas|admin|operator|cs"
@@ -491,7 +496,8 @@ CONTACT_OF = _rx(r"nomor|nomer|no|kontak|telp|telepon|telpon|cp|wa|whatsapp|hubu
 # "besok anak sekolah libur ga": the school's calendar, not the office's.
 SCHOOL_DAY = _rx(r"sekolah\w* (\w+ )?(libur|masuk|prei|pulang)|libur sekolah|sekolah\w* (\w+ )?(buka|tutup|mulai)")
 OTHER_OFFICE = _rx(
-    r"polres|polresta|polsek|polisi|samsat|dukcapil|disdukcapil|capil|kantor pos|bank|puskesmas|rumah sakit|rsud|kua"
+    r"polres|polresta|polsek|polisi|samsat|dukcapil|disdukcapil|capil|kantor pos|bank|puskesmas|rumah sakit|rsud|kua|taspen|asabri"
+    r"|pegadaian"
     r"|pengadilan|imigrasi|bpjs|pln|pdam|kantor pajak|satpas|terminal|stasiun|bandara|jurusan|bis|bus|kereta|travel"
 )
 WHERE_ELSEWHERE = _rx(r"alamat\w*|dimana|di mana|dmn|ngendi|pundi|lokasi\w*|letak\w*|maps|share ?loc")
@@ -509,7 +515,10 @@ OFFICE_STAFFED = _rx(r"(jam )?istirahat\w* (siang |siangnya |makan siang )?(jam 
                      r"|istirahat\w* (siang |makan siang )?(jam|pukul) \d+|jam istirahat\w*|jam (\S+ ){1,2}(sudah |udah |udh |sdh |msh |masih |sih |wis |wes )?(ada|onok|enek|wonten|ono) "
                      r"(petugas|orang|org|wong|tiyang|yg jaga|yang jaga|pelayanan)")
 SUGGESTION_FORM = _rx(r"(kalau|kalo|klo|kl|nek|menawi) (bisa|bs|boleh|saged|iso) (\w+ ){0,2}(ada|dibuat|disediakan|dibuka|ditambah|diadakan"
-                      r"|buka|dibikin|wonten|onok)|(mbok|coba) (ya |yo )?(ada|dibuat|disediakan|ditambah|diadakan)")
+                      r"|buka|dibikin|wonten|onok)|(mbok|coba) (ya |yo )?(ada|dibuat|disediakan|ditambah|diadakan)"
+                      # "gimana kalo sabtu dibuka setengah hari, buat yg kerja senin-jumat"
+                      r"|(gimana|gmn|bagaimana|piye|pripun) (kalo|kalau|klo|nek|menawi) (\w+ ){0,3}(dibuka|dibuat|disediakan|ditambah"
+                      r"|diadakan|dibikin|diperpanjang)")
 OFFICE_WORDS = _rx(r"kantor|kelurahan|pelayanan|layanan|loket|petugas|balai")
 
 OFFICER_WORDS = _rx(r"(petugas|admin|operator|orang|manusia|lurah|staf|staff|cs|pegawai)(nya|e)?")
@@ -631,8 +640,19 @@ REPORTED_BEFORE = _rx(r"(sudah|udah|udh|sdh|dah|wis|wes|sampun|pernah) (\w+ ){0,
 WANTS_TO_REPORT = _rx(r"(mau|mo|ingin|pengen|arep|badhe|kate) (\w+ )?(lapor|melapor|ngadu|mengadu|komplain)\w*")
 
 
+# "kok laporan got mampet sy ga ditanggapi2 sih", "laporan lampu mati kok blm ada yg benerin"
+NOT_HANDLED = _rx(r"(belum|blm|blom|durung|dereng|gak|ga|gk|nggak|tidak|tdk|ora|ndak) (ada yg |ada yang |ono sing |enek sing )?"
+                  r"(di)?(tanggapi|tanggepin|tanggapin|tanggepi|respon|proses|tindaklanjuti|benerin|betulin|perbaiki|kerjain"
+                  r"|tangani|urus)\w*")
+
+
 def status_cue(text: str) -> bool:
     norm = normalized(text)
+    if LOOSE_TICKET.search(text or "") and not WANTS_TO_REPORT.search(norm):
+        return True  # "nomer tiket DOK 2026 1204 0021 tolong dicek"
+    if REPORT_NOUN.search(norm) and NOT_HANDLED.search(norm) and (MINE.search(norm) or re.search(r" kok | ko | koq ", norm)) \
+            and not WANTS_TO_REPORT.search(norm) and not NEW_REPORT.search(norm):
+        return True
     if not WANTS_TO_REPORT.search(norm) and not NEW_REPORT.search(norm) and (
             REPORT_NOUN.search(norm) and (EARLIER.search(norm) or EARLIER_DATE.search(norm))
             and (WORK_NOT_YET.search(norm) or NO_NEWS.search(norm) or NOT_YET.search(norm))
@@ -693,6 +713,8 @@ EXPLICIT_REQUIREMENTS = _rx(
     r"(syarat|syrat|persyaratan)\w* ?(e |nya |ipun )?(apa|ap|opo|menapa|punapa|napa)|(apa|opo) (aja|saja|wae|ae) syarat\w*"
     r"|(bawa|bwa|nggowo|gowo) (apa|ap|opo)"
     # "bisa lewat wa aja atau harus ke kantor?": how, asked (not "ajukan lewat wa")
+    # "Dengan hormat, kami ingin menanyakan: 1. persyaratan pecah KK, 2. apakah dapat diproses ..."
+    r"|(ingin|mau|hendak|akan) menanyakan (\w+ ){0,2}(persyaratan|syarat)\w*|(apakah|apa) (bisa|dapat|bs) diproses"
     r"|atau harus (ke|datang|dateng|langsung)|(bisa|bs|boleh|iso) (lewat|via) (wa|whatsapp|online|chat|sini)\w*( aja| saja)? (atau|apa|ga|gak|nggak|tidak|kah|\?)"
 )
 
@@ -708,14 +730,22 @@ SECONDARY_QUESTION = _rx(
 # a case is asked about, even though kokom.tickets cannot find it (the status answer lists the
 # resident's own cases).
 LOOSE_TICKET = re.compile(r"(?<![0-9A-Za-z])(?:adu|dok|kon)\s*[-/.]?\s*20\d\d(?![0-9])", re.IGNORECASE)
+# "balik nama sertifikat tanah warisan, kelurahan iso ngurus ora?", "ngurus sertifikat tanah waris di BPN
+# syaratnya apa": the land office's certificate, whatever "waris" says (not "surat keterangan ahli waris
+# untuk balik nama sertifikat", which is this office's letter).
+LAND_OFFICE = re.compile(r"^(?=.*(?:sertifikat|sertipikat) tanah|.*\bbpn\b|.*balik nama sertifikat)"
+                         r"(?!.*(?:surat|keterangan|ket|sk)\s+(?:ahli\s+)?waris|.*ahli waris)")
 # "parkir mobil di kelurahan muat ga?", "parkir motor di mana kak": where to park is where the office is
 # (not "motor sy ilang di parkiran", not "parkir liar").
 PARKING = _rx(r"parkir|parkiran|tempat parkir|lahan parkir|area parkir")
-PARKING_TROUBLE = _rx(r"liar|ilang|hilang|dicuri|curi|maling|colong|dicolong|pungli|preman|tukang parkir|juru parkir"
-                      r"|jukir|macet|ditindak|ganggu|mengganggu|menghalangi|nutup|menutup|sembarangan")
+PARKING_TROUBLE = _rx(r"liar|ilang|hilang|dicuri|curi|maling|malang|colong|dicolong|nyolong|nyongkel|dicongkel|begal|patroli"
+                      r"|pungli|preman|tukang parkir|juru parkir|jukir|macet|ditindak|ganggu|mengganggu|menghalangi|nutup"
+                      r"|menutup|sembarangan"
+                      # "masukan aj, parkiran motor di kantor kelurahan kalo bisa diperluas": a suggestion
+                      r"|kurang|sempit|diperluas|perluas|ditata|ditambah|sebaiknya|masukan|saran|usul\w*")
 # "bisa minta nomor WA petugas pelayanan?", "petugas yg ngurusin kk hubungi sy": a person to talk to.
 OFFICER_CONTACT = _rx(
-    r"(nomor|nomer|no|nmr|kontak|contact) (wa |whatsapp |hp |telp |telepon |telpon |tlp )?(petugas|admin|pegawai|staf|operator|cs|pelayanan)\w*"
+    r"(nomor|nomer|no|nmr|kontak|contact) (wa |whatsapp |hp |telp |telepon |telpon |tlp )?(petugas|admin|pegawai|staf|operator|pelayanan)\w*"
     r"|(petugas|admin|pegawai|staf|operator)\w* (\w+ ){0,4}(hubungi|telpon|telepon|telp|tlp|nelpon|call|kontak|wa) (saya|sy|aku|kami|kula|kulo)"
     r"|(minta|mohon|tolong) (saya |sy |aku )?(dihubungi|ditelpon|ditelepon|dikontak|di wa|diwa)"
 )
@@ -727,9 +757,60 @@ ASKS_REQUIREMENTS = _rx(r"(mau|mo|ingin|pengen|pgn|minta|mohon|boleh|bisa|butuh|
 APPLY_VERB = _rx(r"mengajukan|ajukan|ngajukan|ngajuin|ajuin|urus|ngurus|mengurus|uruskan|diurus|diurusin|diurusi|bikin|bikinin"
                  r"|bkin|buatkan|dibuatkan|membuat|nggawe|gawe|gawekno|ndamel")
 # A second wish after the first ("..., sekalian mau tanya syarat sktm"): the first one counts.
-SECOND_WISH = re.compile(r"[,.;!]?\s+(?:sekalian|sekaligus|sama satu lagi|terus satu lagi)\s+(?:mau\s+|saya\s+|sy\s+|aku\s+)*"
-                         r"(?:tanya|nanya|takon|tanglet|minta|mau|ngurus|urus|bikin|lapor|izin|ijin|info)",
+SECOND_WISH = re.compile(r"[,.;!]?\s+(?:sekalian|sekaligus|sama satu lagi|terus satu lagi|abis itu|habis itu|setelah itu"
+                         r"|sesudah itu)\s+(?:mau\s+|saya\s+|sy\s+|aku\s+)*"
+                         r"(?:tanya|nanya|takon|tanglet|minta|mau|ngurus|urus|bikin|lapor|izin|ijin|info|daftar)",
                          re.IGNORECASE)
+# "kmrn sy udh lapor soal lampu, tiketnya ADU-..., tp skrg ada yg lain, motor adik sy dicuri semalem",
+# "td sy udh tanya soal sktm ke admin, oh iya sekalian mau ngadu, ...": what was done before is told
+# first, then what is wanted now (set 46).
+NOW_WISH = re.compile(r"[,.;!?]?\s*\b(?:(?:tapi|tp|nah|terus|trus|eh)\s+)?(?:skrg|sekarang|saiki|sakniki|oh iya|oh ya|oiya|eh iya"
+                      r"|eh sekalian|yaudah|ya udah|ya sudah|yowes|yo wis|yawis)\b[,:]?\s*", re.IGNORECASE)
+TOLD_BEFORE = _rx(r"(kmrn|kemarin|kemaren|wingi|td|tadi|minggu lalu|barusan) (\w+ ){0,3}(udh |udah |sudah |sdh |wis |uwis )?"
+                  r"(lapor|nanya|tanya|chat|ngajuin|ajukan|ngurus|diambil|takon)"
+                  r"|(udh|udah|sudah|sdh|wis) (\w+ ){0,2}(lapor|nanya|tanya|chat|diambil|takon)"
+                  # "harus ya lapor lewat sini? yaudah, ...": a hesitation before the message itself
+                  r"|^ ?(harus|kudu|wajib) (ya|yo|to|kah)")
+
+
+def _wish(part: str, whole: str) -> str | None:
+    """The service a part of a message asks for, from its own words (see first_wish)."""
+    norm = normalized(part)
+    if find_tickets(part) or status_cue(part):
+        return "check_status"
+    if (NEW_REPORT.search(norm) or WANTS_TO_REPORT.search(norm)) and not _names_a_document(part):
+        return "file_complaint"
+    if _names_a_document(part) and question_cue(part):
+        return "ask_requirements"
+    if _names_a_document(whole) and (WANT_APPLY.search(norm) or APPLY_NOW.search(norm) or APPLY_VERB.search(norm)) \
+            and not question_cue(part):
+        return "request_document"
+    if OTHER_AGENCY.search(norm) and not _names_a_document(part):
+        return "out_of_scope"
+    if reports_a_problem_outright(part) and not _names_a_document(part):
+        return "file_complaint"
+    return None
+
+
+def now_wish(text: str) -> str | None:
+    """After what was done before ("kmrn sy udh lapor ..., tp skrg ..."), what is wanted now."""
+    for match in NOW_WISH.finditer(text or ""):
+        head, tail = text[:match.start()], text[match.end():]
+        if match.start() > 0 and TOLD_BEFORE.search(normalized(head)) and len(content_words(tail)) >= 2:
+            # (the document may be named before: "kmrn sy udh nanya syarat pecah kk, skrg mau langsung ajuin aja")
+            return _wish(tail, text)
+    return None
+
+
+def story_ends_applying(text: str) -> bool:
+    """Three sentences or more whose last one applies for a named document, without asking."""
+    sentences = [p for p in re.split(r"(?<=[.!?])\s+", (text or "").strip()) if p.strip()]
+    if len(sentences) < 3:
+        return False
+    last = sentences[-1]
+    norm = normalized(last)
+    return _names_a_document(last) and bool(WANT_APPLY.search(norm) or APPLY_NOW.search(norm)) \
+        and not question_cue(last) and not status_cue(last) and "?" not in last
 
 
 def first_wish(text: str) -> str | None:
@@ -737,22 +818,20 @@ def first_wish(text: str) -> str | None:
     ..., sekalian mau tanya syarat sktm" -> file_complaint; "mau minta dibuatkan SKTM, sekalian tanya
     kantor buka sampai jam berapa" -> request_document), or None when the message holds one wish or
     the first one says too little to decide."""
+    now = now_wish(text)
+    if now is not None:
+        return now
     match = SECOND_WISH.search(text or "")
     if not match or match.start() == 0:
         return None
     head = text[:match.start()]
     if len(content_words(head)) < 3:
         return None
-    norm = normalized(head)
-    if find_tickets(head) or status_cue(head):
-        return "check_status"
-    if (NEW_REPORT.search(norm) or WANTS_TO_REPORT.search(norm)) and not _names_a_document(head):
-        return "file_complaint"
-    if _names_a_document(head) and question_cue(head):
-        return "ask_requirements"
-    if _names_a_document(head) and (WANT_APPLY.search(norm) or APPLY_NOW.search(norm) or APPLY_VERB.search(norm)):
-        return "request_document"
-    return None
+    if TOLD_BEFORE.search(normalized(head)):
+        # "kmrn sy lapor jalan rusak, eh sekalian nanya, surat ahli waris syaratnya apa aja": the past
+        # comes first, the wish after it
+        return _wish(text[match.start():], text[match.start():])
+    return _wish(head, head)
 
 
 def question_cue(text: str) -> bool:
@@ -813,7 +892,9 @@ def states_broken_thing(text: str) -> bool:
 
 # Public-order trouble ("wonten tiyang sade ciu ... sami mendem").
 PUBLIC_ORDER = _rx(r"berantem|berkelahi|kelahi|gelut|keroyok|dikeroyok|bacok|dibacok|berdarah|anjing liar|asu liar|anjing galak|asu galak|digigit anjing|dicokot|ciu|miras|arak|oplosan|mabuk|mabok|mendem|judi|togel|sabung ayam|narkoba|pil koplo|balap liar|tawuran"
-                   r"|maling|nyolong|pencurian|kemalingan|begal|preman|pungli")
+                   r"|maling|nyolong|pencurian|kemalingan|begal|preman|pungli"
+                   # a neighbour's smoke and waste ("tetangga tiap sore bakar sampah plastik dan asapnya masuk")
+                   r"|bakar sampah|bakar plastik|bakar\w* sampah|asapnya|asape|buang limbah|limbah\w*|dicuri|dicolong|kecurian")
 
 
 def reports_problem(text: str) -> bool:
@@ -1095,6 +1176,16 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
     wish = first_wish(text)
     if wish is not None:
         new_name, cue = wish, "first_wish"
+    elif story_ends_applying(text):
+        # "Selamat pagi pak. Anak saya keterima di SMK tapi biaya seragamnya berat. ... Saya mau ajukan
+        # SKTM atas nama saya, Siti Aminah." (set 48): the story first, the application last.
+        new_name, cue = "request_document", "wants_to_apply"
+    elif name in {"give_feedback", "out_of_scope", "greet", "thank"} and _names_a_document(text) and len(words) <= 10 \
+            and re.search(r" (buat|untuk|utk|bwt|kanggo|kangge|gawe) ", norm) and not question_cue(text) \
+            and not FEEDBACK_WORDS.search(norm) and not REPORT_WORD.search(norm) and not status_cue(text) \
+            and not find_tickets(text):
+        # "PENGANTAR SKCK!!! BUAT LAMARAN KERJA!!! CEPAT!!!": a document and what it is for
+        new_name, cue = "request_document", "wants_to_apply"
     elif ARITHMETIC.search(text or "") and ASKS_RESULT.search(text or "") and not find_tickets(text) and not NIK_GIVEN.search(text) \
             and (name not in {"file_complaint", "check_status", "inform"} or WORD_OPERATION.search(text or "")) \
             and len(words) <= 8:
@@ -1134,11 +1225,13 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
           and WANTS_PERSON.search(norm)) and not WHICH_ONE.search(norm):
         new_name, cue = "request_human", "a_person"
     elif name not in {"request_human", "bot_challenge"} and OFFICER_CONTACT.search(norm) and not OTHER_OFFICE.search(norm) \
-            and not find_tickets(text) and not status_cue(text):
+            and not UTILITY.search(norm) and not find_tickets(text) and not status_cue(text):
         # "Afwan, bisa minta nomor WA petugas pelayanan?", "minta tolong petugas yg ngurusin kk hubungi sy"
         new_name, cue = "request_human", "a_person"
     elif name != "ask_office_location" and PARKING.search(norm) and not PARKING_TROUBLE.search(norm) \
             and not REPORT_WORD.search(norm) and not find_tickets(text) and not OTHER_OFFICE.search(norm) \
+            and not PUBLIC_ORDER.search(norm) and not SUGGESTION_FORM.search(norm) \
+            and (re.search(r"kelurahan|kalurahan|kantor|balai|lurah", norm) or len(words) <= 6) \
             and ("?" in (text or "") or re.search(r"(?<![0-9a-z])(ada|ono|onok|wonten|muat|cukup|bisa|boleh|di ?mana|dmn|ngendi)(?![0-9a-z])", norm)):
         # "parkir mobil di kelurahan muat ga?", "ada tempat parkir mobil gak di kelurahan"
         new_name, cue = "ask_office_location", "parking"
@@ -1146,7 +1239,7 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and not _names_a_document(text) and not find_tickets(text):
         new_name, cue = "show_menu", "what_can_you_do"
     elif name != "out_of_scope" and CHIT_CHAT.search(norm) and not _names_a_document(text) and not find_tickets(text) \
-            and not A_PERSON.search(norm) \
+            and not A_PERSON.search(norm) and not PUBLIC_ORDER.search(norm) \
             and not REPORT_WORD.search(norm):
         new_name, cue = "out_of_scope", "chit_chat"
     elif (name in {"ask_requirements", "check_status", "request_document", "show_menu", "greet", "inform",
@@ -1186,7 +1279,8 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
         new_name, cue = "deny", "not_right"
     elif name in {"give_feedback", "out_of_scope", "show_menu", "greet", "ask_requirements", "deny"} and DAY_OPEN.search(norm) \
             and ("?" in (text or "") or re.search(r"(?<![0-9a-z])(ga|gak|nggak|tidak|ya|kah|nggih|mboten|ora|gk|po|apa|kapan|tanggal berapa|tgl brp|tanggal brp)(?![0-9a-z])", norm)) \
-            and not _names_a_document(text) and not FEEDBACK_OPENING.search(norm.strip()):
+            and not _names_a_document(text) and not FEEDBACK_OPENING.search(norm.strip()) \
+            and not SUGGESTION_FORM.search(norm):
         new_name, cue = "ask_office_hours", "day_open"
     elif name in {"file_complaint", "request_human", "ask_requirements", "greet", "out_of_scope", "check_status", "inform"} \
             and OFFICE_STAFFED.search(norm) and not find_tickets(text) and not REPORT_WORD.search(norm) \
@@ -1350,8 +1444,8 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
           or name == "file_complaint" and not reports_problem(text) and not REPORT_WORD.search(norm)
           and not COMPLAINT_TONE.search(norm)
           or name == "give_feedback" and HOW_QUESTION.search(norm)) \
-            and OTHER_AGENCY.search(norm) and not _names_a_document(text) and not find_tickets(text) \
-            and not REPORT_NOUN.search(norm) and not PURPOSE_ONLY.match(text or ""):
+            and OTHER_AGENCY.search(norm) and (not _names_a_document(text) or LAND_OFFICE.search(norm)) \
+            and not find_tickets(text) and not REPORT_NOUN.search(norm) and not PURPOSE_ONLY.match(text or ""):
         new_name, cue = "out_of_scope", "other_agency"
     elif name not in {"give_feedback", "file_complaint"} and FEEDBACK_OFFER.search(norm) and not _names_a_document(text) \
             and not find_tickets(text) and not status_cue(text) and not reports_problem(text):

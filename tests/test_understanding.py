@@ -1000,3 +1000,58 @@ def test_aid_never_received_offers_the_complaint_when_unsure():
 def test_suggestions_about_hours_and_requirements_stay_suggestions(text, classifier):
     intent, _, _ = decide_intent(text, {"name": classifier, "confidence": 0.5}, [{"name": classifier, "confidence": 0.5}])
     assert intent["name"] == "give_feedback"
+
+
+CUES_FOR_WRITERS_45_48 = [
+    ("harus ya lapor lewat sini? yaudah, tabung gas di warung sy dicolong semalem", "request_document", "file_complaint"),
+    ("surat domisili buat pedagang luar kota syaratnya gmn, abis itu sy mau daftar", "request_document",
+     "ask_requirements"),
+    ("kok laporan got mampet sy ga ditanggapi2 sih", "file_complaint", "check_status"),
+    ("kmrn udh sy chat soal sktm, tp skrg ada yg lebih penting: ada maling masuk rumah tetangga tadi subuh",
+     "check_status", "file_complaint"),
+    ("min td sy nanya jam buka, skrg mau ajuin surat pindah datang aja lah", "ask_requirements", "request_document"),
+    ("kmrn sy lapor jalan rusak, eh sekalian nanya, surat ahli waris syaratnya apa aja", "check_status",
+     "ask_requirements"),
+    ("Dengan hormat, kami ingin menanyakan: 1. persyaratan pecah KK, 2. apakah dapat diproses dalam satu hari.",
+     "request_document", "ask_requirements"),
+    ("sayah kemaren ngajuin sktm udah jadi belom", "request_document", "check_status"),
+    ("laporan lampu mati kok blm ada yg benerin sampe skrg", "file_complaint", "check_status"),
+    ("nomer tiket DOK 2026 1204 0021 tolong dicek", "file_complaint", "check_status"),
+    ("sayah ga ngerti ngetik, mintatolong orang nya langsung", "request_document", "request_human"),
+    ("kmrn sy nanya ktp, skrg mau nanya bikin sim c dmn ya", "ask_requirements", "out_of_scope"),
+    ("gimana kalo sabtu dibuka setengah hari, buat yg kerja senin-jumat", "ask_office_hours", "give_feedback"),
+    ("Nak, kantor Taspen cabang Madiun itu buka jam berapa nggih?", "ask_office_hours", "out_of_scope"),
+    ("balik nama sertifikat tanah warisan, kelurahan iso ngurus ora?", "ask_requirements", "out_of_scope"),
+    ("nitip nggih, warga saya mau pecah kk soalnya sudah nikah dan ngontrak sendiri", "check_status", "request_document"),
+    ("min kmrn sy udh lapor soal lampu, tiketnya ADU-20261201-0003, tp skrg ada yg lain, motor adik sy dicuri semalem",
+     "check_status", "file_complaint"),
+    ("min kmrn sy udh nanya syarat pecah kk, skrg mau langsung ajuin aja", "ask_requirements", "request_document"),
+    ("Pak, saya punya anak kecil yang sering batuk. Awalnya saya kira karena cuaca. Ternyata tetangga belakang rumah "
+     "tiap sore bakar sampah plastik dan asapnya masuk ke kamar. Mohon dibantu.", "out_of_scope", "file_complaint"),
+    ("Selamat pagi pak. Anak saya keterima di SMK tapi biaya seragamnya berat. Suami kerja serabutan. Kata wali kelas "
+     "bisa minta keringanan pakai SKTM. Saya mau ajukan SKTM atas nama saya, Siti Aminah.", "request_document",
+     "request_document"),
+    ("PENGANTAR SKCK!!! BUAT LAMARAN KERJA!!! CEPAT!!!", "give_feedback", "request_document"),
+    # this office's heirship letter for the land office stays this office's
+    ("surat keterangan ahli waris untuk balik nama sertifikat tanah bapak", "request_document", "request_document"),
+]
+
+
+@pytest.mark.parametrize("text, classifier, expected", CUES_FOR_WRITERS_45_48)
+def test_cues_for_writers_45_48(text, classifier, expected):
+    intent, _, _ = decide_intent(text, {"name": classifier, "confidence": 0.5}, [{"name": classifier, "confidence": 0.5}])
+    assert intent["name"] == expected
+
+
+@pytest.mark.parametrize("text, classifier", [
+    # parking trouble and suggestions about the car park are not the office's location
+    ("masukan aj, parkiran motor di kantor kelurahan kalo bisa diperluas", "give_feedback"),
+    ("ada yg nyolong helm di parkiran kos 2x minggu ini", "file_complaint"),
+    ("min td jam 3 subuh ada yg nyoba nyongkel motor di parkiran kos, tolong patroli", "file_complaint"),
+    ("ada malang motor di parkiran masjid td subuh", "file_complaint"),
+    # another company's customer service is not an officer here
+    ("wifi rumah lemot, nomor cs provider nya berapa", "out_of_scope"),
+])
+def test_parking_and_contact_cues_keep_their_limits(text, classifier):
+    intent, _, _ = decide_intent(text, {"name": classifier, "confidence": 0.5}, [{"name": classifier, "confidence": 0.5}])
+    assert intent["name"] == classifier
