@@ -145,6 +145,13 @@ class ValidateComplaintForm(ListeningForm):
             return str(media.get("type") or "image") == "image" or slot == "complaint_photo"
         return shared_location(tracker) is not None
 
+    def answers_despite_question(self, slot: str, text: str) -> bool:
+        if slot == "complaint_photo":
+            return ff.is_photo_skip(text) or ff.mentions_no_photo(text)
+        if slot == "reporter_name":
+            return ff.is_anonymous(text)
+        return False
+
     # --- one answer -------------------------------------------------------------
     def answer(self, slot: str, text: str, tracker: Tracker, slots: dict[str, Any]) -> Answer:
         return getattr(self, f"_answer_{slot}")(text, tracker, slots)

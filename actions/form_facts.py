@@ -125,10 +125,10 @@ NOT_NAME_WORDS = FILLER | AFFIRM_WORDS | DENY_WORDS | {
 NAME_ABBREVIATIONS = {"moh", "muh", "mohd", "mochammad", "moch", "sri", "dwi", "tri", "eka", "dewi", "bagus", "slamet",
                       "mas", "ayu", "putri", "putra"}
 HONORIFICS = {"pak", "bapak", "bpk", "bu", "ibu", "mas", "mbak", "mba", "kak", "sdr", "saudara", "saudari",
-              "ny", "nyonya", "tn", "tuan", "dik", "adik", "mbah", "bude", "pakde", "cak", "ustadz", "ustaz", "ustadzah",
+              "ny", "nyonya", "tn", "tuan", "dik", "adik", "mbah", "bude", "pakde", "cak", "mbok", "mbokde", "yu", "ustadz", "ustaz", "ustadzah",
               "ustazah"}
 # Who the person is, written before the name ("Bu Kader Sri Wahyuni", "Linmas, Bpk. Sarwono"): not the name.
-ROLE_WORDS = {"kader", "linmas", "relawan", "hansip", "satpam", "ketua", "sekretaris", "bendahara", "tagana", "pengurus",
+ROLE_WORDS = {"sayah", "saia", "kader", "linmas", "relawan", "hansip", "satpam", "ketua", "sekretaris", "bendahara", "tagana", "pengurus",
               "anggota", "takmir", "bidan", "perawat", "guru", "anaknya", "suaminya", "istrinya", "cucunya", "sendiri"}
 GREETING_WORDS = {"halo", "hallo", "hai", "hi", "hello", "assalamualaikum", "assalamu", "alaikum", "asalamualaikum",
                   "permisi", "selamat", "pagi", "siang", "sore", "malam", "sugeng", "enjing", "ndalu", "min", "admin",
@@ -298,7 +298,7 @@ ANONYMOUS = re.compile(
     r"sembunyikan|disembunyikan|samarkan|"
     r"(?:(?:ga|gak|gk|nggak|ngga|tidak|tdk|ndak|mboten|ora|jangan|jgn) (?:usah |perlu |mau |ingin |purun |kersa )?"
     r"|(?:gausah|gaushah|ngausah|rausah|ndausah|gaperlu|gakusah) )"
-    r"(?:pakai |pake |nganggo |sebut |disebut |disebutkan |disebutaken |cantumkan |dicantumkan |tulis |ditulis |"
+    r"(?:pakai |pake |nganggo |sebut |disebut |di sebut |disebutkan |disebutaken |cantumkan |dicantumkan |tulis |ditulis |di tulis |"
     r"dipun serat |diserat |dipun sebut |dipun cantumaken |dicantumke |dicantumin |ditulisin |dipun tulis |"
     r"kasih |menyebutkan |nyebut )?(?:nama|nami|asma|identitas)(?:nya|ku|ne|ipun)?|"
     # the name first: "nami kulo mboten usah dipun cantumaken", "namaku ga usah ditulis"
@@ -829,7 +829,7 @@ _NOT_PURPOSE_START = re.compile(
     r"surat|dokumen|bikin|buat|membuat|bikinin|buatkan|mengurus|ngurus|urus|ajukan|mengajukan|"
     # (but "untuk keperluan pengajuan kredit usaha rakyat" is what it is for)
     r"(?:pengajuan|permohonan)(?!\s+(?:kredit|kur|pinjaman|modal|beasiswa|bantuan|bansos|keringanan|kpr|pembiayaan|dispensasi))|"
-    r"minta|saya|sy|aku|kulo|ya|apa|pengantar|akta|akte|kartu|ktp|kk|sktm|sku|skck|n1)\b",
+    r"minta|saya|sy|aku|kulo|ya|apa|pengantar|akta|akte|kartu|ktp|kk|sktm|sku|skck|n1|serat|layang|anaknya|anake|anakipun)\b",
     re.IGNORECASE,
 )
 

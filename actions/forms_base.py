@@ -417,8 +417,11 @@ class ListeningForm(FormValidationAction):
             if slot in self.rt_rw_slots and len(re.findall(r"\b(?:rt|rw)\b", rest, re.IGNORECASE)) >= 3:
                 # "alamat salah om, rt nya 4 bukan 2. jl kenanga 17 rt 4 rw 2": what is wrong, then the
                 # whole address told again, which is the new value
+                # (only an address with its street: "rt 5 rw 3, lapangan voli belakang balai rw" is a
+                # place told whole, not an address inside talk)
                 address, _ = ff.find_address(rest)
-                if address and ff.has_rt_rw(address) and len(address) < len(rest):
+                if address and ff.has_rt_rw(address) and len(address) < len(rest) \
+                        and re.search(r"\b" + ff.STREET + r"\b", address, re.IGNORECASE):
                     rest = address
             answer = self.answer(slot, rest, tracker, self._merged(slots, turn))
             if answer.ok:
@@ -464,7 +467,10 @@ class ListeningForm(FormValidationAction):
         return False
 
     def _swapped(self, text: str, candidates: list[str], tracker: Tracker, slots: dict[str, Any], turn: Turn) -> bool:
-        """The first of these answers in which the text swaps a word ("X bukan Y") takes the swap."""
+        """Every one of these answers in which the text swaps a word ("X bukan Y") takes the swap:
+        "bukan dpn toko besi tp dpn bengkel" changes the place where the description also told it
+        (set 45 changed only the description and kept the wrong place)."""
+        swapped = False
         for slot in candidates:
             current = self._merged(slots, turn).get(slot)
             value = ff.swap_words(current, text) if isinstance(current, str) else None
@@ -474,8 +480,8 @@ class ListeningForm(FormValidationAction):
             if answer.ok:
                 self._set(turn, slots, slot, answer.value, say=True)
                 turn.changes.update(answer.extra)
-                return True
-        return False
+                swapped = True
+        return swapped
 
     def _retold(self, text: str, tracker: Tracker, slots: dict[str, Any], turn: Turn) -> bool:
         """ "ralat min, lampu jalan yg mati 4 tiang bukan 2": a free-text answer told again with the
@@ -543,6 +549,11 @@ class ListeningForm(FormValidationAction):
     def accepts_media(self, slot: str, tracker: Tracker) -> bool:
         return False
 
+    def answers_despite_question(self, slot: str, text: str) -> bool:
+        """The reply holds the answer to ``slot`` whatever else it asks ("harus ya pake foto? ga ada,
+        lewati aja" at the photo question): it is that answer, not a question to leave for."""
+        return False
+
     def should_escape(self, tracker: Tracker, requested: str, text: str) -> bool:
         """Only an unmistakable change of topic leaves the open question."""
         intent, confidence = latest_intent(tracker)
@@ -575,7 +586,9 @@ class ListeningForm(FormValidationAction):
             # the story (it left the question and came back to it until the 20-turn limit).
             return bool(TICKET.search(text) or (status_cue(text) and requested not in self.free_text_slots))
         if intent in QUESTION_INTENTS:
-            return ff.is_question(text)
+            # (set 45: "harus ya pake foto? ga ada, lewati aja" left the photo question for the
+            # requirements and came back to it, again and again, until the 20-turn limit)
+            return ff.is_question(text) and not self.answers_despite_question(requested, text)
         return False
 
     # --- helpers --------------------------------------------------------------------

@@ -610,3 +610,25 @@ def test_who_the_person_is_is_not_their_name(text, name):
 
 def test_an_rt_corrected_while_the_rw_stays():
     assert ff.patch_rt_rw("jl. jalak 7 rt 3 rw 3", "ganti alamatnya, rt 4 bukan rt 3, rw nya tetap 3") == "jl. jalak 7 rt 4 rw 3"
+
+
+def test_phonetic_and_javanese_forms_of_address_are_not_names():
+    assert ff.name_in_answer("Mbok Sarmi") == "Sarmi"
+    assert ff.name_in_answer("sayah Joko Susilo") == "Joko Susilo"
+    assert ff.find_name("mintatolong pengantar skck nama sayah Joko Susilo nik 3577010102950001") == "Joko Susilo"
+    assert ff.is_anonymous("ga usah di tulis nama sayah, takut")
+
+
+def test_purposes_without_the_question_or_the_person():
+    assert ff.find_moving_reason("kalau misalnya saya mau mengurus surat pindah ke Surabaya bisa dimulai dari sini nggak ya?") \
+        == "pindah ke Surabaya"
+    assert ff.find_purpose("disuruh ibu ngurus surat nikah buat mbak sy, yg n1 n2 itu") is None
+    assert ff.find_purpose("pengantar akta lahir buat anaknya, nitip diajukan") is None
+    assert ff.find_purpose("sktm buat berobat ibu saya bisa ga ya") == "berobat ibu saya"
+
+
+def test_who_writes_is_not_where_it_happened():
+    text = ("Selamat siang, saya kader posyandu lansia RW 03. Mbah Painem (78 th) RT 02 sudah 3 bulan tidak menerima "
+            "BPNT padahal namanya ada di DTKS")
+    assert ff.find_place(text) is None
+    assert ff.find_place("sy ketua RT 04 mau lapor got depan masjid al huda rt 04 mampet") == "depan masjid al huda rt 04"

@@ -457,3 +457,42 @@ def test_no_empty_whatsapp_message_in_a_form(assistant):
         assistant.wait_handled(wa_id, handled)
     assert any("DOK-" in str(s) for s in graph.sends(wa_id))
     graph.assert_no_empty_sends()  # every send of the session so far
+
+
+def test_a_question_that_holds_the_answer_is_the_answer(assistant):
+    # Set 45: "harus ya pake foto? ga ada, lewati aja" left the photo question for the requirements
+    # and came back to it until the turn limit; it is the skip it says.
+    r = Resident(assistant, "photo-question")
+    r.open("mau lapor got mampet di gg kenari rt 3 rw 2, airnya meluap ke jalan", "file_complaint")
+    answers = {"complaint_category": "infrastruktur", "complaint_description": "got mampet meluap ke jalan",
+               "complaint_location": "gg kenari rt 3 rw 2"}
+    while r.requested in answers:
+        r.say(answers[r.requested])
+    assert r.requested == "complaint_photo"
+    reply = r.say("harus ya pake foto? ga ada, lewati aja")
+    assert "tanpa foto" in reply.lower() and r.requested == "reporter_name"
+
+
+def test_a_name_completed_at_a_later_question_and_a_place_swapped_everywhere(assistant):
+    r = Resident(assistant, "name-completed")
+    r.open("mau bikin sktm", "request_document")
+    r.say("Nur Aini Rahmawati")
+    assert r.requested == "nik"
+    reply = r.say("Sebentar.\nNamanya kurang.\nLengkapnya Nur Aini Rahmawati Putri.")
+    assert "Nur Aini Rahmawati Putri" in reply and r.requested == "nik"
+    for text in (NIK_SITI, "jl cendrawasih 5 rt 1 rw 3", "daftar sekolah anak", "ya"):
+        r.say(text)
+    case = r.case()
+    assert case and case["full_name"] == "Nur Aini Rahmawati Putri" and case["nik"] == NIK_SITI
+
+    # "bukan dpn toko besi tp dpn bengkel": the place changes where the description also told it
+    r = Resident(assistant, "place-swapped")
+    r.open("lapor jalan berlubang", "file_complaint")
+    if r.requested == "complaint_description":
+        r.say("lubang gede di jl sogaten rt 1 rw 1 dpn toko besi, udh 2 minggu, kmrn ada ibu2 jatuh dr motor")
+    assert r.requested == "complaint_photo"
+    r.say("eh ralat, bukan dpn toko besi tp dpn bengkel sebelahnya")
+    for text in ("skip", "Yusuf", "iya"):
+        r.say(text)
+    case = r.case()
+    assert case and "bengkel" in case["location_text"] and "toko besi" not in case["location_text"]
