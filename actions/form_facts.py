@@ -799,8 +799,10 @@ def looks_like_place(text: str) -> bool:
         return False
     if any(w in PLACE_WORDS and w not in ("no", "nomor") for w in ws):
         return True
-    # "Cendrawasih 5", "Perum Griya Asri": a named place with a number or two capitalised words.
-    if re.search(r"[A-Za-z]{3,}\s+\d{1,4}\b", text or ""):
+    # "Cendrawasih 5", "Perum Griya Asri": a named place with a number or two capitalised words
+    # (not a time or an amount: "ralat, udah 5 hari bukan 3 hari mampetnya" is no place).
+    if re.search(r"[A-Za-z]{3,}\s+\d{1,4}\b(?!\s*(?:hari|hr|minggu|mgg|bulan|bln|tahun|thn|jam|menit|kali|x\b|rb|ribu|juta"
+                 r"|orang|org|ekor|kk\b))", text or ""):
         return True
     return False
 
@@ -983,11 +985,23 @@ def find_documents(text: str) -> list[DocMention]:
     return [DocMention(key, 0, 0) for key in detect_documents(text or "")]
 
 
+_APPLYING = re.compile(r"\b(?:ajukan|mengajukan|ngajuin|ngajukan|bikin|bikinin|urus|ngurus|mengurus|minta|mohon|nyuwun)\b"
+                       r"(?:\s+\w+){0,2}?\s+(?=\w)", re.IGNORECASE)
+
+
 def requested_document(text: str, mentions: list[DocMention]) -> DocMention | None:
     """The document asked for among those named (kokom.doc_names.asked_for), else the first named."""
     if not mentions:
         return None
     asked = _doc_names.asked_for(text) if _doc_names is not None else None
+    if asked is None and len({m.key for m in mentions}) > 1:
+        # "Akta kelahirannya sudah jadi ... Tapi di KK belum masuk. Saya mau ajukan perubahan KK": the
+        # document right after the last verb of applying, even when it was named before as well
+        for verb in reversed(list(_APPLYING.finditer(text or ""))):
+            after = find_documents(text[verb.end():verb.end() + 40])
+            if after:
+                return next(m for m in mentions if m.key == after[0].key) if any(
+                    m.key == after[0].key for m in mentions) else mentions[0]
     return next((m for m in mentions if asked and m.key == asked.key and m.start == asked.start), mentions[0])
 
 

@@ -632,3 +632,16 @@ def test_who_writes_is_not_where_it_happened():
             "BPNT padahal namanya ada di DTKS")
     assert ff.find_place(text) is None
     assert ff.find_place("sy ketua RT 04 mau lapor got depan masjid al huda rt 04 mampet") == "depan masjid al huda rt 04"
+
+
+def test_the_document_applied_for_is_the_one_after_the_verb():
+    text = ("Alhamdulillah anak kedua kami lahir bulan lalu. Akta kelahirannya sudah jadi dari rumah sakit. "
+            "Tapi di KK belum masuk. Saya mau ajukan perubahan KK untuk tambah anggota.")
+    assert ff.requested_document(text, ff.find_documents(text)).key == "kk"
+    text = "dompet sy ilang di kos, ktp atm smua di dlm, mw bkn srt khlngn"
+    assert ff.requested_document(text, ff.find_documents(text)).key == "surat_kehilangan"
+
+
+def test_a_time_or_an_amount_is_no_place():
+    assert not ff.looks_like_place("ralat, udah 5 hari bukan 3 hari mampetnya")
+    assert ff.looks_like_place("Cendrawasih 5") and ff.looks_like_place("gang kenari 12")
