@@ -260,14 +260,20 @@ def test_two_failed_answers_explain_and_offer_a_way_out(assistant):
     assert r.requested is None and r.case() is None
 
 
+def _at_the_photo_question(r: Resident) -> Resident:
+    """A blocked-drain report answered up to the photo question."""
+    r.open("mau lapor got mampet di gg kenari rt 3 rw 2, airnya meluap ke jalan", "file_complaint")
+    answers = {"complaint_category": "infrastruktur", "complaint_description": "got mampet meluap ke jalan",
+               "complaint_location": "gg kenari rt 3 rw 2"}
+    while r.requested in answers:
+        r.say(answers[r.requested])
+    assert r.requested == "complaint_photo"
+    return r
+
+
 def test_the_photo_question_is_never_asked_a_fourth_time(assistant):
     # However "no" is said, after the explanation the optional photo is skipped, not asked again.
-    r = Resident(assistant, "photo-loop")
-    r.open("mau lapor got mampet di gg kenari rt 3 rw 2, airnya meluap ke jalan", "file_complaint")
-    while r.requested in ("complaint_category", "complaint_description", "complaint_location"):
-        r.say({"complaint_category": "infrastruktur", "complaint_description": "got mampet meluap ke jalan",
-               "complaint_location": "gg kenari rt 3 rw 2"}[r.requested])
-    assert r.requested == "complaint_photo"
+    r = _at_the_photo_question(Resident(assistant, "photo-loop"))
     r.say("hmm")
     r.say("hmm")
     assert r.requested == "complaint_photo"
@@ -462,13 +468,7 @@ def test_no_empty_whatsapp_message_in_a_form(assistant):
 def test_a_question_that_holds_the_answer_is_the_answer(assistant):
     # Set 45: "harus ya pake foto? ga ada, lewati aja" left the photo question for the requirements
     # and came back to it until the turn limit; it is the skip it says.
-    r = Resident(assistant, "photo-question")
-    r.open("mau lapor got mampet di gg kenari rt 3 rw 2, airnya meluap ke jalan", "file_complaint")
-    answers = {"complaint_category": "infrastruktur", "complaint_description": "got mampet meluap ke jalan",
-               "complaint_location": "gg kenari rt 3 rw 2"}
-    while r.requested in answers:
-        r.say(answers[r.requested])
-    assert r.requested == "complaint_photo"
+    r = _at_the_photo_question(Resident(assistant, "photo-question"))
     reply = r.say("harus ya pake foto? ga ada, lewati aja")
     assert "tanpa foto" in reply.lower() and r.requested == "reporter_name"
 
