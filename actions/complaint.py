@@ -18,7 +18,8 @@ from actions.common import (entity_values, office, reset_events, retry_save_even
 from actions.forms_base import (STATE_SLOT, STRIKES_BEFORE_HELP, Answer, ListeningForm, Turn, hand_over_from_form,
                                 handed_to_officer)
 from kokom import wording
-from kokom.understanding import states_broken_thing
+from kokom.office import OTHER_CATEGORY
+from kokom.understanding import states_broken_thing, wish_after_the_past
 from kokom.cases import create_complaint
 
 logger = logging.getLogger(__name__)
@@ -94,8 +95,12 @@ class ValidateComplaintForm(ListeningForm):
         # In an opening about reporting, a category word before "lapor" belongs to who writes ("saya
         # pendamping anak disabilitas, mau mengadukan sesuatu"); after it, it is the topic ("sy mau
         # komplain pelayanan kelurahan", "mau lapor soal bansos").
-        category = ff.find_category(cfg, ff.after_reporting(text) if meta else text)
-        if category and category != "lainnya":
+        # (and a report told after an earlier one is about itself: "kmrn sy udh lapor soal lampu, tp skrg
+        # ada yg lain, motor adik sy dicuri" is no street-light report)
+        # ("mau lapor hal lain pak, bukan jalan bukan sampah": what it is not is no category)
+        category = ff.find_category(cfg, ff.drop_negated(ff.after_reporting(text) if meta
+                                                          else wish_after_the_past(text) or text))
+        if category and category != OTHER_CATEGORY:
             found["complaint_category"] = (category, False)
         # ("kami dari pengurus RT 05 ...": who, not where; a place told in passing in a later answer
         # must be unmistakable, or the location question is still asked)
@@ -162,11 +167,11 @@ class ValidateComplaintForm(ListeningForm):
             return Answer(key)
         if ff.content_words(text) >= MIN_OPENING_WORDS and not ff.is_question(text):
             # A description typed instead of a category: keep it, file it under "Lainnya".
-            return Answer("lainnya", note=wording.text("utter_complaint_category_other"))
+            return Answer(OTHER_CATEGORY, note=wording.text("utter_complaint_category_other"))
         if self.failed_answers(tracker, "complaint_category") >= STRIKES_BEFORE_HELP and not ff.is_question(text):
             # After the list and an example, a third unknown answer is filed under "Lainnya" (the officer
             # sorts it from the description); the question is never asked a fourth time.
-            return Answer("lainnya", note=wording.text("utter_complaint_category_other"))
+            return Answer(OTHER_CATEGORY, note=wording.text("utter_complaint_category_other"))
         names = ", ".join(f"{i}. {c.title}" for i, c in enumerate(office().complaint_categories, 1))
         return Answer(error=wording.text("utter_complaint_category_unknown", categories=names))
 

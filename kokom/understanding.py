@@ -792,14 +792,21 @@ def _wish(part: str, whole: str) -> str | None:
     return None
 
 
-def now_wish(text: str) -> str | None:
-    """After what was done before ("kmrn sy udh lapor ..., tp skrg ..."), what is wanted now."""
+def wish_after_the_past(text: str) -> str | None:
+    """ "kmrn sy udh lapor soal lampu, tiketnya ..., tp skrg ada yg lain, motor adik sy dicuri": the part
+    after what was done before, or None when the message does not start with the past."""
     for match in NOW_WISH.finditer(text or ""):
         head, tail = text[:match.start()], text[match.end():]
         if match.start() > 0 and TOLD_BEFORE.search(normalized(head)) and len(content_words(tail)) >= 2:
-            # (the document may be named before: "kmrn sy udh nanya syarat pecah kk, skrg mau langsung ajuin aja")
-            return _wish(tail, text)
+            return tail
     return None
+
+
+def now_wish(text: str) -> str | None:
+    """After what was done before ("kmrn sy udh lapor ..., tp skrg ..."), what is wanted now."""
+    tail = wish_after_the_past(text)
+    # (the document may be named before: "kmrn sy udh nanya syarat pecah kk, skrg mau langsung ajuin aja")
+    return _wish(tail, text) if tail is not None else None
 
 
 def story_ends_applying(text: str) -> bool:

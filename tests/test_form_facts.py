@@ -645,3 +645,16 @@ def test_the_document_applied_for_is_the_one_after_the_verb():
 def test_a_time_or_an_amount_is_no_place():
     assert not ff.looks_like_place("ralat, udah 5 hari bukan 3 hari mampetnya")
     assert ff.looks_like_place("Cendrawasih 5") and ff.looks_like_place("gang kenari 12")
+
+
+def test_a_report_told_after_an_earlier_one_takes_its_own_category():
+    _, out = form_turn(ValidateComplaintForm(), "complaint_form",
+                       "min kmrn sy udh lapor soal lampu, tp skrg ada yg lain, motor adik sy dicuri semalem", {},
+                       intent="file_complaint")
+    assert out["complaint_category"] == "keamanan"
+
+
+def test_what_a_report_is_not_is_no_category():
+    _, out = form_turn(ValidateComplaintForm(), "complaint_form", "mau lapor hal lain pak, bukan jalan bukan sampah", {},
+                       intent="file_complaint")
+    assert out.get("complaint_category") is None  # asked, not guessed from the words it is not

@@ -342,3 +342,9 @@ def test_document_keys_are_listed_once():
     assert canonical <= set(DOCUMENT_KEYS), canonical - set(DOCUMENT_KEYS)
     domain = (root / "domain.yml").read_text(encoding="utf-8")
     assert "izin_keramaian" not in domain and "surat_keterangan_usaha" not in domain
+
+
+def test_other_is_chosen_only_when_nothing_else_fits(cfg):
+    # "lain" is a keyword of Lainnya and also talk ("tp skrg ada yg lain, motor adik sy dicuri")
+    assert match_category(cfg, "tp skrg ada yg lain, motor adik sy dicuri semalem") == "keamanan"
+    assert match_category(cfg, "lain-lain") == "lainnya"

@@ -26,6 +26,7 @@ from kokom import settings
 
 __all__ = [
     "CATEGORY_KEYS",
+    "OTHER_CATEGORY",
     "DEFAULT_OFFICE_FILE",
     "DocumentFile",
     "SAMPLE_PREFIX",
@@ -77,6 +78,8 @@ CATEGORY_KEYS: tuple[str, ...] = (
     "lainnya",
 )
 """Complaint categories the rest of the system relies on (tickets store the key)."""
+OTHER_CATEGORY = "lainnya"
+"""The category for what fits no other: chosen only when nothing else does."""
 
 WEEKDAY_KEYS: tuple[str, ...] = (
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",

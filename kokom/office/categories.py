@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from kokom.office import OfficeConfig
+from kokom.office import OTHER_CATEGORY, OfficeConfig
 from kokom.spelling import skeleton
 
 __all__ = ["match_category"]
@@ -100,13 +100,14 @@ def match_category(cfg: OfficeConfig, text: str) -> str | None:
         if norm in (_normalize(cat.key), _normalize(cat.title)):
             return cat.key
     norm = _unabbreviate(norm, [(_normalize(kw), cat.key) for cat in cats for kw in cat.keywords])
-    best: tuple[int, int, int] | None = None  # (-hits, first position, order)
+    best: tuple[int, bool, int, int] | None = None  # (-hits, is "lainnya", first position, order)
     best_key: str | None = None
     for order, cat in enumerate(cats):
         positions = [pos for kw in cat.keywords if (pos := _keyword_position(norm, kw)) is not None]
         if not positions:
             continue
-        score = (-len(positions), min(positions), order)
+        # ("tp skrg ada yg lain, motor adik sy dicuri": "lain" is talk; "Lainnya" only when nothing else fits)
+        score = (-len(positions), cat.key == OTHER_CATEGORY, min(positions), order)
         if best is None or score < best:
             best, best_key = score, cat.key
     return best_key
