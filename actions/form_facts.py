@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 
 from kokom.office import OfficeConfig
 from kokom.office.categories import match_category
-from kokom.understanding import RELATIVE_OF, dealay, reports_problem
+from kokom.understanding import APPLY_VERB, RELATIVE_OF, dealay, reports_problem
 from kokom.validators import number_words_to_digits, parse_rt_rw
 
 try:  # one alias list + fuzzy matcher for document names (issue #8)
@@ -985,10 +985,6 @@ def find_documents(text: str) -> list[DocMention]:
     return [DocMention(key, 0, 0) for key in detect_documents(text or "")]
 
 
-_APPLYING = re.compile(r"\b(?:ajukan|mengajukan|ngajuin|ngajukan|bikin|bikinin|urus|ngurus|mengurus|minta|mohon|nyuwun)\b"
-                       r"(?:\s+\w+){0,2}?\s+(?=\w)", re.IGNORECASE)
-
-
 def requested_document(text: str, mentions: list[DocMention]) -> DocMention | None:
     """The document asked for among those named (kokom.doc_names.asked_for), else the first named."""
     if not mentions:
@@ -997,8 +993,9 @@ def requested_document(text: str, mentions: list[DocMention]) -> DocMention | No
     if asked is None and len({m.key for m in mentions}) > 1:
         # "Akta kelahirannya sudah jadi ... Tapi di KK belum masuk. Saya mau ajukan perubahan KK": the
         # document right after the last verb of applying, even when it was named before as well
-        for verb in reversed(list(_APPLYING.finditer(text or ""))):
-            after = find_documents(text[verb.end():verb.end() + 40])
+        # (the verbs of applying are the cues' own list, kokom.understanding.APPLY_VERB)
+        for verb in reversed(list(APPLY_VERB.finditer((text or "").lower()))):
+            after = find_documents(text[verb.end():verb.end() + 50])
             if after:
                 return next(m for m in mentions if m.key == after[0].key) if any(
                     m.key == after[0].key for m in mentions) else mentions[0]
