@@ -182,7 +182,7 @@ class ActionOfficeLocation(Action):
                 "latitude": cfg.latitude,
                 "longitude": cfg.longitude,
                 "name": wording.text("utter_office_pin_name"),
-                "address": cfg.address,
+                "address": cfg.public_address,
             })
         dispatcher.utter_message(text=text)
         return []

@@ -75,7 +75,7 @@ def _office_values() -> dict[str, str]:
     cfg = load_office()
     return {
         "office_name": cfg.name,
-        "office_address": cfg.address,
+        "office_address": cfg.public_address,  # never an [ISI ...] placeholder
         "office_city": cfg.city,
         "office_kecamatan": cfg.kecamatan,
     }

@@ -41,7 +41,7 @@ def test_office_location_is_a_pin_followed_by_the_text(assistant, resident):
     office = load_office()
     pin = replies[0]["location"]
     assert (pin["latitude"], pin["longitude"]) == (office.latitude, office.longitude)
-    assert pin["name"] == f"Kantor {office.name}" and pin["address"] == office.address
+    assert pin["name"] == f"Kantor {office.name}" and pin["address"] == office.public_address
     assert "Peta:" in replies[1]["text"]["body"]
     # the free-text question too
     replies = resident.say("di mana kantornya?")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import os
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -124,6 +125,20 @@ def test_shipped_office_placeholders_and_maps(cfg):
     assert cfg.maps_url == f"https://www.google.com/maps?q={cfg.latitude},{cfg.longitude}"
     assert -8 < cfg.latitude < -7 and 111 < cfg.longitude < 112
     assert cfg.messages["after_hours_note"]
+
+
+def test_residents_never_read_a_placeholder(cfg):
+    # the shipped address still waits for its street; residents read the rest of it
+    assert cfg.public_address == "Kelurahan Sogaten, Kec. Manguharjo, Kota Madiun"
+    assert office.public_text("[ISI NOMOR TELEPON KANTOR]") == ""
+    assert office.public_text("Jl. Contoh No. 1, [ISI RT/RW] Sogaten") == "Jl. Contoh No. 1, Sogaten"
+    assert office.public_text("Jl. Contoh No. 1") == "Jl. Contoh No. 1"
+    bare = dataclasses.replace(cfg, address="[ISI ALAMAT KANTOR]")
+    assert bare.public_address == "Kelurahan Sogaten, Kec. Manguharjo, Kota Madiun"
+    from kokom import wording
+
+    answer = wording.text("utter_office_location", maps_url=cfg.maps_url)
+    assert "[" not in answer and cfg.public_address in answer
 
 
 def test_cli_ok_on_shipped_file(capsys):

@@ -44,6 +44,7 @@ __all__ = [
     "OfficeConfigError",
     "MonitoringSettings",
     "is_placeholder",
+    "public_text",
     "load_office",
     "parse_office",
 ]
@@ -236,6 +237,11 @@ class OfficeConfig:
     monitoring: MonitoringSettings = field(default_factory=MonitoringSettings)
     retention: Retention = field(default_factory=Retention)
 
+    @property
+    def public_address(self) -> str:
+        """The address as residents read it: without ``[ISI ...]`` parts, never empty."""
+        return public_text(self.address) or f"{self.name}, Kec. {self.kecamatan}, {self.city}"
+
     def document(self, key: str) -> DocumentInfo | None:
         """Document by key, or None (callers turn None into a polite fallback)."""
         return self.documents.get(key)
@@ -260,6 +266,19 @@ def is_placeholder(value: str | None) -> bool:
     Responses should hide placeholders instead of sending them to residents.
     """
     return not value or value.strip().startswith("[")
+
+
+_FILL_IN = re.compile(r"\[ISI[^\]]*\]\s*[,;:-]?\s*", re.IGNORECASE)
+
+
+def public_text(value: str | None) -> str:
+    """What a resident may read of an office value: its ``[ISI ...]`` parts taken out.
+
+    ``"[ISI ALAMAT KANTOR] Kelurahan X, Kec. Y"`` reads ``"Kelurahan X, Kec. Y"`` until
+    the office writes the street in; a value
+    that is nothing but a placeholder reads ``""``.
+    """
+    return _FILL_IN.sub("", value or "").strip(" ,;:-")
 
 
 # ---------------------------------------------------------------------------
