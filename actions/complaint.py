@@ -73,6 +73,7 @@ class ValidateComplaintForm(ListeningForm):
     optional = {"complaint_photo": "-", "reporter_name": "-"}
     rt_rw_slots = ("complaint_location",)
     free_text_slots = ("complaint_description",)
+    story_slots = ("complaint_description",)
     name_slots = ("reporter_name",)
     field_words = {
         "complaint_category": r"\bkategori(?:nya)?\b",

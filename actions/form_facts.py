@@ -126,7 +126,9 @@ NAME_ABBREVIATIONS = {"moh", "muh", "mohd", "mochammad", "moch", "sri", "dwi", "
                       "mas", "ayu", "putri", "putra"}
 HONORIFICS = {"pak", "bapak", "bpk", "bu", "ibu", "mas", "mbak", "mba", "kak", "sdr", "saudara", "saudari",
               "ny", "nyonya", "tn", "tuan", "dik", "adik", "mbah", "bude", "pakde", "cak", "mbok", "mbokde", "yu", "ustadz", "ustaz", "ustadzah",
-              "ustazah"}
+              "ustazah",
+              # Sundanese and Betawi forms of address (set 52: "Teh Euis Komalasari")
+              "teh", "teteh", "akang", "kang", "ceu", "mpok", "bang", "abang", "om", "tante"}
 # Who the person is, written before the name ("Bu Kader Sri Wahyuni", "Linmas, Bpk. Sarwono"): not the name.
 ROLE_WORDS = {"sayah", "saia", "kader", "linmas", "relawan", "hansip", "satpam", "ketua", "sekretaris", "bendahara", "tagana", "pengurus",
               "anggota", "takmir", "bidan", "perawat", "guru", "anaknya", "suaminya", "istrinya", "cucunya", "sendiri"}
@@ -145,17 +147,44 @@ def is_question(text: str) -> bool:
     return QUESTION.search(text or "") is not None
 
 
+# What opens the answer after a counter-question: "... ya sudah, Dede Kurniawan", "... ya buat punya ktp".
+_ANSWER_LEAD = re.compile(r"^(?:\W|\b(?:ya|yo|iya|iyo|nggih|yaudah|yaudh|yawis|yowis|ya sudah|ya udah|yaa|oke|ok|okelah|deh|dah"
+                          r"|lah|sih|gini|begini|jadi|jd|pokoknya|intinya)\b)+", re.IGNORECASE)
+
+
+def answer_after_counter_question(text: str) -> str | None:
+    """ "lho buat apa? ya buat punya ktp lah, syarat daftar kerja" -> "buat punya ktp lah, syarat daftar
+    kerja": a short question back first, then the answer (set 52's residents). None when there is no
+    such question or nothing after it."""
+    raw = text or ""
+    cut = raw.rfind("?")
+    if cut < 0:
+        return None
+    head, tail = raw[:cut], raw[cut + 1:]
+    # "... kan tadi udah... ya sudah, Dede Kurniawan": the answer comes after giving in
+    tail = re.split(r"\b(?:ya sudah|ya udah|yaudah|yaudh|yasudah|yowis|yo wis|yawis|ya wis|ya wes|yowes)\b", tail,
+                    flags=re.IGNORECASE)[-1]
+    tail = _ANSWER_LEAD.sub("", tail).strip()
+    if not tail or len(words(head)) > 6 or not re.search(r"[^\W\d_]{2}", tail):
+        return None
+    return tail
+
+
 _CLEAR_GREETINGS = {"halo", "hallo", "hai", "hi", "hello", "assalamualaikum", "asalamualaikum", "assalamu",
                     "permisi", "punten", "sampurasun", "wr", "wb"}
 
 
+# "selamat pagi", "sugeng enjing": the time of day makes "selamat"/"sugeng" a greeting.
+_GREETING_TIMES = {"pagi", "siang", "sore", "malam", "enjing", "ndalu", "met"}
+
+
 def is_greeting_only(text: str) -> bool:
-    """ "halo min", "selamat pagi": but "Sugeng" or "Selamat" alone may be a name, so a single
-    word counts only when it cannot be one."""
+    """ "halo min", "selamat pagi": but "Sugeng", "Selamat" or "Pak Sugeng" may be a name (set 51's
+    reporter was greeted back seventeen times), so only a word that cannot be a name makes it one."""
     ws = words(text)
     if not ws or not all(w in GREETING_WORDS for w in ws):
         return False
-    return len(ws) >= 2 or ws[0] in _CLEAR_GREETINGS
+    return any(w in _CLEAR_GREETINGS or w in _GREETING_TIMES for w in ws)
 
 
 def _squeeze(w: str) -> str:
@@ -264,7 +293,10 @@ SKIP_PHOTO = re.compile(
     r"disusulkan|nyusul|kapan kapan|kapan2|"
     r"(?:ga|gak|gk|g|gx|nggak|ngga|enggak|engga|tidak|tdk|tak|ndak|nda|belum|blm|ora|ra|rak|mboten|dereng|kagak|kaga"
     r"|kgk|kaga|bunten|kada|indak|dak|endak|teu|henteu|hana|sonde|tra|tiada|tida|seng|tara) "
-    r"(?:ada|ad|ado|ono|onok|ana|punya|pny|wonten|gadhah|gaduh|duwe|nduwe|usah|perlu|sempat|sempet|smpt|bisa|motret|moto|foto|tersedia)|"
+    r"(?:ada|ad|ado|ono|onok|ana|punya|pny|wonten|gadhah|gaduh|duwe|nduwe|usah|perlu|sempat|sempet|smpt|bisa|bs|bsa|iso|isa"
+    r"|motret|moto|foto|tersedia)|"
+    # "kamera hp sy rusak, gk bs foto" (set 51)
+    r"kamera\w* (?:\w+ ){0,2}(?:rusak|error|eror|mati|pecah|burem|buram|ilang|hilang|ga nyala|gak nyala)|"
     r"gada|gaada|gakada|raono|raana|mboten wonten|mboten gadhah|ora ono|ora duwe|no photo|no foto|tanpa foto|"
     # other regions: Banjar "kada ada", Minang "indak ado", Malay "takde", Sundanese "teu aya", Kupang "sonde"
     r"kadada|takde|takda|tadak|trada|teu aya|nope|none|nothing|dont have|don't have|no pic\w*|no image|no picture"
@@ -295,12 +327,13 @@ def mentions_no_photo(text: str) -> bool:
 ANONYMOUS = re.compile(
     r"\b(anonim|anonym|anonymous|anon|rahasia|rahasiakan|dirahasiakan|merahasiakan|tanpa nama|hamba allah|"
     r"rahasiain|dirahasiain|rahasiin|sembunyiin|disembunyiin|samarin|disamarin|disamarkan|samarkan|disamarke|"
+    r"rahasiakno|dirahasiakno|rahasiake|dirahasiake|rahasiaken|"  # Javanese ngoko (set 49)
     r"sembunyikan|disembunyikan|samarkan|"
-    r"(?:(?:ga|gak|gk|nggak|ngga|tidak|tdk|ndak|mboten|ora|jangan|jgn) (?:usah |perlu |mau |ingin |purun |kersa )?"
+    r"(?:(?:ga|gak|gk|nggak|ngga|tidak|tdk|ndak|mboten|ora|jangan|jgn|ojo|ampun) (?:usah |perlu |mau |ingin |purun |kersa )?"
     r"|(?:gausah|gaushah|ngausah|rausah|ndausah|gaperlu|gakusah) )"
     r"(?:pakai |pake |nganggo |sebut |disebut |di sebut |disebutkan |disebutaken |cantumkan |dicantumkan |tulis |ditulis |di tulis |"
     r"dipun serat |diserat |dipun sebut |dipun cantumaken |dicantumke |dicantumin |ditulisin |dipun tulis |"
-    r"kasih |menyebutkan |nyebut )?(?:nama|nami|asma|identitas)(?:nya|ku|ne|ipun)?|"
+    r"kasih |menyebutkan |nyebut |disebutke |nyebutke )?(?:nama|nami|asma|identitas|jeneng)(?:nya|ku|ne|ipun)?|"
     # the name first: "nami kulo mboten usah dipun cantumaken", "namaku ga usah ditulis"
     r"(?:nama|namaku|namanya|namane|nami|namipun|asma|jeneng|jenengku|jenenge|identitas|identitasnya)(?: saya| sy| kulo| kula| aku| ku| beliau| mbah| ibu| bapak)? "
     r"(?:ga|gak|gk|nggak|ngga|tidak|tdk|ndak|mboten|ora|jangan|jgn|sanes) (?:usah|perlu|sah|dipun|di)\w*)\b"
@@ -421,6 +454,12 @@ def _edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
+def _in_order(part: list[str], whole: list[str]) -> bool:
+    """Every word of ``part`` in ``whole``, in the same order."""
+    rest = iter(whole)
+    return all(w in rest for w in part)
+
+
 def completed_name(text: str, current: str) -> str | None:
     """The name ``current`` completed or respelt by ``text``, or None.
 
@@ -442,6 +481,9 @@ def completed_name(text: str, current: str) -> str | None:
         low = [w.lower().strip(".") for w in candidate.split()]
         if len(low) > len(have_low) and low[:len(have_low)] == have_low:
             return _restore_abbreviations(candidate)  # completed
+        if len(low) > len(have_low) >= 2 and low[0] == have_low[0] and low[-1] == have_low[-1] \
+                and _in_order(have_low, low):
+            return _restore_abbreviations(candidate)  # "Putri Maharani" -> "Putri Ayu Maharani" (set 49)
         if len(low) >= len(have_low) and low[:len(have_low) - 1] == have_low[:-1] and len(have_low[-1]) >= 3 \
                 and low[len(have_low) - 1].startswith(have_low[-1]) and low != have_low:
             return _restore_abbreviations(candidate)  # "Wulan" -> "Wulandari"
@@ -815,7 +857,12 @@ _PURPOSE_MARKER = re.compile(
     r"kanggo|damel|gawe)\s*[:=]?\s+",
     re.IGNORECASE,
 )
-_PURPOSE_END = re.compile(r"\s*(?:[,;]\s*(?:nik|nama|alamat|daftar(?:in|kan)|tolong|mohon|ya\b)|\b(?:nik|nama|alamat)\b|\.\s"
+_PURPOSE_END = re.compile(r"\s*(?:[,;]\s*(?:nik|nama|alamat|daftar(?:in|kan)|tolong|mohon|ya\b)"
+                          # ("balik nama" is what an heirship letter is for: set 50's "buat balik nama rumah")
+                          r"|\bnik\b|\balamat\b|(?<!balik )(?<!ganti )(?<!ubah )(?<!beda )(?<!salah )(?<!perubahan )\bnama\b|\.\s"
+                          # "buat berobat kak, saya cucunya yg ngetik": who is typing, not what it is for (set 50)
+                          r"|[,;.]\s*(?:saya|sy|aku|kulo|kula)\s+(?:cucu|anak|putra|putri|menantu|keponakan|ponakan|adik|kakak"
+                          r"|suami|istri|yang|yg|sing|ingkang)\w*\b"
                           r"|[,;.]\s*(?:(?:sy|saya|aku|kami|ambo|awak)\s+)?(?:mau|mo|ingin|pengen|nak|minta|butuh|perlu)\b|$)",
                           re.IGNORECASE)
 _NOT_PURPOSE_START = re.compile(
@@ -881,7 +928,11 @@ _MOVING_REASON = re.compile(
 _DATA_CHANGE = re.compile(
     r"\b((?:ganti|gantos|mengganti|ubah|merubah|mengubah|perubahan|tambah|nambah|nambahin|menambah|menambahkan|masukin"
     r"|memasukkan|pecah|mecah|memecah|hapus|coret|update|perbaiki|benerin|membetulkan|betulin)\s+(?:kepala keluarga|anggota"
-    r"|anak|nama|alamat|status|data|foto|agama|pekerjaan|tanggal lahir|tgl lahir)[^,.;!?]{0,60})", re.IGNORECASE)
+    r"|anak|nama|alamat|status|data|foto|agama|pekerjaan|tanggal lahir|tgl lahir)[^,.;!?]{0,60}"
+    # "tambah anggota kk, anak br lahir": the reason told right after it belongs to it (sets 49, 51)
+    r"(?:,\s*(?:anak|bayi|cucu|adik|istri|isteri|suami|bapak|ibu|mertua|ortu)\w*(?:\s+\w+){0,3}?\s+"
+    r"(?:baru\s+|br\s+|sudah\s+|udah\s+|udh\s+|sdh\s+|wis\s+|wes\s+)?(?:lahir|laer|meninggal|wafat|nikah|menikah|cerai|pindah|datang)\w*)?)",
+    re.IGNORECASE)
 
 
 # "sertifikat tanah mau dibalik nama ke anak-anak": what an heirship letter is for.
@@ -1270,6 +1321,7 @@ _PATCH_TALK = FILLER | {
     "tempat", "tempatnya", "nama", "namanya", "namaku", "nami", "keterangan", "keterangannya", "ne", "nggih", "pian",
     "waduh", "aduh", "astaga", "astagfirullah", "oh", "iya", "lupa", "nomor", "nomer", "no",
     "ding", "lho", "kok", "yah", "hehe", "wkwk", "sorry", "pak", "bu",
+    "bentar", "sebentar", "tunggu", "wait", "sik", "sek", "eits", "ups", "oops",  # "bentar, rw nya 2 bukan 1" (set 52)
 }
 _SWAP_AFTER = re.compile(  # "pintu barat bkn timur", "TPS kilen pasar, sanes wetan"
     r"^(?P<new>.*?\w.*?)[\s,]*\b(?:bukan|bkn|bukane|dudu|sanes|instead of|not)\s+(?P<old>[^\s,.;!?]+(?:\s+[^\s,.;!?]+){0,2})"

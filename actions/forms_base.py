@@ -100,6 +100,7 @@ class Turn:
     done: bool = False  # end the form now (cancelled by a typed "batal")
     no_question: bool = False  # the notes already ask something: do not repeat the question
     brief: dict[str, str] = field(default_factory=dict)  # slot -> a short telling kept for it (see ListeningForm.brief)
+    asked_again: bool = False  # the same aside twice at the same question: not answered twice
 
 
 def _context(tracker: Tracker, form: str) -> str:
@@ -147,6 +148,7 @@ class ListeningForm(FormValidationAction):
     # Questions answered in the resident's own words (a story, a purpose): a status word in the
     # answer ("sudah 12 hari belum selesai") is part of the story, only a ticket number leaves.
     free_text_slots: tuple[str, ...] = ()
+    story_slots: tuple[str, ...] = ()  # read whole, even after a question ("... kapan diperbaiki? sudah 2 bulan")
     # The slot that holds a person's name: completed or respelt from any question ("namanya kurang,
     # lengkapnya ...").
     name_slots: tuple[str, ...] = ()
@@ -232,12 +234,22 @@ class ListeningForm(FormValidationAction):
             turn.intro = self.intro(self._merged(slots, turn))
         elif context == "resume" or requested is None:
             turn.resumed = True
+            if context == "resume" and requested and not is_payload(text):
+                # what the rules just answered, so that the same aside at the same question is not
+                # answered again and again (the form resumes, the resident asks it again, ...)
+                state["aside"] = {"slot": requested, "text": ff.norm(text)}
         else:
-            if self.should_escape(tracker, requested, text):
+            aside = state.pop("aside", None)
+            again = isinstance(aside, dict) and aside.get("slot") == requested and aside.get("text") == ff.norm(text)
+            if not again and self.should_escape(tracker, requested, text):
                 # (never log the text itself: it may hold a NIK)
                 logger.debug("form %s: the reply to %s is left to the rules", form, requested)
                 return []
             self._answer_turn(text, tracker, requested, slots, state, turn)
+            if again and turn.error and turn.error_slot == requested:
+                # answered above already: say so, ask again, and offer the ways out at once
+                turn.error = wording.text("utter_form_aside_answered") + "\n" + self.question(requested, self._merged(slots, turn))[0]
+                turn.asked_again = True
 
         merged = self._merged(slots, turn)
         next_slot = None if turn.done else next((s for s in self.required if merged.get(s) is None), None)
@@ -251,7 +263,7 @@ class ListeningForm(FormValidationAction):
                 state["handoff"] = True
                 turn.changes[self.confirm_slot] = False
                 turn.done, next_slot = True, None
-            elif count >= STRIKES_BEFORE_HELP:
+            elif count >= STRIKES_BEFORE_HELP or turn.asked_again:
                 self._help(turn, turn.error_slot)
         elif previous.get("slot") != next_slot:
             state.pop("strikes", None)
@@ -295,7 +307,9 @@ class ListeningForm(FormValidationAction):
             turn.changes[self.confirm_slot] = False
             turn.done = True
             return
-        if ff.is_greeting_only(text):
+        if ff.is_greeting_only(text) and state.get("greeted") != requested:
+            # greeted back once per question: a second greeting is read as the answer it stands for
+            state["greeted"] = requested
             turn.notes.append(wording.text("utter_form_greeting_back"))
             return
         if requested == self.confirm_slot:
@@ -306,7 +320,8 @@ class ListeningForm(FormValidationAction):
         if ff.is_correction(text) and not self._answers_despite_correction_words(requested, text, tracker, slots, turn) \
                 and self._correction(text, tracker, requested, slots, state, turn):
             return
-        answer = self.answer(requested, text, tracker, self._merged(slots, turn))
+        answer = self._answer_after_question(requested, text, tracker, self._merged(slots, turn)) \
+            or self.answer(requested, text, tracker, self._merged(slots, turn))
         if answer.ok:
             self._set(turn, slots, requested, answer.value, say=False)
             turn.changes.update(answer.extra)
@@ -588,8 +603,23 @@ class ListeningForm(FormValidationAction):
         if intent in QUESTION_INTENTS:
             # (set 45: "harus ya pake foto? ga ada, lewati aja" left the photo question for the
             # requirements and came back to it, again and again, until the 20-turn limit)
-            return ff.is_question(text) and not self.answers_despite_question(requested, text)
+            return ff.is_question(text) and not self.answers_despite_question(requested, text) \
+                and self._answer_after_question(requested, text, tracker) is None
         return False
+
+    def _answer_after_question(self, requested: str, text: str, tracker: Tracker,
+                               slots: dict[str, Any] | None = None) -> Answer | None:
+        """ "lho kok nama lengkap? kan tadi udah... ya sudah, Dede Kurniawan": a short question back,
+        then the answer (set 52). The answer after it when it fits ``requested``; a story at the
+        description question is read whole."""
+        if requested == self.confirm_slot or requested in self.story_slots:
+            return None
+        tail = ff.answer_after_counter_question(text)
+        if not tail:
+            return None
+        slots = slots if slots is not None else {s: tracker.get_slot(s) for s in self.form_slots}
+        answer = self.answer(requested, tail, tracker, slots)
+        return answer if answer.ok else None
 
     # --- helpers --------------------------------------------------------------------
     def failed_answers(self, tracker: Tracker, slot: str) -> int:

@@ -19,13 +19,15 @@ DOMAIN = yaml.safe_load((Path(__file__).resolve().parent.parent / "domain.yml").
 
 
 @pytest.mark.parametrize("text", ["ga ada", "tidak ada foto", "skip", "lewati", "nanti aja", "mboten wonten",
-                                  "gak punya foto", "nanti aja fotonya", "ora ono foto", "GA ADA"])
+                                  "gak punya foto", "nanti aja fotonya", "ora ono foto", "GA ADA",
+                                  "kamera hp sy rusak, gk bs foto"])
 def test_typed_photo_skips(text):
     assert ff.is_photo_skip(text)
 
 
 @pytest.mark.parametrize("text", ["anonim aja", "rahasiakan nama saya", "Anonim", "tanpa nama",
-                                  "mboten usah disebutaken nami kulo", "ga usah pake nama"])
+                                  "mboten usah disebutaken nami kulo", "ga usah pake nama",
+                                  "rahasiakno wae, ojo dicantumke jenengku"])
 def test_typed_anonymity(text):
     assert ff.is_anonymous(text)
 
@@ -87,6 +89,8 @@ def test_misspelt_categories():
 
 def test_greeting_like_names_are_names():
     assert not ff.is_greeting_only("Sugeng") and not ff.is_greeting_only("Selamat")
+    assert not ff.is_greeting_only("Pak Sugeng") and not ff.is_greeting_only("Bu Salam")  # set 51: names
+    assert ff.is_greeting_only("sugeng enjing pak") and ff.is_greeting_only("permisi bu")
     assert ff.is_greeting_only("selamat pagi") and ff.is_greeting_only("halo")
     assert ff.looks_like_name(ff.clean_name("nama saya Moch. Rizal Efendi"))
 
@@ -585,6 +589,7 @@ def test_a_reply_that_adds_nothing_to_a_brief_telling(text, nothing):
     ("Ngapunten, nami kula jangkepipun Sutrisno Hadi", "Sutrisno", "Sutrisno Hadi"),
     ("nama yg bener Annisa pakai n dua", "Anisa Rahmawati", "Annisa Rahmawati"),
     ("namanya tulis lengkap aja, Wulandari", "Wulan", "Wulandari"),
+    ("eh nama temenku lengkapnya Putri Ayu Maharani, tadi kelewat", "Putri Maharani", "Putri Ayu Maharani"),
     # anything else is left to the open question
     ("jl kenanga 5 rt 2 rw 1", "Budi", None),
     ("untuk daftar sekolah Budi Santoso", "Budi", None),
@@ -658,3 +663,25 @@ def test_what_a_report_is_not_is_no_category():
     _, out = form_turn(ValidateComplaintForm(), "complaint_form", "mau lapor hal lain pak, bukan jalan bukan sampah", {},
                        intent="file_complaint")
     assert out.get("complaint_category") is None  # asked, not guessed from the words it is not
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("lho buat apa? ya buat punya ktp lah, syarat daftar kerja", "buat punya ktp lah, syarat daftar kerja"),
+    ("lho kok nama lengkap? kan tadi udah... ya sudah, Dede Kurniawan", "Dede Kurniawan"),
+    ("harus ya?", None),
+    ("jalan rusak parah sejak kapan ya belum diperbaiki? sudah dua bulan lebih warga mengeluh soal ini", None),
+])
+def test_the_answer_after_a_question_back(text, expected):
+    # set 52: residents who ask back before they answer
+    assert ff.answer_after_counter_question(text) == expected
+
+
+def test_what_sets_49_52_told_with_their_documents():
+    assert ff.find_purpose("ini mbah saya mau ngajukan sktm buat berobat kak, saya cucunya yg ngetik") == "berobat"
+    assert ff.find_purpose("kakek mau bikin surat ahli waris buat balik nama rumah peninggalan nenek") \
+        == "balik nama rumah peninggalan nenek"
+    assert ff.find_data_change("min mau tambah anggota kk, anak br lahir") == "tambah anggota kk, anak br lahir"
+    assert ff.find_data_change("mau ganti nama di kk, salah ketik") == "ganti nama di kk"
+    assert ff.clean_name("Teh Euis Komalasari") == "Euis Komalasari"
+    assert ff.patch_rt_rw("kos pak Darto, jl. cendana rt 1 rw 1", "bentar, rw nya 2 bukan 1") \
+        == "kos pak Darto, jl. cendana rt 1 rw 2"

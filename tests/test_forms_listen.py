@@ -407,6 +407,15 @@ def test_questions_still_leave_the_form_and_it_resumes(assistant):
     assert r.requested == "applicant_name"
     r.say("Budi Santoso")
     assert r.requested == "nik"
+    # The same aside again at the same question is not answered twice: the form asks on and
+    # offers the ways out at once.
+    reply = r.say("jam buka kantor kapan?")
+    assert "Senin" in reply and r.requested == "nik"
+    reply = r.say("jam buka kantor kapan?")
+    assert "sudah kami jawab" in reply and "NIK" in reply and "petugas" in reply
+    assert r.requested == "nik"
+    r.say(NIK_SITI)
+    assert r.requested == "applicant_address"
 
 
 def test_a_stop_and_another_request_in_one_message_switches_forms(assistant):
