@@ -363,6 +363,8 @@ WHERE_IS = _rx(
     r"|(ra|rung|urung|durung|belum|blm|ga|gak|tidak) (tau|tahu|pernah) (mrono|mrana|rono|ke sana|kesana|ke situ)|patokan\w*|ancer ancer\w*|ancer2\w*|lewat mana|rute\w*"
     r"|(ra|ora|ga|gak|tidak|nggak) (ngerti|tau|tahu) (dalane|jalannya|jalane|tempatnya|kantornya|lokasinya|nggone)"
 )
+OFFICE_MOVED = _rx(r"(?<!ke )(?<!di )(?<!dari )(?<!dr )(kantor|balai) (kelurahan |kalurahan |lurah |desa )?(sekarang |skrg |udah |sudah |udh )?"
+                   r"(pindah|pindahan|masih di|masih disitu|masih di situ|di tempat lama|di tempat baru)(?! (kk|ktp|domisili|alamat))")
 PRAYER = _rx(r"imsak|imsyak|sholat|salat|shalat|solat|maghrib|magrib|subuh|isya|dzuhur|zuhur|ashar|adzan|azan"
              r"|buka puasa|sahur|tarawih")
 # "1+1 brp", "10 dibagi 2 berapa". Bounded numbers and no leading ".*": a 5,000-digit message must
@@ -383,13 +385,18 @@ OTHER_AGENCY = _rx(
     r"|jht|jaminan hari tua|bpjs ketenagakerjaan|klaim (jht|bpjs|asuransi|jaminan)|bpom|izin edar|pirt|p irt|sertifikat halal|label halal|nib|oss|visa|tera ulang|timbangan|ppg|pppk|cpns|dapodik|siasn"
     r"|kartu (bpjs|kis|jkn|indonesia sehat|indonesia pintar|kip|atm|kredit|prakerja|npwp)|bpjs\w*"
     r"|atm|tilang|etle|e tilang|perpanjang sim|bikin sim|buat sim|sim (a|b|c|mati|hilang|baru)|lowongan\w*|loker"
-    r"|transfer(?! (ke |sama |dengan )?(cs|petugas|admin|operator|orang|org|customer))|antar bank|asuransi|rekening bank|pinjam uang|pinjaman|(nyilih|minjem|pinjem|ngutang|utang) (duit|dhuwit|uang|dana)|kredit (motor|mobil|hp|rumah)|cicilan|bunga bank|bank (bri|bni|mandiri|bca|jatim|btn)"
+    r"|transfer(?! (ke |sama |dengan )?(cs|petugas|admin|operator|orang|org|customer))|antar bank|asuransi|rekening bank|pinjam uang|pinjaman|pinjol|pinjaman online|(nyilih|minjem|pinjem|ngutang|utang) (duit|dhuwit|uang|dana)|kredit (motor|mobil|hp|rumah)|cicilan|bunga bank|bank (bri|bni|mandiri|bca|jatim|btn)"
 )
 # An officer asking for money ("petugas minta duit", "dimintai uang terima kasih"): pungli.
 EXTORTION = _rx(r"(petugas|pegawai|oknum|staf|staff|orang kelurahan|org kelurahan|rt|rw)\w* (\w+ ){0,3}"
                 r"(minta|meminta|narik|menarik|mintai|memungut|malak)\w* (duit|uang|imbalan|uang rokok|uang terima kasih|pungutan"
                 r"|bayaran|biaya tambahan|uang pelicin|sogokan)"
                 r"|(dimintai|dimintain|ditarik|dipungut|dipalak) (duit|uang|imbalan|uang rokok|uang terima kasih|biaya)"
+                # "td disuruh bayar 75rb buat pengantar skck, katanya gratis?? ini pungli kan" (sets 49, 51)
+                r"|(ini|itu|ada|ono|enek|lapor|laporkan|ngadu|soal) (\w+ )?(pungli|pungutan liar)(?! (gak|ga|nggak|tidak|ya|kah|apa|ora|po|ndak))"
+                r"|dipungli"
+                r"|(disuruh|diminta|dimintai|dimintain|dikon|dijaluki) (bayar|mbayar|membayar|nyetor|setor|ngasih) (\w+ ){1,8}"
+                r"(padahal|pdhl|katanya|katane|bukannya|harusnya|kan) (\w+ )?(gratis|grts|free|ga bayar|gak bayar|tidak dipungut)"
                 # English: "the officer at the counter asked me 50 thousand for a domisili letter"
                 r"|(officer|staff|clerk|employee)s? (\w+ ){0,4}(asked|charged|took|wanted) (me )?(for )?(\d+|money|a bribe|\w+ thousand)")
 # A report for the police ("cara lapor penipuan online ke polisi", "mau lapor ke polres soal ...").
@@ -646,8 +653,19 @@ NOT_HANDLED = _rx(r"(belum|blm|blom|durung|dereng|gak|ga|gk|nggak|tidak|tdk|ora|
                   r"|tangani|urus)\w*")
 
 
+# "udah ada yg ngecek?", "udh dibaca blm?": whether a report made before was looked at (set 51).
+LOOKED_AT = _rx(r"(sudah|udah|udh|sdh|dah|wis|wes) (ada yg |ada yang |ono sing |enek sing )?(dicek|dicheck|ngecek|ngecheck|dibaca"
+                r"|diwaca|dibuka|direspon|dilihat|ditinjau|disurvei|disurvey|dicek lokasi)\w*")
+
+
 def status_cue(text: str) -> bool:
     norm = normalized(text)
+    if REPORT_NOUN.search(norm) and EARLIER.search(norm) and LOOKED_AT.search(norm) \
+            and not WANTS_TO_REPORT.search(norm) and not NEW_REPORT.search(norm):
+        return True  # "aduan soal pungli di loket td siang udh dibaca blm?"
+    if REPORT_WORD.search(norm) and EARLIER.search(norm) and NOT_HANDLED.search(norm) and re.search(r" kok | ko | koq ", norm) \
+            and not WANTS_TO_REPORT.search(norm) and not NEW_REPORT.search(norm):
+        return True  # "gue lapor lampu mati dari minggu lalu kok belum dibenerin sih" (set 52)
     if LOOSE_TICKET.search(text or "") and not WANTS_TO_REPORT.search(norm):
         return True  # "nomer tiket DOK 2026 1204 0021 tolong dicek"
     if REPORT_NOUN.search(norm) and NOT_HANDLED.search(norm) and (MINE.search(norm) or re.search(r" kok | ko | koq ", norm)) \
@@ -712,6 +730,8 @@ COST_IN_PURPOSE = _rx(
 EXPLICIT_REQUIREMENTS = _rx(
     r"(syarat|syrat|persyaratan)\w* ?(e |nya |ipun )?(apa|ap|opo|menapa|punapa|napa)|(apa|opo) (aja|saja|wae|ae) syarat\w*"
     r"|(bawa|bwa|nggowo|gowo) (apa|ap|opo)"
+    # "berkas buat pecah kk apa aja kak" (set 50)
+    r"|(berkas|berkasnya|berkase|dokumen yg dibawa|dokumen yang dibawa) (\w+ ){0,4}(apa|opo) (aja|saja|wae|ae)"
     # "bisa lewat wa aja atau harus ke kantor?": how, asked (not "ajukan lewat wa")
     # "Dengan hormat, kami ingin menanyakan: 1. persyaratan pecah KK, 2. apakah dapat diproses ..."
     r"|(ingin|mau|hendak|akan) menanyakan (\w+ ){0,2}(persyaratan|syarat)\w*|(apakah|apa) (bisa|dapat|bs) diproses"
@@ -748,6 +768,9 @@ OFFICER_CONTACT = _rx(
     r"(nomor|nomer|no|nmr|kontak|contact) (wa |whatsapp |hp |telp |telepon |telpon |tlp )?(petugas|admin|pegawai|staf|operator|pelayanan)\w*"
     r"|(petugas|admin|pegawai|staf|operator)\w* (\w+ ){0,4}(hubungi|telpon|telepon|telp|tlp|nelpon|call|kontak|wa) (saya|sy|aku|kami|kula|kulo)"
     r"|(minta|mohon|tolong) (saya |sy |aku )?(dihubungi|ditelpon|ditelepon|dikontak|di wa|diwa)"
+    # "telp kelurahan brp", "no wa kantor kelurahan berapa ya" (set 50): the office's own line, i.e. its people
+    r"|^ ?((no|nomor|nomer|nmr) )?(telp|telpon|telepon|tlp|wa|whatsapp|hp) (kantor )?(kelurahan|kalurahan|kantor|lurah|pak lurah) "
+    r"(brp|berapa|piro|pinten|ada|apa)( ya| yah| kak| min| pak| bu)? \??\s*$"
 )
 # "mau info syarat2 umum ngurus surat": the requirements asked for, without a document's name.
 # (not "papan info syarat dipasang di depan", "info syarat di ig dibuat lebih lengkap": suggestions)
@@ -759,7 +782,9 @@ APPLY_VERB = _rx(r"mengajukan|ajukan|ngajukan|ngajuin|ajuin|urus|ngurus|mengurus
 # A second wish after the first ("..., sekalian mau tanya syarat sktm"): the first one counts.
 SECOND_WISH = re.compile(r"[,.;!]?\s+(?:sekalian|sekaligus|sama satu lagi|terus satu lagi|abis itu|habis itu|setelah itu"
                          r"|sesudah itu)\s+(?:mau\s+|saya\s+|sy\s+|aku\s+)*"
-                         r"(?:tanya|nanya|takon|tanglet|minta|mau|ngurus|urus|bikin|lapor|izin|ijin|info|daftar)",
+                         r"(?:tanya|nanya|takon|tanglet|minta|mau|ngurus|urus|bikin|lapor|izin|ijin|info|daftar)"
+                         # "mau bikin surat domisili sama nanya jam buka kantor" (set 52)
+                         r"|[,.;!]?\s+(?:sama|sm|dan|dan juga|terus|trus|karo|kalih)\s+(?:mau\s+|sekalian\s+)?(?:tanya|nanya|takon|tanglet)\b",
                          re.IGNORECASE)
 # "kmrn sy udh lapor soal lampu, tiketnya ADU-..., tp skrg ada yg lain, motor adik sy dicuri semalem",
 # "td sy udh tanya soal sktm ke admin, oh iya sekalian mau ngadu, ...": what was done before is told
@@ -878,7 +903,7 @@ SERVICE_COMPLAINT = _rx(
     r"|(nunggu|menunggu|antri|antre|ngantri) (\d+|berjam|seharian|sampai sore)"
 )
 # A public thing broken, dirty or overflowing: a report even without "lapor" ("aspal baru sebulan udh ngelupas").
-PUBLIC_THING = _rx(r"aspal\w*|jalan\w*|dalan\w*|got|selokan|saluran|jembatan|kreteg|lampu jalan|pju|drainase|trotoar"
+PUBLIC_THING = _rx(r"aspal\w*|jalan\w*|dalan\w*|got|selokan|solokan|susukan|saluran|jembatan|kreteg|lampu jalan|pju|drainase|trotoar"
                    r"|galian|bekas galian|kolam|sumur|lubang"
                    r"|tps|sampah\w*|gorong|kali|kalen|sungai|taman|pos ronda|gapura|polisi tidur|lampu gang|lampu gg|lampu penerangan|paving|tiang listrik")
 DAMAGE = _rx(r"rusak|ancur|hancur|ngelupas|mengelupas|terkelupas|bolong|berlubang|jebol|ambrol|retak|ambles|amblas|mampet"
@@ -887,6 +912,18 @@ DAMAGE = _rx(r"rusak|ancur|hancur|ngelupas|mengelupas|terkelupas|bolong|berluban
 # A public thing blocked or taken over ("pkl jualan di trotoar bikin macet"), a tree down on the road.
 BLOCKED = _rx(r"macet|nutup\w*|menutup\w*|nutupi|ngalangi|menghalangi|dipakai jualan|dipake jualan|buat jualan|jualan")
 FALLEN_TREE = _rx(r"(wit|uwit|pohon|pohonan|dahan|ranting)\w* (\w+ ){0,2}(ambruk|tumbang|roboh|rubuh|rebah|patah|condong)")
+
+
+# "ada nenek hidup sendirian ga ada yang ngurus", "mbah sebatang kara sakit2an": someone left without
+# care, a social case for the officers (sets 49, 51).
+NEGLECTED = _rx(r"(nenek|nini|kakek|mbah|simbah|lansia|manula|janda|orang tua|wong tuwo|bapak tua|ibu tua|anak yatim|yatim piatu"
+                r"|difabel|disabilitas|odgj)\w* (\w+ ){0,4}(hidup sendiri|hidup sendirian|tinggal sendiri|tinggal sendirian"
+                r"|sebatang kara|terlantar|telantar|ditelantarkan|kelaparan|ga ada yg ngurus|gak ada yg ngurus|ga ada yang ngurus"
+                r"|gak ada yang ngurus|tidak ada yang mengurus|tidak ada yang merawat|ora ono sing ngopeni|ra ono sing ngurus)")
+
+
+BARE_REPORT_WORDS = frozenset("aduan pengaduan ngadu mengadu komplain keluhan lapor melapor wadul mau mo min pak bu kak mas mbak"
+                              " ya dong nih".split())
 
 
 def states_broken_thing(text: str) -> bool:
@@ -1101,12 +1138,22 @@ ENROL_ELSEWHERE = _rx(r"(daftar|ndaftar|mendaftar|didaftarkan|daftarin) (ke |di 
                       r"|kampus|kerja|cpns|pns|tni|polri|polisi|bpjs|beasiswa|haji|umroh|umrah|pondok|mondok|nikah)")
 
 
+# "..., belum mau ngajuin", "blm mau ngajuin sekarang": asking first, not applying (sets 50, 52).
+NOT_APPLYING_YET = _rx(r"(belum|blm|blom|durung|dereng|rung|ga|gak|gk|nggak|ngga|tidak|tdk|ndak|ora|mboten) (\w+ )?"
+                       r"(mau|mo|arep|akan|ingin|pengen|badhe) (\w+ )?(ngajuin|ngajukan|mengajukan|ajukan|ajuin|daftar|apply|ngurus"
+                       r"|urus|bikin|buat|proses)")
+
+
 def applies_last(text: str) -> bool:
     """ "..., kata sekolah harus ada sktm dari kelurahan, saya mau ngajuin": the last clause applies."""
     if len([p for p in re.split(r"[,.;!?]", text or "") if p.strip()]) < 2:
         return False  # one clause: the other cues read it whole
     last = _last_clause(text)
     norm = normalized(last)
+    if NOT_APPLYING_YET.search(norm):
+        return False
+    if EXPLICIT_REQUIREMENTS.search(normalized(text.rsplit(last, 1)[0])) and not APPLY_VERB.search(norm):
+        return False  # "berkas buat pecah kk apa aja kak, mbah mau misah dari kk om saya": why it is asked
     if re.match(r" (buat|bwt|untuk|utk|kanggo|kangge|guna) ", norm) and not _names_a_document(last):
         return False  # "..., buat ngurus asuransi": what it is for, not applying
     if ENROL_ELSEWHERE.search(norm) and not _names_a_document(last):
@@ -1262,10 +1309,15 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and not UTILITY.search(norm) and not FEEDBACK_OPENING.search(norm.strip()) \
             and not ((FIXED_THANKS.search(norm) or JUST_SAYING.search(norm)) and THANKS.search(norm)) and (
                 (PUBLIC_THING.search(norm) and DAMAGE.search(norm)) or PUBLIC_ORDER.search(norm)
-                or SERVICE_COMPLAINT.search(norm)) \
+                or SERVICE_COMPLAINT.search(norm) or NEGLECTED.search(norm)) \
             and not (name == "request_human" and WANTS_PERSON.search(norm)) \
             and not (name == "give_feedback" and not (SERVICE_COMPLAINT.search(norm) or COMPLAINT_TONE.search(norm))):
         # "aspal baru sebulan udh ngelupas, kualitasnya gimana ini": a report, whatever the wording.
+        new_name, cue = "file_complaint", "problem_report"
+    elif name == "request_document" and not _names_a_document(text) and not find_tickets(text) \
+            and (states_broken_thing(text) or NEGLECTED.search(norm)) and not WANT_APPLY.search(norm) \
+            and not APPLY_NOW.search(norm) and not question_cue(text) and not status_cue(text):
+        # "punten, solokan payun bumi abdi mampet" read as an application that names no document (set 52)
         new_name, cue = "file_complaint", "problem_report"
     elif name == "request_human" and PERSON_QUESTION.search(norm) and not (
             WANTS_PERSON.search(norm) and not re.search(r"(kah|bukan|ya|apa|ta|to|sih)\s*\??\s*$", norm.strip())):
@@ -1344,7 +1396,7 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
     elif name in {"file_complaint", "give_feedback", "out_of_scope", "check_status", "request_document"} \
             and _names_a_document(text) and (REQUIREMENT_WORDS.search(norm) or NEED_QUESTION.search(norm)) \
             and question_cue(text) \
-            and not APPLY_NOW.search(norm):
+            and not APPLY_NOW.search(norm) and not (name == "file_complaint" and EXTORTION.search(norm)):
         # "untuk membuat akta kematian persyaratannya apa saja karena bapak saya meninggal di rumah"
         new_name, cue = "ask_requirements", "question"
     elif name == "check_status" and _names_a_document(text) and APPLY_VERB.search(norm) and not status_cue(text) \
@@ -1377,6 +1429,11 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
         new_name, cue = "give_feedback", "praise"
     elif name not in {"ask_office_location", "file_complaint"} and WHERE_IS.search(norm) \
             and re.search(r"kelurahan|kantor|balai|kalurahan|office", norm) and not _names_a_document(text):
+        new_name, cue = "ask_office_location", "where_is"
+    elif name not in {"ask_office_location", "file_complaint"} and OFFICE_MOVED.search(norm) \
+            and ("?" in (text or "") or re.search(r"(?<![a-z])(apa|apakah|kah|gak|ga|nggak|po|to|belum|blm)(?![a-z])", norm)) \
+            and not find_tickets(text):
+        # "kantor kelurahan pindah apa masih di tempat lama?" (set 52): where the office is, not a moving letter
         new_name, cue = "ask_office_location", "where_is"
     elif name == "check_status" and not status_cue(text) and not find_tickets(text) \
             and (NEW_REPORT.search(norm) or (reports_problem(text) and ASKS_ACTION.search(norm))
@@ -1536,11 +1593,20 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
         ranking = [{"name": "file_complaint", "confidence": 0.5}, {"name": "request_human", "confidence": 0.5}] + [
             r for r in ranking if r.get("name") not in ("file_complaint", "request_human")]
         return {"name": FALLBACK_INTENT, "confidence": confidence}, ranking, "urgent"
+    elif name == "check_status" and words and set(words) <= BARE_REPORT_WORDS and set(words) & {
+            "aduan", "pengaduan", "ngadu", "mengadu", "komplain", "keluhan", "lapor", "melapor", "wadul"}:
+        # "aduan", "mau ngadu min": a report opening; a report made before would be "laporan saya" (set 50)
+        new_name, cue = "file_complaint", "greeting_report"
     elif name == "greet" and len(content_words(text)) >= 3 and not only_greeting(text):
         for item in ranking:
             if item.get("name") not in CHAT_INTENTS and item.get("name") != FALLBACK_INTENT \
                     and float(item.get("confidence") or 0.0) >= 0.05:
                 new_name, cue = item["name"], "greeting_first"
+                # the words' own cues read the runner-up too ("ada nenek hidup sendirian ga ada yang
+                # ngurus": greeted, said to be a question, and a report all the same: set 49)
+                again, _, again_cue = _decide(text, {"name": new_name, "confidence": confidence}, ranking)
+                if again_cue:
+                    new_name, cue = again["name"], again_cue
                 break
     if cue is None and name == "file_complaint" and NEW_REPORT.search(norm) and not status_cue(text) \
             and not find_tickets(text) and not _names_a_document(text):
