@@ -5,7 +5,8 @@
 ``tests/conversations/forms.yml`` over the REST channel the way a resident would:
 send the opening message; then, while a form is active, read the slot it asked for
 from the tracker and type the resident's answer for that slot (a correction planned
-``at`` that slot, or at ``confirm``, is typed first). The saved case is then read
+``at`` that slot, or at ``confirm``, is typed first; one planned at a question the form
+never asked is typed at the confirmation). The saved case is then read
 from the database and compared with the dialogue's ``expect``.
 
 Reported:
@@ -162,6 +163,10 @@ def run_dialogue(servers: Any, index: Any, dialogue: dict[str, Any]) -> Result:
             break
         at = "confirm" if requested in CONFIRM_SLOTS else requested
         planned = next((c for c in corrections if c.get("at") == at), None)
+        if planned is None and at == "confirm" and corrections:
+            # planned at a question the form never asked (its fact came with the opening): the
+            # resident says it at the confirmation, the last moment to change anything
+            planned = corrections[0]
         if planned is not None:
             corrections.remove(planned)
             result.turns += 1
