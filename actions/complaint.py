@@ -7,6 +7,7 @@ and location at once; every choice can be typed; answers can be corrected.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -39,6 +40,8 @@ REQUIRED = ["complaint_category", "complaint_description", "complaint_location",
 MIN_DESCRIPTION = 10
 MAX_DESCRIPTION = 2000
 MAX_LOCATION = 500
+_MADE_UP_MIND = re.compile(r"\b(?:eh+\s+)?jadi\s+(?:ding|dink|deh|aja|ae|wae)\b|\beh+\s+jadi\b(?!\s+(?:dibuat|bikin|buat))",
+                           re.IGNORECASE)
 MIN_OPENING_WORDS = 4  # content words that make an opening message a description already
 # Below this many content words an opening that does not say when, and is not a broken public thing ("jalan
 # rusak"), is a brief telling ("lapor min, ono maling neng gangku"): kept, and the description question asks for
@@ -123,6 +126,9 @@ class ValidateComplaintForm(ListeningForm):
     def _opening_telling(text: str, meta: bool) -> str | None:
         """ "full" when the opening tells the problem, "brief" when it tells it in a few words
         without saying when, None when it does not tell it."""
+        # "mau ngadu soal tetangga.. eh ga jadi deh.. eh jadi ding, udah keterlaluan" (set 56): after
+        # making up one's mind, only "udah keterlaluan" tells anything
+        text = _MADE_UP_MIND.split(text)[-1]
         words = ff.content_words(text)
         if meta or words < MIN_OPENING_WORDS or len(text) < MIN_DESCRIPTION:
             return None

@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 
 from kokom.office import OfficeConfig
 from kokom.office.categories import match_category
-from kokom.understanding import APPLY_VERB, RELATIVE_OF, dealay, reports_problem
+from kokom.understanding import APPLY_VERB, RELATIVE_OF, SELF_CORRECTION, after_self_correction, dealay, reports_problem
 from kokom.validators import number_words_to_digits, parse_rt_rw
 
 try:  # one alias list + fuzzy matcher for document names (issue #8)
@@ -294,7 +294,9 @@ SKIP_PHOTO = re.compile(
     r"(?:ga|gak|gk|g|gx|nggak|ngga|enggak|engga|tidak|tdk|tak|ndak|nda|belum|blm|ora|ra|rak|mboten|dereng|kagak|kaga"
     r"|kgk|kaga|bunten|kada|indak|dak|endak|teu|henteu|hana|sonde|tra|tiada|tida|seng|tara) "
     r"(?:ada|ad|ado|ono|onok|ana|punya|pny|wonten|gadhah|gaduh|duwe|nduwe|usah|perlu|sempat|sempet|smpt|bisa|bs|bsa|iso|isa"
-    r"|motret|moto|foto|tersedia)|"
+    r"|motret|moto|foto|tersedia|memiliki|mempunyai|mengambil|ambil|ngambil|sempat ambil|sempat mengambil)|"
+    # "Foto menyusul, untuk saat ini dilewati saja." (set 53)
+    r"dilewati|dilewatin|dilewatkan|menyusul|"
     # "kamera hp sy rusak, gk bs foto" (set 51)
     r"kamera\w* (?:\w+ ){0,2}(?:rusak|error|eror|mati|pecah|burem|buram|ilang|hilang|ga nyala|gak nyala)|"
     r"gada|gaada|gakada|raono|raana|mboten wonten|mboten gadhah|ora ono|ora duwe|no photo|no foto|tanpa foto|"
@@ -418,7 +420,8 @@ def name_in_answer(text: str) -> str:
         while words_ and words_[0].lower().strip(".,!?") in _NAME_CHATTER:
             words_ = words_[1:]
         segment = " ".join(words_)
-        caps = re.findall(r"(?:[A-Z][a-zA-Z.'\-]*)(?:\s+[A-Z][a-zA-Z.'\-]*)*", segment)
+        # (the lower-case links of a name stay inside it: "Salim bin Abdullah Bawazier", "Siti binti Ahmad")
+        caps = re.findall(r"(?:[A-Z][a-zA-Z.'\-]*)(?:\s+(?:(?:bin|binti|bte|van|van der|de|al|el)\s+)?[A-Z][a-zA-Z.'\-]*)*", segment)
         if caps and segment != segment.lower() and (any(ch.islower() for ch in segment) and len(caps[0]) < len(segment)
                                                      or any(ch.islower() for ch in text)):
             capitalised.append(clean_name(max(caps, key=len)))
@@ -699,6 +702,9 @@ PLACE_STOP = {
     "kami", "kita", "gw", "gue", "kula", "temen", "teman", "td", "tdi", "subuh", "dini", "semalam", "kmrn", "kemaren",
     "wingi", "bengi", "esuk", "dalu", "jam", "pukul", "patah", "bocor", "putus", "copot", "lepas", "hancur", "ambrol",
     "kotor", "penuh", "luber", "miring", "acak", "gede", "besar", "kecil", "lebar",
+    # "di kantor kelurahan pekan lalu", "... dimintain 100rb which is ..." (sets 53, 56)
+    "pekan", "lalu", "kemarin", "kemarinnya", "barusan", "dimintain", "dimintai", "diminta", "disuruh", "dipalak",
+    "ditarik", "dipungut", "which", "basically", "literally",
 }
 _PLACE_START = re.compile(
     r"\b(?:di|neng|nang|ing|teng|wonten|sekitar|lokasi(?:nya|ne|x|nipun)?|tempat(?:nya|e|ipun)?)\s+|"
@@ -993,7 +999,17 @@ def find_reason(text: str, after: int = 0) -> str | None:
 
 
 def find_purpose(text: str, document_spans: list[tuple[int, int]] | None = None) -> str | None:
-    """ "... surat domisili untuk daftar sekolah anak" -> "daftar sekolah anak"."""
+    """ "... surat domisili untuk daftar sekolah anak" -> "daftar sekolah anak"; corrected in the same
+    message ("... buat daftar sekolah.. eh bukan ding, buat daftar kerja", set 56), the corrected one."""
+    parts = SELF_CORRECTION.split(text or "")
+    if len(parts) > 1 and parts[-1].strip():
+        corrected = _find_purpose(parts[-1])
+        if corrected:
+            return corrected
+    return _find_purpose(text, document_spans)
+
+
+def _find_purpose(text: str, document_spans: list[tuple[int, int]] | None = None) -> str | None:
     raw = text or ""
     spans = document_spans or []
     for marker in _PURPOSE_MARKER.finditer(raw):
@@ -1040,6 +1056,13 @@ def requested_document(text: str, mentions: list[DocMention]) -> DocMention | No
     """The document asked for among those named (kokom.doc_names.asked_for), else the first named."""
     if not mentions:
         return None
+    corrected = after_self_correction(text or "")
+    if corrected != (text or "") and corrected.strip():
+        # "Saya ingin membuat surat kematian. Eh maaf autocorrect. Surat keterangan domisili maksud saya."
+        # (set 55): the document named after the correction
+        told = find_documents(corrected)
+        if told and any(m.key == told[0].key for m in mentions):
+            return next(m for m in reversed(mentions) if m.key == told[0].key)
     asked = _doc_names.asked_for(text) if _doc_names is not None else None
     if asked is None and len({m.key for m in mentions}) > 1:
         # "Akta kelahirannya sudah jadi ... Tapi di KK belum masuk. Saya mau ajukan perubahan KK": the

@@ -410,6 +410,13 @@ class ListeningForm(FormValidationAction):
         named = self._named_field(text)
         if named:
             slot, end = named
+            if self.answers_despite_question(slot, text):
+                # "wait, aku mau anonim aja please, jangan pake nama" at the confirmation (set 53): the
+                # change is itself the answer, not a field to clear and ask again
+                answer = self.answer(slot, text, tracker, self._merged(slots, turn))
+                if answer.ok:
+                    self._set(turn, slots, slot, answer.value, say=True)
+                    return True
             rest = _CORRECTION_FILLER.sub("", ff.drop_negated(text[end:])).strip(" ,.;")
             if not rest or not ff.words(rest):
                 # "bukan 3577...01 tapi 3577...11, salah ketik nik": the new value came before the field's name
@@ -438,6 +445,14 @@ class ListeningForm(FormValidationAction):
                 if address and ff.has_rt_rw(address) and len(address) < len(rest) \
                         and re.search(r"\b" + ff.STREET + r"\b", address, re.IGNORECASE):
                     rest = address
+            old = self._merged(slots, turn).get(slot)
+            if slot in self.story_slots and isinstance(old, str) and len(ff.words(rest)) < 6 \
+                    and len(ff.words(old)) > 2 * len(ff.words(rest)):
+                # "maaf deskripsinya ralat, harinya selasa bukan senin" (set 54): a detail of the story
+                # corrected, not a new story; the officer reads both
+                fix = _RETELL_LEAD.sub("", text[end:].strip(" ,.:;")).strip(" ,.:;") or rest
+                self._set(turn, slots, slot, f"{old} (ralat: {fix})", say=True)
+                return True
             answer = self.answer(slot, rest, tracker, self._merged(slots, turn))
             if answer.ok:
                 self._set(turn, slots, slot, answer.value, say=True)

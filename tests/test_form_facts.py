@@ -685,3 +685,23 @@ def test_what_sets_49_52_told_with_their_documents():
     assert ff.clean_name("Teh Euis Komalasari") == "Euis Komalasari"
     assert ff.patch_rt_rw("kos pak Darto, jl. cendana rt 1 rw 1", "bentar, rw nya 2 bukan 1") \
         == "kos pak Darto, jl. cendana rt 1 rw 2"
+
+
+def test_what_sets_53_56_told_in_their_forms():
+    for text in ("Foto menyusul, untuk saat ini dilewati saja.", "Demi keamanan kami tidak mengambil foto.",
+                 "Mohon maaf, saya tidak memiliki foto."):
+        assert ff.is_photo_skip(text), text
+    assert ff.name_in_answer("Salim bin Abdullah Bawazier") == "Salim bin Abdullah Bawazier"
+    # corrected in the same message: the corrected document and purpose
+    text = "mau bikin surat domisili.. eh bukan, surat keterangan usaha"
+    assert ff.requested_document(text, ff.find_documents(text)).key == "surat_keterangan_usaha"
+    text = ("Selamat siang. Saya mau mengajukan surat kematian. Maaf, salah, HP saya autocorrect. Maksud saya surat "
+            "keterangan tidak mampu.")
+    assert ff.requested_document(text, ff.find_documents(text)).key == "sktm"
+    assert ff.find_purpose("mau bikin surat domisili buat daftar sekolah.. eh bukan ding, buat daftar kerja") == "daftar kerja"
+    # a time or a verb after "kantor kelurahan" is no part of the place
+    assert ff.find_place("saya mengurus surat di kantor kelurahan pekan lalu, saya dimintai uang") != \
+        "kantor kelurahan pekan lalu"
+    assert ff.find_category(load_office(), "opsi 5") == "lingkungan"
+    assert ff.find_category(load_office(), "tetangga sebelah bangun tembok pembatas, fondasinya masuk ke tanah sy") \
+        == "sosial"

@@ -54,7 +54,7 @@ _FILLERS_AFTER = re.compile(
 # "sing nomer papat", "saya pilih yang ke-4", "kategori 4", "ingkang nomer sekawan", "yang keempat"
 _CHOICE_BEFORE = re.compile(
     r"^(?:(?:saya|sy|aku|kula|kulo|gw|gue|kami)\s+)?(?:(?:pilih|milih|memilih|pilihan|ambil|njupuk|sing|ingkang|yang|yg"
-    r"|kategori|nomer|nomor|no|nmr|angka)\.?\s*)*")
+    r"|kategori|nomer|nomor|no|nmr|angka|opsi|option|poin|point|nomer urut)\.?\s*)*")  # "opsi 5" (set 55)
 _ORDINAL = re.compile(r"^(?:ke-?\s*|kaping\s+|ka-?)(?=\d|[a-z])")
 
 
