@@ -64,7 +64,7 @@ ALREADY_DONE = frozenset({"baru", "br", "sudah", "udah", "udh", "sdh", "wis", "w
 HEAD_WORDS = frozenset({"surat", "keterangan", "ket", "sk", "pengantar", "akta", "akte", "izin", "ijin", "kartu"})
 GENERIC_WORDS = HEAD_WORDS | {"nya", "yang", "yg", "untuk", "utk", "buat", "dari", "e", "el"}
 # Words (or word starts, for suffixes like -nya, -e, -ipun) that tell which "akta" is meant.
-BIRTH_CONTEXT = ("lahir", "kelahiran", "lair", "babaran", "bayi", "brojol")
+BIRTH_CONTEXT = ("lahir", "kelahiran", "lair", "babaran", "bayi", "brojol", "dedek", "debay", "baby", "bebi")  # "akta dedek" (set 55)
 MARRIAGE_CONTEXT = ("nikah", "menikah", "rabi", "kawin", "krama", "mantu", "akad", "ijab")
 # A permit ("izin") beside a party, music or a show is the crowd-event permit, even for a wedding
 # party ("izin buat nikahan anak, ada orkesnya"): the marriage letter is "pengantar nikah".

@@ -265,6 +265,8 @@ NEW_REPORT = _rx(
     # "boleh ke sy buat aduan dr Malaysia?": asking whether one may report is reporting
     r"|(boleh|bisa|bs|bleh)( ke| kah| gak| ga| nggak| tidak| ndak)?( sy| saya| aku| awak| ambo| ulun| kami)?)"
     r" (cerita|bercerita)(?! (lucu|dong|donk))|"
+    # "iki iso dilaporke ra?", "bisa dilaporin gak min" (set 54)
+    r"(iso|isa|isoh|bisa|bs|boleh|saged) (di|dipun ?)?(laporke|laporkan|laporin|lapurke|aduin|adukan|aduke)(?! (ke|nang|neng|ning) (polisi|polsek|polres))|"
     r"(mau|mo|mw|mao|ingin|pengen|pgn|pingin|arep|meh|kate|badhe|ajeng|akan|nak|nk|handak|hendak|mahu"
     r"|(boleh|bisa|bs|bleh)( ke| kah| gak| ga| nggak| tidak| ndak)?( sy| saya| aku| awak| ambo| ulun| kami)?)"
     r" (buat |bikin |membuat |nggawe |ndamel |menyampaikan |kasih |matur |ngaturaken |nyampekne |e )?"
@@ -362,9 +364,17 @@ WHERE_IS = _rx(
     r"|(letak|lokasi|posisi) (kantor|kelurahan|balai)\w*|sisih pundi|caket pundi|caket menapa|celak menapa|cedhak menapa|where is|where s|wheres|sak dalan|sedalan|searah|sejalur|satu jalan"
     r"|(ra|rung|urung|durung|belum|blm|ga|gak|tidak) (tau|tahu|pernah) (mrono|mrana|rono|ke sana|kesana|ke situ)|patokan\w*|ancer ancer\w*|ancer2\w*|lewat mana|rute\w*"
     r"|(ra|ora|ga|gak|tidak|nggak) (ngerti|tau|tahu) (dalane|jalannya|jalane|tempatnya|kantornya|lokasinya|nggone)"
+    # "kelurahan sogaten itu di jl apa ya" (set 54)
+    r"|(di|ning|nang|neng|ing) (jl|jln|jalan|dalan|gang|gg) (apa|opo|mana|ngendi|endi|menapa)"
 )
+# "nek soko alun2 madiun arahe nang ndi" (set 54): the way there, asked from a landmark
+DIRECTIONS = _rx(r"(dari|soko|seko|saka|teko|saking) (\w+ ){1,4}(arah\w*|lewat|belok\w*|ngetan|ngulon|ngalor|ngidul) "
+                 r"(nang |ke |ning |neng )?(ndi|endi|mana|ngendi|pundi)")
 OFFICE_MOVED = _rx(r"(?<!ke )(?<!di )(?<!dari )(?<!dr )(kantor|balai) (kelurahan |kalurahan |lurah |desa )?(sekarang |skrg |udah |sudah |udh )?"
                    r"(pindah|pindahan|masih di|masih disitu|masih di situ|di tempat lama|di tempat baru)(?! (kk|ktp|domisili|alamat))")
+# "apa aja yg perlu disiapin buat ngurus surat-surat ...? ... biar sekali jalan" (set 54): what to bring
+PREPARE = _rx(r"(apa|opo|ap) (aja|saja|wae|ae) (yg|yang|sing) (perlu|harus|hrs|kudu|mesti|wajib) (di)?(siap|bawa|sedia|gowo|nggowo)\w*"
+              r"|(perlu|harus|hrs|kudu|mesti|wajib) (di)?(siapin|siapkan|siapke|bawa|dibawa|sediakan|sediain|gowo|nggowo) (apa|opo|ap)")
 PRAYER = _rx(r"imsak|imsyak|sholat|salat|shalat|solat|maghrib|magrib|subuh|isya|dzuhur|zuhur|ashar|adzan|azan"
              r"|buka puasa|sahur|tarawih")
 # "1+1 brp", "10 dibagi 2 berapa". Bounded numbers and no leading ".*": a 5,000-digit message must
@@ -425,6 +435,8 @@ WHAT_CAN_YOU_DO = _rx(
     r"|layanan\w* (ing mriki |di sini |disini |nya |kelurahan )?(apa|opo|menapa|punapa|napa|nopo) (saja|aja|wae|mawon|kemawon|ae)"
     r"|^ ?layanan\w* (apa|opo) (saja|aja|wae|ae)( ya| y)? \??"
     r"|(apa|opo|menapa|punapa) (saja|aja|wae|mawon|kemawon) layanan\w*"
+    # "Menapa kemawon ingkang saged dipun bantu lewat ngriki?" (set 53)
+    r"|(menapa|punapa|nopo|napa) (kemawon|mawon|wae) (ingkang|sing) (saged|iso|bisa) (dipun ?bantu|dibantu|diewangi|dipun ?urus|diurus)"
     r"|(iso|isa|bisa|bs|saged|dapat) (nggo|dinggo|digawe|dipake|dipakai|buat|ngapain|ngapa|ngewangi|mbantu|bantu|bantuin|membantu"
     r"|ngrewangi|nulung|nolong|nolongi) ?(opo|apa|napa|nopo|menapa|punapa)? ?(wae|ae|aja|saja|mawon|sih|to)?\s*\??\s*"
     r"((cak|rek|min|kak|mas|mbak|pak|bu|nggih|ya|yo|iki|ini)\s*\??\s*)*$"
@@ -455,7 +467,7 @@ ANYONE_THERE = _rx(r"(onok|ada|enek|wonten|ana) (wong|orang|org|tiyang|uwong) (t
 SALES = _rx(r"(jual|dijual|disewakan|sewakan|terima pasang|terima servis|melayani) (\w+ ){0,9}(minat|hub|hubungi|nego|cod)")
 SHOPPING = _rx(r"harga (hp|iphone|motor|mobil|emas|beras|cabe|tiket|laptop|tanah|rumah)\w*"
                r"|(jual|dijual|disewakan|sewakan|terima pasang|terima servis|melayani) (\w+ ){0,9}(minat|hub|hubungi|nego|cod)"
-               r"|tumbas|tuku|beli tiket|beli pulsa"
+               r"|tumbas|tuku|beli tiket|beli pulsa|(masih )?(ada )?(stok|stock)\w*"
                r"|tiket (kapal|pesawat|kereta|bus|bis|travel|konser|bola)|(yg|yang|sing) (jual|dodol|sade)"
                r"|jual beli|harga pasaran|(mau|pengen|arep|badhe) (beli|membeli|tuku|tumbas)"
                r"|(jual|dijual|sade|ngedol|didol) (kambing|sapi|motor|mobil|hp|rumah|tanah|kos|kue|nasi|sepatu|baju|laptop"
@@ -485,6 +497,8 @@ CHIT_CHAT = _rx(
     r"|(asline|asalnya|asale) (ngendi|endi|mana|pundi)|(umur|usia)(mu|nya)? (piro|berapa|brp|pinten)"
     r"|(temenin|temani|nemenin|kancani|ngancani) (chat|ngobrol|aku|gw|saya)|lagi gabut|gabut nih|(udah|sudah|wis) makan (belum|blm)"
     r"|(kamu|km|sampean|sampeyan|awakmu|admin|min|mimin) (suka|seneng|doyan|hobi) \w+"
+    r"|(kamu|km|sampean|awakmu|admin|adminnya|admine|min|mimin|mimine)\w* (udah|udh|sudah|sdh|wis|wes) (nikah|menikah|rabi|punya pacar"
+    r"|punya pacar|tidur|mandi)"
 )
 # The close of a formal letter: "Atas perhatian dan bantuan Bapak/Ibu, saya ucapkan terima kasih."
 FORMAL_THANKS = _rx(r"atas (perhatian|bantuan|kerjasama|kerja sama)\w*( dan (perhatian|bantuan|kerjasama|kerja sama)\w*)?"
@@ -522,7 +536,7 @@ OFFICE_STAFFED = _rx(r"(jam )?istirahat\w* (siang |siangnya |makan siang )?(jam 
                      r"|istirahat\w* (siang |makan siang )?(jam|pukul) \d+|jam istirahat\w*|jam (\S+ ){1,2}(sudah |udah |udh |sdh |msh |masih |sih |wis |wes )?(ada|onok|enek|wonten|ono) "
                      r"(petugas|orang|org|wong|tiyang|yg jaga|yang jaga|pelayanan)")
 SUGGESTION_FORM = _rx(r"(kalau|kalo|klo|kl|nek|menawi) (bisa|bs|boleh|saged|iso) (\w+ ){0,2}(ada|dibuat|disediakan|dibuka|ditambah|diadakan"
-                      r"|buka|dibikin|wonten|onok)|(mbok|coba) (ya |yo )?(ada|dibuat|disediakan|ditambah|diadakan)"
+                      r"|buka|dibikin|wonten|onok|dikasih|dikasi|diberi|dikasih|ditambahin|ditambahi|dilengkapi)|(mbok|coba) (ya |yo )?(ada|dibuat|disediakan|ditambah|diadakan)"
                       # "gimana kalo sabtu dibuka setengah hari, buat yg kerja senin-jumat"
                       r"|(gimana|gmn|bagaimana|piye|pripun) (kalo|kalau|klo|nek|menawi) (\w+ ){0,3}(dibuka|dibuat|disediakan|ditambah"
                       r"|diadakan|dibikin|diperpanjang)")
@@ -578,7 +592,7 @@ GREETING_WORDS = frozenset(
     """
     assalamualaikum assalamu alaikum asalamualaikum assalamualaikum wr wb warahmatullahi wabarakatuh salam
     halo hallo hai hi hay helo pagi siang sore malam selamat met sugeng enjing siyang sonten dalu
-    permisi punten nuwun sewu maaf mohon ngapunten mengganggu ganggu sebentar waktunya minta
+    permisi punten nuwun sewu maaf mohon ngapunten mengganggu ganggu sebentar waktunya waktu minta
     min mimin admin pak bu bapak ibu kak mas mbak mba dik om bang nak
     semoga sehat selalu apa kabar kabare pripun nggih ya yo nih dong sih deh
     bismillah bismillahirrahmanirrahim sebelumnya ngganggu menawi wekdal panjenengan njenengan kulo nuwun kulanuwun lur lurr lurd
@@ -658,8 +672,21 @@ LOOKED_AT = _rx(r"(sudah|udah|udh|sdh|dah|wis|wes) (ada yg |ada yang |ono sing |
                 r"|diwaca|dibuka|direspon|dilihat|ditinjau|disurvei|disurvey|dicek lokasi)\w*")
 
 
+# "wis telung dino lapor banjir ra ono sing teko" (set 56): nobody came after the report
+NOBODY_CAME = _rx(r"(ra|ora|gak|ga|gk|nggak|belum|blm|durung|dereng|tidak|tdk|ndak) (ono|ada|enek|wonten|onok) (sing|yg|yang|ingkang) "
+                  r"(teko|dateng|datang|rawuh|nengok|ngecek|ngurus|nanggapi|mbenakke|benerin|ndandani)")
+# "pengantar nikahku gimana kak" (set 55): my letter, how is it (not how to make one)
+MINE_HOW = _rx(r"\w{3,}ku (gimana|gmn|gmna|piye|pripun|bagaimana)(?! (cara|caranya|carane|ngurus\w*|bikin\w*|buat\w*|mengurus\w*"
+               r"|syarat\w*|prosedur\w*))")
+
+
 def status_cue(text: str) -> bool:
     norm = normalized(text)
+    if MINE_HOW.search(norm) and doc_names_in(norm) and not WANT_APPLY.search(norm) and not REQUIREMENT_WORDS.search(norm):
+        return True  # "pengantar nikahku gimana kak, acaranya 2 minggu lagi"
+    if re.match(r" (laporan|aduan|pengaduan|laporane|aduane|laporanku|aduanku) ", norm) and EARLIER.search(norm) \
+            and HOW_IS_IT.search(norm) and not NEW_REPORT.search(norm) and not re.search(r"baru|lagi|caranya|carane", norm):
+        return True  # "laporan jalan rusak kmrn gmn ya" (set 56)
     if REPORT_NOUN.search(norm) and EARLIER.search(norm) and LOOKED_AT.search(norm) \
             and not WANTS_TO_REPORT.search(norm) and not NEW_REPORT.search(norm):
         return True  # "aduan soal pungli di loket td siang udh dibaca blm?"
@@ -704,7 +731,8 @@ def status_cue(text: str) -> bool:
         return True
     if STILL_PENDING.search(norm) and MINE.search(norm) and ASKING.search(norm):
         return True
-    if (NOT_YET.search(norm) or NO_NEWS.search(norm)) and REPORT_WORD.search(norm) and not NEW_REPORT.search(norm) \
+    if (NOT_YET.search(norm) or NO_NEWS.search(norm) or NOBODY_CAME.search(norm)) and REPORT_WORD.search(norm) \
+            and not NEW_REPORT.search(norm) \
             and re.search(r"(sudah|udah|udh|sdh|dah|wis|wes|sampun|pernah|seminggu|sebulan|\d+ (hari|minggu|bulan)|kemarin"
                           r"|kmrn|kemaren|wingi)", norm):
         return True  # "udah 2 minggu lapor jalan rusak, sampai sekarang gak ada kabar"
@@ -786,6 +814,7 @@ SECOND_WISH = re.compile(r"[,.;!]?\s+(?:sekalian|sekaligus|sama satu lagi|terus 
                          # "mau bikin surat domisili sama nanya jam buka kantor" (set 52)
                          r"|[,.;!]?\s+(?:sama|sm|dan|dan juga|terus|trus|karo|kalih)\s+(?:mau\s+|sekalian\s+)?(?:tanya|nanya|takon|tanglet)\b",
                          re.IGNORECASE)
+NUMBERED_FIRST = re.compile(r"^\s*(?:1\s*[.)]|pertama[,:]?)\s*(.+?)\s+(?:2\s*[.)]|kedua[,:]?)\s", re.IGNORECASE | re.DOTALL)
 # "kmrn sy udh lapor soal lampu, tiketnya ADU-..., tp skrg ada yg lain, motor adik sy dicuri semalem",
 # "td sy udh tanya soal sktm ke admin, oh iya sekalian mau ngadu, ...": what was done before is told
 # first, then what is wanted now (set 46).
@@ -853,6 +882,14 @@ def first_wish(text: str) -> str | None:
     now = now_wish(text)
     if now is not None:
         return now
+    numbered = NUMBERED_FIRST.match(text or "")
+    if numbered:
+        # "1. buat sktm 2. tanya jam buka" (set 55): a list of wishes, the first one counts
+        head = numbered.group(1)
+        applies = re.search(r"(?<![a-z])(buat|bikin|ngurus|urus|ajukan|ajuin|ngajuin|minta|mengajukan|membuat|gawe)(?![a-z])",
+                            normalized(head))
+        return _wish(head, head) or ("request_document" if applies and _names_a_document(head) and not question_cue(head)
+                                     else None)
     match = SECOND_WISH.search(text or "")
     if not match or match.start() == 0:
         return None
@@ -901,9 +938,11 @@ SERVICE_COMPLAINT = _rx(
     r"|(petugas|pegawai|staf|mbak|mas)\w* (\w+ )?(main hp|main handphone|ngobrol terus|cuek|judes|galak|ketus|kasar|tidur|merokok"
     r"|ngerokok|ga ada|gak ada|tidak ada|ora ono|mboten wonten|telat|terlambat)"
     r"|(nunggu|menunggu|antri|antre|ngantri) (\d+|berjam|seharian|sampai sore)"
+    # "petugas bicara dengan nada tinggi dan tidak mau menulis" (set 55)
+    r"|nada tinggi|(dibentak|membentak|dibentak2|dimarahi|dimarah marahi|disentak|dicentak)"
 )
 # A public thing broken, dirty or overflowing: a report even without "lapor" ("aspal baru sebulan udh ngelupas").
-PUBLIC_THING = _rx(r"aspal\w*|jalan\w*|dalan\w*|got|selokan|solokan|susukan|saluran|jembatan|kreteg|lampu jalan|pju|drainase|trotoar"
+PUBLIC_THING = _rx(r"aspal\w*|jalan\w*|dalan\w*|got|selokan|solokan|susukan|irigasi|parit|saluran|jembatan|kreteg|lampu jalan|pju|drainase|trotoar"
                    r"|galian|bekas galian|kolam|sumur|lubang"
                    r"|tps|sampah\w*|gorong|kali|kalen|sungai|taman|pos ronda|gapura|polisi tidur|lampu gang|lampu gg|lampu penerangan|paving|tiang listrik")
 DAMAGE = _rx(r"rusak|ancur|hancur|ngelupas|mengelupas|terkelupas|bolong|berlubang|jebol|ambrol|retak|ambles|amblas|mampet"
@@ -922,6 +961,15 @@ NEGLECTED = _rx(r"(nenek|nini|kakek|mbah|simbah|lansia|manula|janda|orang tua|wo
                 r"|gak ada yang ngurus|tidak ada yang mengurus|tidak ada yang merawat|ora ono sing ngopeni|ra ono sing ngurus)")
 
 
+NEED_A_LETTER = _rx(r"(need|needs|butuh|perlu|minta|mau|pengen|ingin) (\w+ )?(surat|dokumen|letter)(?! (dari|dr|soko|seko) "
+                   r"(polisi|polsek|polres|dokter|rs|rumah sakit|puskesmas|sekolah|kampus|pengadilan|kua|bank))")
+def _agency_only_as_purpose(norm: str) -> bool:
+    """No other agency named, or only as what a letter is for ("... buat daftar kuliah")."""
+    agency = OTHER_AGENCY.search(norm)
+    return agency is None or re.search(r"(buat|untuk|utk|bwt|kanggo|kangge|gawe|for) (\w+ )?" + re.escape(agency.group(0).strip()),
+                                       norm) is not None
+
+
 BARE_REPORT_WORDS = frozenset("aduan pengaduan ngadu mengadu komplain keluhan lapor melapor wadul mau mo min pak bu kak mas mbak"
                               " ya dong nih".split())
 
@@ -937,6 +985,8 @@ def states_broken_thing(text: str) -> bool:
 # Public-order trouble ("wonten tiyang sade ciu ... sami mendem").
 PUBLIC_ORDER = _rx(r"berantem|berkelahi|kelahi|gelut|keroyok|dikeroyok|bacok|dibacok|berdarah|anjing liar|asu liar|anjing galak|asu galak|digigit anjing|dicokot|ciu|miras|arak|oplosan|mabuk|mabok|mendem|judi|togel|sabung ayam|narkoba|pil koplo|balap liar|tawuran"
                    r"|maling|nyolong|pencurian|kemalingan|begal|preman|pungli"
+                   # "motor ibu2 posyandu ilang di parkiran tadi pagi" (set 55)
+                   r"|(motor|montor|sepeda|sepeda motor|mobil|helm|tabung gas)\w* (\w+ ){0,3}(ilang|hilang|raib|digondol)"
                    # a neighbour's smoke and waste ("tetangga tiap sore bakar sampah plastik dan asapnya masuk")
                    r"|bakar sampah|bakar plastik|bakar\w* sampah|asapnya|asape|buang limbah|limbah\w*|dicuri|dicolong|kecurian")
 
@@ -996,16 +1046,30 @@ SELF_CORRECTION = re.compile(
     r"(?:\beh+|\bralat|\bmaaf|\bsori|\bsorry|\bbukan|\bngapunten)\b[\s,.:-]*(?:maksud\w*|ralat|salah( ketik| tulis)?|keliru)"
     r"(?:\s+(?:saya|sy|aku|kulo|ku))?\b[\s,.:-]*"
     # "mau tanya eh mau bikin surat": the second "want" replaces the first
-    r"|(?<=\w)[\s,.]+\beh+\b[\s,.]*(?=(?:(?:saya|sy|aku|kulo) )?(?:mau|mo|mw|pengen|ingin|arep|badhe|kate)\b)",
+    r"|(?<=\w)[\s,.]+\beh+\b[\s,.]*(?=(?:(?:saya|sy|aku|kulo) )?(?:mau|mo|mw|pengen|ingin|arep|badhe|kate)\b)"
+    # "mau komplain.. eh bukan komplain sih, saran aja: ..." (set 56)
+    r"|\beh+[\s,.]+bukan\b[^,.!?:]{0,30}?(?:\s+(?:sih|deh|ding|dink))?[\s]*[,.:!]+\s*"
+    # "Saya ingin membuat surat kematian. Eh maaf autocorrect. Surat keterangan domisili maksud saya." (set 55)
+    r"|(?:\b(?:eh+|maaf|sori|sorry|duh|aduh)\s+)*\b(?:auto ?correct|autocorrect|autokoreksi|auto ?koreksi|auto ?text|kena autocorrect)\b[\s,.:!-]*",
     re.IGNORECASE,
 )
 
 
 def after_self_correction(text: str) -> str:
-    """What the resident meant when they correct themselves mid-message ("..., eh maksudnya X"): X."""
+    """What the resident meant when they correct themselves mid-message ("..., eh maksudnya X"): X.
+
+    A correction of a detail keeps the rest: in "domisili buat kos2an mahasiswa syaratnya apa.. eh
+    maksudnya buat anak kos, bisa ga" (set 56) only what the letter is for changed, so the whole
+    message is read."""
     parts = SELF_CORRECTION.split(text or "")
     tail = parts[-1].strip() if len(parts) > 1 else ""
-    return tail if len(tail.split()) >= 2 else (text or "")
+    if len(tail.split()) < 2:
+        return text or ""
+    head = (text or "")[:len(text) - len(parts[-1])]
+    if _names_a_document(head) and not _names_a_document(tail) and not REPORT_WORD.search(normalized(tail)) \
+            and not FEEDBACK_WORDS.search(normalized(tail)):
+        return text or ""
+    return tail
 
 
 PURPOSE_ONLY = re.compile(
@@ -1230,6 +1294,11 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
     wish = first_wish(text)
     if wish is not None:
         new_name, cue = wish, "first_wish"
+    elif name == "out_of_scope" and NEED_A_LETTER.search(norm) and not find_tickets(text) and len(words) <= 12 \
+            and _agency_only_as_purpose(norm):
+        # "hi kokom, need surat buat daftar kuliah" (set 53): a letter from this office for another
+        # one's registration; which letter is asked next
+        new_name, cue = "request_document", "wants_to_apply"
     elif story_ends_applying(text):
         # "Selamat pagi pak. Anak saya keterima di SMK tapi biaya seragamnya berat. ... Saya mau ajukan
         # SKTM atas nama saya, Siti Aminah." (set 48): the story first, the application last.
@@ -1310,9 +1379,15 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and not ((FIXED_THANKS.search(norm) or JUST_SAYING.search(norm)) and THANKS.search(norm)) and (
                 (PUBLIC_THING.search(norm) and DAMAGE.search(norm)) or PUBLIC_ORDER.search(norm)
                 or SERVICE_COMPLAINT.search(norm) or NEGLECTED.search(norm)) \
-            and not (name == "request_human" and WANTS_PERSON.search(norm)) \
+            and not (name == "request_human" and WANTS_PERSON.search(norm) and not SERVICE_COMPLAINT.search(norm)) \
             and not (name == "give_feedback" and not (SERVICE_COMPLAINT.search(norm) or COMPLAINT_TONE.search(norm))):
         # "aspal baru sebulan udh ngelupas, kualitasnya gimana ini": a report, whatever the wording.
+        new_name, cue = "file_complaint", "problem_report"
+    elif name == "give_feedback" and states_broken_thing(text) and len(words) <= 14 and not FEEDBACK_WORDS.search(norm) \
+            and not SUGGESTION_FORM.search(norm) and not PRAISE.search(norm) and not find_tickets(text) \
+            and not re.search(r"sebaiknya|seharusnya|harusnya|sebaike|kudune|mestinya|semoga|kurang|tambah", norm) \
+            and not _names_a_document(text):
+        # "lek, tikus nang sawah akeh pol, irigasi yo mampet" (set 56): a broken thing told, nothing suggested
         new_name, cue = "file_complaint", "problem_report"
     elif name == "request_document" and not _names_a_document(text) and not find_tickets(text) \
             and (states_broken_thing(text) or NEGLECTED.search(norm)) and not WANT_APPLY.search(norm) \
@@ -1399,7 +1474,13 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and not APPLY_NOW.search(norm) and not (name == "file_complaint" and EXTORTION.search(norm)):
         # "untuk membuat akta kematian persyaratannya apa saja karena bapak saya meninggal di rumah"
         new_name, cue = "ask_requirements", "question"
-    elif name == "check_status" and _names_a_document(text) and APPLY_VERB.search(norm) and not status_cue(text) \
+    elif name == "check_status" and _names_a_document(text) \
+            and (APPLY_VERB.search(norm)
+                 # "Permohonan surat keterangan ahli waris atas nama almarhum Bapak Sudarmo." (set 53), not
+                 # "pengajuan kk saya nyampe mana" (a status question that happens to start the same way)
+                 or re.match(r" (permohonan|pengajuan|mohon dibuatkan|mohon diterbitkan) ", norm) and not ASKING.search(norm)
+                 and not re.search(r"mana|kabar|info|sejauh|tahap|posisi\w*|proses\w*|jadi|selesai|\?", norm)) \
+            and not status_cue(text) \
             and not find_tickets(text) and not question_cue(text) and not LATE.search(norm):
         # "Karang Taruna RW 05 mengajukan izin keramaian ... tgl 16-08-2026": dates are not a ticket.
         new_name, cue = "request_document", "wants_to_apply"
@@ -1428,7 +1509,13 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
         # "pelayanane mantep rek, gak mbulet": praise of the service.
         new_name, cue = "give_feedback", "praise"
     elif name not in {"ask_office_location", "file_complaint"} and WHERE_IS.search(norm) \
-            and re.search(r"kelurahan|kantor|balai|kalurahan|office", norm) and not _names_a_document(text):
+            and re.search(r"kelurahan|kantor|balai|kalurahan|office|ruang pelayanan|ruang tunggu|loket", norm) \
+            and not _names_a_document(text):
+        new_name, cue = "ask_office_location", "where_is"
+    elif name in {"out_of_scope", "ask_requirements", "give_feedback", "show_menu", "greet"} and DIRECTIONS.search(norm) \
+            and len(words) <= 10 and not OTHER_OFFICE.search(norm) and not _names_a_document(text) \
+            and not re.search(r" (ke|nang|ning|neng|tekan|menuju) (?!(ndi|endi|mana|ngendi|pundi|kelurahan|kantor|balai)\b)\w+", norm):
+        # "nek soko alun2 madiun arahe nang ndi" (set 54): the way to this office, from a landmark
         new_name, cue = "ask_office_location", "where_is"
     elif name not in {"ask_office_location", "file_complaint"} and OFFICE_MOVED.search(norm) \
             and ("?" in (text or "") or re.search(r"(?<![a-z])(apa|apakah|kah|gak|ga|nggak|po|to|belum|blm)(?![a-z])", norm)) \
@@ -1561,7 +1648,7 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
                                          and not re.search(r"kelurahan|kalurahan|balai", norm))) \
             and not _names_a_document(text) and not find_tickets(text) and not REPORT_NOUN.search(norm):
         return intent, ranking, "other_agency"  # "cara daftar polisi": unsure, but another agency's for sure
-    elif name == "ask_requirements" and reports_problem(text) and not _names_a_document(text):
+    elif name == "ask_requirements" and reports_problem(text) and not _names_a_document(text) and not PREPARE.search(norm):
         # "how come the new asphalt is peeling already?" asks about a problem, not a document.
         new_name, cue = "file_complaint", "problem_not_document"
     elif REQUIREMENT_WORDS.search(norm) and (
@@ -1572,8 +1659,11 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
           or name in {"ask_requirements", "request_document", "check_status", "file_complaint"}
           and not reports_problem(text) and not _names_a_document(text)) and FEEDBACK_OPENING.search(norm.strip()):
         new_name, cue = "give_feedback", "feedback_opening"
-    elif name in {"give_feedback", "out_of_scope", "inform"} and APOLOGY.search(norm) and len(content_words(text)) <= 3 \
-            and not reports_problem(text):
+    elif (name in {"give_feedback", "out_of_scope", "inform"} and len(content_words(text)) <= 3
+          or name in {"file_complaint", "request_human", "ask_requirements", "check_status", "request_document"}
+          and words and all(w in GREETING_WORDS or w in ADDRESS_WORDS for w in words)) \
+            and APOLOGY.search(norm) and not reports_problem(text):
+        # ("Mohon maaf mengganggu waktu Bapak/Ibu" read as a report: set 53)
         # "mohon maaf bu baru sempat chat": small talk before the real message.
         new_name, cue = "greet", "apology_only"
     elif name != "greet" and only_greeting(text):
