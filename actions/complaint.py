@@ -114,10 +114,11 @@ class ValidateComplaintForm(ListeningForm):
         if activating and self._opening_telling(text, meta) == "full":
             found["complaint_description"] = (text.strip()[:MAX_DESCRIPTION], False)
         name = ff.find_name(text)
-        if name:
-            found["reporter_name"] = (name, True)
-        elif ff.ANONYMOUS.search(ff.norm(text)):
+        if ff.ANONYMOUS.search(ff.norm(text)):
+            # ("mau lapor tapi nama saya dirahasiakan ya": no name, set 58)
             found["reporter_name"] = ("-", False)
+        elif name:
+            found["reporter_name"] = (name, True)
         if ff.mentions_no_photo(text):
             found["complaint_photo"] = ("-", False)
         return found

@@ -207,6 +207,13 @@ def is_affirm(text: str) -> bool:
 DONE_WORDS = {"sudah", "udah", "udh", "sdh", "wis", "wes", "uwis", "dah", "cukup", "beres", "lengkap"}
 
 
+def opens_with_yes(text: str) -> bool:
+    """ "kirim, tp beneran cuma dipake buat surat ini ya": the first word says yes, then a remark."""
+    ws = [_plain(w) for w in words(text)]
+    return bool(ws) and ws[0] in AFFIRM_WORDS and ws[0] not in ("he", "eh", "pas", "boleh") \
+        and not any(w in DENY_WORDS for w in ws[:3]) and re.match(r"^\W*\w+\W*[,.!]", text or "") is not None
+
+
 def is_lenient_affirm(text: str) -> bool:
     """At a confirmation: a reply that opens with yes and says nothing against it ("iya betul semua
     sudah pas nak", "oke min gas kirim"); corrections and deny words are checked first."""
@@ -219,7 +226,6 @@ def is_lenient_affirm(text: str) -> bool:
     if any(ch.isdigit() for ch in "".join(ws)) and re.search(
             r"\b(?:rt|rw|nik|no|nomor|nmr|jl|jln|gg|gang|alamat|nama|blok)\b", " ".join(ws)):
         return False  # "ya rt 5 ya": a correction with a number, not a yes
-        return False
     if any(w in DENY_WORDS for w in ws) or is_correction(text) or is_question(text):
         return False
     return True
@@ -300,6 +306,8 @@ SKIP_PHOTO = re.compile(
     # "kamera hp sy rusak, gk bs foto" (set 51)
     r"kamera\w* (?:\w+ ){0,2}(?:rusak|error|eror|mati|pecah|burem|buram|ilang|hilang|ga nyala|gak nyala)|"
     r"gada|gaada|gakada|raono|raana|mboten wonten|mboten gadhah|ora ono|ora duwe|no photo|no foto|tanpa foto|"
+    # "gapunya fotonya kak", Madurese "sobung foto" (set 57)
+    r"gapunya|gakpunya|gkpunya|gapny|sobung|sobhung|tadha'|"
     # other regions: Banjar "kada ada", Minang "indak ado", Malay "takde", Sundanese "teu aya", Kupang "sonde"
     r"kadada|takde|takda|tadak|trada|teu aya|nope|none|nothing|dont have|don't have|no pic\w*|no image|no picture"
     r"|(?:ga|gak|gk|nggak|tidak|tdk|ndak|ora) berani (?:moto|foto|motret|ngefoto|memotret)"
@@ -313,6 +321,8 @@ def is_photo_skip(text: str) -> bool:
     n = norm(text)
     if not n:
         return False
+    if n != re.sub(r"(.)\1+", r"\1", n) and is_photo_skip(re.sub(r"(.)\1+", r"\1", n)):
+        return True  # "gaadaa fotonyaa:(", "lewatii" (set 58): letters typed long
     if n in {"tidak", "gak", "ga", "gk", "g", "gx", "nggak", "ngga", "no", "ndak", "nda", "mboten", "ora", "belum", "-",
              "lewat", "kada", "indak", "tak", "dak", "endak", "henteu", "sonde", "tra", "kagak", "kaga", "tiada", "nope",
              "tadha", "enje", "bunten", "bhunten"}:

@@ -349,8 +349,17 @@ class ListeningForm(FormValidationAction):
         if ff.is_deny(text) and not self._named_field(text):
             turn.changes[confirm] = False
             return
-        if self._correction(text, tracker, confirm, slots, state, turn):
+        if ff.opens_with_yes(text) and not self._named_field(text) and not ff.is_correction(text) \
+                and not re.search(r"\d", text):
+            # "kirim, tp beneran cuma dipake buat surat ini ya" (set 58): yes, and a remark; the remark
+            # is no new purpose (it changed the purpose and showed the summary again, 20 times)
+            turn.changes[confirm] = True
             return
+        before = self._merged(slots, turn)
+        if self._correction(text, tracker, confirm, slots, state, turn):
+            if self._merged(slots, turn) != before or turn.error or turn.notes:
+                return
+            # (a "correction" that changes nothing is no answer: it is counted below like any other)
         if ff.is_lenient_affirm(text) or (
                 self.failed_answers(tracker, confirm) >= STRIKES_BEFORE_HELP and ff.says_yes_somewhere(text)):
             turn.changes[confirm] = True
@@ -369,7 +378,10 @@ class ListeningForm(FormValidationAction):
         "... jadi Y", "yang benar Y") or the field asked about makes it a correction."""
         named = self._named_field(text)
         if named and named[0] == requested:
-            return False
+            # "3577024910820005 (NIK saya, bukan almarhum)" asked for the NIK (set 60): a field with no
+            # value yet cannot be corrected, so it is the answer (it was cleared and asked again, 18 times)
+            return self._merged(slots, turn).get(requested) is None \
+                and self.answer(requested, text, tracker, self._merged(slots, turn)).ok
         if requested in self.free_text_slots and ff.find_documents(text) and not re.search(
                 r"\b(?:salah|keliru|ralat|bukan|dudu|sanes|yang benar|yg bener|yg benar)\b", text, re.IGNORECASE):
             # "ganti alamat ktp ke madiun" asked for the purpose: what the document is for.
@@ -426,6 +438,8 @@ class ListeningForm(FormValidationAction):
                     self._set(turn, slots, slot, answer.value, say=True)
                     turn.changes.update(answer.extra)
                     return True
+                if self._merged(slots, turn).get(slot) is None:
+                    return False  # nothing to clear: not a correction, read as an answer (and counted)
                 self._clear(turn, slots, slot)
                 turn.notes.append(wording.text("utter_form_field_cleared", field=self.labels.get(slot, slot)))
                 return True

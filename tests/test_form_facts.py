@@ -705,3 +705,12 @@ def test_what_sets_53_56_told_in_their_forms():
     assert ff.find_category(load_office(), "opsi 5") == "lingkungan"
     assert ff.find_category(load_office(), "tetangga sebelah bangun tembok pembatas, fondasinya masuk ke tanah sy") \
         == "sosial"
+
+
+def test_what_sets_57_60_told_in_their_forms():
+    for text in ("gapunya fotonya kak wkwk", "bunten, sobung foto", "gaadaa fotonyaa:(", "lewatii"):
+        assert ff.is_photo_skip(text), text
+    assert not ff.is_photo_skip("ada foto")
+    # yes and a remark at the confirmation; "ya, tapi ..." with a field is still a correction
+    assert ff.opens_with_yes("kirim, tp beneran cuma dipake buat surat ini ya")
+    assert not ff.opens_with_yes("ok") and not ff.opens_with_yes("iya rt 5 bukan 4")

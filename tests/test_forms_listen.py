@@ -505,3 +505,20 @@ def test_a_name_completed_at_a_later_question_and_a_place_swapped_everywhere(ass
         r.say(text)
     case = r.case()
     assert case and "bengkel" in case["location_text"] and "toko besi" not in case["location_text"]
+
+
+def test_a_remark_beside_the_answer_is_no_correction(assistant):
+    # Set 60: "3577... (NIK saya, bukan almarhum)" asked for the NIK was taken as a correction of the
+    # empty NIK, cleared and asked again 18 times; set 58: "kirim, tp beneran cuma dipake buat surat ini ya"
+    # at the confirmation changed the purpose and showed the summary again until the turn limit.
+    r = Resident(assistant, "remarks")
+    r.open("bapak mertua meninggal kemarin, mau urus akta kematian", "request_document")
+    r.say("Sulastri")
+    assert r.requested == "nik"
+    r.say(f"{NIK_SITI} (NIK saya, bukan almarhum)")
+    assert r.requested == "applicant_address"
+    for text in ("jl cendrawasih 5 rt 1 rw 3", "urus akta kematian bapak mertua"):
+        r.say(text)
+    reply = r.say("kirim, tp beneran cuma dipake buat surat ini ya")
+    case = r.case()
+    assert case and case["nik"] == NIK_SITI and "akta" in (case["purpose"] or "").lower(), reply
