@@ -60,6 +60,8 @@ LOSS_WORDS = frozenset({"ilang", "hilang", "kehilangan", "ical", "raib", "dicuri
 # Before a weak alias, these make it an event in the resident's life ("baru pindah", "wis nikah").
 ALREADY_DONE = frozenset({"baru", "br", "sudah", "udah", "udh", "sdh", "wis", "wes", "uwis", "habis", "abis", "bar",
                           "sampun", "telah", "tlh", "lagi", "lg"})
+MOVING_GOODS = frozenset({"barang", "truk", "truck", "jasa", "angkut", "angkutan", "ongkos", "ekspedisi", "pickup", "mobil"})
+MOVING_ELSEWHERE = frozenset({"faskes", "bpjs", "puskesmas", "sekolah", "kerja", "kantor", "kamar", "kos", "kost"})
 # Words that say "a document" without saying which one.
 HEAD_WORDS = frozenset({"surat", "keterangan", "ket", "sk", "pengantar", "akta", "akte", "izin", "ijin", "kartu"})
 GENERIC_WORDS = HEAD_WORDS | {"nya", "yang", "yg", "untuk", "utk", "buat", "dari", "e", "el"}
@@ -353,7 +355,10 @@ def _find(text: str) -> tuple[Match, ...]:
         found = [item for item in found if item[2].alias not in WEAK_ALIASES]
     # "awak baru pindah", "wis nikah": what happened to the resident, not a document asked for.
     found = [(i, j, m) for i, j, m in found
-             if not (m.alias in WEAK_ALIASES and i >= 1 and words[i - 1] in ALREADY_DONE)]
+             if not (m.alias in WEAK_ALIASES and i >= 1 and words[i - 1] in ALREADY_DONE)
+             # "barang pindahan", "truk pindahan", "pindah faskes bpjs" (set 60): moving, not its letter
+             and not (m.alias in WEAK_ALIASES and (i >= 1 and words[i - 1] in MOVING_GOODS
+                                                   or words[j:j + 1] and words[j] in MOVING_ELSEWHERE))]
     # "KTP ku ilang, arep ngurus surat kehilangan": the lost card is what the letter is about.
     if any(m.key == LOSS_LETTER for _, _, m in found):
         found = [(i, j, m) for i, j, m in found

@@ -156,7 +156,9 @@ TRACK = _rx(
 )
 # "gk prnh dpt bansos": aid never received (a complaint, not a status question)
 NOT_RECEIVED = _rx(r"(gk|ga|gak|nggak|tidak|tdk|belum|blm|ora|durung|mboten|dereng) (prnh |pernah |tau |nate )?"
-                   r"(dpt|dapat|dapet|oleh|angsal|nampi|terima|menerima|cair|turun)")
+                   r"(dpt|dapat|dapet|oleh|angsal|nampi|terima|menerima|cair|turun)"
+                   # "lansia yg bansosnya belum cair" (set 58)
+                   r"|(bansos|bantuan|blt|pkh|bpnt)\w* (\w+ ){0,2}(belum|blm|durung|dereng|ga|gak|tidak) (cair|turun|masuk|diterima)")
 SOCIAL_AID = _rx(r"bansos|bantuan sosial|pkh|blt|bpnt|bst|sembako|dtks|kartu sembako")
 LATE = _rx(r"(kok|koq|kq|ko) (lama|lamaa|lamanya|suwe|suwi|lambat|lelet|durung|belum|blm)|lama (banget|bgt|sekali|bener)")
 # "laporan jalan berlubang sy kok blm ada tindakan": my report, not acted on yet.
@@ -303,7 +305,7 @@ FEEDBACK_OPENING = re.compile(r"^\s*((oh |o )?(iya|ya)|oiya|oya|eh|satu lagi|sek
 # "mau bikin SKTM buat beasiswa", "arep ngurus kk anyar": wanting a document, not asking about it.
 WANT_APPLY = _rx(
     r"(mau|mo|mw|mao|ingin|pengen|pingin|pgn|arep|badhe|bade|ajeng|akan|kepengen|meh|mek|kate|ate|ape|pengin|kepingin|nak|nk|handak|hendak|mahu|mao"
-    r"|parlo|perlo) "
+    r"|parlo|perlo|terro|terrow|taro) "
     r"(diurus|diuruskan|diurusin|dibuat|dibuatkan|dibuatin|diajukan|didaftarkan|digawekke|didamelaken|dipun damelaken"
     r"|buat|bikin|bkin|bkn|bikinin|membuat|nggawe|gawe|gawekno|ndamel|ngurus|urus|mambuek|mambuat|maurus|manguruih"
     r"|mengurus|ngurusin|ngajukan|mengajukan|ajukan|ngajuin|daftar|minta|nyuwun|mohon|ngadamel|ngadamelkeun"
@@ -313,7 +315,7 @@ WANT_APPLY = _rx(
     # "warga saya mau pecah kk"
     r"|pecah|mecah|memecah|pisah|misah"
     # Madurese (beside REGIONAL_WORDS): "ngoros surat"
-    r"|ngebay|abay|ngoros|aoros)"
+    r"|ngebay|abay|ngoros|aoros|aghabay|ngaghabay|agabay)"
     # told to apply by someone else: "disuruh ibu ngurus surat nikah", "calon istri minta saya cepet urus ..."
     r"|(disuruh|diminta|dikongkon|diutus|dipunutus|nyuruh (saya|sy|aku)|minta (saya|sy|aku)) (\w+ ){0,3}"
     r"(ngurus|urus|mengurus|ngurusin|bikin|bikinin|buat|membuat|ngajuin|mengajukan|ajukan|nggawe|gawe|ndamel)"
@@ -350,7 +352,8 @@ PRAISE = _rx(r"salut|sabar|ramah|sopan|cekatan|sigap|gercep|mantap|mantab|mantep
              r"|good service|great service|nice service|very fast|fast reply|fast response|good work|great job|keep up|keep it up"
              r"|panuwun|pangalembana|sukses selalu|(semoga|muga muga|mugi mugi) (\w+ ){0,3}(makin|tambah|tambah|saya|langkung) (maju|sukses|apik|baik)"
              r"|terimakasih|makasih|matur nuwun|suwun|bagus|membantu sekali|sangat membantu|top|helpful|respect|respek"
-             r"|apik|joss|jos|sip|cepet|cepat|tanggap|gak mbulet|ora mbulet|ga ribet|gk ribet|gak ribet|mboten ruwet")
+             r"|apik|joss|jos|sip|cepet|cepat|tanggap|gak mbulet|ora mbulet|ga ribet|gk ribet|gak ribet|mboten ruwet|ora ruwet"
+             r"|gak ruwet|ga ruwet")
 # Praise passed on or said outright: "tolong disampaikan apresiasi sy", "apresiasi buat kelurahan, ...".
 PRAISE_PASSED = _rx(r"(sampaikan|disampaikan|sampein|sampaiin|sampekno|aturaken) (apresiasi|terima kasih|terimakasih|makasih|pujian"
                     r"|salam hormat|matur nuwun)|^ ?(apresiasi|salut|good service|great service|two thumbs|jempol|keep up)"
@@ -405,6 +408,9 @@ EXTORTION = _rx(r"(petugas|pegawai|oknum|staf|staff|orang kelurahan|org keluraha
                 # "td disuruh bayar 75rb buat pengantar skck, katanya gratis?? ini pungli kan" (sets 49, 51)
                 r"|(ini|itu|ada|ono|enek|lapor|laporkan|ngadu|soal) (\w+ )?(pungli|pungutan liar)(?! (gak|ga|nggak|tidak|ya|kah|apa|ora|po|ndak))"
                 r"|dipungli"
+                # "disuruh bayar 'uang rokok' 75rb sama oknum" (set 60)
+                r"|(bayar|mbayar|ngasih|kasih|nyetor|dimintai|diminta|dimintain) (\w+ ){0,2}(uang rokok|uang pelicin|uang terima kasih"
+                r"|uang damai|sogokan|uang lelah)"
                 r"|(disuruh|diminta|dimintai|dimintain|dikon|dijaluki) (bayar|mbayar|membayar|nyetor|setor|ngasih) (\w+ ){1,8}"
                 r"(padahal|pdhl|katanya|katane|bukannya|harusnya|kan) (\w+ )?(gratis|grts|free|ga bayar|gak bayar|tidak dipungut)"
                 # English: "the officer at the counter asked me 50 thousand for a domisili letter"
@@ -420,7 +426,7 @@ MENU_QUESTION = _rx(
     r"|list (service|layanan)\w*|daftar layanan\w*|menu layanan\w*|(opo|apa|menapa) (wae|aja|saja|kemawon) (sing|yang|yg|ingkang)"
     r" (iso|isa|bisa|saged) (diurus|dilayani|dibantu)|(mriki|sini|disini|kene) (saged|iso|bisa) (ngurus|urus|mbantu|bantu)"
     r" (menapa|apa|opo|napa)"
-    r"|(iso|isa|bisa|bs|saged) (ngurus|urus|diurus) (apa|opo|menapa|napa|apo|ape) (aja|saja|wae|ae|mawon|sajo|aje)"
+    r"|(iso|isa|bisa|bs|saged) (buat |untuk |utk |nggo )?(ngurus|urus|diurus) (apa|opo|menapa|napa|apo|ape) (aja|aj|saja|wae|ae|mawon|sajo|aje)"
     r"|(apa|apo|ape|opo) (aja|saja|sajo|aje|wae) (yang|yg|nan|sing) (bisa|bs|iso) (diurus|dibantu|dilayani|diurusin)"
     r"|(saged|iso|isa|bisa) (kangge|nggo|dinggo|kanggo) (menapa|napa|opo|apa|nopo) (mawon|wae|aja|saja|ae)"
     r"|(apa|ap|apo|ape|opo) (aja|aj|saja|sajo|aje|wae|haja) (yang|yg|nan|sing) (bisa|bs|iso) (d ?urus|di ?urus|d ?bantu|di ?bantu|dilayani)"
@@ -449,9 +455,10 @@ A_PERSON = _rx(
     r"|(ojok|ojo|jangan|bukan|dudu|sanes|mboten|bunten|ta) (robot|bot|mesin)"
     r"|(mau|pengen|ingin|pgn) (e |di )?(layani|dilayani|ngobrol|bicara|ngomong|chat) (dengan |sama |sm )?(orang|org|manusia|petugas)"
     r"|admin asli|petugas asli|(orang|org|petugas|wong)(nya| nya|ne)? langsung"
+    # Madurese "engkok terro acaca bi' oreng" is read "aku mau bicara bi orang" (set 57): "bi" below
     # "tolong saya dihubungkan dengan petugas saja", "q mw ngmg lgsg sm org kelurahan", "transfer ke CS dong"
     r"|(hubungkan|sambungkan|dihubungkan|disambungkan|dihubungin|sambungin|ngomong|ngmg|omong|bicara|ngobrol|chat|transfer"
-    r"|oper|alihkan|diteruskan|nyarios|matur) (langsung |lgsg |lsg )?(dengan|dgn|sama|sm|ke|karo|kalih|kaliyan|sareng|ka) (petugas|admin|operator|cs"
+    r"|oper|alihkan|diteruskan|nyarios|matur) (langsung |lgsg |lsg )?(dengan|dgn|sama|sm|ke|karo|kalih|kaliyan|sareng|ka|bi|bik) (petugas|admin|operator|cs"
     r"|orang kelurahan|org kelurahan|wong kelurahan|pegawai|staf|manusia|orang|org|customer service)(nya|e)?"
 )
 BOT_WORDS = _rx(r"sistem otomatis|otomatis|robot|bot|chatbot|mesin|ai|kecerdasan buatan")
@@ -468,6 +475,8 @@ SALES = _rx(r"(jual|dijual|disewakan|sewakan|terima pasang|terima servis|melayan
 SHOPPING = _rx(r"harga (hp|iphone|motor|mobil|emas|beras|cabe|tiket|laptop|tanah|rumah)\w*"
                r"|(jual|dijual|disewakan|sewakan|terima pasang|terima servis|melayani) (\w+ ){0,9}(minat|hub|hubungi|nego|cod)"
                r"|tumbas|tuku|beli tiket|beli pulsa|(masih )?(ada )?(stok|stock)\w*"
+               # "ada jasa angkut barang pindahan ga min?", "ongkos truk pindahan madiun - jakarta" (set 60)
+               r"|(jasa|ongkos|biaya|sewa|harga) (\w+ )?(angkut|truk|truck|pickup|pick up|ekspedisi|pindahan|kirim barang|moving)"
                r"|tiket (kapal|pesawat|kereta|bus|bis|travel|konser|bola)|(yg|yang|sing) (jual|dodol|sade)"
                r"|jual beli|harga pasaran|(mau|pengen|arep|badhe) (beli|membeli|tuku|tumbas)"
                r"|(jual|dijual|sade|ngedol|didol) (kambing|sapi|motor|mobil|hp|rumah|tanah|kos|kue|nasi|sepatu|baju|laptop"
@@ -523,7 +532,8 @@ OTHER_OFFICE = _rx(
 )
 WHERE_ELSEWHERE = _rx(r"alamat\w*|dimana|di mana|dmn|ngendi|pundi|lokasi\w*|letak\w*|maps|share ?loc")
 DAY_OPEN = _rx(
-    r"(senin|selasa|rabu|kamis|jumat|jum at|sabtu|minggu|ahad|tanggal merah|hari libur|libur nasional|besok|lebaran|natal)"
+    r"(senin|selasa|rabu|kamis|jumat|jum at|sabtu|minggu|ahad|tanggal merah|hari libur|libur nasional|besok|lebaran|natal"
+    r"|mbenjing|benjing|sesuk|mene)"
     r" (\w+ )?(pelayanan|layanan|kantor|buka|bukak|tutup|masuk|libur|ada|prei)\w*"
     r"|(idul fitri|idulfitri|idul adha|lebaran|natal|tahun baru|cuti bersama|libur\w*) (\w+ ){0,2}(mulai )?(masuk kerja|masuk kantor|buka lagi|buka kembali|pelayanan)"
 )
@@ -674,7 +684,7 @@ LOOKED_AT = _rx(r"(sudah|udah|udh|sdh|dah|wis|wes) (ada yg |ada yang |ono sing |
 
 # "wis telung dino lapor banjir ra ono sing teko" (set 56): nobody came after the report
 NOBODY_CAME = _rx(r"(ra|ora|gak|ga|gk|nggak|belum|blm|durung|dereng|tidak|tdk|ndak) (ono|ada|enek|wonten|onok) (sing|yg|yang|ingkang) "
-                  r"(teko|dateng|datang|rawuh|nengok|ngecek|ngurus|nanggapi|mbenakke|benerin|ndandani)")
+                  r"(teko|dateng|datang|dtg|dtng|rawuh|nengok|ngecek|ngurus|nanggapi|mbenakke|benerin|ndandani)")
 # "pengantar nikahku gimana kak" (set 55): my letter, how is it (not how to make one)
 MINE_HOW = _rx(r"\w{3,}ku (gimana|gmn|gmna|piye|pripun|bagaimana)(?! (cara|caranya|carane|ngurus\w*|bikin\w*|buat\w*|mengurus\w*"
                r"|syarat\w*|prosedur\w*))")
@@ -684,6 +694,8 @@ def status_cue(text: str) -> bool:
     norm = normalized(text)
     if MINE_HOW.search(norm) and doc_names_in(norm) and not WANT_APPLY.search(norm) and not REQUIREMENT_WORDS.search(norm):
         return True  # "pengantar nikahku gimana kak, acaranya 2 minggu lagi"
+    if re.search(r"(gi|ghi|ge|gik)? ?(tak|ta) (deddi|dhaddhi|mare|dadi)", norm) and (doc_names_in(norm) or REPORT_NOUN.search(norm)):
+        return True  # Madurese "SKU se bule ajukan minggu lalu, gi' tak deddi?" (set 57)
     if re.match(r" (laporan|aduan|pengaduan|laporane|aduane|laporanku|aduanku) ", norm) and EARLIER.search(norm) \
             and HOW_IS_IT.search(norm) and not NEW_REPORT.search(norm) and not re.search(r"baru|lagi|caranya|carane", norm):
         return True  # "laporan jalan rusak kmrn gmn ya" (set 56)
@@ -798,7 +810,8 @@ OFFICER_CONTACT = _rx(
     r"|(minta|mohon|tolong) (saya |sy |aku )?(dihubungi|ditelpon|ditelepon|dikontak|di wa|diwa)"
     # "telp kelurahan brp", "no wa kantor kelurahan berapa ya" (set 50): the office's own line, i.e. its people
     r"|^ ?((no|nomor|nomer|nmr) )?(telp|telpon|telepon|tlp|wa|whatsapp|hp) (kantor )?(kelurahan|kalurahan|kantor|lurah|pak lurah) "
-    r"(brp|berapa|piro|pinten|ada|apa)( ya| yah| kak| min| pak| bu)? \??\s*$"
+    r"(brp|berapa|piro|pinten|ada|apa)( ya| yah| kak| min| pak| bu)? \??\s*((mau|mo|arep) (telp|telpon|nelpon|hubungi|wa|chat)\w*"
+    r"( aj| aja| saja| ae)? ?\??\s*)?$"
 )
 # "mau info syarat2 umum ngurus surat": the requirements asked for, without a document's name.
 # (not "papan info syarat dipasang di depan", "info syarat di ig dibuat lebih lengkap": suggestions)
@@ -939,7 +952,7 @@ SERVICE_COMPLAINT = _rx(
     r"|ngerokok|ga ada|gak ada|tidak ada|ora ono|mboten wonten|telat|terlambat)"
     r"|(nunggu|menunggu|antri|antre|ngantri) (\d+|berjam|seharian|sampai sore)"
     # "petugas bicara dengan nada tinggi dan tidak mau menulis" (set 55)
-    r"|nada tinggi|(dibentak|membentak|dibentak2|dimarahi|dimarah marahi|disentak|dicentak)"
+    r"|nada tinggi|(dibentak|membentak|dibentak2|ngebentak|bentak2|dibentak bentak|dimarahi|dimarah marahi|disentak|dicentak)"
 )
 # A public thing broken, dirty or overflowing: a report even without "lapor" ("aspal baru sebulan udh ngelupas").
 PUBLIC_THING = _rx(r"aspal\w*|jalan\w*|dalan\w*|got|selokan|solokan|susukan|irigasi|parit|saluran|jembatan|kreteg|lampu jalan|pju|drainase|trotoar"
@@ -972,6 +985,12 @@ def _agency_only_as_purpose(norm: str) -> bool:
 
 BARE_REPORT_WORDS = frozenset("aduan pengaduan ngadu mengadu komplain keluhan lapor melapor wadul mau mo min pak bu kak mas mbak"
                               " ya dong nih".split())
+
+
+# "mbah kakung sy hilang dr maghrib, pikun, tlg bantu umumkan" (set 59): a person missing
+MISSING_PERSON = _rx(r"(mbah|simbah|kakek|nenek|eyang|mbah kakung|mbah putri|anak|bapak|ibu|adik|adek|suami|istri|kakak|ponakan"
+                     r"|keponakan|tetangga|lansia|orang tua|ortu)\w* (\w+ ){0,2}(hilang|ilang|belum pulang|blm pulang|ga pulang"
+                     r"|gak pulang|tidak pulang|minggat|kabur dari rumah|tersesat|nyasar)(?! (ktp|kk|akta|surat|dompet|motor))")
 
 
 def states_broken_thing(text: str) -> bool:
@@ -1378,10 +1397,18 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and not UTILITY.search(norm) and not FEEDBACK_OPENING.search(norm.strip()) \
             and not ((FIXED_THANKS.search(norm) or JUST_SAYING.search(norm)) and THANKS.search(norm)) and (
                 (PUBLIC_THING.search(norm) and DAMAGE.search(norm)) or PUBLIC_ORDER.search(norm)
-                or SERVICE_COMPLAINT.search(norm) or NEGLECTED.search(norm)) \
+                or SERVICE_COMPLAINT.search(norm) or NEGLECTED.search(norm) or MISSING_PERSON.search(norm)
+                or re.search(r"bansos|bantuan|blt|pkh|bpnt|sembako", norm) and NOT_RECEIVED.search(norm)
+                and not question_cue(text)) \
             and not (name == "request_human" and WANTS_PERSON.search(norm) and not SERVICE_COMPLAINT.search(norm)) \
             and not (name == "give_feedback" and not (SERVICE_COMPLAINT.search(norm) or COMPLAINT_TONE.search(norm))):
         # "aspal baru sebulan udh ngelupas, kualitasnya gimana ini": a report, whatever the wording.
+        new_name, cue = "file_complaint", "problem_report"
+    elif name in {"ask_requirements", "request_document"} and SERVICE_COMPLAINT.search(norm) \
+            and OFFICER_WORDS.search(norm) and not find_tickets(text) and not status_cue(text) \
+            and "?" not in re.split(r"[,.;!]", text or "")[0]:
+        # "petugas pelayanan kemarin ngebentak sy pas tanya syarat pindah datang" (set 60): how an officer
+        # behaved is the report, whatever document it was about
         new_name, cue = "file_complaint", "problem_report"
     elif name == "give_feedback" and states_broken_thing(text) and len(words) <= 14 and not FEEDBACK_WORDS.search(norm) \
             and not SUGGESTION_FORM.search(norm) and not PRAISE.search(norm) and not find_tickets(text) \
@@ -1390,7 +1417,8 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
         # "lek, tikus nang sawah akeh pol, irigasi yo mampet" (set 56): a broken thing told, nothing suggested
         new_name, cue = "file_complaint", "problem_report"
     elif name == "request_document" and not _names_a_document(text) and not find_tickets(text) \
-            and (states_broken_thing(text) or NEGLECTED.search(norm)) and not WANT_APPLY.search(norm) \
+            and (states_broken_thing(text) or NEGLECTED.search(norm) or MISSING_PERSON.search(norm)) \
+            and not WANT_APPLY.search(norm) \
             and not APPLY_NOW.search(norm) and not question_cue(text) and not status_cue(text):
         # "punten, solokan payun bumi abdi mampet" read as an application that names no document (set 52)
         new_name, cue = "file_complaint", "problem_report"
