@@ -80,8 +80,9 @@ class ValidateComplaintForm(ListeningForm):
     name_slots = ("reporter_name",)
     field_words = {
         "complaint_category": r"\bkategori(?:nya)?\b",
-        "complaint_description": r"\b(?:keterangan|deskripsi|cerita|isi laporan|masalah)(?:nya|x|ipun)?\b",
-        "complaint_location": r"\b(?:lokasi|tempat|alamat|lokasine|panggenan)(?:nya|ne|e|x|nipun|ipun)?\b|\b(?:the )?(?:location|place|address)\b",
+        "complaint_description": r"\b(?:keterangan|deskripsi|cerita|isi laporan|masalah)(?:nya|na|x|ipun)?\b",
+        # (Madurese "-na": "sapora, lokasina salah, ..." at the photo question replaced the story: set 57)
+        "complaint_location": r"\b(?:lokasi|tempat|alamat|lokasine|panggenan)(?:nya|ne|na|e|x|nipun|ipun)?\b|\b(?:the )?(?:location|place|address)\b",
         "reporter_name": r"\b(?:nama|nami|namaku|jenengku|jeneng|asmaku)(?:nya|ne|x| saya| pelapor| kulo)?\b",
         "complaint_photo": r"\bfoto(?:nya)?\b(?=.*\b(?:salah|ganti|ubah)\b)",
     }

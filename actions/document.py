@@ -50,7 +50,7 @@ class ValidateDocumentForm(ListeningForm):
     field_words = {
         "applicant_name": r"\b(?:nama|nami|asma|namaku|jenengku|jeneng|asmaku)(?:nya|ne|x| saya| pemohon| lengkap(?:nya)?)?\b",
         "nik": r"\bnik(?:nya|e|x|ipun)?\b",
-        "applicant_address": r"\balamat(?:nya|e|x|ipun)?\b|\b(?:my )?address\b",
+        "applicant_address": r"\balamat(?:nya|na|e|x|ipun)?\b|\b(?:my )?address\b",
         "purpose": r"\b(?:keperluan|tujuan|kegunaan|kebutuhan)(?:nya|nyo|e|ne|x|ipun)?\b",
         "request_document_type": r"\b(?:dokumen(?:nya)?|jenis surat(?:nya)?|jenis dokumen(?:nya)?|suratnya)\b",
     }

@@ -714,3 +714,10 @@ def test_what_sets_57_60_told_in_their_forms():
     # yes and a remark at the confirmation; "ya, tapi ..." with a field is still a correction
     assert ff.opens_with_yes("kirim, tp beneran cuma dipake buat surat ini ya")
     assert not ff.opens_with_yes("ok") and not ff.opens_with_yes("iya rt 5 bukan 4")
+
+
+def test_madurese_field_names_are_fields():
+    # set 57: "sapora, lokasina salah, ..." typed at the photo question replaced the story
+    assert ValidateComplaintForm()._named_field("sapora, lokasina salah, gang melati rt 2 rw 3, bukan rw 1")[0] \
+        == "complaint_location"
+    assert ValidateDocumentForm()._named_field("alamatna salah, rt 4")[0] == "applicant_address"
