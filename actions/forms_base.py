@@ -365,8 +365,10 @@ class ListeningForm(FormValidationAction):
             turn.changes[confirm] = True
             return
         if re.search(r"\b(salah|keliru|lepat|ralat|koreksi|ganti|ubah|perbaiki|revisi)\b", ff.norm(text)):
-            turn.notes.append(wording.text("utter_form_which_part"))
-            turn.no_question = True
+            # "ada yang salah" without saying what: ask which part; counted like any unfit answer, so the
+            # same words again and again end with the help and then an officer, never a loop
+            turn.error = wording.text("utter_form_which_part")
+            turn.error_slot = confirm
             return
         turn.error = wording.text("utter_form_confirm_again")
         turn.error_slot = confirm

@@ -522,3 +522,21 @@ def test_a_remark_beside_the_answer_is_no_correction(assistant):
     reply = r.say("kirim, tp beneran cuma dipake buat surat ini ya")
     case = r.case()
     assert case and case["nik"] == NIK_SITI and "akta" in (case["purpose"] or "").lower(), reply
+
+
+def test_something_wrong_without_saying_what_is_asked_and_counted(assistant):
+    # "ada yang salah" at the confirmation asks which part; said again it is counted like any unfit
+    # answer (help with the ways out), so it can never loop
+    r = Resident(assistant, "which-part")
+    r.open("mau bikin sktm", "request_document")
+    for text in ("Budi Santoso", NIK_SITI, "jl cendrawasih 5 rt 1 rw 3", "daftar sekolah anak"):
+        r.say(text)
+    assert r.requested == "document_confirm"
+    reply = r.say("ada yang salah")
+    assert "Bagian mana" in reply and r.requested == "document_confirm"
+    reply = r.say("ada yang salah")
+    assert "petugas" in reply and r.requested == "document_confirm"
+    r.say("alamatnya salah, jl cendrawasih 7 rt 1 rw 3")
+    r.say("ya")
+    case = r.case()
+    assert case and "cendrawasih 7" in case["address"]
