@@ -74,6 +74,18 @@ PERMIT_WORDS = frozenset({"izin", "ijin", "idin", "perizinan", "perijinan"})
 EVENT_CONTEXT = ("orkes", "dangdut", "organ", "hiburan", "sound", "soundsystem", "panggung", "konser", "pentas",
                  "campursari", "band", "nanggap", "tanggapan", "hajat", "nikahan", "kawinan", "mantenan", "resepsi",
                  "pesta", "keramaian", "karnaval", "pawai", "wayang", "jaranan", "reog", "tenda", "terop", "tarub")
+# Events a permit right after "izin" names ("karang taruna mau izin jalan sehat", "ijin pengajian akbar"): the
+# crowd permit, whatever the event (set 62's committees).
+PERMIT_EVENTS = ("jalan sehat", "jalan santai", "sepeda santai", "gowes", "pengajian", "tabligh", "sholawat", "selawat",
+                 "maulid", "halal bihalal", "halalbihalal", "natal", "natalan", "paskah", "tirakatan", "agustusan", "17an",
+                 "17 an", "tujuhbelasan", "lomba", "hajatan", "sunatan", "khitanan", "nikahan", "resepsi", "ngunduh mantu",
+                 "konser", "pentas", "dangdutan", "wayangan", "karnaval", "pawai", "bazar", "pasar malam", "turnamen",
+                 "kerja bakti", "senam")
+# Moving a card from one place to another is the moving letter ("mindahin ktp istri ke sini", set 64).
+MOVE_WORDS = frozenset({"pindah", "pindahin", "pindahkan", "mindah", "mindahin", "mindahkan", "mindahke", "mindahno",
+                        "boyong", "boyongan", "ngepindah"})
+# Everyday words one letter away from an alias ("jalan" / "jualan"): never read as a document.
+NEVER_FUZZY = frozenset({"jalan", "jalanan", "dalan"})
 DEATH_CONTEXT = ("mati", "meninggal", "kematian", "seda", "wafat", "almarhum", "tilar", "pejah", "mendiang")
 
 _TOKEN = re.compile(r"[0-9a-z]+")
@@ -252,6 +264,14 @@ def _find(text: str) -> tuple[Match, ...]:
         for i in starts.get(parts[0], ()):
             if words[i:i + n] == parts and free(i, i + n):
                 claim(i, i + n, key, alias, 100.0)
+    # 1a. "izin" and the event it is for
+    for i, w in enumerate(words):
+        if w in PERMIT_WORDS and free(i, i + 1):
+            after = " ".join(words[i + 1:i + 5])
+            event = next((e for e in PERMIT_EVENTS if (after + " ").startswith(e + " ")
+                          or (" " + after + " ").find(" " + e + " ") in range(0, 12)), None)
+            if event:
+                claim(i, i + 1, "izin_keramaian", w, 95.0)
     # 1b. an abbreviation with one key's neighbour hit instead ("sktn" for SKTM, "skvk" for SKCK): too short for
     # the fuzzy scores below, and a slip of the thumb on a small screen (blind set 39)
     for alias, key in _abbreviations():
@@ -268,7 +288,7 @@ def _find(text: str) -> tuple[Match, ...]:
         for size in sorted({max(1, n - 1), n, n + 1}):
             hits = process.extract(alias, windows(size), scorer=fuzz.ratio, score_cutoff=FUZZY_MIN, limit=None)
             for window, score, i in sorted(hits, key=lambda hit: hit[2]):
-                if not free(i, i + size):
+                if not free(i, i + size) or any(w in NEVER_FUZZY for w in words[i:i + size]):
                     continue
                 # The generic words ("surat keterangan") must not carry the score alone.
                 if core and fuzz.partial_ratio(core, window) < CORE_MIN:
@@ -303,7 +323,7 @@ def _find(text: str) -> tuple[Match, ...]:
                 if not free(j, j + size):
                     continue
                 candidate = " ".join(words[j:j + size])
-                if len(candidate) < CORE_MIN_LEN:
+                if len(candidate) < CORE_MIN_LEN or any(w in NEVER_FUZZY for w in words[j:j + size]):
                     continue
                 result = process.extractOne(candidate, core_texts, scorer=fuzz.ratio, score_cutoff=CORE_MIN)
                 if result:
@@ -337,6 +357,8 @@ def _find(text: str) -> tuple[Match, ...]:
     found.sort(key=lambda item: item[0])
     if any(w in PERMIT_WORDS for w in words) and any(w.startswith(EVENT_CONTEXT) for w in words):
         found = [(i, j, replace(m, key="izin_keramaian") if m.key == "pengantar_nikah" else m) for i, j, m in found]
+    found = [(i, j, replace(m, key="surat_pindah") if m.key in ("ktp", "kk") and i >= 1 and words[i - 1] in MOVE_WORDS else m)
+             for i, j, m in found]
     # "... harus bawa ktp asli", "fotokopi kk cukup ga": a document to bring is a requirement, not
     # the subject, when something else is named.
     items = []
@@ -344,8 +366,12 @@ def _find(text: str) -> tuple[Match, ...]:
         # "syaratnya ktp sama kk": a list of things to bring continues after "sama"/"dan"/","
         chained = bool(items) and items[-1][1] <= i and i - items[-1][1] <= 2 and \
             all(w in ITEM_JOINERS for w in words[items[-1][1]:i])
-        needed = i >= 1 and (words[i - 1] in NEED_BEFORE or (words[i - 1] == "surat" and i >= 2
-                                                              and words[i - 2] in NEED_BEFORE))
+        need = i - 1 if i >= 1 and words[i - 1] in NEED_BEFORE else \
+            i - 2 if i >= 2 and words[i - 1] == "surat" and words[i - 2] in NEED_BEFORE else None
+        # (not "dompet ilang isine ktp karo atm, butuh surat kehilangan": a clause that opens with
+        # "butuh" and asks nothing says what the resident needs, set 63)
+        needed = need is not None and not ((need == 0 or re.search(r"[,.;!\n]", text[tokens[need - 1][2]:tokens[need][1]]))
+                                           and "?" not in text[tokens[i][1]:])
         if chained or needed or any(w in REQUIREMENT_ITEM_BEFORE for w in words[max(0, i - 2):i]) \
                 or words[j:j + 1] == ["asli"] or _from_elsewhere(words, j):
             items.append((i, j, m))
@@ -362,7 +388,7 @@ def _find(text: str) -> tuple[Match, ...]:
     # "KTP ku ilang, arep ngurus surat kehilangan": the lost card is what the letter is about.
     if any(m.key == LOSS_LETTER for _, _, m in found):
         found = [(i, j, m) for i, j, m in found
-                 if m.key == LOSS_LETTER or not any(w in LOSS_WORDS for w in words[j:j + 3])]
+                 if m.key == LOSS_LETTER or not any(w in LOSS_WORDS for w in words[j:j + 3] + words[max(0, i - 3):i])]
     seen: set[str] = set()
     out = []
     for _, _, match in found:

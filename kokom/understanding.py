@@ -109,6 +109,8 @@ SHORTHAND = {
     # phonetic spellings of residents who write as they speak (set 46)
     "sayah": "saya", "saia": "saya", "daptar": "daftar", "kelurhan": "kelurahan", "kelurahn": "kelurahan",
     "mintatolong": "minta tolong", "belom": "belum", "prl": "perlu", "syrt": "syarat", "brks": "berkas", "jd": "jadi", "lm": "lama",
+    # market traders between customers (set 61): "hrg bawang brp", "dr psr sleko lwt mn", "lprn lampu mati"
+    "hrg": "harga", "psr": "pasar", "lwt": "lewat", "mn": "mana", "lprn": "laporan", "kluar": "keluar",
 }
 # "bkn" is "bukan" as often as "bikin": it is "bikin" only before a letter's name ("mw bkn srt kt dmsl").
 _BKN_LETTER = re.compile(r" bkn (?=(surat|sku|sktm|skck|kk|ktp|akta|akte|pengantar|domisili|keterangan|ket|kt) )")
@@ -149,6 +151,8 @@ TRACK = _rx(
     r"|statusnya|statuse|progresnya|progrese|(ada|ono|onok|enek|wonten) (update|apdet)|updatenya|apdetnya|update (ga|gak|gk|nggak|belum|blm|ya|dong)\b|kelanjutan\w*|kabaripun|pripun kabar\w*"
     r"|any update|ada update|update (soal|tentang|laporan|permohonan|pengajuan|aduan)\w*|lanjutan(nya)?|gimana lanjutnya"
     r"|(tolong|tlg|mohon|minta|bisa|bs) (di)?(cek|cekkan|cekin|check) (permohonan|pengajuan|laporan|aduan|pengaduan|berkas)\w*"
+    # "ngecek aduan pungli saya dong" (set 62): checking on a report already made
+    r"|(ngecek|ngecheck|mengecek|cek|check) (aduan|laporan|pengaduan|permohonan|pengajuan)\w* (\w+ ){0,2}(saya|sy|aku|kami|kulo|ku)"
     r"|lupa (nomor|no|nomer) tiket\w*|(nomor|no|nomer) tiket\w* (lupa|hilang|ilang|kelupaan)"
     r"|(menanyakan|nanyain|nanyakan|tanyakan|mau tanya|mau nanya) (soal |tentang |perihal )?(pengaduan|laporan|aduan|permohonan|pengajuan)\w*"
     r"|(tindak ?lanjut|tindaklanjut)(nya|ipun|e) (apa|gimana|bagaimana|piye|pripun|gmn|sudah|udah|sampai)"
@@ -158,7 +162,10 @@ TRACK = _rx(
 NOT_RECEIVED = _rx(r"(gk|ga|gak|nggak|tidak|tdk|belum|blm|ora|durung|mboten|dereng) (prnh |pernah |tau |nate )?"
                    r"(dpt|dapat|dapet|oleh|angsal|nampi|terima|menerima|cair|turun)"
                    # "lansia yg bansosnya belum cair" (set 58)
-                   r"|(bansos|bantuan|blt|pkh|bpnt)\w* (\w+ ){0,2}(belum|blm|durung|dereng|ga|gak|tidak) (cair|turun|masuk|diterima)")
+                   r"|(bansos|bantuan|blt|pkh|bpnt)\w* (\w+ ){0,2}(belum|blm|durung|dereng|ga|gak|tidak) (cair|turun|masuk|diterima)"
+                   # "bansos bapak saya kok ga keluar2 ya, yg lain satu rt udah terima" (set 64)
+                   r"|(bansos|bantuan|blt|pkh|bpnt)\w* (\w+ ){0,3}(belum|blm|durung|dereng|ga|gak|gk|nggak|tidak|tdk|ora) (keluar|metu|cair)(2|an)?"
+                   r"|(bansos|bantuan|blt|pkh|bpnt)\w* (\w+ ){0,3}(berhenti|dihentikan|distop|dicabut|diputus|mandeg|mandek)")
 SOCIAL_AID = _rx(r"bansos|bantuan sosial|pkh|blt|bpnt|bst|sembako|dtks|kartu sembako")
 LATE = _rx(r"(kok|koq|kq|ko) (lama|lamaa|lamanya|suwe|suwi|lambat|lelet|durung|belum|blm)|lama (banget|bgt|sekali|bener)")
 # "laporan jalan berlubang sy kok blm ada tindakan": my report, not acted on yet.
@@ -249,6 +256,8 @@ NEED_QUESTION = _rx(
 REQUIREMENT_WORDS = _rx(
     r"syarat\w*|persyaratan\w*|biaya\w*|bayar|mbayar|gratis|tarif|ongkos|berapa lama|brp lama|berapa hari|brp hari"
     r"|pinten dinten|bawa apa|perlu bawa|prosedur\w*|caranya|carane"
+    # "apakah perlu membawa surat nikah saya dengan almarhum?" (set 61)
+    r"|(apa|apakah|apa harus|apa perlu) (perlu|harus|wajib) (mem)?bawa"
 )
 NEW_REPORT = _rx(
     r"(want to|wanna|would like to|need to) (report|complain|make a complaint|file a complaint|make a report)"
@@ -316,14 +325,23 @@ WANT_APPLY = _rx(
     r"|pecah|mecah|memecah|pisah|misah"
     # Madurese (beside REGIONAL_WORDS): "ngoros surat"
     r"|ngebay|abay|ngoros|aoros|aghabay|ngaghabay|agabay)"
+    # asked for on someone's behalf: "tetangga saya minta diajukan izin hajatan sunatan anaknya" (set 64)
+    r"|(minta|mohon|tolong|tlg|nyuwun) (di)?(ajukan|ajuin|ajukno|ajokke|uruskan|urusin|urusi|urus)"
     # told to apply by someone else: "disuruh ibu ngurus surat nikah", "calon istri minta saya cepet urus ..."
     r"|(disuruh|diminta|dikongkon|diutus|dipunutus|nyuruh (saya|sy|aku)|minta (saya|sy|aku)) (\w+ ){0,3}"
     r"(ngurus|urus|mengurus|ngurusin|bikin|bikinin|buat|membuat|ngajuin|mengajukan|ajukan|nggawe|gawe|ndamel)"
 )
+# "mau ngurus izin keramaian ... syaratnya sekalian dikirim ya" (set 62): applying, the list sent along
+SEND_REQUIREMENTS = _rx(r"(syarat|persyaratan|berkas)\w* (sekalian |juga |jg |sekaligus )?(di)?(kirim|kirimin|kirimkan|kasih|kasihkan"
+                        r"|info|infokan|infoin|share)\w*")
 # "bikin kk ya min, ...", "ngajuin surat pindah keluar kota": an order that opens with applying.
 APPLY_FIRST = re.compile(
     r"^ ((saya|sy|aku|kulo|kula|gue|gw|kami|i) )?(apply|request|gawe|nggawe|ndamel|ngajokno|ngajokke|ngajokaken|ngajuke|bikin|bkin|bikinin|bwt|bwtin|bkinin|buat|buatin|buatkan|ngurus|urus|urusin|ngajuin|ajukan|ajuin|ngajukan|mengajukan|daftar|daftarkan"
     r"|daftarin|daftarno|minta|njaluk|nyuwun|proses|tolong proses|tlg proses|gawekno|damelaken) "
+    # a change to the family card told as the wish: "pecah kk dari ortu, udh nikah", "nambah anak nang kk,
+    # bayiku wes lair" (sets 63-64)
+    r"|^ ((saya|sy|aku|kulo|kami|mau|mo|arep) )?(pecah|mecah|pisah|misah|nambah|tambah|nambahin|masukin|masukno|lebokno"
+    r"|mlebokno) (\w+ ){0,2}(kk|kartu keluarga) "
 )
 # "makasih, lampu jalan yg kemarin rusak udah dibenerin cepet": thanks for a fix, not a new report.
 FIXED_THANKS = _rx(
@@ -347,7 +365,12 @@ UTILITY = _rx(
 PUBLIC_HAZARD = _rx(r"jalan|gang|tiang|menjuntai|melintang|menggantung|bahaya|roboh|miring|putus|nyangkut|pengendara")
 STREET_LIGHT = _rx(r"lampu jalan|pju|penerangan jalan|lampu gang|lampu penerangan|tiang lampu")
 # Forwarded chain messages and links.
-FORWARDED = re.compile(r"^\s*(diteruskan|forwarded|fwd|\[?diteruskan\]?)\b|https?://|www\.|klik link", re.IGNORECASE)
+FORWARDED = re.compile(r"^\s*(diteruskan|forwarded|fwd|\[?diteruskan\]?|\[?copas\]?|copy ?paste|\[?forward\]?)\b|https?://|www\.|klik link",
+                       re.IGNORECASE)
+# A line that is the forwarded or pasted text itself: its marker, or a line wholly in quotes.
+FORWARD_LINE = re.compile(r"^\s*(\[?(diteruskan|forwarded|fwd|copas|copy ?paste|forward)\b.*|[\"'“‘].*[\"'”’][.!?]*)\s*$",
+                          re.IGNORECASE)
+QUOTED = re.compile(r"[\"“][^\"”]{8,}[\"”]|'[^']{8,}'|‘[^’]{8,}’")
 PRAISE = _rx(r"salut|sabar|ramah|sopan|cekatan|sigap|gercep|mantap|mantab|mantep|mantul|keren|apresiasi|terima kasih"
              r"|good service|great service|nice service|very fast|fast reply|fast response|good work|great job|keep up|keep it up"
              r"|panuwun|pangalembana|sukses selalu|(semoga|muga muga|mugi mugi) (\w+ ){0,3}(makin|tambah|tambah|saya|langkung) (maju|sukses|apik|baik)"
@@ -371,7 +394,7 @@ WHERE_IS = _rx(
     r"|(di|ning|nang|neng|ing) (jl|jln|jalan|dalan|gang|gg) (apa|opo|mana|ngendi|endi|menapa)"
 )
 # "nek soko alun2 madiun arahe nang ndi" (set 54): the way there, asked from a landmark
-DIRECTIONS = _rx(r"(dari|soko|seko|saka|teko|saking) (\w+ ){1,4}(arah\w*|lewat|belok\w*|ngetan|ngulon|ngalor|ngidul) "
+DIRECTIONS = _rx(r"(dari|dr|soko|seko|saka|teko|saking) (\w+ ){1,4}(arah\w*|lewat|belok\w*|ngetan|ngulon|ngalor|ngidul) "
                  r"(nang |ke |ning |neng )?(ndi|endi|mana|ngendi|pundi)")
 OFFICE_MOVED = _rx(r"(?<!ke )(?<!di )(?<!dari )(?<!dr )(kantor|balai) (kelurahan |kalurahan |lurah |desa )?(sekarang |skrg |udah |sudah |udh )?"
                    r"(pindah|pindahan|masih di|masih disitu|masih di situ|di tempat lama|di tempat baru)(?! (kk|ktp|domisili|alamat))")
@@ -392,6 +415,8 @@ ASKS_RESULT = re.compile(r"berapa|brp|piro|pira|pinten|hasil|=|\?|jawab", re.IGN
 # Registrations and documents of other agencies (no catalog document named).
 OTHER_AGENCY = _rx(
     r"daftar (polisi|polri|tni|cpns|pns|asn|bintara|tamtama|akpol|akmil|kuliah|ppdb|sekolah|bpjs|haji|umroh)"
+    # pensions are paid by Taspen/Asabri through the post office or a bank (set 61's widows)
+    r"|taspen|asabri|kantor pos|pt pos|(data|gaji|dana|uang) (penerima )?pensiun|penerima pensiun"
     r"|paspor|samsat|stnk|bpkb|imigrasi|bpn|sertifikat tanah|pajak (motor|mobil|kendaraan)|pbb"
     r"|konsulat|kedutaan|kbri|kjri|bp2mi|bnp2tki|disnaker|agen (tki|pmi|tkw)|pt penyalur|daftar ulang|kampus|ukt|krs"
     r"|toefl|ielts|toeic|kursus|bimbel|les privat|(pembagian |bagi )?rapor|raport|utbk|snbt|snbp|nilai (utbk|rapor|raport|ujian|un)"
@@ -408,6 +433,11 @@ EXTORTION = _rx(r"(petugas|pegawai|oknum|staf|staff|orang kelurahan|org keluraha
                 # "td disuruh bayar 75rb buat pengantar skck, katanya gratis?? ini pungli kan" (sets 49, 51)
                 r"|(ini|itu|ada|ono|enek|lapor|laporkan|ngadu|soal) (\w+ )?(pungli|pungutan liar)(?! (gak|ga|nggak|tidak|ya|kah|apa|ora|po|ndak))"
                 r"|dipungli"
+                # "dimintain 100rb sama oknum", "kami dimintain 50rb buat pengantar nikah ..., bukannya gratis?" (set 64)
+                r"|(dimintai|dimintain|diminta|ditarik|disuruh bayar) (\w+ )?\d+ ?(rb|ribu|rebu|k) (\w+ ){0,3}(sama|sm|oleh|dari|ambek|karo)"
+                r" (oknum|petugas|pegawai|staf|staff|orang kelurahan|org kelurahan)"
+                r"|(dimintai|dimintain|diminta|ditarik|disuruh bayar) (\w+ )?\d+ ?(rb|ribu|rebu|k) (\w+ ){0,8}(bukannya|katanya|padahal"
+                r"|pdhl|harusnya|kan) (\w+ )?(gratis|grts)"
                 # "disuruh bayar 'uang rokok' 75rb sama oknum" (set 60)
                 r"|(bayar|mbayar|ngasih|kasih|nyetor|dimintai|diminta|dimintain) (\w+ ){0,2}(uang rokok|uang pelicin|uang terima kasih"
                 r"|uang damai|sogokan|uang lelah)"
@@ -447,7 +477,7 @@ WHAT_CAN_YOU_DO = _rx(
     r"|ngrewangi|nulung|nolong|nolongi) ?(opo|apa|napa|nopo|menapa|punapa)? ?(wae|ae|aja|saja|mawon|sih|to)?\s*\??\s*"
     r"((cak|rek|min|kak|mas|mbak|pak|bu|nggih|ya|yo|iki|ini)\s*\??\s*)*$"
 )
-WANTS_PERSON = _rx(r"butuh|perlu|mau|mw|mo|pgn|minta|chat (dengan|sama|sm)|pengen|pingin|pengin|kepingin|arep|njaluk|nyuwun|tolong|(ngomong|bicara|ngobrol) (karo|sama|dengan)|sambung\w*|hubung\w*|(ingkang|yang|yg|sing) (mbales|bales|balas|jawab|mangsuli)")
+WANTS_PERSON = _rx(r"butuh|perlu|mau|mw|mo|pgn|minta|need|want|talk to|speak to|speak with|chat (dengan|sama|sm)|pengen|pingin|pengin|kepingin|arep|njaluk|nyuwun|tolong|(ngomong|bicara|ngobrol) (karo|sama|dengan)|sambung\w*|hubung\w*|(ingkang|yang|yg|sing) (mbales|bales|balas|jawab|mangsuli)")
 # "gw butuh org asli", "tiyang mawon ingkang mbales": a person, not the assistant.
 A_PERSON = _rx(
     r"(org|orang|wong|tiyang|manusia|uwong) (asli|beneran|nyata|mawon|wae|ae|aja|aj|saja|tenan)"
@@ -507,7 +537,7 @@ CHIT_CHAT = _rx(
     r"|(temenin|temani|nemenin|kancani|ngancani) (chat|ngobrol|aku|gw|saya)|lagi gabut|gabut nih|(udah|sudah|wis) makan (belum|blm)"
     r"|(kamu|km|sampean|sampeyan|awakmu|admin|min|mimin) (suka|seneng|doyan|hobi) \w+"
     r"|(kamu|km|sampean|awakmu|admin|adminnya|admine|min|mimin|mimine)\w* (udah|udh|sudah|sdh|wis|wes) (nikah|menikah|rabi|punya pacar"
-    r"|punya pacar|tidur|mandi)"
+    r"|punya pacar|tidur|mandi)|jomblo|jomlo"
 )
 # The close of a formal letter: "Atas perhatian dan bantuan Bapak/Ibu, saya ucapkan terima kasih."
 FORMAL_THANKS = _rx(r"atas (perhatian|bantuan|kerjasama|kerja sama)\w*( dan (perhatian|bantuan|kerjasama|kerja sama)\w*)?"
@@ -549,7 +579,9 @@ SUGGESTION_FORM = _rx(r"(kalau|kalo|klo|kl|nek|menawi) (bisa|bs|boleh|saged|iso)
                       r"|buka|dibikin|wonten|onok|dikasih|dikasi|diberi|dikasih|ditambahin|ditambahi|dilengkapi)|(mbok|coba) (ya |yo )?(ada|dibuat|disediakan|ditambah|diadakan)"
                       # "gimana kalo sabtu dibuka setengah hari, buat yg kerja senin-jumat"
                       r"|(gimana|gmn|bagaimana|piye|pripun) (kalo|kalau|klo|nek|menawi) (\w+ ){0,3}(dibuka|dibuat|disediakan|ditambah"
-                      r"|diadakan|dibikin|diperpanjang)")
+                      r"|diadakan|dibikin|diperpanjang)"
+                      # "mending ada formulir online jadi ga bolak balik" (set 64)
+                      r"|^ ?(mending|mendingan|lebih baik|lbh baik|baiknya|sebaiknya) (\w+ ){0,2}(ada|dibuat|disediakan|diadakan|pakai|pake|dibikin)")
 OFFICE_WORDS = _rx(r"kantor|kelurahan|pelayanan|layanan|loket|petugas|balai")
 
 OFFICER_WORDS = _rx(r"(petugas|admin|operator|orang|manusia|lurah|staf|staff|cs|pegawai)(nya|e)?")
@@ -632,7 +664,8 @@ def _after_greeting(norm: str) -> str:
     return " " + " ".join(words[i:]) + " "
 
 
-_BARE_FILLER = frozenset("yg yang aja saja ae wae ya yo min kak pak bu mas mbak itu nggih dong deh surat".split())
+_BARE_FILLER = frozenset("yg yang aja saja ae wae ya yo min kak pak bu mas mbak itu nggih dong deh surat cak rek ning dik lur bro"
+                         .split())
 
 
 def bare_document(text: str) -> bool:
@@ -745,9 +778,11 @@ def status_cue(text: str) -> bool:
         return True
     if (NOT_YET.search(norm) or NO_NEWS.search(norm) or NOBODY_CAME.search(norm)) and REPORT_WORD.search(norm) \
             and not NEW_REPORT.search(norm) \
-            and re.search(r"(sudah|udah|udh|sdh|dah|wis|wes|sampun|pernah|seminggu|sebulan|\d+ (hari|minggu|bulan)|kemarin"
-                          r"|kmrn|kemaren|wingi)", norm):
-        return True  # "udah 2 minggu lapor jalan rusak, sampai sekarang gak ada kabar"
+            and (re.search(r"(sudah|udah|udh|sdh|dah|wis|wes|sampun|pernah|seminggu|sebulan|\d+ (hari|minggu|bulan)|kemarin"
+                           r"|kmrn|kemaren|wingi)", norm) or EARLIER.search(norm)):
+        # "udah 2 minggu lapor jalan rusak, sampai sekarang gak ada kabar", "lapor got mampet minggu lalu
+        # belum ada yg dateng" (set 64)
+        return True
     return bool(WHEN_READY.search(norm) and MINE.search(norm))
 
 
@@ -914,6 +949,19 @@ def first_wish(text: str) -> str | None:
         # comes first, the wish after it
         return _wish(text[match.start():], text[match.start():])
     return _wish(head, head)
+
+
+def forwarded_own_words(text: str) -> str:
+    """What the resident wrote beside a forwarded or pasted text ("[Diteruskan] 'akta kematian skrg
+    bisa diurus di kelurahan'\nbener? syaratnya apa" -> "bener? syaratnya apa"), or "" (set 62)."""
+    lines = [line for line in (text or "").splitlines() if line.strip()]
+    if not lines or not (FORWARDED.search(lines[0]) or FORWARD_LINE.match(lines[0])):
+        return ""
+    if len(lines) == 1:
+        quotes = list(QUOTED.finditer(lines[0]))
+        return lines[0][quotes[-1].end():].strip(" :-") if quotes else ""
+    own = [line for line in lines[1:] if not FORWARD_LINE.match(line)]
+    return own[-1].strip() if own else ""
 
 
 def question_cue(text: str) -> bool:
@@ -1338,6 +1386,22 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
         # A NIK written with a document's name is an application, however it is framed ("FWD:
         # Pengajuan izin keramaian / Nama: ... / NIK: ...", "untuk lapor STNK hilang ke polsek").
         new_name, cue = "request_document", "facts_given"
+    elif FORWARDED.search(text or "") and forwarded_own_words(text) and not find_tickets(text) \
+            and not (NIK_GIVEN.search(text) and _names_a_document(text)):
+        # A forwarded or pasted text with the resident's own words under it (set 62): their words ask,
+        # the pasted text says what about ("[Diteruskan] Syarat pecah KK: ...\nitu udah lengkap belum?")
+        own = forwarded_own_words(text)
+        own_intent, _, own_cue = _decide(own, intent, ranking)
+        if own_cue and own_intent.get("name") not in {"greet", "thank", "goodbye", FALLBACK_INTENT, None}:
+            new_name, cue = own_intent["name"], "forwarded_own"
+        elif ("?" in own or question_cue(own) or ASKING.search(normalized(own))) and _names_a_document(text) \
+                and (REQUIREMENT_WORDS.search(normalized(own)) or HOW_QUESTION.search(normalized(own))
+                     or re.search(r"lengkap|bener|benar|betul|valid|hoax|hoaks|beneran|asli", normalized(own))):
+            new_name, cue = "ask_requirements", "forwarded_own"
+        elif name == "file_complaint" and reports_problem(own):
+            new_name, cue = name, "forwarded_own"
+        else:
+            new_name, cue = "out_of_scope", "forwarded"
     elif FORWARDED.search(text or "") and name not in {"file_complaint"} | ({"check_status"} if find_tickets(text) else set()) \
             and not (NIK_GIVEN.search(text) and _names_a_document(text)):
         new_name, cue = "out_of_scope", "forwarded"
@@ -1354,7 +1418,8 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and not find_tickets(text) and not re.search(r"kelurahan|kalurahan|balai", norm):
         # "kalo skck di polres madiun kota buka jam berapa?": another office's hours.
         new_name, cue = "out_of_scope", "other_schedule"
-    elif name != "file_complaint" and EXTORTION.search(norm) and not find_tickets(text) and not status_cue(text) \
+    elif name != "file_complaint" and EXTORTION.search(norm) and not find_tickets(text) \
+            and (not status_cue(text) or WANTS_TO_REPORT.search(normalized(_last_sentence(text)))) \
             and not (YES_NO_OPENING.match(norm) and _names_a_document(text) and "?" in (text or "")):
         # "petugas minta duit pas sy ngurus srat, pdhl katanya grts": a report about the service.
         new_name, cue = "file_complaint", "problem_report"
@@ -1417,7 +1482,8 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
         # "lek, tikus nang sawah akeh pol, irigasi yo mampet" (set 56): a broken thing told, nothing suggested
         new_name, cue = "file_complaint", "problem_report"
     elif name == "request_document" and not _names_a_document(text) and not find_tickets(text) \
-            and (states_broken_thing(text) or NEGLECTED.search(norm) or MISSING_PERSON.search(norm)) \
+            and (states_broken_thing(text) or NEGLECTED.search(norm) or MISSING_PERSON.search(norm)
+                 or SOCIAL_AID.search(norm) and NOT_RECEIVED.search(norm)) \
             and not WANT_APPLY.search(norm) \
             and not APPLY_NOW.search(norm) and not question_cue(text) and not status_cue(text):
         # "punten, solokan payun bumi abdi mampet" read as an application that names no document (set 52)
@@ -1457,7 +1523,7 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and not re.search(r"ditambah|diperpanjang|dimajukan|dimundurkan|sebaiknya|seharusnya|harusnya|mohon|tolong", norm):
         # "kntr lrh bk jm brp y, sy krj shift" (not "kalau bisa jam pelayanan ditambah": a suggestion)
         new_name, cue = "ask_office_hours", "day_open"
-    elif name in {"ask_requirements", "request_document", "show_menu", "ask_office_hours", "out_of_scope"} \
+    elif name in {"ask_requirements", "request_document", "show_menu", "ask_office_hours", "out_of_scope", "cancel", "deny"} \
             and SUGGESTION_FORM.search(norm) and not _names_a_document(text) and "?" not in (text or "") \
             and not find_tickets(text) and not status_cue(text):
         # "kalo bs ada layanan jemput bola utk lansia": a suggestion.
@@ -1540,7 +1606,8 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and re.search(r"kelurahan|kantor|balai|kalurahan|office|ruang pelayanan|ruang tunggu|loket", norm) \
             and not _names_a_document(text):
         new_name, cue = "ask_office_location", "where_is"
-    elif name in {"out_of_scope", "ask_requirements", "give_feedback", "show_menu", "greet"} and DIRECTIONS.search(norm) \
+    elif (name in {"out_of_scope", "ask_requirements", "give_feedback", "show_menu", "greet"}
+          or name in {"file_complaint", "inform", "request_document"} and not reports_problem(text)) and DIRECTIONS.search(norm) \
             and len(words) <= 10 and not OTHER_OFFICE.search(norm) and not _names_a_document(text) \
             and not re.search(r" (ke|nang|ning|neng|tekan|menuju) (?!(ndi|endi|mana|ngendi|pundi|kelurahan|kantor|balai)\b)\w+", norm):
         # "nek soko alun2 madiun arahe nang ndi" (set 54): the way to this office, from a landmark
@@ -1573,7 +1640,8 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and _names_a_category(text) and not _names_a_document(text) \
             and not (name == "request_human" and WANTS_PERSON.search(norm) and OFFICER_WORDS.search(norm)):
         new_name, cue = "file_complaint", "complaint_tone"
-    elif name in {"file_complaint", "give_feedback", "out_of_scope", "greet", "inform"} and _names_a_document(text) \
+    elif (name in {"file_complaint", "give_feedback", "out_of_scope", "greet", "inform"}
+          or name == "deny" and len(words) <= 4 and " bikin " in norm) and _names_a_document(text) \
             and (APPLY_NOW.search(norm) or WANT_APPLY.search(norm) or APPLY_FIRST.search(_after_greeting(norm))) \
             and not question_cue(text) \
             and not reports_problem_only(text):
@@ -1583,7 +1651,9 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
         # Someone who writes their NIK with a document's name is applying, whatever "syarat" says.
         new_name, cue = "request_document", "facts_given"
     elif name == "ask_requirements" and _names_a_document(text) and not question_cue(text) \
-            and NEED_DOCUMENT.search(norm) and not status_cue(text) and not find_tickets(text) \
+            and (NEED_DOCUMENT.search(norm) or any(NEED_DOCUMENT.search(normalized(clause))
+                                                   for clause in re.split(r"[,.;!]", text or ""))) \
+            and not status_cue(text) and not find_tickets(text) \
             and "?" not in _last_sentence(text) and not re.search(
                 r"(?<![0-9a-z])(gak|ga|gk|nggak|ngga|enggak|tidak|tdk|ndak|ora|mboten|po|kah|apa|opo)(?![0-9a-z])",
                 normalized(_last_sentence(text))):
@@ -1595,7 +1665,8 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and not (name == "check_status" and (status_cue(text) or find_tickets(text))):
         # "anak saya mau daftar SMP, kata sekolah harus ada sktm dari kelurahan, saya mau ngajuin"
         new_name, cue = "request_document", "wants_to_apply"
-    elif name in {"ask_requirements", "check_status"} and _names_a_document(text) and not question_cue(text) \
+    elif name in {"ask_requirements", "check_status"} and _names_a_document(text) \
+            and (not question_cue(text) or SEND_REQUIREMENTS.search(norm) and "?" not in (text or "")) \
             and not (name == "check_status" and (status_cue(text) or find_tickets(text))) and (
             APPLY_NOW.search(norm) or APPLY_FIRST.search(_after_greeting(norm))
             or (WANT_APPLY.search(norm) and not NEEDS.search(norm))):
@@ -1704,6 +1775,9 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and not _names_a_document(text):
         # "min mo ngadu nih", "selamat siang pak, pengaduan", "q m4u l4p0r dunk": a report opening, nothing else.
         new_name, cue = "file_complaint", "greeting_report"
+    elif re.fullmatch(r" (help|halp|hlp) (\? )?", norm):
+        # the one word "help" is the help menu (set 62); "help pls", "tolong min" are a plea (below)
+        new_name, cue = "show_menu", "what_can_you_do"
     elif (URGENT.search(norm) and len(content_words(text)) <= 3
           or PLEA.fullmatch(" ".join(content_words(text))) and not find_tickets(text)):
         # "min urgent", "minnn tolongin 😭": something needs acting on; ask whether to report it or
@@ -1726,8 +1800,9 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
                 if again_cue:
                     new_name, cue = again["name"], again_cue
                 break
-    if cue is None and name == "file_complaint" and NEW_REPORT.search(norm) and not status_cue(text) \
-            and not find_tickets(text) and not _names_a_document(text):
+    if cue is None and name == "file_complaint" and (NEW_REPORT.search(norm) or states_broken_thing(text)) \
+            and not status_cue(text) and not find_tickets(text) and not _names_a_document(text):
+        # ("wit gede tumbang": a tree down, told; set 63)
         # "ambo nak mangadu ciek": the resident says it is a report; no clarifying question.
         return intent, ranking, "new_report"
     if cue is None:
