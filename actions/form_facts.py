@@ -695,6 +695,8 @@ PLACE_WORDS = {
 }
 # Words that end a place phrase inside a sentence (what happened, when, how bad).
 PLACE_STOP = {
+    # "helm aku ilang di parkiran kos semalem" (set 61): when, not where
+    "semalem", "semalam", "kemarin", "kemaren", "kmrn", "tadi", "td", "wingi", "barusan", "dalu", "bengi",
     # "gang awak" / "gang aye": my alley, which says nothing about where it is
     "awak", "ambo", "aye", "ulun", "ane", "gue", "gw", "sa", "pu", "beta", "ko", "lubang",
     "ambles", "amblas", "pecah", "retak", "jebol", "roboh", "rubuh", "longsor", "mergo", "merga", "amargi", "gara",
@@ -917,6 +919,12 @@ _NOT_A_PURPOSE_ALONE = {"anyar", "baru", "lagi", "ulang", "maneh", "meneh", "mal
                         "ini", "iku", "niki", "sing", "ingkang"}
 
 
+_WHEN_ONLY = frozenset(
+    "tgl tanggal tg hari hr minggu mgg bulan bln tahun thn jam pukul pagi siang sore malam malem besok besuk sesuk lusa"
+    " depan dpn nanti ini iki senin selasa rabu kamis jumat jum'at sabtu ahad januari februari maret april mei juni juli"
+    " agustus september oktober november desember jan feb mar apr jun jul agu agt sep okt nov des".split())
+
+
 def looks_like_purpose(text: str) -> bool:
     ws = words(text)
     if not ws or len(text.strip()) < 3 or len(text.strip()) > 300:
@@ -925,6 +933,8 @@ def looks_like_purpose(text: str) -> bool:
         return False
     if all(w in _NOT_A_PURPOSE_ALONE for w in ws):
         return False  # "gawe anyar" (make a new one): "anyar" says nothing about what it is for
+    if all(w.isdigit() or w in _WHEN_ONLY for w in ws):
+        return False  # "izin keramaian untuk tgl 25 malam" (set 62): when, not what for
     return sum(ch.isalpha() for ch in text) >= 3
 
 
@@ -995,7 +1005,12 @@ _WEDDING = re.compile(r"\b((?:nikah|menikah|nikahan|wedding|akad|resepsi|ijab|la
 
 def find_wedding(text: str, after: int = 0) -> str | None:
     match = _WEDDING.search(text or "", after)
-    return clean_value(match.group(1)) if match else None
+    if not match:
+        return None
+    # "akadnya bulan depan 😍 nama saya Rizky Ananda" (set 64): the name is the next fact, not the wedding
+    value = re.split(r"\s+(?:nama|nami|namaku|nik|alamat|alamatku)\b|[\U0001F000-\U0001FFFF\u2600-\u27BF]", match.group(1),
+                     maxsplit=1, flags=re.IGNORECASE)[0]
+    return clean_value(value) or None
 
 
 def find_reason(text: str, after: int = 0) -> str | None:
@@ -1321,6 +1336,9 @@ def patch_rt_rw(current: str | None, text: str) -> str | None:
     if not current:
         return None
     current, text = number_words_to_digits(current), number_words_to_digits(text)  # "rt empat bukan rt dua"
+    # "rt nya salah bukan 3 tapi 13" (set 63): the kind named once, the numbers after "bukan ... tapi"
+    text = re.sub(r"\b(rt|rw)(?:[-\s]?(?:nya|ne|na))?\s+(?:salah|keliru|kleru|slh)?[\s,]*(?:bukan|bkn|dudu|sanes)\s+0*\d{1,3}\s*,?\s*"
+                  r"(?:tapi|tp|tetapi|melainkan|ning|nanging)\s+0*(\d{1,3})\b", r"\1 \2", text, flags=re.IGNORECASE)
     kept = re.sub(r"\b(?:rt|rw)(?:[-\s]?(?:nya|ne|na))?\s+(?:tetep|tetap|sama|masih|ajeg|podo|pada)\s*\d*", " ", drop_negated(text),
                   flags=re.IGNORECASE)
     found = _RT_ONLY.findall(kept)
@@ -1355,6 +1373,7 @@ _PATCH_TALK = FILLER | {
     "waduh", "aduh", "astaga", "astagfirullah", "oh", "iya", "lupa", "nomor", "nomer", "no",
     "ding", "lho", "kok", "yah", "hehe", "wkwk", "sorry", "pak", "bu",
     "bentar", "sebentar", "tunggu", "wait", "sik", "sek", "eits", "ups", "oops",  # "bentar, rw nya 2 bukan 1" (set 52)
+    "tadi", "td", "barusan", "sebelumnya", "eee", "ee", "anu",  # "eh alamat tadi keliru, rt nya 5 bukan 4" (sets 62-63)
 }
 _SWAP_AFTER = re.compile(  # "pintu barat bkn timur", "TPS kilen pasar, sanes wetan"
     r"^(?P<new>.*?\w.*?)[\s,]*\b(?:bukan|bkn|bukane|dudu|sanes|instead of|not)\s+(?P<old>[^\s,.;!?]+(?:\s+[^\s,.;!?]+){0,2})"
@@ -1364,8 +1383,20 @@ _SWAP_BEFORE = re.compile(  # "bukan timur tapi barat", "dudu wetan ning kilen"
     r"\b(?:tapi|tetapi|tp|melainkan|namun|nanging|ning|but)\s+(?P<new>.+?)\s*[.!]*\s*$", re.IGNORECASE)
 
 
+# One place word in its written forms: "bukan jalan cendana" corrects "jl. cendana" (set 63).
+_SAME_WORD = {}
+for _forms in (("jalan", "jl", "jln"), ("gang", "gg"), ("nomor", "nomer", "no"), ("perumahan", "perum")):
+    for _form in _forms:
+        _SAME_WORD[_form] = _forms
+
+
+def _token_pattern(token: str) -> str:
+    forms = _SAME_WORD.get(token.lower())
+    return r"(?:" + "|".join(forms) + r")\.?" if forms else re.escape(token)
+
+
 def _phrase(tokens: list[str]) -> re.Pattern[str]:
-    return re.compile(r"(?<![0-9A-Za-z])" + r"\s*".join(map(re.escape, tokens)) + r"(?![0-9A-Za-z])", re.IGNORECASE)
+    return re.compile(r"(?<![0-9A-Za-z])" + r"\s*".join(map(_token_pattern, tokens)) + r"(?![0-9A-Za-z])", re.IGNORECASE)
 
 
 def swap_words(current: str | None, text: str) -> str | None:
@@ -1383,13 +1414,13 @@ def swap_words(current: str | None, text: str) -> str | None:
         return None  # not there, or there twice ("RT 03 RW 03": which one?)
     start, end = where.start(), where.end()
     # "gg 5 no 12 bukan gg 3": only the words the new telling does not repeat are replaced.
-    repeated = set(words(match.group("new")))
+    repeated = {form for w in words(match.group("new")) for form in _SAME_WORD.get(w, (w,))}
     kept = [w for w in old if w.lower() not in repeated]
     if kept and len(kept) < len(old):
         inner = _phrase(kept).search(current, start, end)
         if inner:
             start, end = inner.start(), inner.end()
-    told = set(words(current))
+    told = {form for w in words(current) for form in _SAME_WORD.get(w, (w,))}
     # The new word(s): the run of words the value does not have, nearest the negation.
     runs: list[list[str]] = [[]]
     ends: list[int] = [0]  # where each run ends in the new telling
@@ -1403,6 +1434,19 @@ def swap_words(current: str | None, text: str) -> str | None:
             runs[-1].append(token.rstrip("."))
             ends[-1] = found.end()
     kept_runs = [(run, stop) for run, stop in zip(runs, ends) if run]
+    if not kept_runs and kept and len(kept) < len(old):
+        # "bkn gg 4 tp gg 6" in "gg 4 jl rajawali rt 6 rw 1" (set 61): the new number is told elsewhere in
+        # the value ("rt 6"), so it is not new there; it is new right after the words both tellings share
+        labels = [w.lower() for w in old if w.lower() in repeated]
+        new_tokens = re.findall(r"[0-9A-Za-z][0-9A-Za-z'.\-]*", match.group("new"))
+        lowered = [t.lower().strip(".") for t in new_tokens]
+        for k in range(len(lowered) - len(labels)):
+            if [_SAME_WORD.get(w, (w,))[0] for w in lowered[k:k + len(labels)]] == \
+                    [_SAME_WORD.get(w, (w,))[0] for w in labels]:
+                follow = new_tokens[k + len(labels):k + len(labels) + len(kept)]
+                if follow and all(t.lower().strip(".") not in _PATCH_TALK for t in follow):
+                    kept_runs = [([t.rstrip(".") for t in follow], 0)]
+                break
     if not kept_runs:
         return None
     run, stop = kept_runs[-1] if match.re is _SWAP_AFTER else kept_runs[0]
@@ -1416,6 +1460,22 @@ def swap_words(current: str | None, text: str) -> str | None:
         if tail and any(w not in told and w not in _PATCH_TALK for w in words(tail)):
             value = f"{value.rstrip(' ,.;')}, {tail}"
     return value if value != current else None
+
+
+def negates_what_is_not_there(current: str | None, text: str) -> bool:
+    """ "alamatnya salah, bukan no 9 tapi no 19, rt rw nya sama" when the place kept is "parkiran kos"
+    (set 61): the resident corrects something the form never took down, and what they give instead is
+    no place by itself; the field is asked again rather than replaced by "no 19, rt rw nya sama"."""
+    if not current or not text:
+        return False
+    match = _SWAP_AFTER.search(text) or _SWAP_BEFORE.search(text)
+    if not match:
+        return False
+    old = re.findall(r"[0-9A-Za-z]+", match.group("old"))
+    if not old or _phrase(old).search(current):
+        return False
+    new = match.group("new")
+    return not has_rt_rw(new) and not re.search(r"\b" + STREET + r"\b", new, re.IGNORECASE)
 
 
 def new_value_part(text: str) -> str | None:

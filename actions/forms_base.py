@@ -451,6 +451,11 @@ class ListeningForm(FormValidationAction):
                 return True
             if self._swapped(text, [slot], tracker, slots, turn):  # "lokasix salah, pintu barat bkn timur"
                 return True
+            if slot in self.rt_rw_slots and ff.negates_what_is_not_there(self._merged(slots, turn).get(slot), text[end:]):
+                # "alamatnya salah, bukan no 9 tapi no 19" when no "no 9" was taken down (set 61): asked again
+                self._clear(turn, slots, slot)
+                turn.notes.append(wording.text("utter_form_field_cleared", field=self.labels.get(slot, slot)))
+                return True
             rest = ff.new_value_part(ff.drop_negated(text[end:])) or rest  # "lokasinya salah, yang benar ..."
             if slot in self.rt_rw_slots and len(re.findall(r"\b(?:rt|rw)\b", rest, re.IGNORECASE)) >= 3:
                 # "alamat salah om, rt nya 4 bukan 2. jl kenanga 17 rt 4 rw 2": what is wrong, then the

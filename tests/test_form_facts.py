@@ -381,9 +381,36 @@ def test_english_yes_at_the_confirmation():
     # what follows the new word is added, not lost (blind set 37)
     ("depan rumah pak rt, rt 7 rw 3", "eh lokasine salah, dudu rt 7 tapi rt 8 rw 3, cedhak musholla an nur",
      "depan rumah pak rt, rt 8 rw 3, cedhak musholla an nur"),
+    # the new number is told elsewhere in the value ("rt 6"); "jalan" corrects "jl." (sets 61, 63)
+    ("gg 4 jl rajawali rt 6 rw 1", "eh td gg nya salah, bkn gg 4 tp gg 6", "gg 6 jl rajawali rt 6 rw 1"),
+    ("jl. cendana rt 1 rw 5", "bukan jalan cendana tapi jalan cempaka, maaf", "jl. cempaka rt 1 rw 5"),
 ])
 def test_a_word_swapped_in_a_correction_changes_only_that_word(current, text, swapped):
     assert ff.swap_words(current, text) == swapped
+
+
+@pytest.mark.parametrize("current, text, patched", [
+    ("jl. cendrawasih 15 rt 4 rw 3", "eh alamat tadi keliru, rt nya 5 bukan 4, rw tetap 3", "jl. cendrawasih 15 rt 5 rw 3"),
+    ("jl. cucak rowo 6 rt 3 rw 4", "eee rt nya salah bukan 3 tapi 13", "jl. cucak rowo 6 rt 13 rw 4"),
+])
+def test_rt_rw_corrections_of_sets_62_63(current, text, patched):
+    assert ff.patch_rt_rw(current, text) == patched
+
+
+def test_a_correction_of_what_was_never_taken_down_asks_again():
+    # set 61: "parkiran kos" was kept; "no 9" was never said to the form, "no 19" is no place alone
+    text = "eh sorry alamatnya salah, bukan no 9 tapi no 19, rt rw nya sama"
+    assert ff.negates_what_is_not_there("parkiran kos", text)
+    assert not ff.negates_what_is_not_there("kos putra jl cendrawasih no 9 rt 2", text)
+    assert not ff.negates_what_is_not_there("parkiran kos", "bukan parkiran kos tapi jl merak 5 rt 2 rw 1")
+
+
+def test_when_is_no_purpose_and_a_wedding_stops_at_the_name():
+    assert not ff.looks_like_purpose("tgl 25 malam") and ff.looks_like_purpose("pengajian akbar tgl 25")
+    assert ff.find_purpose("panitia pengajian akbar mau ngajukan izin keramaian untuk tgl 25 malam") is None
+    assert ff.find_wedding("kami mau ngajuin pengantar nikah, akadnya bulan depan 😍 nama saya Rizky Ananda", 30) \
+        == "akadnya bulan depan"
+    assert ff.find_place("helm aku ilang di parkiran kos semalem, udah yg ketiga kalinya") != "parkiran kos semalem"
 
 
 def test_an_rt_rw_correction_that_also_changes_the_place_is_a_new_address():

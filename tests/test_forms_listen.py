@@ -540,3 +540,43 @@ def test_something_wrong_without_saying_what_is_asked_and_counted(assistant):
     r.say("ya")
     case = r.case()
     assert case and "cendrawasih 7" in case["address"]
+
+
+def test_corrections_and_openings_of_writers_61_64(assistant):
+    # set 61: "bkn gg 4 tp gg 6" typed at the name question, where "6" is also the RT of the place
+    r = Resident(assistant, "alley-swapped")
+    r.open("banjir lg", "file_complaint")
+    if r.requested == "complaint_description":
+        r.say("banjir sebetis tiap ujan deres, air msk rmh")
+    assert r.requested == "complaint_location"
+    for text in ("gg 4 jl rajawali rt 6 rw 1", "gk sempet moto"):
+        r.say(text)
+    assert r.requested == "reporter_name"
+    reply = r.say("eh td gg nya salah, bkn gg 4 tp gg 6")
+    assert "gg 6 jl rajawali" in reply and r.requested == "reporter_name"
+    for text in ("Endang", "ya"):
+        r.say(text)
+    case = r.case()
+    assert case and case["location_text"].startswith("gg 6 jl rajawali")
+
+    # set 62: a date after "untuk" is no purpose (the purpose is asked); an RT corrected at the
+    # purpose question changes the address and the purpose is still asked
+    r = Resident(assistant, "permit-date")
+    r.open("saya ketua panitia pengajian akbar mau ngajukan izin keramaian untuk tgl 25 malam", "request_document")
+    for text in ("Muhammad Ridwan", "3577021507780002", "jl. manyar no 7 rt 4 rw 1"):
+        r.say(text)
+    assert r.requested == "purpose"
+    reply = r.say("eh alamat tadi keliru, rt nya 5 bukan 4, rw tetap 1")
+    assert "rt 5 rw 1" in reply and r.requested == "purpose"
+    for text in ("pengajian akbar maulid nabi", "ya"):
+        r.say(text)
+    case = r.case()
+    assert case and case["document_type"] == "izin_keramaian" and case["rt"] in ("5", "005", "05") \
+        and "pengajian" in case["purpose"]
+
+    # set 62: a forwarded message, the resident's own request under it
+    r = Resident(assistant, "forwarded")
+    r.open("[Diteruskan dari mas Andi]\n'Dik, nanti tolong urus N1-N4 di kelurahan ya, aku masih di Batam'\n\n"
+           "saya mau ngurusin pengantar nikah kakak saya", "request_document")
+    tracker = assistant.tracker(rest_sender(r.sender))
+    assert tracker["slots"]["request_document_type"] == "pengantar_nikah" and r.requested == "applicant_name"
