@@ -105,7 +105,7 @@ SHORTHAND = {
     "dbntu": "dibantu", "srt": "surat", "pngntr": "pengantar", "khlngn": "kehilangan", "lpr": "lapor",
     "mtr": "motor", "ilng": "ilang", "mlm": "malam", "lyn": "layanan", "ap": "apa", "aj": "aja", "sj": "saja",
     "ad": "ada", "krj": "kerja", "pnghn": "penghuni", "dpn": "depan", "mngg": "minggu", "y": "ya", "mw": "mau",
-    "ngrs": "ngurus", "btl": "batal",
+    "ngrs": "ngurus", "btl": "batal", "prlu": "perlu",
     # phonetic spellings of residents who write as they speak (set 46)
     "sayah": "saya", "saia": "saya", "daptar": "daftar", "kelurhan": "kelurahan", "kelurahn": "kelurahan",
     "mintatolong": "minta tolong", "belom": "belum", "prl": "perlu", "syrt": "syarat", "brks": "berkas", "jd": "jadi", "lm": "lama",
@@ -154,6 +154,10 @@ TRACK = _rx(
     # "ngecek aduan pungli saya dong" (set 62): checking on a report already made
     r"|(ngecek|ngecheck|mengecek|cek|check) (aduan|laporan|pengaduan|permohonan|pengajuan)\w* (\w+ ){0,2}(saya|sy|aku|kami|kulo|ku)"
     r"|lupa (nomor|no|nomer) tiket\w*|(nomor|no|nomer) tiket\w* (lupa|hilang|ilang|kelupaan)"
+    # "laporan jalan rusak ... kemarin ada tindak lanjutnya ga" (set 62)
+    r"|(ada|ono|onok|wonten) (tindak ?lanjut|tindaklanjut)\w* (ga|gak|gk|nggak|belum|blm|tidak|ora|mboten|apa|kah|ya)"
+    # "nomer tiketku akhire 15", "tiket 2026120500009" (set 63): a ticket told in part or without its prefix
+    r"|tiket\w* (\w+ )?(akhir\w*|ujung\w*|buntut\w*|belakang\w*)|tiket\w* (no |nomor |nomer )?\d{6,}"
     r"|(menanyakan|nanyain|nanyakan|tanyakan|mau tanya|mau nanya) (soal |tentang |perihal )?(pengaduan|laporan|aduan|permohonan|pengajuan)\w*"
     r"|(tindak ?lanjut|tindaklanjut)(nya|ipun|e) (apa|gimana|bagaimana|piye|pripun|gmn|sudah|udah|sampai)"
     r"|(sampun|sudah|udah|wis|wes) (saged|bisa|bs|iso) (dipun ?)?(pendhet|pundhut|diambil|dijupuk|dipendhet|dipundhut)|(laporan|aduan|pengaduan)\w* (\w+ ){0,4}(ada|sudah ada|udah ada) (tindak ?lanjut|tindaklanjut)\w*"
@@ -191,7 +195,7 @@ DONE = _rx(
     r"|diambil|keluar|terbit|acc|di acc|disetujui|ditandatangani|ditanda tangani|dikerjakan|diperbaiki|dibalas"
     r"|dadi|direspon|ditanggapi|diurus|diverifikasi|proses|jalan|ditindak|diangkut|dibersihkan|dibenerin|dibenahi|kelar|klar"
     r"|dipasang|dicek|ditangani|didandani|metu|medal|salasai|siap|ready|tindaklanjuti|mare|dhaddhi|daddi"
-    r"|ada tindakan|ada tindak lanjut|ada kabar|ada perkembangan|ada respon|ada jawaban|ada balasan)"
+    r"|ada tindakan|ada tindak ?lanjut\w*|ada kabar|ada perkembangan|ada respon|ada jawaban|ada balasan)"
 )
 DONE_YET = _rx(r"(jadi|jd|mari|rampung|dados|selesai|terbit|kelar) (belum|blm|blom|durung|dereng|rung|apa belum)")
 ASKING = _rx(r"\?|belum|blm|blom|durung|urung|dereng|dhereng|rung|po|opo|apa|apakah|kah|ya|yo|nggih|gimana|gmn|piye|pripun|kapan|tah|to|kok"
@@ -238,6 +242,8 @@ HOW_QUESTION = _rx(
     # how it is done: "bisa lewat wa aja atau harus ke kantor?", "boleh diwakilkan?"
     r"|(bisa|bs|boleh|iso|saged) (lewat|via|online|daring|diwakilkan|diwakili|diwakilin|titip|dititipkan)|atau harus"
     r"|harus (datang|dateng|ke kantor|ke kelurahan|orangnya|sendiri)"
+    # "tambah anggota kk ..., perlu berkas apa", "dokumen apa yg perlu disiapin", "berkasnya apa"
+    r"|(berkas|dokumen|berkase|dokumene)\w* (apa|opo|ap)|(apa|opo) (yg|yang|sing) (perlu|harus|kudu) (di)?(siapin|siapkan|siapke|bawa|gowo)"
 )
 # "ngurus pengantar skck butuh pas foto ga", "perlu akta cerai jg ya?": is X needed (or not)
 NEED_QUESTION = _rx(
@@ -256,6 +262,7 @@ NEED_QUESTION = _rx(
 REQUIREMENT_WORDS = _rx(
     r"syarat\w*|persyaratan\w*|biaya\w*|bayar|mbayar|gratis|tarif|ongkos|berapa lama|brp lama|berapa hari|brp hari"
     r"|pinten dinten|bawa apa|perlu bawa|prosedur\w*|caranya|carane"
+    r"|(apa|opo) (aja|saja|wae|ae) (yg|yang|sing) (harus |perlu )?(di)?(bawa|gowo|siapkan|siapin)"
     # "apakah perlu membawa surat nikah saya dengan almarhum?" (set 61)
     r"|(apa|apakah|apa harus|apa perlu) (perlu|harus|wajib) (mem)?bawa"
 )
@@ -417,6 +424,7 @@ OTHER_AGENCY = _rx(
     r"daftar (polisi|polri|tni|cpns|pns|asn|bintara|tamtama|akpol|akmil|kuliah|ppdb|sekolah|bpjs|haji|umroh)"
     # pensions are paid by Taspen/Asabri through the post office or a bank (set 61's widows)
     r"|taspen|asabri|kantor pos|pt pos|(data|gaji|dana|uang) (penerima )?pensiun|penerima pensiun"
+    r"|npwp|(utangi|utangin|utangono|pinjemin|pinjamin|pinjami|nyilihi|silihi) (aku |saya |sy )?(duit|dhuwit|uang|dana)"
     r"|paspor|samsat|stnk|bpkb|imigrasi|bpn|sertifikat tanah|pajak (motor|mobil|kendaraan)|pbb"
     r"|konsulat|kedutaan|kbri|kjri|bp2mi|bnp2tki|disnaker|agen (tki|pmi|tkw)|pt penyalur|daftar ulang|kampus|ukt|krs"
     r"|toefl|ielts|toeic|kursus|bimbel|les privat|(pembagian |bagi )?rapor|raport|utbk|snbt|snbp|nilai (utbk|rapor|raport|ujian|un)"
@@ -776,6 +784,11 @@ def status_cue(text: str) -> bool:
         return True
     if STILL_PENDING.search(norm) and MINE.search(norm) and ASKING.search(norm):
         return True
+    if REPORTED_BEFORE.search(norm) and NOT_HANDLED.search(norm) and not NEW_REPORT.search(norm):
+        return True  # "udh seminggu lapor jalan rusak blm dibenerin" (set 64)
+    if re.search(r"(yang|yg|sing|ingkang) di(ajukan|ajuin|ajukno|ajokke|urus|urusin|urusno|daftarkan)", norm) \
+            and EARLIER.search(norm) and ASKING.search(norm) and not WANT_APPLY.search(norm):
+        return True  # "kk ku sing diajukno minggu wingi piye?" (set 63)
     if (NOT_YET.search(norm) or NO_NEWS.search(norm) or NOBODY_CAME.search(norm)) and REPORT_WORD.search(norm) \
             and not NEW_REPORT.search(norm) \
             and (re.search(r"(sudah|udah|udh|sdh|dah|wis|wes|sampun|pernah|seminggu|sebulan|\d+ (hari|minggu|bulan)|kemarin"
@@ -805,6 +818,8 @@ COST_IN_PURPOSE = _rx(
 EXPLICIT_REQUIREMENTS = _rx(
     r"(syarat|syrat|persyaratan)\w* ?(e |nya |ipun )?(apa|ap|opo|menapa|punapa|napa)|(apa|opo) (aja|saja|wae|ae) syarat\w*"
     r"|(bawa|bwa|nggowo|gowo) (apa|ap|opo)"
+    # "sktm buat anak saya daftar sekolah, fotokopi apa aja yg dibawa" (set 64)
+    r"|(apa|opo) (aja|saja|wae|ae) (yg|yang|sing) (harus |perlu )?(di)?(bawa|gowo|siapkan|siapin)"
     # "berkas buat pecah kk apa aja kak" (set 50)
     r"|(berkas|berkasnya|berkase|dokumen yg dibawa|dokumen yang dibawa) (\w+ ){0,4}(apa|opo) (aja|saja|wae|ae)"
     # "bisa lewat wa aja atau harus ke kantor?": how, asked (not "ajukan lewat wa")
@@ -1398,10 +1413,11 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
                 and (REQUIREMENT_WORDS.search(normalized(own)) or HOW_QUESTION.search(normalized(own))
                      or re.search(r"lengkap|bener|benar|betul|valid|hoax|hoaks|beneran|asli", normalized(own))):
             new_name, cue = "ask_requirements", "forwarded_own"
-        elif name == "file_complaint" and reports_problem(own):
-            new_name, cue = name, "forwarded_own"
+        elif re.search(r"https?://|www\.|klik link|bit\.ly", text or "", re.IGNORECASE):
+            new_name, cue = "out_of_scope", "forwarded"  # a chain message with its link
         else:
-            new_name, cue = "out_of_scope", "forwarded"
+            # "copas dr brosur: '...Surat Keterangan Domisili'. sy mau ngajuin itu buat bapak": as read
+            new_name, cue = name, "forwarded_own"
     elif FORWARDED.search(text or "") and name not in {"file_complaint"} | ({"check_status"} if find_tickets(text) else set()) \
             and not (NIK_GIVEN.search(text) and _names_a_document(text)):
         new_name, cue = "out_of_scope", "forwarded"
@@ -1466,7 +1482,8 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
                 or re.search(r"bansos|bantuan|blt|pkh|bpnt|sembako", norm) and NOT_RECEIVED.search(norm)
                 and not question_cue(text)) \
             and not (name == "request_human" and WANTS_PERSON.search(norm) and not SERVICE_COMPLAINT.search(norm)) \
-            and not (name == "give_feedback" and not (SERVICE_COMPLAINT.search(norm) or COMPLAINT_TONE.search(norm))):
+            and not (name == "give_feedback" and not (SERVICE_COMPLAINT.search(norm) or COMPLAINT_TONE.search(norm)
+                                                      or NEGLECTED.search(norm) or MISSING_PERSON.search(norm))):
         # "aspal baru sebulan udh ngelupas, kualitasnya gimana ini": a report, whatever the wording.
         new_name, cue = "file_complaint", "problem_report"
     elif name in {"ask_requirements", "request_document"} and SERVICE_COMPLAINT.search(norm) \
@@ -1695,7 +1712,8 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
           and not COMPLAINT_TONE.search(norm)
           or name == "give_feedback" and HOW_QUESTION.search(norm)) \
             and OTHER_AGENCY.search(norm) and (not _names_a_document(text) or LAND_OFFICE.search(norm)) \
-            and not find_tickets(text) and not REPORT_NOUN.search(norm) and not PURPOSE_ONLY.match(text or ""):
+            and not find_tickets(text) and not REPORT_NOUN.search(norm) and not PURPOSE_ONLY.match(text or "") \
+            and not (name == "check_status" and status_cue(text)):
         new_name, cue = "out_of_scope", "other_agency"
     elif name not in {"give_feedback", "file_complaint"} and FEEDBACK_OFFER.search(norm) and not _names_a_document(text) \
             and not find_tickets(text) and not status_cue(text) and not reports_problem(text):
