@@ -1376,6 +1376,11 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
     wish = first_wish(text)
     if wish is not None:
         new_name, cue = wish, "first_wish"
+    elif SEND_REQUIREMENTS.search(norm) and "?" not in (text or "") and _names_a_document(text) \
+            and (WANT_APPLY.search(norm) or APPLY_NOW.search(norm)) and not status_cue(text) and not find_tickets(text):
+        # "panitia ... mau ngurus izin keramaian ... syaratnya sekalian dikirim ya" (set 62): applying; the
+        # form sends what to bring when it is filed
+        new_name, cue = "request_document", "wants_to_apply"
     elif name == "out_of_scope" and NEED_A_LETTER.search(norm) and not find_tickets(text) and len(words) <= 12 \
             and _agency_only_as_purpose(norm):
         # "hi kokom, need surat buat daftar kuliah" (set 53): a letter from this office for another
@@ -1459,7 +1464,9 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
         # "parkir mobil di kelurahan muat ga?", "ada tempat parkir mobil gak di kelurahan"
         new_name, cue = "ask_office_location", "parking"
     elif name != "show_menu" and (WHAT_CAN_YOU_DO.search(norm) and len(words) <= 8 or MENU_QUESTION.search(norm)) \
-            and not _names_a_document(text) and not find_tickets(text):
+            and not _names_a_document(text) and not find_tickets(text) \
+            and not (name == "out_of_scope" and OTHER_AGENCY.search(norm)):
+        # (not "mau perpanjang paspor, bs bantu?": another agency's, asked politely; set 61)
         new_name, cue = "show_menu", "what_can_you_do"
     elif name != "out_of_scope" and CHIT_CHAT.search(norm) and not _names_a_document(text) and not find_tickets(text) \
             and not A_PERSON.search(norm) and not PUBLIC_ORDER.search(norm) \
@@ -1641,6 +1648,8 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
     elif name in {"ask_requirements", "out_of_scope", "give_feedback", "request_document", "request_human", "greet",
                   "inform"} \
             and NEW_REPORT.search(norm) and not _names_a_document(text) \
+            and not (name == "give_feedback" and (PRAISE.search(norm) or THANK_WORDS.search(norm)) and not reports_problem(text)
+                     and not COMPLAINT_TONE.search(norm)) \
             and not (A_PERSON.search(norm) or WANTS_PERSON.search(norm) and re.search(
                 r"(ke|kepada|dengan|dgn|sama|sm|karo|kalih|langsung|lgsg) (petugas|admin|operator|pegawai|staf|cs)\w*", norm)):
         # ("saya orang tidak bisa nulis bagus, mau lapor": a report; "mau lapor ke petugas langsung": a person)
@@ -1721,7 +1730,8 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
         new_name, cue = "give_feedback", "feedback_offer"
     elif name == "request_human" and BOT_WORDS.search(norm) \
             and ("?" in norm or re.search(r"(?<![0-9a-z])(apakah|apa|kah|ya|to|tah)(?![0-9a-z])", norm)) \
-            and not re.search(r"sambung|hubung|minta|(mau|pengen|pgn|ingin) (bicara|ngomong|chat)|alihkan", norm) \
+            and not re.search(r"sambung|hubung|minta|(mau|pengen|pgn|ingin) (bicara|ngomong|chat)|alihkan"
+                              r"|need|want|talk to|speak to|speak with", norm) \
             and not OFFICER_WORDS.search(norm):
         new_name, cue = "bot_challenge", "is_it_a_bot"
     elif name not in {"goodbye", "request_human"} and LEAVING.search(norm) and len(words) <= 8 and not find_tickets(text) \

@@ -1188,6 +1188,11 @@ CUES_FOR_WRITERS_61_64 = [
     ("mending ada formulir online jadi ga bolak balik", "cancel", "give_feedback"),
     ("min kami kemarin ngurus pengantar nikah, dimintain 100rb sama oknum katanya biar cepet. itu resmi ga sih? "
      "kami mau lapor aja deh", "check_status", "file_complaint"),
+    ("I need to talk to a real person, bukan bot", "request_human", "request_human"),
+    ("mau perpanjang paspor, bs bantu?", "out_of_scope", "out_of_scope"),
+    ("Kula namung badhe matur, pelayananipun sakmenika langkung cepet, matur nuwun", "give_feedback", "give_feedback"),
+    ("panitia pengajian mau ngurus izin keramaian, acaranya tgl 5 malam. syaratnya sekalian dikirim ya",
+     "request_document", "request_document"),
     # what they must leave alone
     ("help pls", "request_human", "nlu_fallback"),
     ("pecah kk saya udah jadi belum?", "check_status", "check_status"),
