@@ -1395,32 +1395,39 @@ def _token_pattern(token: str) -> str:
     return r"(?:" + "|".join(forms) + r")\.?" if forms else re.escape(token)
 
 
-def _phrase(tokens: list[str]) -> re.Pattern[str]:
-    return re.compile(r"(?<![0-9A-Za-z])" + r"\s*".join(map(_token_pattern, tokens)) + r"(?![0-9A-Za-z])", re.IGNORECASE)
+def _phrase(tokens: list[str], forms: bool = True) -> re.Pattern[str]:
+    pattern = _token_pattern if forms else re.escape
+    return re.compile(r"(?<![0-9A-Za-z])" + r"\s*".join(map(pattern, tokens)) + r"(?![0-9A-Za-z])", re.IGNORECASE)
 
 
 def swap_words(current: str | None, text: str) -> str | None:
     """ "pintu barat bkn timur" against "makam pintu timur rt 6": the value with the negated
     word(s) replaced by the new one(s) ("makam pintu barat rt 6"), or None when the text does
-    not read as such a swap within this value."""
+    not read as such a swap within this value. Words as written first ("gang 3 dudu gg 2" gives
+    "gang 3"); then "jalan" for "jl." and "gang" for "gg" ("bukan jalan cendana tapi jalan cempaka")."""
+    return _swap_words(current, text, forms=False) or _swap_words(current, text, forms=True)
+
+
+def _swap_words(current: str | None, text: str, forms: bool) -> str | None:
     if not current or not text:
         return None
     match = _SWAP_AFTER.search(text) or _SWAP_BEFORE.search(text)
     if not match:
         return None
     old = re.findall(r"[0-9A-Za-z]+", match.group("old"))
-    where = _phrase(old).search(current) if old else None
-    if not where or len(_phrase(old).findall(current)) > 1:
+    where = _phrase(old, forms).search(current) if old else None
+    if not where or len(_phrase(old, forms).findall(current)) > 1:
         return None  # not there, or there twice ("RT 03 RW 03": which one?)
     start, end = where.start(), where.end()
+    same = (lambda w: _SAME_WORD.get(w, (w,))) if forms else (lambda w: (w,))
     # "gg 5 no 12 bukan gg 3": only the words the new telling does not repeat are replaced.
-    repeated = {form for w in words(match.group("new")) for form in _SAME_WORD.get(w, (w,))}
+    repeated = {form for w in words(match.group("new")) for form in same(w)}
     kept = [w for w in old if w.lower() not in repeated]
     if kept and len(kept) < len(old):
-        inner = _phrase(kept).search(current, start, end)
+        inner = _phrase(kept, forms).search(current, start, end)
         if inner:
             start, end = inner.start(), inner.end()
-    told = {form for w in words(current) for form in _SAME_WORD.get(w, (w,))}
+    told = {form for w in words(current) for form in same(w)}
     # The new word(s): the run of words the value does not have, nearest the negation.
     runs: list[list[str]] = [[]]
     ends: list[int] = [0]  # where each run ends in the new telling
@@ -1462,6 +1469,9 @@ def swap_words(current: str | None, text: str) -> str | None:
     return value if value != current else None
 
 
+_PLACE_LEAD = frozenset({"di", "ke", "dari", "dr", "nang", "ning", "neng", "ten", "wonten", "dekat", "dkt", "depan", "dpn"})
+
+
 def negates_what_is_not_there(current: str | None, text: str) -> bool:
     """ "alamatnya salah, bukan no 9 tapi no 19, rt rw nya sama" when the place kept is "parkiran kos"
     (set 61): the resident corrects something the form never took down, and what they give instead is
@@ -1471,11 +1481,14 @@ def negates_what_is_not_there(current: str | None, text: str) -> bool:
     match = _SWAP_AFTER.search(text) or _SWAP_BEFORE.search(text)
     if not match:
         return False
-    old = re.findall(r"[0-9A-Za-z]+", match.group("old"))
-    if not old or _phrase(old).search(current):
-        return False
+    old = [w for w in re.findall(r"[0-9A-Za-z]+", match.group("old")) if w.lower() not in _PLACE_LEAD]
+    told = {form for w in words(current) for form in _SAME_WORD.get(w, (w,))}
+    if not old or _phrase(old).search(current) or any(w.lower() in told for w in old if not w.isdigit() and len(w) > 2):
+        return False  # (not "bukan di ruang pelayanan tapi ...": "ruang pelayanan" was taken down)
     new = match.group("new")
-    return not has_rt_rw(new) and not re.search(r"\b" + STREET + r"\b", new, re.IGNORECASE)
+    said = [w for w in words(new) if w not in _PATCH_TALK and w not in ("rt", "rw")]
+    # what is given instead is no place by itself: "no 19, rt rw nya sama" (not "di meja kasi lantai 2")
+    return not has_rt_rw(new) and not re.search(r"\b" + STREET + r"\b", new, re.IGNORECASE) and len(said) <= 2
 
 
 def new_value_part(text: str) -> str | None:

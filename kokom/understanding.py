@@ -784,7 +784,9 @@ def status_cue(text: str) -> bool:
         return True
     if STILL_PENDING.search(norm) and MINE.search(norm) and ASKING.search(norm):
         return True
-    if REPORTED_BEFORE.search(norm) and NOT_HANDLED.search(norm) and not NEW_REPORT.search(norm):
+    if REPORTED_BEFORE.search(norm) and NOT_HANDLED.search(norm) and not NEW_REPORT.search(norm) \
+            and not re.search(r"lapor\w* (lewat|ke|sama|sm|via|nang|neng|marang) (rt|rw|pak rt|bu rt|ketua|pak rw)", norm):
+        # (not "lampu PJU ... mati udah 2 bulan, lapor lewat RT ga ditanggapin": told to the RT, new here)
         return True  # "udh seminggu lapor jalan rusak blm dibenerin" (set 64)
     if re.search(r"(yang|yg|sing|ingkang) di(ajukan|ajuin|ajukno|ajokke|urus|urusin|urusno|daftarkan)", norm) \
             and EARLIER.search(norm) and ASKING.search(norm) and not WANT_APPLY.search(norm):
@@ -975,6 +977,11 @@ def forwarded_own_words(text: str) -> str:
     if len(lines) == 1:
         quotes = list(QUOTED.finditer(lines[0]))
         return lines[0][quotes[-1].end():].strip(" :-") if quotes else ""
+    header = re.sub(r"^\W*(diteruskan|forwarded|fwd|copas|copy ?paste|forward)\W*", "", lines[0], flags=re.IGNORECASE)
+    if not any(FORWARD_LINE.match(line) or QUOTED.search(line) for line in lines) and len(header.split()) < 4:
+        # "FWD dari grup RT:\nKATEGORI: ...\nsaluran air ... ambrol": the forwarded text is not marked off
+        # from anything the resident added; read whole, as before (set 31)
+        return ""
     own = [line for line in lines[1:] if not FORWARD_LINE.match(line)]
     return own[-1].strip() if own else ""
 
@@ -1412,7 +1419,7 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
         # the pasted text says what about ("[Diteruskan] Syarat pecah KK: ...\nitu udah lengkap belum?")
         own = forwarded_own_words(text)
         own_intent, _, own_cue = _decide(own, intent, ranking)
-        if own_cue and own_intent.get("name") not in {"greet", "thank", "goodbye", FALLBACK_INTENT, None}:
+        if own_cue and own_intent.get("name") not in {"greet", "thank", "goodbye", "inform", FALLBACK_INTENT, None}:
             new_name, cue = own_intent["name"], "forwarded_own"
         elif ("?" in own or question_cue(own) or ASKING.search(normalized(own))) and _names_a_document(text) \
                 and (REQUIREMENT_WORDS.search(normalized(own)) or HOW_QUESTION.search(normalized(own))

@@ -384,6 +384,8 @@ def test_english_yes_at_the_confirmation():
     # the new number is told elsewhere in the value ("rt 6"); "jalan" corrects "jl." (sets 61, 63)
     ("gg 4 jl rajawali rt 6 rw 1", "eh td gg nya salah, bkn gg 4 tp gg 6", "gg 6 jl rajawali rt 6 rw 1"),
     ("jl. cendana rt 1 rw 5", "bukan jalan cendana tapi jalan cempaka, maaf", "jl. cempaka rt 1 rw 5"),
+    # the resident's own new words first (set 4's "gang 3", not the record's "gg 3")
+    ("jl. sogaten gg 2 cedhak warung bu Yem", "alamate kleru, gang 3 dudu gg 2", "jl. sogaten gang 3 cedhak warung bu Yem"),
 ])
 def test_a_word_swapped_in_a_correction_changes_only_that_word(current, text, swapped):
     assert ff.swap_words(current, text) == swapped
@@ -403,6 +405,11 @@ def test_a_correction_of_what_was_never_taken_down_asks_again():
     assert ff.negates_what_is_not_there("parkiran kos", text)
     assert not ff.negates_what_is_not_there("kos putra jl cendrawasih no 9 rt 2", text)
     assert not ff.negates_what_is_not_there("parkiran kos", "bukan parkiran kos tapi jl merak 5 rt 2 rw 1")
+    # taken down, or a whole new place given instead (sets 6 and 28)
+    assert not ff.negates_what_is_not_there(
+        "ruang pelayanan kantor kelurahan", "bukan di ruang pelayanan tapi di meja kasi pemerintahan lantai 2")
+    assert not ff.negates_what_is_not_there(
+        "kantor kelurahan sogaten", "bukan di dalem kantor tp di warung kopi depan kelurahan, dia nagihnya disana")
 
 
 def test_when_is_no_purpose_and_a_wedding_stops_at_the_name():

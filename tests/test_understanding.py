@@ -1194,6 +1194,10 @@ CUES_FOR_WRITERS_61_64 = [
     ("panitia pengajian mau ngurus izin keramaian, acaranya tgl 5 malam. syaratnya sekalian dikirim ya",
      "request_document", "request_document"),
     # what they must leave alone
+    ("lampu PJU depan SD di RT 01 RW 01 mati udah 2 bulan, lapor lewat RT ga ditanggapin, semoga kali ini didengar",
+     "file_complaint", "file_complaint"),
+    ("FWD dari grup RT:\nKATEGORI: INFRASTRUKTUR\nsaluran air depan rumah no 21 ambrol\nLOKASI: RT 02 RW 03",
+     "file_complaint", "file_complaint"),
     ("help pls", "request_human", "nlu_fallback"),
     ("pecah kk saya udah jadi belum?", "check_status", "check_status"),
     ("syarat sktm: butuh kk, ktp", "ask_requirements", "ask_requirements"),
