@@ -123,7 +123,7 @@ NOT_NAME_WORDS = FILLER | AFFIRM_WORDS | DENY_WORDS | {
 }
 # Written parts of names that are also other words ("Moh Hasan", "Muh. Rizki", "Sri Lestari").
 NAME_ABBREVIATIONS = {"moh", "muh", "mohd", "mochammad", "moch", "sri", "dwi", "tri", "eka", "dewi", "bagus", "slamet",
-                      "mas", "ayu", "putri", "putra"}
+                      "mas", "ayu", "putri", "putra", "ning", "gus"}  # "Ning Suprapti" (set 68)
 HONORIFICS = {"pak", "bapak", "bpk", "bu", "ibu", "mas", "mbak", "mba", "kak", "sdr", "saudara", "saudari",
               "ny", "nyonya", "tn", "tuan", "dik", "adik", "mbah", "bude", "pakde", "cak", "mbok", "mbokde", "yu", "ustadz", "ustaz", "ustadzah",
               "ustazah",
@@ -300,7 +300,7 @@ SKIP_PHOTO = re.compile(
     r"(?:ga|gak|gk|g|gx|nggak|ngga|enggak|engga|tidak|tdk|tak|ndak|nda|belum|blm|ora|ra|rak|mboten|dereng|kagak|kaga"
     r"|kgk|kaga|bunten|kada|indak|dak|endak|teu|henteu|hana|sonde|tra|tiada|tida|seng|tara) "
     r"(?:ada|ad|ado|ono|onok|ana|punya|pny|wonten|gadhah|gaduh|duwe|nduwe|usah|perlu|sempat|sempet|smpt|bisa|bs|bsa|iso|isa"
-    r"|motret|moto|foto|tersedia|memiliki|mempunyai|mengambil|ambil|ngambil|sempat ambil|sempat mengambil)|"
+    r"|motret|moto|foto|tersedia|memiliki|mempunyai|mengambil|ambil|ngambil|sempat ambil|sempat mengambil|gambar|gambarnya)|"
     # "Foto menyusul, untuk saat ini dilewati saja." (set 53)
     r"dilewati|dilewatin|dilewatkan|menyusul|"
     # "kamera hp sy rusak, gk bs foto" (set 51)
@@ -310,7 +310,10 @@ SKIP_PHOTO = re.compile(
     r"gapunya|gakpunya|gkpunya|gapny|sobung|sobhung|tadha'|"
     # other regions: Banjar "kada ada", Minang "indak ado", Malay "takde", Sundanese "teu aya", Kupang "sonde"
     r"kadada|takde|takda|tadak|trada|teu aya|nope|none|nothing|dont have|don't have|no pic\w*|no image|no picture"
-    r"|(?:ga|gak|gk|nggak|tidak|tdk|ndak|ora) berani (?:moto|foto|motret|ngefoto|memotret)"
+    r"|(?:ga|gak|gk|nggak|tidak|tdk|ndak|ora) berani (?:moto|foto|motret|ngefoto|memotret|ambil|ngambil|motoin|fotoin)"
+    # "gimana mau foto, gelap dan mereka ngebut", "lwti" typed without vowels (sets 66, 68)
+    r"|(?:gimana|gmn|gmana|piye|pripun|bagaimana|mana) (?:mau|bisa|bs|iso|sempat|sempet) (?:foto|moto|motret|ngefoto|fotoin)"
+    r"|lwti|lwtin|lwtn|skp"
     # Madurese "tadha' foto", "tak bede"
     r"|tadha|tada|tadhak|(?:tak|ta|tak') (?:bede|bedhe|endi|ngeco))\b"
 )
@@ -522,6 +525,8 @@ def looks_like_name(text: str) -> bool:
         if not _NAME_CHARS.match(part):
             return False
     lowered = [p.lower().strip(".'-") for p in parts]
+    if len(parts) == 1 and lowered[0] in {"lwti", "lwtin", "lwtn", "skp", "skip", "lewati", "lewat", "gada", "gaada"}:
+        return False  # a refusal typed short at the photo question is no name (set 66: "lwti" saved as the reporter)
     if any((w in NOT_NAME_WORDS or w in ROLE_WORDS) and not (w in NAME_ABBREVIATIONS and part[:1].isupper())
            for w, part in zip(lowered, parts) if len(w) > 1):
         return False
@@ -1302,12 +1307,12 @@ def strip_lead_in(text: str) -> str:
 
 CORRECTION_MARKER = re.compile(
     r"\b(bukan|bkn|bukane|dudu|sanes|salah|slh|keliru|kleru|klentu|ralat|ganti|gantinya|diganti|ubah|diubah|rubah|dirubah|koreksi|maksud(?:nya|ku| saya| sy|e)?|"
-    r"yang benar|yg benar|yang bener|yg bener|harusnya|seharusnya|mestinya|sing bener|ingkang leres|lepat|salah ketik|typo"
+    r"yang benar|yg benar|yang bener|yg bener|yang betul|yg betul|harusnya|seharusnya|mestinya|sing bener|ingkang leres|lepat|salah ketik|typo"
     r"|wrong|not correct|incorrect|should be|instead of)\b",
     re.IGNORECASE,
 )
 _NEW_VALUE = re.compile(
-    r"\b(?:tapi|tetapi|tp|melainkan|yang benar|yg benar|yang bener|yg bener|harusnya|seharusnya|mestinya|"
+    r"\b(?:tapi|tetapi|tp|melainkan|yang benar|yg benar|yang bener|yg bener|yang betul|yg betul|harusnya|seharusnya|mestinya|"
     r"seharuse|sing bener|ingkang leres|sing leres|yang bujur|yg bujur|jadi|menjadi|dadi|maksud(?:nya|ku| saya| sy|e)?|yang saya butuhkan|"
     r"yg saya butuhkan|yang saya perlukan|yang dibutuhkan|ganti(?:nya)?|diganti|diubah|ubah|rubah"
     r"|should be|it should be|it is|it's|its|the right one is|correct is)\s*(?:jadi|ke|menjadi)?"
@@ -1489,6 +1494,23 @@ def negates_what_is_not_there(current: str | None, text: str) -> bool:
     said = [w for w in words(new) if w not in _PATCH_TALK and w not in ("rt", "rw")]
     # what is given instead is no place by itself: "no 19, rt rw nya sama" (not "di meja kasi lantai 2")
     return not has_rt_rw(new) and not re.search(r"\b" + STREET + r"\b", new, re.IGNORECASE) and len(said) <= 2
+
+
+# An answer that corrects itself before it is sent: "Dimas Prakoso, eh lengkapnya Dimas Adi Prakoso",
+# "3577...02 eh salah, 3577...03", "jl. sogaten 40 rt 1 rw 1, eh rt 2 ding" (set 68's self-correctors).
+_FIXED_IN_ANSWER = re.compile(
+    r"^(?P<first>.*?\w.*?)[\s,.;]+\b(?:eh+|ehm|eits|ups|oops|maaf|sori|sorry)\b[\s,.:]*(?:bukan\b|salah\b|keliru\b|ralat\b)?[\s,.:]*"
+    r"(?:(?:lengkapnya|lengkape|nulisnya|tulisannya|ejaannya|yang bener(?:nya)?|yg bener(?:nya)?|yang benar|yg benar"
+    r"|maksudnya|maksud saya|maksudku|harusnya|seharusnya)\b[\s,.:]*)?(?P<then>\w.*?)[\s,.!]*(?:\b(?:ding|dink|deh|aja|saja)\b[\s.!]*)?$",
+    re.IGNORECASE | re.DOTALL)
+
+
+def fixed_in_answer(text: str) -> tuple[str, str] | None:
+    """(what was typed first, what replaces it) when an answer corrects itself, else None."""
+    match = _FIXED_IN_ANSWER.match((text or "").strip())
+    if not match or not match.group("then").strip():
+        return None
+    return match.group("first").strip(" ,.;"), match.group("then").strip(" ,.;")
 
 
 def new_value_part(text: str) -> str | None:

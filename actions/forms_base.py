@@ -317,6 +317,8 @@ class ListeningForm(FormValidationAction):
             return
         if self._name_completed(text, requested, slots, turn):
             return
+        if self._fixed_in_answer(text, tracker, requested, slots, turn):
+            return
         if ff.is_correction(text) and not self._answers_despite_correction_words(requested, text, tracker, slots, turn) \
                 and self._correction(text, tracker, requested, slots, state, turn):
             return
@@ -339,6 +341,32 @@ class ListeningForm(FormValidationAction):
                 return  # it answered something else: say so and ask again, no strike
             turn.error = answer.error or wording.text("utter_form_answer_unfit")
             turn.error_slot = requested
+
+    def _fixed_in_answer(self, text: str, tracker: Tracker, requested: str, slots: dict[str, Any], turn: Turn) -> bool:
+        """An answer that corrects itself ("Dimas Prakoso, eh lengkapnya Dimas Adi Prakoso", "3577...02 eh
+        salah, 3577...03", "jl. sogaten 40 rt 1 rw 1, eh rt 2 ding"): the corrected value is the answer.
+        Free-text answers keep the whole telling (an officer reads it)."""
+        if requested in self.free_text_slots or requested in self.story_slots:
+            return False
+        parts = ff.fixed_in_answer(text)
+        if parts is None:
+            return False
+        first, then = parts
+        merged = self._merged(slots, turn)
+        candidates = [then]
+        if requested in self.rt_rw_slots:
+            given = self.answer(requested, first, tracker, merged)
+            patched = ff.patch_rt_rw(given.value, then) if given.ok and isinstance(given.value, str) else None
+            candidates = [patched] if patched else ([then] if ff.has_rt_rw(then) else [])
+        for candidate in candidates:
+            answer = self.answer(requested, candidate, tracker, merged)
+            if answer.ok:
+                self._set(turn, slots, requested, answer.value, say=False)
+                turn.changes.update(answer.extra)
+                if answer.note:
+                    turn.notes.append(answer.note)
+                return True
+        return False
 
     def _confirm_turn(self, text: str, tracker: Tracker, slots: dict[str, Any], state: dict[str, Any],
                       turn: Turn) -> None:

@@ -372,6 +372,9 @@ def _find(text: str) -> tuple[Match, ...]:
         # "butuh" and asks nothing says what the resident needs, set 63)
         needed = need is not None and not ((need == 0 or re.search(r"[,.;!\n]", text[tokens[need - 1][2]:tokens[need][1]]))
                                            and "?" not in text[tokens[i][1]:])
+        # (and only after another document: "katanya perlu surat domisili soalnya KK nya ..." needs the
+        # domicile letter; "sktm butuh ktp" brings the KTP; set 65)
+        needed = needed and any(i2 < i and m2.key != m.key for i2, _, m2 in found)
         if chained or needed or any(w in REQUIREMENT_ITEM_BEFORE for w in words[max(0, i - 2):i]) \
                 or words[j:j + 1] == ["asli"] or _from_elsewhere(words, j):
             items.append((i, j, m))

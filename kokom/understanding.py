@@ -111,6 +111,8 @@ SHORTHAND = {
     "mintatolong": "minta tolong", "belom": "belum", "prl": "perlu", "syrt": "syarat", "brks": "berkas", "jd": "jadi", "lm": "lama",
     # market traders between customers (set 61): "hrg bawang brp", "dr psr sleko lwt mn", "lprn lampu mati"
     "hrg": "harga", "psr": "pasar", "lwt": "lewat", "mn": "mana", "lprn": "laporan", "kluar": "keluar",
+    # residents who write as they hear (set 66): "lmpu jln gg 3 mti sdh smnggu", "bs ap aj"
+    "lmpu": "lampu", "mti": "mati", "smnggu": "seminggu", "bs": "bisa",
 }
 # "bkn" is "bukan" as often as "bikin": it is "bikin" only before a letter's name ("mw bkn srt kt dmsl").
 _BKN_LETTER = re.compile(r" bkn (?=(surat|sku|sktm|skck|kk|ktp|akta|akte|pengantar|domisili|keterangan|ket|kt) )")
@@ -241,7 +243,7 @@ HOW_QUESTION = _rx(
     r"|sabaraha\w*|kumaha\w*|naon (wae|bae|hungkul)|syaratna"
     # how it is done: "bisa lewat wa aja atau harus ke kantor?", "boleh diwakilkan?"
     r"|(bisa|bs|boleh|iso|saged) (lewat|via|online|daring|diwakilkan|diwakili|diwakilin|titip|dititipkan)|atau harus"
-    r"|harus (datang|dateng|ke kantor|ke kelurahan|orangnya|sendiri)"
+    r"|harus (datang|dateng|ke kantor|ke kelurahan|orangnya|sendiri)|(kena|ada|bayar|dikenai|dikenakan) denda"
     # "tambah anggota kk ..., perlu berkas apa", "dokumen apa yg perlu disiapin", "berkasnya apa"
     r"|(berkas|dokumen|berkase|dokumene)\w* (apa|opo|ap)|(apa|opo) (yg|yang|sing) (perlu|harus|kudu) (di)?(siapin|siapkan|siapke|bawa|gowo)"
 )
@@ -263,6 +265,8 @@ REQUIREMENT_WORDS = _rx(
     r"syarat\w*|persyaratan\w*|biaya\w*|bayar|mbayar|gratis|tarif|ongkos|berapa lama|brp lama|berapa hari|brp hari"
     r"|pinten dinten|bawa apa|perlu bawa|prosedur\w*|caranya|carane"
     r"|(apa|opo) (aja|saja|wae|ae) (yg|yang|sing) (harus |perlu )?(di)?(bawa|gowo|siapkan|siapin)"
+    # "akta kelahiran buat anak umur 2 taun, telat ngurus kena denda gk" (set 67)
+    r"|(kena|ada|bayar|dikenai|dikenakan) denda"
     # "apakah perlu membawa surat nikah saya dengan almarhum?" (set 61)
     r"|(apa|apakah|apa harus|apa perlu) (perlu|harus|wajib) (mem)?bawa"
 )
@@ -341,6 +345,12 @@ WANT_APPLY = _rx(
 # "mau ngurus izin keramaian ... syaratnya sekalian dikirim ya" (set 62): applying, the list sent along
 SEND_REQUIREMENTS = _rx(r"(syarat|persyaratan|berkas)\w* (sekalian |juga |jg |sekaligus )?(di)?(kirim|kirimin|kirimkan|kasih|kasihkan"
                         r"|info|infokan|infoin|share)\w*")
+# Small talk told before the real message ("abis arisan, seru bgt", "lg mager wkwk").
+SMALL_TALK = _rx(r"seru|asik|asyik|seneng|senang|alhamdulillah|wkwk\w*|haha\w*|hehe\w*|mager|lagi santai|lg santai|gabut"
+                 r"|abis arisan|habis arisan|pulang arisan|dapet arisan|dapat arisan|baru bangun|lagi rebahan|lg rebahan")
+# "mau nanya sekaligus ngajuin", "bisa dibantu bikin ga min?" (set 65): asking and applying at once
+ASK_AND_APPLY = _rx(r"(nanya|tanya|bertanya) (sekaligus|sekalian|sambil|terus|trus) (ngajuin|mengajukan|ajukan|ngajukan|daftar|bikin|buat"
+                    r"|ngurus|urus)|(bisa|bs|iso|saged) (di)?(bantu|bantuin) (bikin|buat|buatin|bikinin|urus|urusin|ngurus|ajukan|ngajuin)")
 # "bikin kk ya min, ...", "ngajuin surat pindah keluar kota": an order that opens with applying.
 APPLY_FIRST = re.compile(
     r"^ ((saya|sy|aku|kulo|kula|gue|gw|kami|i) )?(apply|request|gawe|nggawe|ndamel|ngajokno|ngajokke|ngajokaken|ngajuke|bikin|bkin|bikinin|bwt|bwtin|bkinin|buat|buatin|buatkan|ngurus|urus|urusin|ngajuin|ajukan|ajuin|ngajukan|mengajukan|daftar|daftarkan"
@@ -715,7 +725,9 @@ WANTS_TO_REPORT = _rx(r"(mau|mo|ingin|pengen|arep|badhe|kate) (\w+ )?(lapor|mela
 # "kok laporan got mampet sy ga ditanggapi2 sih", "laporan lampu mati kok blm ada yg benerin"
 NOT_HANDLED = _rx(r"(belum|blm|blom|durung|dereng|gak|ga|gk|nggak|tidak|tdk|ora|ndak) (ada yg |ada yang |ono sing |enek sing )?"
                   r"(di)?(tanggapi|tanggepin|tanggapin|tanggepi|respon|proses|tindaklanjuti|benerin|betulin|perbaiki|kerjain"
-                  r"|tangani|urus)\w*")
+                  r"|tangani|urus|dandani|dandanin|benakke|benahi|garap)\w*"
+                  # "laporanku soal got mampet kemarin kok diem aja" (set 67): ignored
+                  r"|kok (diem|diam|meneng|mendel)( aja| saja| wae| ae)?|(dicuekin|didiemin|didiamkan|dianggurin|dibiarin|dibiarkan)")
 
 
 # "udah ada yg ngecek?", "udh dibaca blm?": whether a report made before was looked at (set 51).
@@ -784,6 +796,12 @@ def status_cue(text: str) -> bool:
         return True
     if STILL_PENDING.search(norm) and MINE.search(norm) and ASKING.search(norm):
         return True
+    if REPORT_NOUN.search(norm) and (NO_NEWS.search(norm) or NOT_YET.search(norm)) and re.search(r" kok | ko | koq ", norm) \
+            and not WANTS_TO_REPORT.search(norm) and not NEW_REPORT.search(norm):
+        return True  # "pengaduan jalan rusak kok ga ada kabar" (set 65)
+    if REPORT_NOUN.search(norm) and EARLIER.search(norm) and not WANTS_TO_REPORT.search(norm) and not NEW_REPORT.search(norm) \
+            and re.search(r"(di)?(tindak|tindaklanjuti|proses|tanggapi|urus|cek|respon)\w* (ga|gak|gk|nggak|belum|blm|tidak|apa|kah|ora)", norm):
+        return True  # "laporan pungli yg kemarin ditindak ga sih" (set 67)
     if REPORTED_BEFORE.search(norm) and NOT_HANDLED.search(norm) and not NEW_REPORT.search(norm) \
             and not re.search(r"lapor\w* (lewat|ke|sama|sm|via|nang|neng|marang) (rt|rw|pak rt|bu rt|ketua|pak rw)", norm):
         # (not "lampu PJU ... mati udah 2 bulan, lapor lewat RT ga ditanggapin": told to the RT, new here)
@@ -1072,7 +1090,8 @@ def states_broken_thing(text: str) -> bool:
 
 
 # Public-order trouble ("wonten tiyang sade ciu ... sami mendem").
-PUBLIC_ORDER = _rx(r"berantem|berkelahi|kelahi|gelut|keroyok|dikeroyok|bacok|dibacok|berdarah|anjing liar|asu liar|anjing galak|asu galak|digigit anjing|dicokot|ciu|miras|arak|oplosan|mabuk|mabok|mendem|judi|togel|sabung ayam|narkoba|pil koplo|balap liar|tawuran"
+PUBLIC_ORDER = _rx(r"(kambing|wedhus|wedus|sapi|kebo|ayam|bebek|babi)\w* (\w+ ){0,2}(lepas|liar|berkeliaran|keliaran|makanin|makan\w*"
+                   r"|ngrusak\w*|merusak)|berantem|berkelahi|kelahi|gelut|keroyok|dikeroyok|bacok|dibacok|berdarah|anjing liar|asu liar|anjing galak|asu galak|digigit anjing|dicokot|ciu|miras|arak|oplosan|mabuk|mabok|mendem|judi|togel|sabung ayam|narkoba|pil koplo|balap liar|tawuran"
                    r"|maling|nyolong|pencurian|kemalingan|begal|preman|pungli"
                    # "motor ibu2 posyandu ilang di parkiran tadi pagi" (set 55)
                    r"|(motor|montor|sepeda|sepeda motor|mobil|helm|tabung gas)\w* (\w+ ){0,3}(ilang|hilang|raib|digondol)"
@@ -1383,6 +1402,10 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
     wish = first_wish(text)
     if wish is not None:
         new_name, cue = wish, "first_wish"
+    elif ASK_AND_APPLY.search(norm) and _names_a_document(text) and not status_cue(text) and not find_tickets(text) \
+            and name in {"ask_requirements", "request_document", "check_status", "greet", "inform"}:
+        # "aku mau nanya sekaligus ngajuin nih ... perlu surat domisili ... bisa dibantu bikin ga min?" (set 65)
+        new_name, cue = "request_document", "wants_to_apply"
     elif SEND_REQUIREMENTS.search(norm) and "?" not in (text or "") and _names_a_document(text) \
             and (WANT_APPLY.search(norm) or APPLY_NOW.search(norm)) and not status_cue(text) and not find_tickets(text):
         # "panitia ... mau ngurus izin keramaian ... syaratnya sekalian dikirim ya" (set 62): applying; the
@@ -1472,7 +1495,8 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
         new_name, cue = "ask_office_location", "parking"
     elif name != "show_menu" and (WHAT_CAN_YOU_DO.search(norm) and len(words) <= 8 or MENU_QUESTION.search(norm)) \
             and not _names_a_document(text) and not find_tickets(text) \
-            and not (name == "out_of_scope" and OTHER_AGENCY.search(norm)):
+            and not (name == "out_of_scope" and OTHER_AGENCY.search(norm)) \
+            and not (EXPLICIT_REQUIREMENTS.search(norm) and re.search(r"surat|dokumen|berkas", norm)):
         # (not "mau perpanjang paspor, bs bantu?": another agency's, asked politely; set 61)
         new_name, cue = "show_menu", "what_can_you_do"
     elif name != "out_of_scope" and CHIT_CHAT.search(norm) and not _names_a_document(text) and not find_tickets(text) \
@@ -1497,7 +1521,8 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
                 and not question_cue(text)) \
             and not (name == "request_human" and WANTS_PERSON.search(norm) and not SERVICE_COMPLAINT.search(norm)) \
             and not (name == "give_feedback" and not (SERVICE_COMPLAINT.search(norm) or COMPLAINT_TONE.search(norm)
-                                                      or NEGLECTED.search(norm) or MISSING_PERSON.search(norm))):
+                                                      or NEGLECTED.search(norm) or MISSING_PERSON.search(norm)
+                                                      or PUBLIC_ORDER.search(norm))):
         # "aspal baru sebulan udh ngelupas, kualitasnya gimana ini": a report, whatever the wording.
         new_name, cue = "file_complaint", "problem_report"
     elif name in {"ask_requirements", "request_document"} and SERVICE_COMPLAINT.search(norm) \
@@ -1554,6 +1579,15 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and not re.search(r"ditambah|diperpanjang|dimajukan|dimundurkan|sebaiknya|seharusnya|harusnya|mohon|tolong", norm):
         # "kntr lrh bk jm brp y, sy krj shift" (not "kalau bisa jam pelayanan ditambah": a suggestion)
         new_name, cue = "ask_office_hours", "day_open"
+    elif name in {"ask_requirements", "request_document", "show_menu", "ask_office_hours", "out_of_scope", "cancel", "deny",
+                  "request_human", "file_complaint"} \
+            and re.match(r" (kalo|kalau|klo|sebaiknya|seharusnya|mending|mendingan|lebih baik|alangkah baiknya) (bisa |bs )?"
+                         r"(ada|disediakan|diadakan|dibuat|dibikin) (layanan|loket|petugas|fasilitas|kotak|ruang|antrean|antrian"
+                         r"|online|website|aplikasi|jadwal|nomor|nomer|formulir|form)", norm) \
+            and "?" not in (text or "") and not find_tickets(text) and not status_cue(text):
+        # "kalo bisa ada layanan khusus buat TKI yg mau urus surat keluarga", "sebaiknya ada petugas yg bisa
+        # dihubungi malam, soalnya keributan ..." (sets 66, 68): a suggestion, whatever it names
+        new_name, cue = "give_feedback", "suggestion"
     elif name in {"ask_requirements", "request_document", "show_menu", "ask_office_hours", "out_of_scope", "cancel", "deny"} \
             and SUGGESTION_FORM.search(norm) and not _names_a_document(text) and "?" not in (text or "") \
             and not find_tickets(text) and not status_cue(text):
@@ -1596,7 +1630,11 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
     elif name in {"file_complaint", "give_feedback", "out_of_scope", "check_status", "request_document"} \
             and _names_a_document(text) and (REQUIREMENT_WORDS.search(norm) or NEED_QUESTION.search(norm)) \
             and question_cue(text) \
-            and not APPLY_NOW.search(norm) and not (name == "file_complaint" and EXTORTION.search(norm)):
+            and not APPLY_NOW.search(norm) and not (name == "file_complaint" and EXTORTION.search(norm)) \
+            and not (SERVICE_COMPLAINT.search(norm) and OFFICER_WORDS.search(norm) and "?" not in (text or "")) \
+            and not WANTS_TO_REPORT.search(normalized(re.split(r"[,.;!?]", text or "")[0])):
+        # (not "petugas di loket td bentak2 gw, padahal cuma nanya syarat ktp", "saya mau komplain, ... waktu
+        # tanya syarat kk": how an officer behaved is the report, sets 66-67)
         # "untuk membuat akta kematian persyaratannya apa saja karena bapak saya meninggal di rumah"
         new_name, cue = "ask_requirements", "question"
     elif name == "check_status" and _names_a_document(text) \
@@ -1609,6 +1647,10 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             and not find_tickets(text) and not question_cue(text) and not LATE.search(norm):
         # "Karang Taruna RW 05 mengajukan izin keramaian ... tgl 16-08-2026": dates are not a ticket.
         new_name, cue = "request_document", "wants_to_apply"
+    elif name == "show_menu" and EXPLICIT_REQUIREMENTS.search(norm) and re.search(r"surat|dokumen|berkas", norm) \
+            and not find_tickets(text) and not status_cue(text):
+        # "surat2 buat usaha kecil apa aja yg bisa diurus di kelurahan dan syaratnya apa" (set 68)
+        new_name, cue = "ask_requirements", "question"
     elif name in {"give_feedback", "out_of_scope", "show_menu", "request_document", "greet"} \
             and ASKS_REQUIREMENTS.search(norm) and not _names_a_document(text) and not reports_problem(text) \
             and not find_tickets(text) and not status_cue(text):
@@ -1705,6 +1747,7 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
             or (WANT_APPLY.search(norm) and not NEEDS.search(norm))):
         new_name, cue = "request_document", "wants_to_apply"
     elif (name in {"ask_requirements", "inform", "out_of_scope", "greet", "show_menu", "request_document"}
+          or name == "deny" and " bikin " in norm and len(words) <= 5
           or name == "file_complaint" and not REPORT_WORD.search(norm) and not reports_problem(text)) \
             and (any(WANT_A_LETTER.search(normalized(clause)) for clause in re.split(r"[,.;!?]", _last_sentence(text)))
                  and (not question_cue(_last_sentence(text)) or UNSURE_WHICH.search(norm))
@@ -1835,6 +1878,16 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
                 if again_cue:
                     new_name, cue = again["name"], again_cue
                 break
+    if cue is None and name == "file_complaint" and SMALL_TALK.search(norm) and not reports_problem(text) \
+            and not REPORT_WORD.search(norm) and not COMPLAINT_TONE.search(norm) and not _names_a_category(text) \
+            and not states_broken_thing(text) and not PUBLIC_ORDER.search(norm) and not NEGLECTED.search(norm) \
+            and not SERVICE_COMPLAINT.search(norm) and not EXTORTION.search(norm) and not SOCIAL_AID.search(norm) \
+            and not _names_a_document(text) and not find_tickets(text):
+        # "aku td abis arisan di rumah bu rt, seru bgt dapet arisan 🤭", "lg mager bgt keluar rumah wkwk" (sets
+        # 65, 67): small talk read as a report started the complaint form, and the request that came next
+        # was filed as its description
+        return ({"name": "greet", "confidence": confidence},
+                [{"name": "greet", "confidence": confidence}] + [r for r in ranking if r.get("name") != "greet"], "small_talk")
     if cue is None and name == "file_complaint" and (NEW_REPORT.search(norm) or states_broken_thing(text)) \
             and not status_cue(text) and not find_tickets(text) and not _names_a_document(text):
         # ("wit gede tumbang": a tree down, told; set 63)

@@ -755,3 +755,23 @@ def test_madurese_field_names_are_fields():
     assert ValidateComplaintForm()._named_field("sapora, lokasina salah, gang melati rt 2 rw 3, bukan rw 1")[0] \
         == "complaint_location"
     assert ValidateDocumentForm()._named_field("alamatna salah, rt 4")[0] == "applicant_address"
+
+
+@pytest.mark.parametrize("text, first, then", [
+    ("Dimas Prakoso, eh lengkapnya Dimas Adi Prakoso", "Dimas Prakoso", "Dimas Adi Prakoso"),
+    ("Abdul Rohman, eh nulisnya Abdurrahman", "Abdul Rohman", "Abdurrahman"),
+    ("3577015506960002 eh salah, 3577015506960003", "3577015506960002", "3577015506960003"),
+    ("jl. sogaten 40 rt 1 rw 1, eh rt 2 ding", "jl. sogaten 40 rt 1 rw 1", "rt 2"),
+    ("keamanan, eh bukan, sosial aja", "keamanan", "sosial"),
+])
+def test_an_answer_that_corrects_itself(text, first, then):
+    # set 68's self-correctors: what was typed first, and what replaces it
+    assert ff.fixed_in_answer(text) == (first, then)
+    assert ff.fixed_in_answer("Budi Santoso") is None and ff.fixed_in_answer("eh maaf") is None
+
+
+def test_refusals_and_names_of_sets_65_68():
+    for text in ("tiada gambar", "fotonya ga berani ambil mas", "gimana mau foto, gelap dan mereka ngebut", "lwti"):
+        assert ff.is_photo_skip(text), text
+    assert not ff.looks_like_name("lwti") and ff.name_in_answer("Ning Suprapti") == "Ning Suprapti"
+    assert ff.new_value_part("nama saya salah sikit, yg betul Siti Rahayuningsih") == "Siti Rahayuningsih"

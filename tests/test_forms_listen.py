@@ -580,3 +580,29 @@ def test_corrections_and_openings_of_writers_61_64(assistant):
            "saya mau ngurusin pengantar nikah kakak saya", "request_document")
     tracker = assistant.tracker(rest_sender(r.sender))
     assert tracker["slots"]["request_document_type"] == "pengantar_nikah" and r.requested == "applicant_name"
+
+
+def test_answers_that_correct_themselves_and_small_talk_first(assistant):
+    # set 68: each answer corrected before it was sent; the corrected value is saved
+    r = Resident(assistant, "self-correcting")
+    r.open("mau ngurus surat keterangan ahli waris, rumah peninggalan bapak mau dibalik nama", "request_document")
+    assert r.requested == "applicant_name"
+    r.say("Dimas Prakoso, eh lengkapnya Dimas Adi Prakoso")
+    assert r.requested == "nik"
+    r.say("3577013008910002 eh salah, 3577013008910003")
+    assert r.requested == "applicant_address"
+    r.say("jl. sogaten 40 rt 1 rw 1, eh rt 2 ding")
+    if r.requested == "purpose":
+        r.say("balik nama rumah almarhum bapak")
+    r.say("ya")
+    case = r.case()
+    assert case and case["full_name"] == "Dimas Adi Prakoso" and case["nik"] == "3577013008910003" \
+        and case["rt"] in ("2", "02", "002")
+
+    # set 67: small talk first is no report; the request after it is not swallowed by a complaint form
+    r = Resident(assistant, "small-talk")
+    r.say("lg mager bgt keluar rumah wkwk")
+    assert r.requested is None
+    r.open("daftarin akta kelahiran anakku lewat sini aja ya min", "request_document")
+    tracker = assistant.tracker(rest_sender(r.sender))
+    assert tracker["slots"]["request_document_type"] == "akta_kelahiran" and r.requested == "applicant_name"
