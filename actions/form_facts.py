@@ -1498,10 +1498,15 @@ def negates_what_is_not_there(current: str | None, text: str) -> bool:
 
 # An answer that corrects itself before it is sent: "Dimas Prakoso, eh lengkapnya Dimas Adi Prakoso",
 # "3577...02 eh salah, 3577...03", "jl. sogaten 40 rt 1 rw 1, eh rt 2 ding" (set 68's self-correctors).
+_FIX_WORDS = (r"(?:lengkapnya|lengkape|nulisnya|tulisannya|ejaannya|yang bener(?:nya)?|yg bener(?:nya)?|yang benar|yg benar"
+              r"|yang betul|yg betul|maksudnya|maksud saya|maksudku|harusnya|seharusnya)")
 _FIXED_IN_ANSWER = re.compile(
-    r"^(?P<first>.*?\w.*?)[\s,.;]+\b(?:eh+|ehm|eits|ups|oops|maaf|sori|sorry)\b[\s,.:]*(?:bukan\b|salah\b|keliru\b|ralat\b)?[\s,.:]*"
-    r"(?:(?:lengkapnya|lengkape|nulisnya|tulisannya|ejaannya|yang bener(?:nya)?|yg bener(?:nya)?|yang benar|yg benar"
-    r"|maksudnya|maksud saya|maksudku|harusnya|seharusnya)\b[\s,.:]*)?(?P<then>\w.*?)[\s,.!]*(?:\b(?:ding|dink|deh|aja|saja)\b[\s.!]*)?$",
+    r"^(?P<first>.*?\w.*?)[\s,.;]+(?:\b(?:eh+|ehm|eits|ups|oops)\b[\s,.:]*(?:bukan\b|salah\b|keliru\b|ralat\b)?[\s,.:]*"
+    r"(?:" + _FIX_WORDS + r"\b[\s,.:]*)?"
+    # "maaf" only with the correction said ("..., maaf lama balesnya" is an apology, set 5)
+    r"|\b(?:maaf|sori|sorry)\b[\s,.:]*(?:(?:bukan|salah|keliru|ralat)\b[\s,.:]*(?:" + _FIX_WORDS + r"\b[\s,.:]*)?|"
+    + _FIX_WORDS + r"\b[\s,.:]*))"
+    r"(?P<then>\w.*?)[\s,.!]*(?:\b(?:ding|dink|deh|aja|saja)\b[\s.!]*)?$",
     re.IGNORECASE | re.DOTALL)
 
 

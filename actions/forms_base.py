@@ -346,8 +346,9 @@ class ListeningForm(FormValidationAction):
         """An answer that corrects itself ("Dimas Prakoso, eh lengkapnya Dimas Adi Prakoso", "3577...02 eh
         salah, 3577...03", "jl. sogaten 40 rt 1 rw 1, eh rt 2 ding"): the corrected value is the answer.
         Free-text answers keep the whole telling (an officer reads it)."""
-        if requested in self.free_text_slots or requested in self.story_slots:
-            return False
+        if not (requested in self.name_slots or requested in self.rt_rw_slots
+                or requested in ("nik", "complaint_category", "request_document_type")):
+            return False  # (free text is read whole; "..., maaf panik" at the photo question is no new answer)
         parts = ff.fixed_in_answer(text)
         if parts is None:
             return False

@@ -1878,6 +1878,11 @@ def _decide(text: str, intent: dict, ranking: list[dict]) -> tuple[dict, list[di
                 if again_cue:
                     new_name, cue = again["name"], again_cue
                 break
+    if cue is None and name == "file_complaint" and re.match(r" (stop|berhenti|udahan|cukup) (dulu|dl|sek|sik|aja)\b", norm) \
+            and not reports_problem(text) and not find_tickets(text):
+        # "stop dulu min, nanti lanjut pas bocil tidur hehe" (set 27): a pause, not a report
+        return ({"name": "cancel", "confidence": confidence},
+                [{"name": "cancel", "confidence": confidence}] + [r for r in ranking if r.get("name") != "cancel"], "cancel_words")
     if cue is None and name == "file_complaint" and SMALL_TALK.search(norm) and not reports_problem(text) \
             and not REPORT_WORD.search(norm) and not COMPLAINT_TONE.search(norm) and not _names_a_category(text) \
             and not states_broken_thing(text) and not PUBLIC_ORDER.search(norm) and not NEGLECTED.search(norm) \

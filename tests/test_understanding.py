@@ -1214,6 +1214,7 @@ CUES_FOR_WRITERS_61_64 = [
     ("maaf ya aku mau nanya sekaligus ngajuin nih. anakku mau daftar SMP, katanya perlu surat domisili soalnya KK nya "
      "masih ikut mbahnya di Magetan. bisa dibantu bikin ga min?", "ask_requirements", "request_document"),
     ("jalan depan rumah rusak parah wkwk", "file_complaint", "file_complaint"),
+    ("stop dulu min, nanti lanjut pas bocil tidur hehe", "file_complaint", "cancel"),
     # what they must leave alone
     ("lampu PJU depan SD di RT 01 RW 01 mati udah 2 bulan, lapor lewat RT ga ditanggapin, semoga kali ini didengar",
      "file_complaint", "file_complaint"),
