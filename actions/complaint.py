@@ -14,13 +14,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import form_facts as ff
-from actions.common import (entity_values, office, reset_events, retry_save_events, shared_location,
-                            shared_media)
+from actions.common import (entity_values, is_payload, latest_intent, office, reset_events, retry_save_events,
+                            shared_location, shared_media)
 from actions.forms_base import (STATE_SLOT, STRIKES_BEFORE_HELP, Answer, ListeningForm, Turn, hand_over_from_form,
                                 handed_to_officer)
 from kokom import wording
 from kokom.office import OTHER_CATEGORY
-from kokom.understanding import states_broken_thing, wish_after_the_past
+from kokom.understanding import (APPLY_NOW, EXTORTION, REPORT_WORD, SERVICE_COMPLAINT, WANT_APPLY, normalized,
+                                 reports_problem, states_broken_thing, wish_after_the_past)
 from kokom.cases import create_complaint
 
 logger = logging.getLogger(__name__)
@@ -158,6 +159,23 @@ class ValidateComplaintForm(ListeningForm):
         if media:
             return str(media.get("type") or "image") == "image" or slot == "complaint_photo"
         return shared_location(tracker) is not None
+
+    def should_escape(self, tracker: Tracker, requested: str, text: str) -> bool:
+        return super().should_escape(tracker, requested, text) or self.request_instead(tracker, requested, text)
+
+    def request_instead(self, tracker: Tracker, requested: str, text: str) -> bool:
+        """ "eh iya min aku mau bikin surat domisili buat anakku" typed at the first questions of a complaint
+        form that nothing has been told to yet (it opened on a misreading; set 65's small talk did): the
+        document request, not the answer. The form stops and the request goes on (action_cancel_form)."""
+        intent, confidence = latest_intent(tracker)
+        if intent != "request_document" or confidence < 0.5 or is_payload(text):
+            return False
+        if requested not in ("complaint_category", "complaint_description") or tracker.get_slot("complaint_description"):
+            return False
+        norm = normalized(text)
+        return bool(ff.find_documents(text)) and bool(WANT_APPLY.search(norm) or APPLY_NOW.search(norm)) \
+            and not reports_problem(text) and not states_broken_thing(text) \
+            and not EXTORTION.search(norm) and not SERVICE_COMPLAINT.search(norm) and not REPORT_WORD.search(norm)
 
     def answers_despite_question(self, slot: str, text: str) -> bool:
         if slot == "complaint_photo":

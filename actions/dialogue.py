@@ -35,6 +35,10 @@ class ActionCancelForm(Action):
         switch = tracker.latest_message.get("switch") or {}
         then = (tracker.latest_message.get("intent") or {}).get("name")
         user = _latest_user_event(tracker)
+        if not switch and then in SWITCH_STARTS and user is not None and user.get("text"):
+            # a request the form left the turn for without a stop word ("eh iya min aku mau bikin surat
+            # domisili" at a complaint form that opened by mistake): the whole message is the new request
+            switch = {"intent": then, "text": user.get("text")}
         if switch.get("intent") == then and then in SWITCH_STARTS and switch.get("text") and user is not None:
             # "ga jadi deh, sy mau bikin sktm aja": this form stops, the new request goes on with
             # the words after the stop, as if the resident had sent only those.

@@ -606,3 +606,17 @@ def test_answers_that_correct_themselves_and_small_talk_first(assistant):
     r.open("daftarin akta kelahiran anakku lewat sini aja ya min", "request_document")
     tracker = assistant.tracker(rest_sender(r.sender))
     assert tracker["slots"]["request_document_type"] == "akta_kelahiran" and r.requested == "applicant_name"
+
+
+def test_a_request_at_the_first_question_of_a_mistaken_complaint_form_switches(assistant):
+    # issue #8: a misreading never costs the resident their request. A complaint form that opened on
+    # nothing ("mau lapor") and gets a document request at its first questions stops and the request
+    # starts, with the document named; a complaint already told is not left for such words.
+    r = Resident(assistant, "mistaken-complaint")
+    r.open("mau lapor", "file_complaint")
+    assert r.requested in ("complaint_category", "complaint_description")
+    reply = r.say("eh iya min aku mau bikin surat domisili buat anakku")
+    tracker = assistant.tracker(rest_sender(r.sender))
+    assert "dibatalkan" in reply and tracker["slots"]["request_document_type"] == "surat_domisili" \
+        and r.requested == "applicant_name"
+    assert r.case() is None
