@@ -229,6 +229,12 @@ WHEN_READY = _rx(r"(kapan|kpn) (kira ?kira |kira2 |kiro2 )?(\w+ ){0,4}(selesainy
 MINE = _rx(r"\w{3,}ku|saya|sy|ku|kulo|aku|kula|punya saya|punyaku|anak saya|anakku|ibu saya|bapak saya|suami saya|istri saya|gue|gw"
            r"|awak|ambo|aye|ulun|ane|kami")
 
+# "apa aja yg perlu disiapin", "apa aja yg dibawa", "apa yg harus dibawa", "perlu bawa apa" (sets 54, 63-64): what
+# to bring or prepare, asked. One pattern for the cues that read it (HOW_QUESTION, REQUIREMENT_WORDS,
+# EXPLICIT_REQUIREMENTS, PREPARE).
+WHAT_TO_BRING = (r"(apa|opo|ap) ((aja|saja|wae|ae) )?(yg|yang|sing) ((perlu|harus|hrs|kudu|mesti|wajib) )?"
+                 r"(di)?(siap|bawa|sedia|gowo|nggowo)\w*"
+                 r"|(perlu|harus|hrs|kudu|mesti|wajib) (di)?(siapin|siapkan|siapke|bawa|dibawa|sediakan|sediain|gowo|nggowo) (apa|opo|ap)")
 HOW_QUESTION = _rx(
     r"syarat\w*|syrat\w*|syrt\w*|persyaratan\w*|(bawa|bwa|bw|gowo|nggowo) (apa|ap|opo|aja)|bawa apa aja|perlu apa|butuh apa|perlu bawa|harus bawa|apa yang (harus|perlu) dibawa"
     r"|pripun|piye|kados pundi|kadospundi|gimana|gmn|gmna|bagaimana|bgmn|bgm|caranya|cara|carane|prosedur\w*|alur\w*|langkah\w*"
@@ -245,7 +251,7 @@ HOW_QUESTION = _rx(
     r"|(bisa|bs|boleh|iso|saged) (lewat|via|online|daring|diwakilkan|diwakili|diwakilin|titip|dititipkan)|atau harus"
     r"|harus (datang|dateng|ke kantor|ke kelurahan|orangnya|sendiri)|(kena|ada|bayar|dikenai|dikenakan) denda"
     # "tambah anggota kk ..., perlu berkas apa", "dokumen apa yg perlu disiapin", "berkasnya apa"
-    r"|(berkas|dokumen|berkase|dokumene)\w* (apa|opo|ap)|(apa|opo) (yg|yang|sing) (perlu|harus|kudu) (di)?(siapin|siapkan|siapke|bawa|gowo)"
+    r"|(berkas|dokumen|berkase|dokumene)\w* (apa|opo|ap)|" + WHAT_TO_BRING
 )
 # "ngurus pengantar skck butuh pas foto ga", "perlu akta cerai jg ya?": is X needed (or not)
 NEED_QUESTION = _rx(
@@ -264,7 +270,7 @@ NEED_QUESTION = _rx(
 REQUIREMENT_WORDS = _rx(
     r"syarat\w*|persyaratan\w*|biaya\w*|bayar|mbayar|gratis|tarif|ongkos|berapa lama|brp lama|berapa hari|brp hari"
     r"|pinten dinten|bawa apa|perlu bawa|prosedur\w*|caranya|carane"
-    r"|(apa|opo) (aja|saja|wae|ae) (yg|yang|sing) (harus |perlu )?(di)?(bawa|gowo|siapkan|siapin)"
+    r"|" + WHAT_TO_BRING +
     # "akta kelahiran buat anak umur 2 taun, telat ngurus kena denda gk" (set 67)
     r"|(kena|ada|bayar|dikenai|dikenakan) denda"
     # "apakah perlu membawa surat nikah saya dengan almarhum?" (set 61)
@@ -416,8 +422,7 @@ DIRECTIONS = _rx(r"(dari|dr|soko|seko|saka|teko|saking) (\w+ ){1,4}(arah\w*|lewa
 OFFICE_MOVED = _rx(r"(?<!ke )(?<!di )(?<!dari )(?<!dr )(kantor|balai) (kelurahan |kalurahan |lurah |desa )?(sekarang |skrg |udah |sudah |udh )?"
                    r"(pindah|pindahan|masih di|masih disitu|masih di situ|di tempat lama|di tempat baru)(?! (kk|ktp|domisili|alamat))")
 # "apa aja yg perlu disiapin buat ngurus surat-surat ...? ... biar sekali jalan" (set 54): what to bring
-PREPARE = _rx(r"(apa|opo|ap) (aja|saja|wae|ae) (yg|yang|sing) (perlu|harus|hrs|kudu|mesti|wajib) (di)?(siap|bawa|sedia|gowo|nggowo)\w*"
-              r"|(perlu|harus|hrs|kudu|mesti|wajib) (di)?(siapin|siapkan|siapke|bawa|dibawa|sediakan|sediain|gowo|nggowo) (apa|opo|ap)")
+PREPARE = _rx(WHAT_TO_BRING)
 PRAYER = _rx(r"imsak|imsyak|sholat|salat|shalat|solat|maghrib|magrib|subuh|isya|dzuhur|zuhur|ashar|adzan|azan"
              r"|buka puasa|sahur|tarawih")
 # "1+1 brp", "10 dibagi 2 berapa". Bounded numbers and no leading ".*": a 5,000-digit message must
@@ -839,7 +844,7 @@ EXPLICIT_REQUIREMENTS = _rx(
     r"(syarat|syrat|persyaratan)\w* ?(e |nya |ipun )?(apa|ap|opo|menapa|punapa|napa)|(apa|opo) (aja|saja|wae|ae) syarat\w*"
     r"|(bawa|bwa|nggowo|gowo) (apa|ap|opo)"
     # "sktm buat anak saya daftar sekolah, fotokopi apa aja yg dibawa" (set 64)
-    r"|(apa|opo) (aja|saja|wae|ae) (yg|yang|sing) (harus |perlu )?(di)?(bawa|gowo|siapkan|siapin)"
+    r"|" + WHAT_TO_BRING +
     # "berkas buat pecah kk apa aja kak" (set 50)
     r"|(berkas|berkasnya|berkase|dokumen yg dibawa|dokumen yang dibawa) (\w+ ){0,4}(apa|opo) (aja|saja|wae|ae)"
     # "bisa lewat wa aja atau harus ke kantor?": how, asked (not "ajukan lewat wa")
