@@ -1405,6 +1405,11 @@ def _phrase(tokens: list[str], forms: bool = True) -> re.Pattern[str]:
     return re.compile(r"(?<![0-9A-Za-z])" + r"\s*".join(map(pattern, tokens)) + r"(?![0-9A-Za-z])", re.IGNORECASE)
 
 
+# A correction of one value is short; the swap regexes backtrack on long texts (5,000 characters took up to
+# 0.8 s), so longer messages are not read as such (they are answers or stories, read elsewhere).
+MAX_CORRECTION_CHARS = 300
+
+
 def swap_words(current: str | None, text: str) -> str | None:
     """ "pintu barat bkn timur" against "makam pintu timur rt 6": the value with the negated
     word(s) replaced by the new one(s) ("makam pintu barat rt 6"), or None when the text does
@@ -1414,7 +1419,7 @@ def swap_words(current: str | None, text: str) -> str | None:
 
 
 def _swap_words(current: str | None, text: str, forms: bool) -> str | None:
-    if not current or not text:
+    if not current or not text or len(text) > MAX_CORRECTION_CHARS:
         return None
     match = _SWAP_AFTER.search(text) or _SWAP_BEFORE.search(text)
     if not match:
@@ -1481,7 +1486,7 @@ def negates_what_is_not_there(current: str | None, text: str) -> bool:
     """ "alamatnya salah, bukan no 9 tapi no 19, rt rw nya sama" when the place kept is "parkiran kos"
     (set 61): the resident corrects something the form never took down, and what they give instead is
     no place by itself; the field is asked again rather than replaced by "no 19, rt rw nya sama"."""
-    if not current or not text:
+    if not current or not text or len(text) > MAX_CORRECTION_CHARS:
         return False
     match = _SWAP_AFTER.search(text) or _SWAP_BEFORE.search(text)
     if not match:
@@ -1512,6 +1517,8 @@ _FIXED_IN_ANSWER = re.compile(
 
 def fixed_in_answer(text: str) -> tuple[str, str] | None:
     """(what was typed first, what replaces it) when an answer corrects itself, else None."""
+    if len(text or "") > MAX_CORRECTION_CHARS:
+        return None
     match = _FIXED_IN_ANSWER.match((text or "").strip())
     if not match or not match.group("then").strip():
         return None

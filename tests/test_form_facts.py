@@ -775,3 +775,11 @@ def test_refusals_and_names_of_sets_65_68():
         assert ff.is_photo_skip(text), text
     assert not ff.looks_like_name("lwti") and ff.name_in_answer("Ning Suprapti") == "Ning Suprapti"
     assert ff.new_value_part("nama saya salah sikit, yg betul Siti Rahayuningsih") == "Siti Rahayuningsih"
+
+
+def test_long_messages_are_no_one_value_corrections():
+    # a 5,000-character message is an answer or a story, not "X bukan Y" (the swap regexes backtracked on it)
+    long_text = "jalan rusak bukan main " * 220
+    assert ff.fixed_in_answer(long_text + " eh lengkapnya Budi") is None
+    assert ff.swap_words("jl merak 5", long_text + " bukan merak tapi elang") is None
+    assert not ff.negates_what_is_not_there("jl merak 5", long_text + " bukan no 9 tapi no 19")
