@@ -160,6 +160,9 @@ class ValidateComplaintForm(ListeningForm):
             return str(media.get("type") or "image") == "image" or slot == "complaint_photo"
         return shared_location(tracker) is not None
 
+    # cues of kokom.understanding that read a message as applying for a document
+    APPLY_CUES = frozenset({"wants_to_apply", "apply_now", "first_wish", "facts_given"})
+
     def should_escape(self, tracker: Tracker, requested: str, text: str) -> bool:
         return super().should_escape(tracker, requested, text) or self.request_instead(tracker, requested, text)
 
@@ -173,7 +176,10 @@ class ValidateComplaintForm(ListeningForm):
         if requested not in ("complaint_category", "complaint_description") or tracker.get_slot("complaint_description"):
             return False
         norm = normalized(text)
-        return bool(ff.find_documents(text)) and bool(WANT_APPLY.search(norm) or APPLY_NOW.search(norm)) \
+        # the understanding layer's own reading of applying ("eh sy mau bikn surat domisili": the cue knows
+        # "bikn"), or the words of applying themselves
+        applying = tracker.latest_message.get("cue") in self.APPLY_CUES or WANT_APPLY.search(norm) or APPLY_NOW.search(norm)
+        return bool(ff.find_documents(text)) and bool(applying) \
             and not reports_problem(text) and not states_broken_thing(text) \
             and not EXTORTION.search(norm) and not SERVICE_COMPLAINT.search(norm) and not REPORT_WORD.search(norm)
 

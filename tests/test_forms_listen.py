@@ -620,3 +620,10 @@ def test_a_request_at_the_first_question_of_a_mistaken_complaint_form_switches(a
     assert "dibatalkan" in reply and tracker["slots"]["request_document_type"] == "surat_domisili" \
         and r.requested == "applicant_name"
     assert r.case() is None
+
+    # typed with a slip ("bikn"): the understanding layer's reading of applying is enough
+    r = Resident(assistant, "mistaken-complaint-typo")
+    r.open("mau lapor", "file_complaint")
+    r.say("eh sy mau bikn surat domisili bwt anak sekolah")
+    tracker = assistant.tracker(rest_sender(r.sender))
+    assert tracker["slots"]["request_document_type"] == "surat_domisili" and r.requested == "applicant_name"
