@@ -47,6 +47,13 @@ class ResidentUnderstanding(GraphComponent):
 
     def _process_one(self, message: Message) -> None:
         text = message.get("text") or ""
+        if not text.strip():
+            # nothing said (spaces only, or nothing left of them): the classifier read it as "no" ("Baik. Ada
+            # lagi ..."); the fallback's empty-message reply answers it
+            fallback = {"name": FALLBACK_INTENT, "confidence": 1.0}
+            message.set("intent", fallback, add_to_output=True)
+            message.set("intent_ranking", [dict(fallback)], add_to_output=True)
+            return
         if not text or text.startswith("/"):
             return
         if self.config["document_names"]:

@@ -111,3 +111,9 @@ def test_media_where_text_is_expected_is_explained_and_the_form_goes_on(assistan
     reply = texts(assistant.say(sender, "/share_media"))
     assert "mengetik teks" in reply and "nama lengkap" in reply.lower()
     assert "nik" in texts(assistant.say(sender, "Budi Santoso")).lower()
+
+
+def test_a_message_of_spaces_gets_the_empty_message_reply(assistant):
+    # "   " was read by the classifier as "no" ("Baik. Ada lagi ..."); nothing was said, and the reply says so
+    reply = texts(assistant.say("rest-spaces-1", "   \n  "))
+    assert "kosong" in reply
